@@ -1,0 +1,16 @@
+INSERT INTO break_reason_map (priority, match_type, pattern, category) VALUES
+  (10, 'equals',   'login',          'Login'),
+  (11, 'equals',   'logoff',         'Logoff'),
+  (11, 'equals',   'logout',         'Logoff'),
+  (12, 'equals',   'dnd',            'DND'),
+  (12, 'contains', 'do not disturb', 'DND'),
+  (20, 'contains', 'meeting',        'Meeting'),
+  (21, 'contains', 'training',       'Training'),
+  (22, 'contains', 'chat',           'Chat'),
+  (23, 'contains', 'ticket',         'Tickets'),
+  (24, 'contains', 'outbound',       'Outbound'),
+  (30, 'contains', 'lunch',          'Lunch'),
+  (31, 'contains', 'tea break',      'Tea/Coffee'),
+  (31, 'contains', 'coffee',         'Tea/Coffee'),
+  (32, 'contains', 'bio break',      'Bio'),
+  (33, 'contains', 'short break',    'Short Break');

@@ -1,0 +1,1 @@
+INSERT INTO collector_state (id, horizon) VALUES (1, NULL);

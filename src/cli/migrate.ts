@@ -1,0 +1,47 @@
+// npm run migrate [-- --rebuild-tz]
+import { loadConfigOrExit } from '../config.ts';
+import { migrate, ZoneMismatchError } from '../db/migrate.ts';
+
+const HELP = `Usage: npm run migrate [-- --rebuild-tz]
+
+Creates the database named in DATABASE_URL if missing, applies db/migrations with
+postgrator, re-applies changed files of db/procedures and db/views, and fills the
+report calendar for REPORT_TZ. Running it again does nothing.
+
+  --rebuild-tz   the database was built for another REPORT_TZ: empty agent_activity
+                 and users_calls (their hours belong to the old zone), refill the
+                 calendar for the new zone. Then run npm run backfill to re-fetch.
+  --help         this text`;
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  if (args.includes('--help') || args.includes('-h')) {
+    console.log(HELP);
+    return;
+  }
+  const unknown = args.filter((a) => a !== '--rebuild-tz');
+  if (unknown.length > 0) {
+    console.error(`unknown argument ${unknown[0]}\n\n${HELP}`);
+    process.exit(2);
+  }
+  const cfg = loadConfigOrExit();
+  const started = Date.now();
+  try {
+    const r = await migrate({ databaseUrl: cfg.databaseUrl, reportTz: cfg.reportTz, rebuildTz: args.includes('--rebuild-tz'), log: (l) => console.log(l) });
+    const nothing = !r.createdDatabase && r.migrations.length === 0 && r.routines.length === 0 && r.calendarHours === 0;
+    console.log(
+      nothing
+        ? `migrate: nothing to do (REPORT_TZ=${cfg.reportTz})`
+        : `migrate: ${r.migrations.length} migration(s), ${r.routines.length} view/routine file(s), ${r.calendarHours} calendar hour(s) in ${Date.now() - started} ms`,
+    );
+  } catch (err) {
+    if (err instanceof ZoneMismatchError) {
+      console.error(`migrate refused: ${err.message}`);
+      process.exit(3);
+    }
+    console.error(`migrate failed: ${(err as Error).message}`);
+    process.exit(1);
+  }
+}
+
+await main();

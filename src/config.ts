@@ -1,0 +1,157 @@
+// The one place that reads the environment. Every other module receives a Config.
+import { IANAZone } from 'luxon';
+import dotenv from 'dotenv';
+
+export interface Config {
+  databaseUrl: string;
+  /** Upstream API base URL; undefined means "run the built-in simulator". */
+  apiBase: string | undefined;
+  apiUsername: string;
+  apiPassword: string;
+  tenant: string;
+  accountId: string;
+  apiPageSize: number;
+  reportTz: string;
+  reportMaxDays: number;
+  port: number;
+  host: string;
+  reportApiTokens: string[];
+  tlsCertFile: string | undefined;
+  tlsKeyFile: string | undefined;
+  collectCron: string;
+  collectOverlapMinutes: number;
+}
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+function text(env: Env, name: string, fallback: string): string {
+  const v = env[name]?.trim();
+  return v === undefined || v === '' ? fallback : v;
+}
+
+function optional(env: Env, name: string): string | undefined {
+  const v = env[name]?.trim();
+  return v === undefined || v === '' ? undefined : v;
+}
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = optional(env, name);
+  if (raw === undefined) return fallback;
+  if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
+    throw new ConfigError(
+      `${name}=${JSON.stringify(raw)} is not valid: set ${name} to a whole number from ${min} to ${max}, or remove it to use the default ${fallback}.`,
+    );
+  }
+  return Number(raw);
+}
+
+function url(env: Env, name: string, fallback: string | undefined, protocols: string[]): string | undefined {
+  const raw = optional(env, name) ?? fallback;
+  if (raw === undefined) return undefined;
+  let parsed: URL;
+  try {
+    parsed = new URL(raw);
+  } catch {
+    throw new ConfigError(`${name} is not a URL: set it like ${protocols[0]}//host:port/path.`);
+  }
+  if (!protocols.includes(parsed.protocol)) {
+    throw new ConfigError(`${name} must start with ${protocols.map((p) => p + '//').join(' or ')} (got ${parsed.protocol}//).`);
+  }
+  return raw;
+}
+
+/** Reads and validates configuration. `env` defaults to process.env after loading `.env`. */
+export function loadConfig(env?: Env): Config {
+  if (env === undefined) {
+    dotenv.config({ quiet: true });
+    env = process.env;
+  }
+  const databaseUrl = url(env, 'DATABASE_URL', 'mysql://root@127.0.0.1:3306/apr', ['mysql:', 'mariadb:'])!;
+  if (databaseName(databaseUrl) === '') {
+    throw new ConfigError('DATABASE_URL names no database: add one at the end, e.g. mysql://root@127.0.0.1:3306/apr.');
+  }
+  const reportTz = text(env, 'REPORT_TZ', 'Asia/Dubai');
+  if (!IANAZone.isValidZone(reportTz)) {
+    throw new ConfigError(`REPORT_TZ=${JSON.stringify(reportTz)} is not an IANA time zone: use a name such as Asia/Dubai or Europe/London.`);
+  }
+  const apiBase = url(env, 'API_BASE', undefined, ['http:', 'https:']);
+  const cfg: Config = {
+    databaseUrl,
+    apiBase,
+    apiUsername: text(env, 'API_USERNAME', ''),
+    apiPassword: text(env, 'API_PASSWORD', ''),
+    tenant: text(env, 'TENANT', ''),
+    accountId: text(env, 'ACCOUNT_ID', ''),
+    apiPageSize: integer(env, 'API_PAGE_SIZE', 2000, 1, 1_000_000),
+    reportTz,
+    reportMaxDays: integer(env, 'REPORT_MAX_DAYS', 93, 1, 3660),
+    port: integer(env, 'PORT', 6699, 0, 65535),
+    host: text(env, 'HOST', '127.0.0.1'),
+    reportApiTokens: (optional(env, 'REPORT_API_TOKENS') ?? '')
+      .split(',')
+      .map((t) => t.trim())
+      .filter((t) => t !== ''),
+    tlsCertFile: optional(env, 'TLS_CERT_FILE'),
+    tlsKeyFile: optional(env, 'TLS_KEY_FILE'),
+    collectCron: text(env, 'COLLECT_CRON', '*/10 * * * *'),
+    collectOverlapMinutes: integer(env, 'COLLECT_OVERLAP_MINUTES', 30, 0, 1440),
+  };
+  if (apiBase !== undefined) {
+    for (const name of ['API_USERNAME', 'API_PASSWORD', 'TENANT', 'ACCOUNT_ID'] as const) {
+      if (optional(env, name) === undefined) {
+        throw new ConfigError(`${name} is required when API_BASE is set: add it to .env (see .env.example), or unset API_BASE to use the built-in simulator.`);
+      }
+    }
+  }
+  if ((cfg.tlsCertFile === undefined) !== (cfg.tlsKeyFile === undefined)) {
+    throw new ConfigError('TLS_CERT_FILE and TLS_KEY_FILE go together: set both for HTTPS, or neither for plain HTTP.');
+  }
+  if (cfg.collectCron.split(/\s+/).length < 5 || cfg.collectCron.split(/\s+/).length > 6) {
+    throw new ConfigError(`COLLECT_CRON=${JSON.stringify(cfg.collectCron)} is not a cron expression: use five fields, e.g. "*/10 * * * *".`);
+  }
+  return cfg;
+}
+
+/** The database named in a mysql:// URL ('' when none). */
+export function databaseName(databaseUrl: string): string {
+  return decodeURIComponent(new URL(databaseUrl).pathname.replace(/^\//, ''));
+}
+
+/** The same URL pointing at another database (or at none, with ''). */
+export function withDatabase(databaseUrl: string, name: string): string {
+  const u = new URL(databaseUrl);
+  u.pathname = name === '' ? '/' : '/' + encodeURIComponent(name);
+  return u.toString();
+}
+
+/** A copy of the config that is safe to log: secrets replaced. */
+export function redacted(cfg: Config): Record<string, unknown> {
+  const db = new URL(cfg.databaseUrl);
+  if (db.password) db.password = '***';
+  return {
+    ...cfg,
+    databaseUrl: db.toString(),
+    apiPassword: cfg.apiPassword ? '***' : '',
+    reportApiTokens: `${cfg.reportApiTokens.length} token(s)`,
+  };
+}
+
+/** Exits the process with the config error's message; used by every command's start-up. */
+export function loadConfigOrExit(): Config {
+  try {
+    return loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(`configuration error: ${err.message}`);
+      process.exit(78);
+    }
+    throw err;
+  }
+}

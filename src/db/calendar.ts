@@ -1,0 +1,103 @@
+// The report calendar (SPEC §4): REPORT_TZ's wall-clock hours as UTC epoch ranges,
+// computed with luxon's zone rules and stored in report_hours, so that SQL never needs
+// the server's time-zone tables.
+import { DateTime, IANAZone } from 'luxon';
+import type { Connection } from 'mysql2/promise';
+
+export interface ReportHour {
+  hourStart: number; // UTC epoch seconds
+  hourEnd: number;
+  localStart: string; // 'YYYY-MM-DD HH:MM:SS'
+  localEnd: string;
+}
+
+type Wall = (epoch: number) => number;
+
+/**
+ * Wall-clock seconds (as if UTC) at an instant in `zone`. Asking Intl for every hour of
+ * decades is slow, so a UTC day whose two ends share an offset is taken as constant.
+ */
+function wallClock(zone: IANAZone): Wall {
+  const exact = (epoch: number) => zone.offset(epoch * 1000) * 60;
+  const days = new Map<number, number | null>();
+  return (epoch) => {
+    const day = Math.floor(epoch / 86400);
+    let off = days.get(day);
+    if (off === undefined) {
+      const a = exact(day * 86400);
+      off = a === exact(day * 86400 + 86400) ? a : null;
+      days.set(day, off);
+    }
+    return epoch + (off ?? exact(epoch));
+  };
+}
+
+function sqlDatetime(wallSeconds: number): string {
+  return new Date(wallSeconds * 1000).toISOString().slice(0, 19).replace('T', ' ');
+}
+
+/** The first instant at or after `epoch` whose wall clock is on the hour. */
+function nextHourStart(wall: Wall, epoch: number): number {
+  let t = epoch;
+  for (let i = 0; i < 4; i++) {
+    const rem = ((wall(t) % 3600) + 3600) % 3600;
+    if (rem === 0) return t;
+    t += 3600 - rem; // right unless the offset changes in between; then look again
+  }
+  return t;
+}
+
+/** Report hours whose start lies in [fromEpoch, toEpoch). */
+export function* reportHours(tz: string, fromEpoch: number, toEpoch: number): Generator<ReportHour> {
+  const wall = wallClock(IANAZone.create(tz));
+  let start = nextHourStart(wall, fromEpoch);
+  while (start < toEpoch) {
+    let end = nextHourStart(wall, start + 3600);
+    // A half-hour shift (Lord Howe) would otherwise stretch an hour past 90 minutes.
+    if (end - start > 5400) end = start + 3600;
+    yield { hourStart: start, hourEnd: end, localStart: sqlDatetime(wall(start)), localEnd: sqlDatetime(wall(end)) };
+    start = end;
+  }
+}
+
+/** Epoch seconds of local midnight starting `isoDate` (YYYY-MM-DD) in `tz`. */
+export function localMidnight(isoDate: string, tz: string): number {
+  return Math.floor(DateTime.fromISO(isoDate, { zone: tz }).startOf('day').toSeconds());
+}
+
+async function insertHours(conn: Connection, tz: string, fromEpoch: number, toEpoch: number): Promise<number> {
+  let batch: (string | number)[][] = [];
+  let count = 0;
+  const flush = async () => {
+    if (batch.length === 0) return;
+    await conn.query('INSERT IGNORE INTO report_hours (hour_start, hour_end, local_start, local_end) VALUES ?', [batch]);
+    count += batch.length;
+    batch = [];
+  };
+  for (const h of reportHours(tz, fromEpoch, toEpoch)) {
+    batch.push([h.hourStart, h.hourEnd, h.localStart, h.localEnd]);
+    if (batch.length >= 5000) await flush();
+  }
+  await flush();
+  return count;
+}
+
+/** Replaces report_hours with the hours of [fromDate, toDate) local. Returns the row count. */
+export async function fillCalendar(conn: Connection, tz: string, fromDate: string, toDate: string): Promise<number> {
+  await conn.query('DELETE FROM report_hours');
+  return insertHours(conn, tz, localMidnight(fromDate, tz), localMidnight(toDate, tz));
+}
+
+/**
+ * Makes sure report_hours covers [fromEpoch, toEpoch), extending it by whole local days
+ * when a load reaches outside the range migrate filled. Returns the hours added.
+ */
+export async function ensureCalendar(conn: Connection, tz: string, fromEpoch: number, toEpoch: number): Promise<number> {
+  const [rows] = await conn.query('SELECT MIN(hour_start) AS lo, MAX(hour_end) AS hi FROM report_hours');
+  const { lo, hi } = (rows as { lo: number | null; hi: number | null }[])[0]!;
+  if (lo === null || hi === null) return insertHours(conn, tz, fromEpoch - 86400, toEpoch + 86400);
+  let added = 0;
+  if (fromEpoch < lo) added += await insertHours(conn, tz, fromEpoch - 86400, lo);
+  if (toEpoch > hi) added += await insertHours(conn, tz, hi, toEpoch + 86400);
+  return added;
+}

@@ -1,0 +1,176 @@
+// `npm run migrate`: versioned migrations through postgrator, then the re-runnable
+// views and routines (Flyway's "repeatable" idea), then the REPORT_TZ calendar.
+import { createHash } from 'node:crypto';
+import { readdir, readFile } from 'node:fs/promises';
+import { dirname, join, basename } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Postgrator from 'postgrator';
+import type { Connection } from 'mysql2/promise';
+import { connect, ensureDatabase } from './pool.ts';
+import { databaseName } from '../config.ts';
+import { fillCalendar } from './calendar.ts';
+
+export const DB_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'db');
+
+/** The calendar migrate fills; loads outside it extend it (calendar.ts ensureCalendar). */
+export const CALENDAR_FROM = '2000-01-01';
+export const CALENDAR_TO = '2050-01-01';
+
+export interface MigrateOptions {
+  databaseUrl: string;
+  reportTz: string;
+  /** Accept a REPORT_TZ different from the one the database was built for: rebuild. */
+  rebuildTz?: boolean;
+  /** Local dates [from, to) of the calendar; tests use a narrower one to start faster. */
+  calendar?: { from: string; to: string };
+  log?: (line: string) => void;
+}
+
+export interface MigrateResult {
+  createdDatabase: boolean;
+  migrations: string[];
+  routines: string[];
+  calendarHours: number;
+  rebuiltTz: boolean;
+}
+
+export class ZoneMismatchError extends Error {}
+
+type Kind = 'view' | 'procedure' | 'function';
+
+interface Routine {
+  name: string;
+  kind: Kind;
+  sql: string;
+  md5: string;
+}
+
+/** db/procedures (functions and procedures) first, then db/views: views may call functions. */
+export async function readRoutines(): Promise<Routine[]> {
+  const out: Routine[] = [];
+  for (const folder of ['procedures', 'views']) {
+    const dir = join(DB_DIR, folder);
+    const files = (await readdir(dir)).filter((f) => f.endsWith('.sql')).sort();
+    for (const file of files) {
+      const sql = await readFile(join(dir, file), 'utf8');
+      const name = basename(file, '.sql');
+      const kind: Kind = folder === 'views' ? 'view' : name.startsWith('fn_') ? 'function' : 'procedure';
+      out.push({ name, kind, sql, md5: createHash('md5').update(sql).digest('hex') });
+    }
+  }
+  return out;
+}
+
+async function objectExists(conn: Connection, db: string, r: Routine): Promise<boolean> {
+  const [rows] =
+    r.kind === 'view'
+      ? await conn.query('SELECT 1 FROM information_schema.views WHERE table_schema = ? AND table_name = ?', [db, r.name])
+      : await conn.query(
+          'SELECT 1 FROM information_schema.routines WHERE routine_schema = ? AND routine_name = ? AND routine_type = ?',
+          [db, r.name, r.kind.toUpperCase()],
+        );
+  return (rows as unknown[]).length > 0;
+}
+
+/**
+ * Applies changed or missing routines. A view may read another view, so views that fail
+ * are retried after the others until a pass makes no progress (then the error is real).
+ */
+async function applyRoutines(conn: Connection, db: string, log: (l: string) => void): Promise<string[]> {
+  const [rows] = await conn.query('SELECT name, md5 FROM repeatable_scripts');
+  const known = new Map((rows as { name: string; md5: string }[]).map((r) => [r.name, r.md5]));
+  let pending: Routine[] = [];
+  for (const r of await readRoutines()) {
+    if (known.get(r.name) !== r.md5 || !(await objectExists(conn, db, r))) pending.push(r);
+  }
+  const applied: string[] = [];
+  while (pending.length > 0) {
+    const failed: { r: Routine; err: unknown }[] = [];
+    for (const r of pending) {
+      try {
+        await conn.query(r.sql);
+        await conn.query(
+          'INSERT INTO repeatable_scripts (name, kind, md5) VALUES (?, ?, ?) ON DUPLICATE KEY UPDATE kind = VALUES(kind), md5 = VALUES(md5)',
+          [r.name, r.kind, r.md5],
+        );
+        applied.push(r.name);
+        log(`  applied ${r.kind} ${r.name}`);
+      } catch (err) {
+        failed.push({ r, err });
+      }
+    }
+    if (failed.length === pending.length) {
+      const first = failed[0]!;
+      throw new Error(`cannot apply ${first.r.kind} ${first.r.name}: ${(first.err as Error).message}`, { cause: first.err });
+    }
+    pending = failed.map((f) => f.r);
+  }
+  return applied;
+}
+
+async function setting(conn: Connection, name: string): Promise<string | undefined> {
+  const [rows] = await conn.query('SELECT value FROM apr_settings WHERE name = ?', [name]);
+  return (rows as { value: string }[])[0]?.value;
+}
+
+async function putSetting(conn: Connection, name: string, value: string): Promise<void> {
+  await conn.query('INSERT INTO apr_settings (name, value) VALUES (?, ?) ON DUPLICATE KEY UPDATE value = VALUES(value)', [name, value]);
+}
+
+/** Fills the calendar for REPORT_TZ; refuses a different zone unless asked to rebuild. */
+async function prepareZone(conn: Connection, opts: MigrateOptions, log: (l: string) => void): Promise<{ hours: number; rebuilt: boolean }> {
+  const built = await setting(conn, 'report_tz');
+  const { from, to } = opts.calendar ?? { from: CALENDAR_FROM, to: CALENDAR_TO };
+  const wanted = `${opts.reportTz} ${from} ${to}`;
+  if (built !== undefined && built !== opts.reportTz) {
+    if (!opts.rebuildTz) {
+      throw new ZoneMismatchError(
+        `this database was built for REPORT_TZ=${built}, but REPORT_TZ is now ${opts.reportTz}. ` +
+          `Every report hour would move. Either set REPORT_TZ=${built} again, or rebuild for ${opts.reportTz}: ` +
+          `run "npm run migrate -- --rebuild-tz" (it empties agent_activity and users_calls, whose hours belong to the old zone; ` +
+          `raw events are kept), then "npm run backfill -- --from <first day> --to <now>" to re-fetch the hourly stats and re-aggregate.`,
+      );
+    }
+    log(`rebuilding for REPORT_TZ=${opts.reportTz} (was ${built}): emptying agent_activity and users_calls`);
+    await conn.query('DELETE FROM agent_activity');
+    await conn.query('DELETE FROM users_calls');
+  }
+  if ((await setting(conn, 'calendar')) === wanted) return { hours: 0, rebuilt: false };
+  const hours = await fillCalendar(conn, opts.reportTz, from, to);
+  await putSetting(conn, 'report_tz', opts.reportTz);
+  await putSetting(conn, 'calendar', wanted);
+  log(`calendar: ${hours} report hours of ${opts.reportTz} from ${from} to ${to}`);
+  return { hours, rebuilt: built !== undefined && built !== opts.reportTz };
+}
+
+export async function migrate(opts: MigrateOptions): Promise<MigrateResult> {
+  const log = opts.log ?? (() => {});
+  const db = databaseName(opts.databaseUrl);
+  const createdDatabase = await ensureDatabase(opts.databaseUrl);
+  if (createdDatabase) log(`created database ${db}`);
+  const conn = await connect(opts.databaseUrl, { multipleStatements: true });
+  try {
+    // Two processes migrating at once (npm start beside npm run migrate) take turns.
+    const [lock] = await conn.query("SELECT GET_LOCK(CONCAT(DATABASE(), ':migrate'), 60) AS ok");
+    if ((lock as { ok: number }[])[0]?.ok !== 1) throw new Error('another migrate is still running after 60 s; try again when it ends');
+    const postgrator = new Postgrator({
+      migrationPattern: join(DB_DIR, 'migrations', '*.sql'),
+      driver: 'mysql',
+      database: db,
+      schemaTable: 'schemaversion',
+      execQuery: async (query: string) => {
+        const [rows] = await conn.query(query);
+        return { rows: Array.isArray(rows) ? (rows as unknown[]) : [] };
+      },
+    });
+    const done = await postgrator.migrate();
+    const migrations = done.map((m) => basename(m.filename));
+    for (const m of migrations) log(`  migrated ${m}`);
+    const routines = await applyRoutines(conn, db, log);
+    const zone = await prepareZone(conn, opts, log);
+    await conn.query("SELECT RELEASE_LOCK(CONCAT(DATABASE(), ':migrate'))");
+    return { createdDatabase, migrations, routines, calendarHours: zone.hours, rebuiltTz: zone.rebuilt };
+  } finally {
+    await conn.end();
+  }
+}
