@@ -1,0 +1,42 @@
+// Flags as `--name value` or `--name=value` (the replaced service's scripts took both).
+export class UsageError extends Error {}
+
+export interface FlagSpec {
+  /** Flags that take a value. */
+  values: string[];
+  /** Flags that take none (e.g. --yes, --no-bom). */
+  switches?: string[];
+}
+
+export interface ParsedFlags {
+  values: Map<string, string>;
+  switches: Set<string>;
+}
+
+/** Parses argv; unknown, repeated or value-less flags are a UsageError naming the flag. */
+export function parseFlags(argv: string[], spec: FlagSpec): ParsedFlags {
+  const values = new Map<string, string>();
+  const switches = new Set<string>();
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const m = /^--([A-Za-z][\w-]*)(?:=(.*))?$/s.exec(arg);
+    if (!m) throw new UsageError(`unexpected argument ${JSON.stringify(arg)}: flags look like --name value or --name=value`);
+    const name = m[1]!;
+    if (spec.switches?.includes(name)) {
+      if (m[2] !== undefined) throw new UsageError(`--${name} takes no value`);
+      if (switches.has(name)) throw new UsageError(`--${name} is given twice`);
+      switches.add(name);
+      continue;
+    }
+    if (!spec.values.includes(name)) throw new UsageError(`unknown flag --${name}`);
+    if (values.has(name)) throw new UsageError(`--${name} is given twice`);
+    let value = m[2];
+    if (value === undefined) {
+      value = argv[i + 1];
+      if (value === undefined || value.startsWith('--')) throw new UsageError(`--${name} needs a value`);
+      i++;
+    }
+    values.set(name, value);
+  }
+  return { values, switches };
+}
