@@ -50,7 +50,7 @@ export async function readRoutines(): Promise<Routine[]> {
   const out: Routine[] = [];
   for (const folder of ['procedures', 'views']) {
     const dir = join(DB_DIR, folder);
-    const files = (await readdir(dir)).filter((f) => f.endsWith('.sql')).sort();
+    const files = (await readdir(dir).catch(() => [] as string[])).filter((f) => f.endsWith('.sql')).sort();
     for (const file of files) {
       const sql = await readFile(join(dir, file), 'utf8');
       const name = basename(file, '.sql');
