@@ -1,0 +1,43 @@
+// GET /api/report (SPEC §5): validate, then stream the CSV straight into the response.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { ParamError, parseReportParams, reportFilename } from '../report/params.ts';
+import { writeReport } from '../report/csv.ts';
+import { isoUtc } from '../report/format.ts';
+import type { RequestInfo } from './access-log.ts';
+import { sendError } from './respond.ts';
+import type { Context } from './server.ts';
+
+/** Query pairs exactly as sent: repeated names stay repeated so the parser can refuse them. */
+function queryPairs(url: URL): [string, string][] {
+  return [...url.searchParams.entries()];
+}
+
+export async function handleReport(ctx: Context, _req: IncomingMessage, res: ServerResponse, url: URL, info: RequestInfo): Promise<void> {
+  let params;
+  try {
+    params = parseReportParams(queryPairs(url), ctx.cfg.reportTz, ctx.cfg.reportMaxDays);
+  } catch (err) {
+    if (err instanceof ParamError) {
+      sendError(res, 400, err.message);
+      return;
+    }
+    throw err;
+  }
+  const filename = reportFilename(params);
+  const progress = { rows: 0 };
+  info.progress = progress;
+  await writeReport(ctx.pool, params, res, {
+    progress,
+    onStart: ({ horizon }) => {
+      const headers: Record<string, string> = {
+        'Content-Type': 'text/csv; charset=utf-8',
+        'Content-Disposition': `attachment; filename="${filename}"`,
+        'Cache-Control': 'no-store',
+        'X-Content-Type-Options': 'nosniff',
+      };
+      // The last hour may still be filling: the reader can see up to when data is loaded.
+      if (horizon !== null) headers['X-Data-Horizon'] = isoUtc(horizon);
+      res.writeHead(200, headers);
+    },
+  });
+}

@@ -1,0 +1,165 @@
+// The HTTP(S) server (issue 5): GET /api/report, GET /api/status, GET /healthz.
+// node:http / node:https only. Order per request: path (404), token (401, before any
+// parameter is read), method (405), then the handler.
+import { createServer as createHttpServer } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import { readFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import type { Pool } from 'mysql2/promise';
+import type { Config } from '../config.ts';
+import type { Logger } from '../log.ts';
+import { refusalReason, tokenCheck } from './auth.ts';
+import type { TokenCheck } from './auth.ts';
+import { logWhenDone } from './access-log.ts';
+import type { RequestInfo } from './access-log.ts';
+import { sendError, sendJson } from './respond.ts';
+import { handleReport } from './report-route.ts';
+import { pingDatabase, readStatus } from './status.ts';
+
+export interface Context {
+  cfg: Config;
+  pool: Pool;
+  log: Logger;
+}
+
+interface Route {
+  /** Whether the token is required (when tokens are configured). */
+  protected: boolean;
+  handle(ctx: Context, req: IncomingMessage, res: ServerResponse, url: URL, info: RequestInfo): Promise<void>;
+}
+
+const INTERNAL = 'internal error: the request could not be completed; the server log has the details';
+
+const routes: Record<string, Route> = {
+  // Liveness and database reachability: no agent data, so no token.
+  '/healthz': {
+    protected: false,
+    async handle(ctx, _req, res) {
+      try {
+        await pingDatabase(ctx.pool);
+        sendJson(res, 200, { status: 'ok', database: 'ok' });
+      } catch (err) {
+        ctx.log.warn('health check: database unreachable', { error: (err as Error).message });
+        sendJson(res, 503, { status: 'degraded', database: 'unreachable' });
+      }
+    },
+  },
+  // Operational detail (runs, their messages, gaps): behind the token like the report.
+  '/api/status': {
+    protected: true,
+    async handle(ctx, _req, res) {
+      sendJson(res, 200, await readStatus(ctx.pool));
+    },
+  },
+  '/api/report': {
+    protected: true,
+    handle: (ctx, req, res, url, info) => handleReport(ctx, req, res, url, info),
+  },
+};
+
+function isHeadersError(err: unknown): boolean {
+  return (err as { code?: string }).code === 'ERR_HTTP_HEADERS_SENT';
+}
+
+async function dispatch(ctx: Context, tokens: TokenCheck, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const info: RequestInfo = {};
+  logWhenDone(ctx.log, req, res, info);
+  let url: URL;
+  try {
+    url = new URL(req.url ?? '/', 'http://localhost');
+  } catch {
+    sendError(res, 400, 'the request target is not a valid URL path');
+    return;
+  }
+  const route = Object.hasOwn(routes, url.pathname) ? routes[url.pathname] : undefined;
+  if (route === undefined) {
+    sendError(res, 404, `no such path ${JSON.stringify(url.pathname.slice(0, 100))}: the paths are /api/report, /api/status and /healthz`);
+    return;
+  }
+  if (route.protected && !tokens.allows(req.headers.authorization)) {
+    sendError(res, 401, 'a valid token is required: send Authorization: Bearer <token> with one of the tokens in REPORT_API_TOKENS', {
+      'WWW-Authenticate': 'Bearer realm="apr"',
+    });
+    return;
+  }
+  if (req.method !== 'GET') {
+    sendError(res, 405, `${url.pathname} answers GET only`, { Allow: 'GET' });
+    return;
+  }
+  try {
+    await route.handle(ctx, req, res, url, info);
+  } catch (err) {
+    ctx.log.error('request failed', { path: url.pathname, error: (err as Error).message });
+    if (!res.headersSent) sendError(res, 500, INTERNAL);
+    else if (!isHeadersError(err)) res.destroy(); // mid-stream: cut the body so the client sees it is incomplete
+  }
+}
+
+function tlsOptions(cfg: Config): { cert: Buffer; key: Buffer } | undefined {
+  if (cfg.tlsCertFile === undefined || cfg.tlsKeyFile === undefined) return undefined;
+  const read = (name: string, file: string) => {
+    try {
+      return readFileSync(file);
+    } catch (err) {
+      throw new Error(`${name}=${file} cannot be read (${(err as Error).message}): point it at a PEM file`, { cause: err });
+    }
+  };
+  return { cert: read('TLS_CERT_FILE', cfg.tlsCertFile), key: read('TLS_KEY_FILE', cfg.tlsKeyFile) };
+}
+
+function hostForUrl(address: string): string {
+  return address.includes(':') ? `[${address}]` : address;
+}
+
+/**
+ * Starts serving on cfg.host:cfg.port (port 0: any free port; the returned url has the
+ * real one). HTTPS when TLS_CERT_FILE and TLS_KEY_FILE are set. Refuses (rejects) a host
+ * reachable from other machines when no token is configured.
+ */
+export async function startHttpServer(cfg: Config, pool: Pool, log: Logger): Promise<{ url: string; close(): Promise<void> }> {
+  const refusal = refusalReason(cfg.host, cfg.reportApiTokens);
+  if (refusal !== undefined) throw new Error(`the report server will not start: ${refusal}`);
+  const ctx: Context = { cfg, pool, log };
+  const tokens = tokenCheck(cfg.reportApiTokens);
+  const tls = tlsOptions(cfg);
+  const onRequest = (req: IncomingMessage, res: ServerResponse) => {
+    dispatch(ctx, tokens, req, res).catch((err: unknown) => {
+      log.error('request handler failed', { error: (err as Error).message });
+      if (!res.headersSent) sendError(res, 500, INTERNAL);
+      else res.destroy();
+    });
+  };
+  const server: Server = tls ? createHttpsServer(tls, onRequest) : createHttpServer(onRequest);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(cfg.port, cfg.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const addr = server.address() as AddressInfo;
+  const url = `${tls ? 'https' : 'http'}://${hostForUrl(addr.address)}:${addr.port}`;
+  log.info('report server listening', {
+    url,
+    tls: tls !== undefined,
+    auth: tokens.open ? 'none (loopback only)' : `${cfg.reportApiTokens.length} token(s)`,
+  });
+  let closing: Promise<void> | undefined;
+  return {
+    url,
+    close() {
+      closing ??= new Promise<void>((resolve) => {
+        // Let running requests finish for a few seconds, then cut what is left.
+        const force = setTimeout(() => server.closeAllConnections(), 5000);
+        force.unref();
+        server.close(() => {
+          clearTimeout(force);
+          resolve();
+        });
+        server.closeIdleConnections();
+      });
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,115 @@
+// What /healthz and /api/status report. Aggregates only: no agent names or extensions.
+import type { Pool } from 'mysql2/promise';
+import { isoUtc } from '../report/format.ts';
+
+const ER_NO_SUCH_TABLE = 'ER_NO_SUCH_TABLE';
+
+/** Resolves when the database answers within `ms`; rejects otherwise. */
+export async function pingDatabase(pool: Pool, ms = 3000): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`database did not answer within ${ms} ms`)), ms);
+  });
+  try {
+    await Promise.race([pool.query('SELECT 1'), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function one<T>(pool: Pool, sql: string, values: unknown[] = []): Promise<T | undefined> {
+  const [rows] = await pool.query(sql, values);
+  return (rows as T[])[0];
+}
+
+/** TIMESTAMP(3) read as 'YYYY-MM-DD HH:MM:SS[.mmm]' in the session's UTC, as ISO-8601. */
+function isoFromSql(ts: string | null | undefined): string | null {
+  return ts ? ts.replace(' ', 'T') + 'Z' : null;
+}
+
+/** A data-quality figure from a TRANSFORM view; the view missing is shown, not thrown. */
+async function fromView<T>(read: () => Promise<T>): Promise<T | { error: string }> {
+  try {
+    return await read();
+  } catch (err) {
+    if ((err as { code?: string }).code === ER_NO_SUCH_TABLE) return { error: 'view missing: run npm run migrate' };
+    throw err;
+  }
+}
+
+export async function readStatus(pool: Pool, nowMs = Date.now()): Promise<Record<string, unknown>> {
+  const now = Math.floor(nowMs / 1000);
+  const dayAgo = now - 86400;
+  const state = await one<{ horizon: number | null }>(pool, 'SELECT horizon FROM collector_state WHERE id = 1');
+  const horizon = state?.horizon === null || state?.horizon === undefined ? null : Number(state.horizon);
+
+  const [gapRows] = await pool.query('SELECT gap_from, gap_to FROM vw_status_gaps ORDER BY gap_from DESC LIMIT 100');
+  const gapCount = await one<{ n: number; s: number | null }>(pool, 'SELECT COUNT(*) AS n, SUM(gap_to - gap_from) AS s FROM vw_status_gaps');
+
+  const run = await one<{ kind: string; started_at: string; ended_at: string | null; outcome: string; from_ts: number | null; to_ts: number | null; events: number; rejected: number; message: string | null }>(
+    pool,
+    'SELECT kind, started_at, ended_at, outcome, from_ts, to_ts, events, rejected, message FROM collector_runs ORDER BY started_at DESC, id DESC LIMIT 1',
+  );
+  const lastOk = await one<{ ended_at: string | null }>(
+    pool,
+    "SELECT ended_at FROM collector_runs WHERE outcome = 'ok' ORDER BY started_at DESC, id DESC LIMIT 1",
+  );
+  const loaded = await one<{ windows: number; events: number | null; stats_rows: number | null }>(
+    pool,
+    'SELECT COUNT(*) AS windows, SUM(events) AS events, SUM(stats_rows) AS stats_rows FROM loaded_windows WHERE loaded_at >= FROM_UNIXTIME(?)',
+    [dayAgo],
+  );
+  const rejected = await one<{ total: number; day: number | null }>(
+    pool,
+    'SELECT COUNT(*) AS total, SUM(created_at >= FROM_UNIXTIME(?)) AS day FROM rejected_records',
+    [dayAgo],
+  );
+
+  return {
+    now: isoUtc(now),
+    horizon: horizon === null ? null : isoUtc(horizon),
+    lagSeconds: horizon === null ? null : now - horizon,
+    gaps: {
+      count: Number(gapCount?.n ?? 0),
+      seconds: Number(gapCount?.s ?? 0),
+      latest: (gapRows as { gap_from: number; gap_to: number }[]).map((g) => ({
+        from: isoUtc(Number(g.gap_from)),
+        to: isoUtc(Number(g.gap_to)),
+        seconds: Number(g.gap_to) - Number(g.gap_from),
+      })),
+    },
+    lastRun:
+      run === undefined
+        ? null
+        : {
+            kind: run.kind,
+            startedAt: isoFromSql(run.started_at),
+            endedAt: isoFromSql(run.ended_at),
+            outcome: run.outcome,
+            windowFrom: run.from_ts === null ? null : isoUtc(Number(run.from_ts)),
+            windowTo: run.to_ts === null ? null : isoUtc(Number(run.to_ts)),
+            events: Number(run.events),
+            rejected: Number(run.rejected),
+            message: run.message,
+          },
+    lastSuccessAt: isoFromSql(lastOk?.ended_at),
+    last24h: {
+      windowsLoaded: Number(loaded?.windows ?? 0),
+      eventsLoaded: Number(loaded?.events ?? 0),
+      statsRowsLoaded: Number(loaded?.stats_rows ?? 0),
+      rejected: Number(rejected?.day ?? 0),
+    },
+    rejectedTotal: Number(rejected?.total ?? 0),
+    dataQuality: await readDataQuality(pool, dayAgo),
+  };
+}
+
+async function readDataQuality(pool: Pool, dayAgo: number): Promise<Record<string, unknown>> {
+  void dayAgo;
+  return {
+    reconciliation: await fromView(async () => {
+      const r = await one<{ n: number }>(pool, 'SELECT COUNT(*) AS n FROM vw_reconciliation');
+      return { rows: Number(r?.n ?? 0) };
+    }),
+  };
+}

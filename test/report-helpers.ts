@@ -1,0 +1,113 @@
+// Helpers for the report tests: agent_activity rows inserted directly (the transform is
+// tested elsewhere), a server started on an ephemeral port, and a fetch that keeps bytes.
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import type { Pool } from 'mysql2/promise';
+import { loadConfig } from '../src/config.ts';
+import type { Config } from '../src/config.ts';
+
+export const CATEGORY_COLUMNS = [
+  'idle_s',
+  'talk_s',
+  'hold_s',
+  'wrap_s',
+  'login_s',
+  'logoff_s',
+  'dnd_s',
+  'meeting_s',
+  'training_s',
+  'chat_s',
+  'tickets_s',
+  'outbound_s',
+  'lunch_s',
+  'tea_s',
+  'bio_s',
+  'short_break_s',
+  'other_npt_s',
+] as const;
+export type Category = (typeof CATEGORY_COLUMNS)[number];
+
+export interface ActivityInput extends Partial<Record<Category, number>> {
+  /** UTC epoch seconds of a report_hours.hour_start. */
+  hourStart: number;
+  ext: string;
+  total_calls?: number;
+  answered_calls?: number;
+}
+
+/**
+ * Inserts agent_activity rows for existing report hours; offline_s takes what the given
+ * categories leave of the whole hour (counted_s = the hour's length), so conservation holds.
+ */
+export async function insertActivity(pool: Pool, rows: ActivityInput[]): Promise<void> {
+  if (rows.length === 0) return;
+  const [hours] = await pool.query('SELECT hour_start, hour_end, local_start, local_end FROM report_hours WHERE hour_start IN (?)', [
+    [...new Set(rows.map((r) => r.hourStart))],
+  ]);
+  const byStart = new Map((hours as { hour_start: number; hour_end: number; local_start: string; local_end: string }[]).map((h) => [Number(h.hour_start), h]));
+  const values = rows.map((r) => {
+    const h = byStart.get(r.hourStart);
+    if (!h) throw new Error(`no report hour starts at ${r.hourStart}`);
+    const counted = Number(h.hour_end) - r.hourStart;
+    const cats = CATEGORY_COLUMNS.map((c) => r[c] ?? 0);
+    const offline = counted - cats.reduce((a, b) => a + b, 0);
+    if (offline < 0) throw new Error(`categories of ${r.ext} at ${r.hourStart} exceed the hour`);
+    return [r.hourStart, r.ext, h.hour_end, h.local_start, h.local_end, counted, ...cats, offline, r.total_calls ?? 0, r.answered_calls ?? 0];
+  });
+  await pool.query(
+    `INSERT INTO agent_activity (hour_start, ext, hour_end, local_start, local_end, counted_s, ${CATEGORY_COLUMNS.join(', ')}, offline_s, total_calls, answered_calls) VALUES ?`,
+    [values],
+  );
+}
+
+export async function setAgent(pool: Pool, ext: string, name: string | null, statsName: string | null = null): Promise<void> {
+  await pool.query(
+    'INSERT INTO agents (ext, name, stats_name) VALUES (?, ?, ?) ON DUPLICATE KEY UPDATE name = VALUES(name), stats_name = VALUES(stats_name)',
+    [ext, name, statsName],
+  );
+}
+
+export async function setHorizon(pool: Pool, horizon: number | null): Promise<void> {
+  await pool.query('UPDATE collector_state SET horizon = ? WHERE id = 1', [horizon]);
+}
+
+/** Report hours (hour_start) whose local start lies in [fromLocal, toLocal), in order. */
+export async function hourStarts(pool: Pool, fromLocal: string, toLocal: string): Promise<number[]> {
+  const [rows] = await pool.query('SELECT hour_start FROM report_hours WHERE local_start >= ? AND local_start < ? ORDER BY hour_start', [fromLocal, toLocal]);
+  return (rows as { hour_start: number }[]).map((r) => Number(r.hour_start));
+}
+
+/** A Config for a test database, from defaults plus `env`. */
+export function testConfig(databaseUrl: string, reportTz: string, env: Record<string, string> = {}): Config {
+  return loadConfig({ DATABASE_URL: databaseUrl, REPORT_TZ: reportTz, PORT: '0', HOST: '127.0.0.1', ...env });
+}
+
+export interface RawResponse {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: Buffer;
+  text: string;
+  json(): unknown;
+}
+
+/** GET with the body as bytes (fetch would strip the BOM when decoding). */
+export function get(url: string, headers: Record<string, string> = {}, method = 'GET'): Promise<RawResponse> {
+  return new Promise((resolve, reject) => {
+    const u = new URL(url);
+    const request = u.protocol === 'https:' ? httpsRequest : httpRequest;
+    const req = request(u, { method, headers, rejectUnauthorized: false }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('error', reject);
+      res.on('end', () => {
+        const body = Buffer.concat(chunks);
+        const text = body.toString('utf8');
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, body, text, json: () => JSON.parse(text) });
+      });
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+export const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
