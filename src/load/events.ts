@@ -1,0 +1,137 @@
+// Bulk upsert of normalised events into agent_events, plus the agents they name (SPEC §3, §5).
+// Big multi-row statements, never one INSERT per event. Rows are sent in the feed's
+// order; identity (ext, ts, seq) makes a re-load of a second give the same rows.
+import type { AgentEvent } from '../types.ts';
+import { cleanName } from '../upstream/normalize.ts';
+import { lit, MAX_STATEMENT_BYTES, type Db } from './db.ts';
+
+/** Rows per statement: big enough to amortise the round trip, small enough for any packet limit. */
+export const EVENT_BATCH_ROWS = 2000;
+
+const EVENT_INSERT =
+  'INSERT INTO agent_events (ext, ts, seq, event, enabled, state, user_id, username, raw_timestamp, extra) VALUES ';
+// A re-fetch of a second upserts: the same identity gets the latest content (SPEC §3).
+const EVENT_UPSERT =
+  ' ON DUPLICATE KEY UPDATE event = VALUES(event), enabled = VALUES(enabled), state = VALUES(state),' +
+  ' user_id = VALUES(user_id), username = VALUES(username), raw_timestamp = VALUES(raw_timestamp), extra = VALUES(extra)';
+
+function eventRow(e: AgentEvent): string {
+  return (
+    '(' + lit(e.ext) + ',' + e.ts + ',' + e.seq + ',' + lit(e.event) + ',' + (e.enabled ? '1' : '0') + ',' +
+    lit(e.state) + ',' + lit(e.userId) + ',' + lit(e.username) + ',' + e.rawTimestamp + ',' +
+    (e.extra === null ? 'NULL' : lit(JSON.stringify(e.extra))) + ')'
+  );
+}
+
+/**
+ * Sends the statements one after another on the same connection, building the next while
+ * the database runs the previous one.
+ */
+async function runBatches(db: Db, statements: Iterable<string>): Promise<void> {
+  let pending: Promise<unknown> | undefined;
+  for (const sql of statements) {
+    if (pending) await pending;
+    pending = db.query(sql);
+  }
+  if (pending) await pending;
+}
+
+function* eventStatements(events: AgentEvent[]): Generator<string> {
+  let parts: string[] = [];
+  let bytes = 0;
+  for (const e of events) {
+    const row = eventRow(e);
+    parts.push(row);
+    bytes += row.length + 1;
+    if (parts.length >= EVENT_BATCH_ROWS || bytes >= MAX_STATEMENT_BYTES) {
+      yield EVENT_INSERT + parts.join(',') + EVENT_UPSERT;
+      parts = [];
+      bytes = 0;
+    }
+  }
+  if (parts.length > 0) yield EVENT_INSERT + parts.join(',') + EVENT_UPSERT;
+}
+
+interface AgentSeen {
+  ext: string;
+  userId: string | null;
+  userTs: number;
+  rawName: string | null;
+  name: string | null;
+  nameTs: number | null;
+  nameSeq: number | null;
+  firstSeen: number;
+  lastSeen: number;
+}
+
+/** Per extension: the latest event with a non-empty cleaned name, and the time range seen. */
+export function agentsOf(events: AgentEvent[]): AgentSeen[] {
+  const byExt = new Map<string, AgentSeen>();
+  const cleaned = new Map<string, string>(); // names repeat on every event: clean each once
+  for (const e of events) {
+    let a = byExt.get(e.ext);
+    if (!a) {
+      a = { ext: e.ext, userId: null, userTs: -1, rawName: null, name: null, nameTs: null, nameSeq: null, firstSeen: e.ts, lastSeen: e.ts };
+      byExt.set(e.ext, a);
+    }
+    if (e.ts < a.firstSeen) a.firstSeen = e.ts;
+    if (e.ts > a.lastSeen) a.lastSeen = e.ts;
+    if (e.userId !== null && e.userId !== '' && e.ts >= a.userTs) {
+      a.userId = e.userId;
+      a.userTs = e.ts;
+    }
+    if (e.username === null) continue;
+    let name = cleaned.get(e.username);
+    if (name === undefined) {
+      name = cleanName(e.username);
+      cleaned.set(e.username, name);
+    }
+    if (name === '') continue;
+    if (a.nameTs === null || e.ts > a.nameTs || (e.ts === a.nameTs && e.seq >= a.nameSeq!)) {
+      a.rawName = e.username;
+      a.name = name;
+      a.nameTs = e.ts;
+      a.nameSeq = e.seq;
+    }
+  }
+  // A fixed order keeps concurrent windows from locking agents rows in opposite orders.
+  return [...byExt.values()].sort((x, y) => (x.ext < y.ext ? -1 : x.ext > y.ext ? 1 : 0));
+}
+
+// MySQL evaluates ON DUPLICATE KEY UPDATE assignments left to right, each seeing the ones
+// before it. So the name fields are compared against (name_ts, name_seq) before those two
+// change, name_seq before name_ts, and name_ts last: a later (or the same) event's name wins.
+const NEWER = '(VALUES(name_ts) IS NOT NULL AND (name_ts IS NULL OR VALUES(name_ts) > name_ts OR (VALUES(name_ts) = name_ts AND VALUES(name_seq) >= name_seq)))';
+const AGENT_UPSERT =
+  ' ON DUPLICATE KEY UPDATE' +
+  ' user_id = IF(VALUES(user_id) IS NOT NULL AND (last_seen IS NULL OR VALUES(last_seen) >= last_seen), VALUES(user_id), user_id),' +
+  ` raw_name = IF(${NEWER}, VALUES(raw_name), raw_name),` +
+  ` name = IF(${NEWER}, VALUES(name), name),` +
+  ` name_seq = IF(${NEWER}, VALUES(name_seq), name_seq),` +
+  ` name_ts = IF(${NEWER}, VALUES(name_ts), name_ts),` +
+  ' first_seen = LEAST(COALESCE(first_seen, VALUES(first_seen)), VALUES(first_seen)),' +
+  ' last_seen = GREATEST(COALESCE(last_seen, VALUES(last_seen)), VALUES(last_seen))';
+
+async function upsertAgents(db: Db, agents: AgentSeen[]): Promise<void> {
+  const statements: string[] = [];
+  for (let i = 0; i < agents.length; i += EVENT_BATCH_ROWS) {
+    const rows = agents
+      .slice(i, i + EVENT_BATCH_ROWS)
+      .map((a) => `(${lit(a.ext)},${lit(a.userId)},${lit(a.rawName)},${lit(a.name)},${lit(a.nameTs)},${lit(a.nameSeq)},${a.firstSeen},${a.lastSeen})`);
+    statements.push(
+      'INSERT INTO agents (ext, user_id, raw_name, name, name_ts, name_seq, first_seen, last_seen) VALUES ' + rows.join(',') + AGENT_UPSERT,
+    );
+  }
+  await runBatches(db, statements);
+}
+
+/**
+ * Upserts events (feed order kept) and the agents they name. Pass a connection inside a
+ * transaction to make it part of a window's load. Returns the number of events sent.
+ */
+export async function loadEvents(db: Db, events: AgentEvent[]): Promise<number> {
+  if (events.length === 0) return 0;
+  await runBatches(db, eventStatements(events));
+  await upsertAgents(db, agentsOf(events));
+  return events.length;
+}

@@ -1,0 +1,48 @@
+// Loads upstream payloads through the real normaliser and loader, for tests of every part
+// (the worked example of SPEC §6, hand-made timelines). No aggregation: callers run theirs.
+import type { Pool } from 'mysql2/promise';
+import { normalizeEvents, normalizeStats } from '../../src/upstream/normalize.ts';
+import { loadEvents } from '../../src/load/events.ts';
+import { replaceHourStats } from '../../src/load/stats.ts';
+import { insertRejected } from '../../src/load/rejected.ts';
+import { advanceHorizon } from '../../src/load/horizon.ts';
+import { withTransaction } from '../../src/load/transaction.ts';
+
+/**
+ * Loads an events response ({"events": [...]} or a bare array) and moves the horizon to
+ * `horizonTs` (null leaves it alone). Returns the counts.
+ */
+export async function loadFixtureEvents(pool: Pool, payload: unknown, horizonTs: number | null): Promise<{ events: number; rejected: number }> {
+  const { events, rejected } = normalizeEvents(payload);
+  return withTransaction(pool, async (conn) => {
+    await loadEvents(conn, events);
+    await insertRejected(conn, rejected, null, horizonTs);
+    if (horizonTs !== null) await advanceHorizon(conn, horizonTs);
+    return { events: events.length, rejected: rejected.length };
+  });
+}
+
+/**
+ * Loads stats responses keyed by "<startDate>-<endDate>" (epoch seconds), as in
+ * fixtures/worked-example/stats.json; other keys (such as "_comment") are skipped. Each
+ * response replaces the report hour that contains its startDate, fetched up to endDate.
+ */
+export async function loadFixtureStats(pool: Pool, statsByRange: Record<string, unknown>): Promise<{ rows: number; rejected: number }> {
+  let rows = 0;
+  let rejectedCount = 0;
+  for (const [key, payload] of Object.entries(statsByRange)) {
+    const m = /^(\d+)-(\d+)$/.exec(key);
+    if (!m) continue;
+    const from = Number(m[1]);
+    const to = Number(m[2]);
+    const { stats, rejected } = normalizeStats(payload);
+    await withTransaction(pool, async (conn) => {
+      const [found] = await conn.query('SELECT hour_start FROM report_hours WHERE hour_start <= ? AND hour_end > ?', [from, from]);
+      const hourStart = Number((found as { hour_start: number }[])[0]?.hour_start ?? from);
+      rows += await replaceHourStats(conn, hourStart, to, stats);
+      rejectedCount += rejected.length;
+      await insertRejected(conn, rejected, from, to);
+    });
+  }
+  return { rows, rejected: rejectedCount };
+}
