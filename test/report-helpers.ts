@@ -111,3 +111,34 @@ export function get(url: string, headers: Record<string, string> = {}, method = 
 }
 
 export const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
+
+/**
+ * Fills agent_activity in one INSERT ... SELECT: every report hour with local start in
+ * [fromLocal, toLocal) × `agents` extensions (1001, 1002, ...), with varied figures that
+ * keep conservation. Returns the number of rows inserted.
+ */
+export async function insertBulkActivity(pool: Pool, fromLocal: string, toLocal: string, agents: number): Promise<number> {
+  const [res] = await pool.query(
+    `INSERT INTO agent_activity (hour_start, ext, hour_end, local_start, local_end, counted_s,
+       idle_s, talk_s, hold_s, wrap_s, lunch_s, tickets_s, offline_s, total_calls, answered_calls)
+     SELECT h.hour_start, CAST(1000 + n.i AS CHAR), h.hour_end, h.local_start, h.local_end, h.hour_end - h.hour_start,
+       (h.hour_start DIV 3600 + n.i * 7) % 900,
+       (h.hour_start DIV 3600 + n.i * 13) % 700,
+       (h.hour_start DIV 3600 + n.i) % 120,
+       (h.hour_start DIV 3600 + n.i * 3) % 300,
+       (n.i * 11) % 600,
+       (h.hour_start DIV 3600) % 400,
+       (h.hour_end - h.hour_start) - ((h.hour_start DIV 3600 + n.i * 7) % 900) - ((h.hour_start DIV 3600 + n.i * 13) % 700)
+         - ((h.hour_start DIV 3600 + n.i) % 120) - ((h.hour_start DIV 3600 + n.i * 3) % 300) - ((n.i * 11) % 600) - ((h.hour_start DIV 3600) % 400),
+       (h.hour_start DIV 3600 + n.i) % 9,
+       (h.hour_start DIV 3600 + n.i * 5) % 9 % ((h.hour_start DIV 3600 + n.i) % 9 + 1)
+     FROM report_hours h
+     CROSS JOIN (
+       WITH RECURSIVE seq (i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM seq WHERE i < ?)
+       SELECT i FROM seq
+     ) n
+     WHERE h.local_start >= ? AND h.local_start < ?`,
+    [agents, fromLocal, toLocal],
+  );
+  return (res as { affectedRows: number }).affectedRows;
+}

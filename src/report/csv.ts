@@ -74,11 +74,21 @@ export async function writeReport(
     await conn.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ');
     await conn.query('START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY');
     const horizon = await readHorizon(conn);
-    hooks.onStart?.({ horizon });
     const { sql, values } = reportQuery(params.from, params.to, params.exts);
     // The promise wrapper has no streaming query; its underlying connection has.
     const core = conn.connection as unknown as CoreConnection;
     const source = core.query(sql, values).stream({ highWaterMark: 256 });
+    // Nothing is written until the query has produced its columns: a failing query (a
+    // missing view, a dead connection) still gets a clean error response, not a cut body.
+    await new Promise<void>((resolve, reject) => {
+      const onError = (err: Error) => reject(err);
+      source.once('error', onError);
+      source.once('fields', () => {
+        source.off('error', onError);
+        resolve();
+      });
+    });
+    hooks.onStart?.({ horizon });
     const toFields = new Transform({
       objectMode: true,
       highWaterMark: 256,
