@@ -1,0 +1,28 @@
+-- Recomputes agent_activity for every report hour whose local start (REPORT_TZ) lies in
+-- [p_from, p_to), every agent (SPEC §3-§4). The collector and backfill call it (or its
+-- epoch twin sp_aggregate_epoch_range); an operator runs it after editing
+-- break_reason_map, e.g. for all of September:
+--   CALL sp_aggregate_range('2025-09-01 00:00:00', '2025-10-01 00:00:00');
+-- Each day of hours is one set-based pass and one transaction (sp_aggregate_between).
+DROP PROCEDURE IF EXISTS sp_aggregate_range;
+CREATE PROCEDURE sp_aggregate_range(IN p_from DATETIME, IN p_to DATETIME)
+  MODIFIES SQL DATA
+  COMMENT 'recompute agent_activity for report hours with local start in [p_from, p_to)'
+BEGIN
+  DECLARE v_from BIGINT;
+  DECLARE v_to BIGINT;
+  IF p_from IS NULL OR p_to IS NULL OR p_to < p_from THEN
+    SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'sp_aggregate_range: give p_from <= p_to, local DATETIMEs of REPORT_TZ';
+  END IF;
+  IF NOT EXISTS (SELECT 1 FROM report_hours WHERE local_start <= p_from)
+     OR NOT EXISTS (SELECT 1 FROM report_hours WHERE local_end >= p_to) THEN
+    SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'sp_aggregate_range: the range reaches outside the report calendar (report_hours); run npm run migrate';
+  END IF;
+  -- Local starts only repeat at a fall-back, where the repeated hours are consecutive: the
+  -- hours of a local range are one run of UTC hours.
+  SELECT MIN(hour_start), MAX(hour_end) INTO v_from, v_to
+  FROM report_hours WHERE local_start >= p_from AND local_start < p_to;
+  IF v_from IS NOT NULL THEN
+    CALL sp_aggregate_between(v_from, v_to);
+  END IF;
+END
