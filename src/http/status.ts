@@ -104,12 +104,53 @@ export async function readStatus(pool: Pool, nowMs = Date.now()): Promise<Record
   };
 }
 
+interface FieldDiff {
+  field: string;
+  compared: number;
+  differing: number;
+  agent_hours: number;
+  abs_s: number | null;
+}
+
+/**
+ * Data quality (TRANSFORM's views), in aggregate: counts and seconds, no extension or name.
+ * Reconciliation compares the derived seconds with the upstream's stats for report hours
+ * that started in the last 24 h, where both cover the same part of the hour.
+ */
 async function readDataQuality(pool: Pool, dayAgo: number): Promise<Record<string, unknown>> {
-  void dayAgo;
-  return {
-    reconciliation: await fromView(async () => {
-      const r = await one<{ n: number }>(pool, 'SELECT COUNT(*) AS n FROM vw_reconciliation');
-      return { rows: Number(r?.n ?? 0) };
-    }),
-  };
+  const reconciliation = await fromView(async () => {
+    const [rows] = await pool.query(
+      `SELECT field, COUNT(*) AS compared, SUM(diff_s <> 0) AS differing,
+         COUNT(DISTINCT CASE WHEN diff_s <> 0 THEN CONCAT(hour_start, ':', ext) END) AS agent_hours,
+         SUM(ABS(diff_s)) AS abs_s
+       FROM vw_reconciliation
+       WHERE hour_start >= ? AND diff_s IS NOT NULL AND counted_s = upstream_window_s
+       GROUP BY field ORDER BY field`,
+      [dayAgo],
+    );
+    const list = rows as FieldDiff[];
+    const total = (k: 'compared' | 'differing' | 'abs_s') => list.reduce((n, r) => n + Number(r[k] ?? 0), 0);
+    return {
+      hoursSince: isoUtc(dayAgo),
+      comparedFigures: total('compared'),
+      differingFigures: total('differing'),
+      absDifferenceSeconds: total('abs_s'),
+      byField: Object.fromEntries(
+        list.map((r) => [r.field, { compared: Number(r.compared), differing: Number(r.differing ?? 0), agentHours: Number(r.agent_hours), absDifferenceSeconds: Number(r.abs_s ?? 0) }]),
+      ),
+    };
+  });
+  const answeredOverOffered = await fromView(async () => {
+    const r = await one<{ total: number; day: number | null }>(pool, 'SELECT COUNT(*) AS total, SUM(hour_start >= ?) AS day FROM vw_answered_over_offered', [dayAgo]);
+    return { last24h: Number(r?.day ?? 0), total: Number(r?.total ?? 0) };
+  });
+  const unknownEventTypes = await fromView(async () => {
+    const [rows] = await pool.query('SELECT event, events FROM vw_unknown_event_types ORDER BY events DESC, event LIMIT 20');
+    return (rows as { event: string; events: number }[]).map((r) => ({ event: r.event, events: Number(r.events) }));
+  });
+  const unmappedReasons = await fromView(async () => {
+    const r = await one<{ n: number; s: number | null }>(pool, 'SELECT COUNT(*) AS n, SUM(other_npt_s) AS s FROM vw_unmapped_reasons');
+    return { reasons: Number(r?.n ?? 0), otherNptSeconds: Number(r?.s ?? 0) };
+  });
+  return { reconciliation, answeredOverOffered, unknownEventTypes, unmappedReasons };
 }
