@@ -192,3 +192,14 @@ describe('HTTPS', () => {
     ).rejects.toThrow(/TLS_CERT_FILE=.*missing\.pem cannot be read/);
   });
 });
+
+describe('listening', () => {
+  it('says which address it cannot listen on', async () => {
+    await withServer({}, async (u) => {
+      const port = new URL(u).port;
+      await expect(startHttpServer(testConfig(db().url, 'Asia/Dubai', { PORT: port }), db().pool, silentLogger)).rejects.toThrow(
+        new RegExp(`cannot listen on 127\\.0\\.0\\.1:${port} \\(.*EADDRINUSE.*\\): set HOST and PORT`),
+      );
+    });
+  });
+});

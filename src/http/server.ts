@@ -132,9 +132,11 @@ export async function startHttpServer(cfg: Config, pool: Pool, log: Logger): Pro
   };
   const server: Server = tls ? createHttpsServer(tls, onRequest) : createHttpServer(onRequest);
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
+    const fail = (err: Error) =>
+      reject(new Error(`the report server cannot listen on ${cfg.host}:${cfg.port} (${err.message}): set HOST and PORT to a free local address`, { cause: err }));
+    server.once('error', fail);
     server.listen(cfg.port, cfg.host, () => {
-      server.off('error', reject);
+      server.off('error', fail);
       resolve();
     });
   });
