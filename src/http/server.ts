@@ -58,10 +58,6 @@ const routes: Record<string, Route> = {
   },
 };
 
-function isHeadersError(err: unknown): boolean {
-  return (err as { code?: string }).code === 'ERR_HTTP_HEADERS_SENT';
-}
-
 async function dispatch(ctx: Context, tokens: TokenCheck, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const info: RequestInfo = {};
   logWhenDone(ctx.log, req, res, info);
@@ -90,9 +86,11 @@ async function dispatch(ctx: Context, tokens: TokenCheck, req: IncomingMessage, 
   try {
     await route.handle(ctx, req, res, url, info);
   } catch (err) {
+    // A client that hung up mid-report is no server error: the access log marks it aborted.
+    if ((err as { code?: string }).code === 'ERR_STREAM_PREMATURE_CLOSE') return;
     ctx.log.error('request failed', { path: url.pathname, error: (err as Error).message });
     if (!res.headersSent) sendError(res, 500, INTERNAL);
-    else if (!isHeadersError(err)) res.destroy(); // mid-stream: cut the body so the client sees it is incomplete
+    else res.destroy(); // mid-stream: cut the body so the client sees it is incomplete
   }
 }
 
