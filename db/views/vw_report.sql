@@ -54,9 +54,11 @@ SELECT
   -- Row order (SPEC §5): all-digit extensions first, by number, then the others in binary
   -- order. Numbers are compared as text without leading zeros, shorter first, so any
   -- length works without overflow; '007' and '7' are the same number and then go by the
-  -- extension itself ('007' first).
+  -- extension's bytes ('007' first). Keys are cast to BINARY because utf8mb4_bin pads with
+  -- spaces when comparing ('Z<tab>' would sort before 'Z'); bytes compare as bytes.
   CASE WHEN a.ext REGEXP '^[0-9]+$' THEN 0 ELSE 1 END AS ext_order_class,
   CASE WHEN a.ext REGEXP '^[0-9]+$' THEN LENGTH(TRIM(LEADING '0' FROM a.ext)) ELSE 0 END AS ext_order_len,
-  CASE WHEN a.ext REGEXP '^[0-9]+$' THEN TRIM(LEADING '0' FROM a.ext) ELSE a.ext END AS ext_order_key
+  CAST(CASE WHEN a.ext REGEXP '^[0-9]+$' THEN TRIM(LEADING '0' FROM a.ext) ELSE a.ext END AS BINARY) AS ext_order_key,
+  CAST(a.ext AS BINARY) AS ext_order_bytes
 FROM agent_activity a
 LEFT JOIN agents g ON g.ext = a.ext;

@@ -89,6 +89,6 @@ export function reportQuery(from: number, to: number, exts: string[] | undefined
   const sql =
     `SELECT ${SELECTED.join(', ')} FROM vw_report WHERE ${where} ` +
     // SPEC §5 order: the hour's UTC start, then extension (numbers first, by value)
-    'ORDER BY hour_start, ext_order_class, ext_order_len, ext_order_key, ext';
+    'ORDER BY hour_start, ext_order_class, ext_order_len, ext_order_key, ext_order_bytes';
   return { sql, values };
 }
