@@ -11,8 +11,24 @@ export async function select<T>(db: Db, sql: string, params: unknown[] = []): Pr
   return rows as T[];
 }
 
+/** Characters MySQL string literals need escaped (as mysql2's own escaper does). */
+const NEEDS_ESCAPE = /[\0\b\t\n\r\x1a"'\\]/;
+
 /** SQL literal of a value (strings escaped, null as NULL, numbers as they are). */
-export const lit = (v: string | number | null): string => mysql.escape(v);
+export function lit(v: string | number | null): string {
+  if (typeof v === 'string') return NEEDS_ESCAPE.test(v) ? mysql.escape(v) : "'" + v + "'";
+  if (v === null) return 'NULL';
+  return mysql.escape(v);
+}
+
+/**
+ * Runs `template` with its single `?` replaced by `sql` as is. mysql2 scans a whole
+ * statement for placeholders before sending it, which costs more than building a
+ * multi-row INSERT; a raw value is not scanned.
+ */
+export function queryRaw(db: Db, template: string, sql: string): Promise<unknown> {
+  return db.query(template, [mysql.raw(sql)]);
+}
 
 /** Largest statement the loader builds; MySQL's default max_allowed_packet is 16-64 MB. */
 export const MAX_STATEMENT_BYTES = 4 * 1024 * 1024;

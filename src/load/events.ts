@@ -3,15 +3,14 @@
 // order; identity (ext, ts, seq) makes a re-load of a second give the same rows.
 import type { AgentEvent } from '../types.ts';
 import { cleanName } from '../upstream/normalize.ts';
-import { lit, MAX_STATEMENT_BYTES, type Db } from './db.ts';
+import { lit, queryRaw, MAX_STATEMENT_BYTES, type Db } from './db.ts';
 
 /** Rows per statement: big enough to amortise the round trip, small enough for any packet limit. */
 export const EVENT_BATCH_ROWS = 2000;
 
-const EVENT_INSERT =
-  'INSERT INTO agent_events (ext, ts, seq, event, enabled, state, user_id, username, raw_timestamp, extra) VALUES ';
 // A re-fetch of a second upserts: the same identity gets the latest content (SPEC §3).
 const EVENT_UPSERT =
+  'INSERT INTO agent_events (ext, ts, seq, event, enabled, state, user_id, username, raw_timestamp, extra) VALUES ?' +
   ' ON DUPLICATE KEY UPDATE event = VALUES(event), enabled = VALUES(enabled), state = VALUES(state),' +
   ' user_id = VALUES(user_id), username = VALUES(username), raw_timestamp = VALUES(raw_timestamp), extra = VALUES(extra)';
 
@@ -24,19 +23,19 @@ function eventRow(e: AgentEvent): string {
 }
 
 /**
- * Sends the statements one after another on the same connection, building the next while
- * the database runs the previous one.
+ * Sends `template` once per value list, one after another on the same connection,
+ * building the next list while the database runs the previous statement.
  */
-async function runBatches(db: Db, statements: Iterable<string>): Promise<void> {
+async function runBatches(db: Db, template: string, valueLists: Iterable<string>): Promise<void> {
   let pending: Promise<unknown> | undefined;
-  for (const sql of statements) {
+  for (const values of valueLists) {
     if (pending) await pending;
-    pending = db.query(sql);
+    pending = queryRaw(db, template, values);
   }
   if (pending) await pending;
 }
 
-function* eventStatements(events: AgentEvent[]): Generator<string> {
+function* eventValueLists(events: AgentEvent[]): Generator<string> {
   let parts: string[] = [];
   let bytes = 0;
   for (const e of events) {
@@ -44,12 +43,12 @@ function* eventStatements(events: AgentEvent[]): Generator<string> {
     parts.push(row);
     bytes += row.length + 1;
     if (parts.length >= EVENT_BATCH_ROWS || bytes >= MAX_STATEMENT_BYTES) {
-      yield EVENT_INSERT + parts.join(',') + EVENT_UPSERT;
+      yield parts.join(',');
       parts = [];
       bytes = 0;
     }
   }
-  if (parts.length > 0) yield EVENT_INSERT + parts.join(',') + EVENT_UPSERT;
+  if (parts.length > 0) yield parts.join(',');
 }
 
 interface AgentSeen {
@@ -103,7 +102,7 @@ export function agentsOf(events: AgentEvent[]): AgentSeen[] {
 // change, name_seq before name_ts, and name_ts last: a later (or the same) event's name wins.
 const NEWER = '(VALUES(name_ts) IS NOT NULL AND (name_ts IS NULL OR VALUES(name_ts) > name_ts OR (VALUES(name_ts) = name_ts AND VALUES(name_seq) >= name_seq)))';
 const AGENT_UPSERT =
-  ' ON DUPLICATE KEY UPDATE' +
+  'INSERT INTO agents (ext, user_id, raw_name, name, name_ts, name_seq, first_seen, last_seen) VALUES ? ON DUPLICATE KEY UPDATE' +
   ' user_id = IF(VALUES(user_id) IS NOT NULL AND (last_seen IS NULL OR VALUES(last_seen) >= last_seen), VALUES(user_id), user_id),' +
   ` raw_name = IF(${NEWER}, VALUES(raw_name), raw_name),` +
   ` name = IF(${NEWER}, VALUES(name), name),` +
@@ -113,16 +112,14 @@ const AGENT_UPSERT =
   ' last_seen = GREATEST(COALESCE(last_seen, VALUES(last_seen)), VALUES(last_seen))';
 
 async function upsertAgents(db: Db, agents: AgentSeen[]): Promise<void> {
-  const statements: string[] = [];
+  const lists: string[] = [];
   for (let i = 0; i < agents.length; i += EVENT_BATCH_ROWS) {
     const rows = agents
       .slice(i, i + EVENT_BATCH_ROWS)
       .map((a) => `(${lit(a.ext)},${lit(a.userId)},${lit(a.rawName)},${lit(a.name)},${lit(a.nameTs)},${lit(a.nameSeq)},${a.firstSeen},${a.lastSeen})`);
-    statements.push(
-      'INSERT INTO agents (ext, user_id, raw_name, name, name_ts, name_seq, first_seen, last_seen) VALUES ' + rows.join(',') + AGENT_UPSERT,
-    );
+    lists.push(rows.join(','));
   }
-  await runBatches(db, statements);
+  await runBatches(db, AGENT_UPSERT, lists);
 }
 
 /**
@@ -131,7 +128,7 @@ async function upsertAgents(db: Db, agents: AgentSeen[]): Promise<void> {
  */
 export async function loadEvents(db: Db, events: AgentEvent[]): Promise<number> {
   if (events.length === 0) return 0;
-  await runBatches(db, eventStatements(events));
+  await runBatches(db, EVENT_UPSERT, eventValueLists(events));
   await upsertAgents(db, agentsOf(events));
   return events.length;
 }

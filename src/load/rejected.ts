@@ -2,7 +2,7 @@
 // record where an operator can see them. The hash makes a re-fetch not double them.
 import { createHash } from 'node:crypto';
 import type { Rejected } from '../types.ts';
-import { lit, type Db } from './db.ts';
+import { lit, queryRaw, type Db } from './db.ts';
 
 const BATCH = 500;
 
@@ -18,9 +18,7 @@ export async function insertRejected(db: Db, rejected: Rejected[], fromTs: numbe
       const raw = JSON.stringify(r.raw) ?? 'null';
       return `(${lit(r.endpoint)},${lit(r.reason.slice(0, 255))},${lit(raw)},${lit(rejectedHash(r, raw))},${lit(fromTs)},${lit(toTs)})`;
     });
-    const [res] = await db.query(
-      `INSERT IGNORE INTO rejected_records (endpoint, reason, raw, record_hash, from_ts, to_ts) VALUES ${rows.join(',')}`,
-    );
+    const [res] = (await queryRaw(db, 'INSERT IGNORE INTO rejected_records (endpoint, reason, raw, record_hash, from_ts, to_ts) VALUES ?', rows.join(','))) as [unknown];
     added += (res as { affectedRows: number }).affectedRows;
   }
   return added;

@@ -3,7 +3,7 @@
 // old row. Never summed across fetches.
 import type { StatsRecord } from '../types.ts';
 import { cleanName } from '../upstream/normalize.ts';
-import { lit, type Db } from './db.ts';
+import { lit, queryRaw, type Db } from './db.ts';
 
 const COLUMNS =
   'hour_start, ext, fetched_to, name, tags, total_calls, answered_calls, talked_time, talked_average, duration_seconds,' +
@@ -60,7 +60,7 @@ export async function replaceHourStats(db: Db, hourStart: number, fetchedTo: num
   await db.query('DELETE FROM users_calls WHERE hour_start = ?', [hourStart]);
   for (let i = 0; i < stats.length; i += BATCH) {
     const rows = stats.slice(i, i + BATCH).map((s) => statsRow(hourStart, fetchedTo, s));
-    await db.query(`INSERT INTO users_calls (${COLUMNS}) VALUES ${rows.join(',')}`);
+    await queryRaw(db, `INSERT INTO users_calls (${COLUMNS}) VALUES ?`, rows.join(','));
   }
   // Agents known only from stats get a row too; the name is used when no event names them.
   const named = stats
@@ -68,9 +68,7 @@ export async function replaceHourStats(db: Db, hourStart: number, fetchedTo: num
     .sort((a, b) => (a.ext < b.ext ? -1 : a.ext > b.ext ? 1 : 0));
   for (let i = 0; i < named.length; i += BATCH) {
     const rows = named.slice(i, i + BATCH).map((a) => `(${lit(a.ext)},${a.name === '' ? 'NULL' : lit(a.name)})`);
-    await db.query(
-      `INSERT INTO agents (ext, stats_name) VALUES ${rows.join(',')} ON DUPLICATE KEY UPDATE stats_name = COALESCE(VALUES(stats_name), stats_name)`,
-    );
+    await queryRaw(db, 'INSERT INTO agents (ext, stats_name) VALUES ? ON DUPLICATE KEY UPDATE stats_name = COALESCE(VALUES(stats_name), stats_name)', rows.join(','));
   }
   return stats.length;
 }

@@ -1,0 +1,167 @@
+// npm run backfill (issue 4): loads [fromTs, toTs) in report-hour windows with bounded
+// concurrency, each window in one transaction that also moves the horizon (SPEC §3);
+// windows that fail get one more try after the others. Then it re-aggregates every hour
+// that can change, from the start up to the horizon. Idempotent: re-loading gives the
+// same rows (event identity, stats replace per hour).
+import type { Pool } from 'mysql2/promise';
+import type { Config } from '../config.ts';
+import type { Logger } from '../log.ts';
+import { Upstream, iso, upstreamFromConfig } from '../upstream/client.ts';
+import { dbFetchLog } from '../upstream/fetch-log.ts';
+import { acquireLoadLock } from '../collector/lock.ts';
+import { finishRun, startRun } from '../collector/runs.ts';
+import { hoursOverlapping, loadWindow, type WindowResult } from '../collector/window.ts';
+import { splitWindows } from '../collector/windows.ts';
+import { aggregatePending } from '../collector/aggregate.ts';
+import { windowLine } from '../collector/collector.ts';
+import { readHorizon } from '../load/horizon.ts';
+import { wipeStaging } from './wipe.ts';
+
+export const DEFAULT_CONCURRENCY = 4;
+
+export interface BackfillOptions {
+  fromTs: number;
+  toTs: number;
+  concurrency?: number;
+  log: Logger;
+  /** Empty staging, activity and the horizon first (the CLI asks the operator). */
+  wipe?: boolean;
+  /** A client of your own (tests: short retry delays); default: from cfg. Not closed here. */
+  upstream?: Upstream;
+  /** How long to wait for a running collector or backfill to finish, seconds (default 600). */
+  lockWaitSeconds?: number;
+  signal?: AbortSignal;
+}
+
+export interface FailedWindow {
+  fromTs: number;
+  toTs: number;
+  error: string;
+}
+
+export interface BackfillSummary {
+  runId: number;
+  fromTs: number;
+  toTs: number;
+  windows: number;
+  failed: FailedWindow[];
+  events: number;
+  statsRows: number;
+  rejected: number;
+  splits: number;
+  requests: number;
+  aggregatedHours: number;
+  horizon: number | null;
+  seconds: number;
+  eventsPerSecond: number;
+}
+
+/** Runs `work` over `items` with at most `limit` at once. */
+async function pooled<T>(items: T[], limit: number, work: (item: T, index: number) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      await work(items[i]!, i);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+}
+
+export async function runBackfill(cfg: Config, pool: Pool, opts: BackfillOptions): Promise<BackfillSummary> {
+  const { log } = opts;
+  const started = Date.now();
+  if (!(opts.toTs > opts.fromTs)) throw new Error(`backfill: the end ${iso(opts.toTs)} must be after the start ${iso(opts.fromTs)}`);
+  const lockWait = opts.lockWaitSeconds ?? 600;
+  const lock = await acquireLoadLock(pool, lockWait);
+  if (lock === null) throw new Error(`backfill: a collector run or another backfill held the load lock for ${lockWait} s; try again when it ends`);
+  const upstream = opts.upstream ?? upstreamFromConfig(cfg);
+  try {
+    if (opts.wipe) {
+      await wipeStaging(pool);
+      log.warn('wiped agent_events, users_calls, agent_activity, agents, loaded windows and the horizon');
+    }
+    const runId = await startRun(pool, 'backfill', opts.fromTs, opts.toTs);
+    const fetchLog = dbFetchLog(pool, runId, log);
+    const hours = await hoursOverlapping(pool, cfg.reportTz, opts.fromTs, opts.toTs);
+    const windows = splitWindows(hours, opts.fromTs, opts.toTs, 1);
+    const concurrency = opts.concurrency ?? DEFAULT_CONCURRENCY;
+    log.info('backfill', { run: runId, from: iso(opts.fromTs), to: iso(opts.toTs), windows: windows.length, concurrency });
+    const loaded: WindowResult[] = [];
+    let failed: FailedWindow[] = [];
+    const ctx = { pool, upstream, reportTz: cfg.reportTz, fetchLog, source: 'backfill' as const, signal: opts.signal };
+    const attempt = async ([f, t]: [number, number], pass: number) => {
+      if (opts.signal?.aborted) {
+        failed.push({ fromTs: f, toTs: t, error: 'stopped' });
+        return;
+      }
+      try {
+        const w = await loadWindow(ctx, f, t);
+        loaded.push(w);
+        log.info(`window ${loaded.length}/${windows.length}`, windowLine(w));
+      } catch (err) {
+        const error = upstream.scrub((err as Error).message);
+        failed.push({ fromTs: f, toTs: t, error });
+        log.warn(pass === 1 ? 'window failed; it is tried again after the others' : 'window failed again', { from: iso(f), to: iso(t), error });
+      }
+    };
+    await pooled(windows, concurrency, (w) => attempt(w, 1));
+    if (failed.length > 0 && !opts.signal?.aborted) {
+      const again = failed.map((w): [number, number] => [w.fromTs, w.toTs]);
+      failed = [];
+      await pooled(again, concurrency, (w) => attempt(w, 2));
+    }
+    let aggregatedHours = 0;
+    let aggregationError: string | null = null;
+    if (!opts.signal?.aborted) {
+      try {
+        aggregatedHours = (await aggregatePending(pool, log, opts.signal))?.hours ?? 0;
+      } catch (err) {
+        aggregationError = (err as Error).message;
+        log.error('aggregation failed; run the backfill again (loading is idempotent)', { error: aggregationError });
+      }
+    }
+    failed.sort((a, b) => a.fromTs - b.fromTs);
+    const seconds = (Date.now() - started) / 1000;
+    const sum = (k: 'events' | 'statsRows' | 'rejected' | 'splits' | 'requests') => loaded.reduce((n, w) => n + w[k], 0);
+    const summary: BackfillSummary = {
+      runId,
+      fromTs: opts.fromTs,
+      toTs: opts.toTs,
+      windows: windows.length,
+      failed,
+      events: sum('events'),
+      statsRows: sum('statsRows'),
+      rejected: sum('rejected'),
+      splits: sum('splits'),
+      requests: sum('requests'),
+      aggregatedHours,
+      horizon: await readHorizon(pool),
+      seconds,
+      eventsPerSecond: seconds > 0 ? Math.round(sum('events') / seconds) : 0,
+    };
+    const problems = [...failed.map((w) => `[${iso(w.fromTs)}, ${iso(w.toTs)}): ${w.error}`), ...(aggregationError ? [`aggregation: ${aggregationError}`] : [])];
+    await finishRun(pool, runId, {
+      outcome: problems.length === 0 ? 'ok' : 'failed',
+      events: summary.events,
+      rejected: summary.rejected,
+      message: problems.length === 0 ? `${windows.length} window(s)` : problems.join('; '),
+    });
+    if (aggregationError) summary.failed.push({ fromTs: opts.fromTs, toTs: opts.toTs, error: `aggregation: ${aggregationError}` });
+    log.info('backfill done', {
+      windows: summary.windows,
+      failed: summary.failed.length,
+      events: summary.events,
+      stats: summary.statsRows,
+      rejected: summary.rejected,
+      splits: summary.splits,
+      hours_aggregated: aggregatedHours,
+      seconds: Number(seconds.toFixed(1)),
+      events_per_s: summary.eventsPerSecond,
+    });
+    return summary;
+  } finally {
+    if (!opts.upstream) await upstream.close();
+    await lock.release();
+  }
+}

@@ -1,0 +1,73 @@
+// npm run simulator -- --port 7070 --agents 200 --seed 42 [--fault-rate 0.2] [--page-size 2000]
+import { parseFlags, UsageError } from './args.ts';
+import { startSimulator } from '../simulator/server.ts';
+
+const HELP = `Usage: npm run simulator -- [--port 7070] [--agents 200] [--seed 42] [--fault-rate 0.2]
+                             [--page-size 2000] [--days N] [--host 127.0.0.1]
+
+An HTTP server that speaks the upstream API (SPEC §2): login, events, stats. Every agent's
+day is computed from (seed, agent, day), so the same flags give the same data, for any
+range, on any run. Stats agree with the events (vw_reconciliation shows no difference).
+
+  --port N         port to listen on (default 7070; 0 picks a free one)
+  --host H         address to listen on (default 127.0.0.1)
+  --agents N       agents in the contact centre (default 200)
+  --seed N         seed of everything random (default 42)
+  --fault-rate R   share of calls that fail: 429 with Retry-After, 500, slow, dropped,
+                   cut short (default 0)
+  --page-size N    the server's page size: events are truncated at it, silently (default 2000)
+  --days N         days of history before now (default: every day has shifts)
+  --help           this text
+
+Point the service at it:
+  API_BASE=http://127.0.0.1:7070 API_USERNAME=demo API_PASSWORD=demo TENANT=demo ACCOUNT_ID=demo npm start
+Any non-empty credentials are accepted.`;
+
+function number(flags: Map<string, string>, name: string, fallback: number, min: number, max: number, integer = true): number {
+  const raw = flags.get(name);
+  if (raw === undefined) return fallback;
+  const n = Number(raw);
+  if (raw.trim() === '' || !Number.isFinite(n) || n < min || n > max || (integer && !Number.isInteger(n))) {
+    throw new UsageError(`--${name} ${JSON.stringify(raw)}: give ${integer ? 'a whole number' : 'a number'} from ${min} to ${max}`);
+  }
+  return n;
+}
+
+async function main(): Promise<void> {
+  const argv = process.argv.slice(2);
+  if (argv.includes('--help') || argv.includes('-h')) {
+    console.log(HELP);
+    return;
+  }
+  let opts;
+  try {
+    const { values } = parseFlags(argv, { values: ['port', 'host', 'agents', 'seed', 'fault-rate', 'page-size', 'days'] });
+    opts = {
+      port: number(values, 'port', 7070, 0, 65535),
+      host: values.get('host') ?? '127.0.0.1',
+      agents: number(values, 'agents', 200, 1, 100_000),
+      seed: number(values, 'seed', 42, 0, 2 ** 31 - 1),
+      faultRate: number(values, 'fault-rate', 0, 0, 1, false),
+      pageSize: number(values, 'page-size', 2000, 1, 1_000_000),
+      days: values.has('days') ? number(values, 'days', 0, 1, 3650) : undefined,
+    };
+  } catch (err) {
+    if (err instanceof UsageError) {
+      console.error(`${err.message}\n\n${HELP}`);
+      process.exit(2);
+    }
+    throw err;
+  }
+  const sim = await startSimulator(opts);
+  console.log(
+    `simulator listening on ${sim.url}: ${opts.agents} agents, seed ${opts.seed}, page size ${opts.pageSize}, fault rate ${opts.faultRate}` +
+      (opts.days ? `, ${opts.days} days of history` : ''),
+  );
+  const stop = () => {
+    void sim.close().then(() => process.exit(0));
+  };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+}
+
+await main();

@@ -1,0 +1,158 @@
+// The collector (issue 4): every COLLECT_CRON tick, and once at start-up, loads
+// [horizon - COLLECT_OVERLAP_MINUTES, now) (the last 48 hours on an empty database), then
+// aggregates from the earliest touched hour up to now. One at a time across processes
+// (a MySQL named lock); the horizon moves window by window, only after a window loaded
+// completely, so a failing upstream leaves it waiting and the next run retries.
+import schedule from 'node-schedule';
+import type { Pool } from 'mysql2/promise';
+import type { Logger } from '../log.ts';
+import type { Upstream } from '../upstream/client.ts';
+import { iso } from '../upstream/client.ts';
+import { dbFetchLog } from '../upstream/fetch-log.ts';
+import { readHorizon } from '../load/horizon.ts';
+import { acquireLoadLock } from './lock.ts';
+import { finishRun, recordSkipped, startRun } from './runs.ts';
+import { hoursOverlapping, loadWindow, type WindowResult } from './window.ts';
+import { aggregatePending } from './aggregate.ts';
+import { splitWindows } from './windows.ts';
+
+export const FIRST_RUN_HOURS = 48;
+/** A catch-up after downtime is loaded in windows of at most this many report hours. */
+const CATCH_UP_WINDOW_HOURS = 3;
+
+export interface CollectorOptions {
+  pool: Pool;
+  upstream: Upstream;
+  log: Logger;
+  reportTz: string;
+  overlapMinutes: number;
+  /** Wall clock in ms (tests move it). */
+  clock?: () => number;
+  signal?: AbortSignal;
+}
+
+export interface CollectorRun {
+  outcome: 'ok' | 'failed' | 'skipped';
+  runId: number;
+  fromTs?: number;
+  toTs?: number;
+  windows: WindowResult[];
+  events: number;
+  rejected: number;
+  error?: string;
+}
+
+export function windowLine(w: WindowResult): Record<string, string | number> {
+  return {
+    from: iso(w.fromTs),
+    to: iso(w.toTs),
+    events: w.events,
+    stats: w.statsRows,
+    rejected: w.rejected,
+    splits: w.splits,
+    requests: w.requests,
+    fetch_ms: w.fetchMs,
+    load_ms: w.loadMs,
+  };
+}
+
+/** One collector run. Never throws for upstream or load failures: they end as 'failed'. */
+export async function runCollector(opts: CollectorOptions): Promise<CollectorRun> {
+  const { pool, log } = opts;
+  const lock = await acquireLoadLock(pool, 0);
+  if (lock === null) {
+    const message = 'another collector run (or a backfill) holds the load lock: skipped';
+    log.info(`collector: ${message}`);
+    const runId = await recordSkipped(pool, 'collector', message);
+    return { outcome: 'skipped', runId, windows: [], events: 0, rejected: 0 };
+  }
+  try {
+    const now = Math.floor((opts.clock ?? Date.now)() / 1000);
+    const horizon = await readHorizon(pool);
+    const fromTs = horizon === null ? now - FIRST_RUN_HOURS * 3600 : Math.min(horizon, now) - opts.overlapMinutes * 60;
+    const runId = await startRun(pool, 'collector', fromTs, now);
+    const run: CollectorRun = { outcome: 'ok', runId, fromTs, toTs: now, windows: [], events: 0, rejected: 0 };
+    const fetchLog = dbFetchLog(pool, runId, log);
+    try {
+      if (fromTs < now) {
+        const hours = await hoursOverlapping(pool, opts.reportTz, fromTs, now);
+        const windows = now - fromTs <= CATCH_UP_WINDOW_HOURS * 3600 ? [[fromTs, now] as [number, number]] : splitWindows(hours, fromTs, now, CATCH_UP_WINDOW_HOURS);
+        log.info('collector run', { run: runId, from: iso(fromTs), to: iso(now), windows: windows.length, horizon: horizon === null ? 'none' : iso(horizon) });
+        // In order, stopping at the first failure: the horizon never passes a gap.
+        for (const [f, t] of windows) {
+          opts.signal?.throwIfAborted();
+          const w = await loadWindow({ pool, upstream: opts.upstream, reportTz: opts.reportTz, fetchLog, source: 'collector', signal: opts.signal }, f, t);
+          run.windows.push(w);
+          run.events += w.events;
+          run.rejected += w.rejected;
+          log.info('window loaded', windowLine(w));
+        }
+      }
+    } catch (err) {
+      run.outcome = 'failed';
+      run.error = opts.upstream.scrub((err as Error).message);
+      log.warn('collector run failed; the horizon waits and the next run retries', { run: runId, error: run.error });
+    }
+    try {
+      // Also after a failure: the windows that did load are aggregated.
+      if (!opts.signal?.aborted) await aggregatePending(pool, log, opts.signal);
+    } catch (err) {
+      run.outcome = 'failed';
+      run.error = (run.error ? run.error + '; ' : '') + `aggregation: ${(err as Error).message}`;
+      log.warn('aggregation failed; the next run repeats it', { run: runId, error: (err as Error).message });
+    }
+    await finishRun(pool, runId, {
+      outcome: run.outcome === 'ok' ? 'ok' : 'failed',
+      events: run.events,
+      rejected: run.rejected,
+      message: run.error ?? `${run.windows.length} window(s)`,
+    });
+    log.info('collector run done', { run: runId, outcome: run.outcome, windows: run.windows.length, events: run.events, rejected: run.rejected });
+    return run;
+  } finally {
+    await lock.release();
+  }
+}
+
+export interface Collector {
+  /** Runs now unless a run of this process is going (then waits for that one). */
+  runNow(): Promise<CollectorRun | undefined>;
+  /** Cancels the schedule, lets the current window finish or roll back, and waits. */
+  stop(): Promise<void>;
+}
+
+/** Schedules the collector on `cron` and runs it once at once. */
+export function startCollector(opts: Omit<CollectorOptions, 'signal'> & { cron: string }): Collector {
+  const abort = new AbortController();
+  let current: Promise<CollectorRun | undefined> | undefined;
+  const tick = (): Promise<CollectorRun | undefined> => {
+    if (abort.signal.aborted) return Promise.resolve(undefined);
+    if (current) {
+      const message = 'the previous run is still going: this tick is skipped';
+      opts.log.info(`collector: ${message}`);
+      void recordSkipped(opts.pool, 'collector', message).catch(() => {});
+      return current;
+    }
+    current = runCollector({ ...opts, signal: abort.signal })
+      .catch((err: unknown) => {
+        opts.log.error('collector run crashed', { error: opts.upstream.scrub((err as Error).message) });
+        return undefined;
+      })
+      .finally(() => {
+        current = undefined;
+      });
+    return current;
+  };
+  const job = schedule.scheduleJob(opts.cron, () => void tick());
+  if (job === null) throw new Error(`COLLECT_CRON=${JSON.stringify(opts.cron)} is not a valid cron expression`);
+  opts.log.info('collector scheduled', { cron: opts.cron, overlap_minutes: opts.overlapMinutes });
+  void tick();
+  return {
+    runNow: tick,
+    async stop() {
+      job.cancel();
+      abort.abort();
+      await current;
+    },
+  };
+}

@@ -1,0 +1,107 @@
+// Loads one window [fromTs, toTs): its events, and the stats of every report hour it
+// touches, each fetched for [hour start, min(hour end, toTs)) (SPEC §4). Everything is
+// fetched first; then one transaction writes events, agents, stats, rejected records, the
+// loaded window, the horizon and the pending-aggregation mark, or nothing at all.
+import type { Pool } from 'mysql2/promise';
+import type { Upstream } from '../upstream/client.ts';
+import type { FetchLog } from '../upstream/fetch-log.ts';
+import { ensureCalendar } from '../db/calendar.ts';
+import { select } from '../load/db.ts';
+import { loadEvents } from '../load/events.ts';
+import { replaceHourStats } from '../load/stats.ts';
+import { insertRejected } from '../load/rejected.ts';
+import { advanceHorizon, recordWindow } from '../load/horizon.ts';
+import { markPending } from '../load/pending.ts';
+import { withTransaction } from '../load/transaction.ts';
+
+export interface WindowContext {
+  pool: Pool;
+  upstream: Upstream;
+  reportTz: string;
+  fetchLog: FetchLog;
+  source: 'collector' | 'backfill';
+  signal?: AbortSignal;
+}
+
+export interface WindowResult {
+  fromTs: number;
+  toTs: number;
+  events: number;
+  statsRows: number;
+  /** Records rejected in this window (new or seen before). */
+  rejected: number;
+  splits: number;
+  requests: number;
+  hours: number;
+  horizon: number;
+  /** Time spent fetching, then in the load transaction, then in all. */
+  fetchMs: number;
+  loadMs: number;
+  ms: number;
+}
+
+export interface Hour {
+  hourStart: number;
+  hourEnd: number;
+}
+
+/** The report hours overlapping [fromTs, toTs), extending the calendar when needed. */
+export async function hoursOverlapping(pool: Pool, reportTz: string, fromTs: number, toTs: number): Promise<Hour[]> {
+  const conn = await pool.getConnection();
+  try {
+    await ensureCalendar(conn, reportTz, fromTs, toTs);
+  } finally {
+    conn.release();
+  }
+  const rows = await select<{ hour_start: number; hour_end: number }>(
+    pool,
+    'SELECT hour_start, hour_end FROM report_hours WHERE hour_end > ? AND hour_start < ? ORDER BY hour_start',
+    [fromTs, toTs],
+  );
+  return rows.map((r) => ({ hourStart: Number(r.hour_start), hourEnd: Number(r.hour_end) }));
+}
+
+export async function loadWindow(ctx: WindowContext, fromTs: number, toTs: number): Promise<WindowResult> {
+  const started = Date.now();
+  const hours = await hoursOverlapping(ctx.pool, ctx.reportTz, fromTs, toTs);
+  const call = { fetchLog: ctx.fetchLog, signal: ctx.signal };
+  try {
+    const [ev, ...stats] = await Promise.all([
+      ctx.upstream.fetchEvents(fromTs, toTs, call),
+      ...hours.map((h) => ctx.upstream.fetchStats(h.hourStart, Math.min(h.hourEnd, toTs), call)),
+    ]);
+    // Stopping (SIGTERM) before the transaction: the window is simply not loaded.
+    ctx.signal?.throwIfAborted();
+    const fetched = Date.now();
+    const rejected = [...ev.rejected, ...stats.flatMap((s) => s.rejected)];
+    return await withTransaction(ctx.pool, async (conn) => {
+      await loadEvents(conn, ev.events);
+      let statsRows = 0;
+      for (const [i, h] of hours.entries()) statsRows += await replaceHourStats(conn, h.hourStart, Math.min(h.hourEnd, toTs), stats[i]!.stats);
+      await insertRejected(conn, rejected, fromTs, toTs);
+      await recordWindow(conn, { fromTs, toTs, source: ctx.source, events: ev.events.length, statsRows, rejected: rejected.length, splits: ev.splits });
+      const horizon = await advanceHorizon(conn, toTs);
+      // What the next aggregation must cover: the hours touched, and every later hour up to
+      // the horizon (their carried-in state may change); if the horizon moved, the hours it
+      // newly counts too.
+      const earliest = Math.min(hours[0]?.hourStart ?? fromTs, horizon.previous !== null && horizon.previous < horizon.current ? horizon.previous : fromTs);
+      await markPending(conn, earliest, Math.max(toTs, horizon.current));
+      return {
+        fromTs,
+        toTs,
+        events: ev.events.length,
+        statsRows,
+        rejected: rejected.length,
+        splits: ev.splits,
+        requests: ev.requests + hours.length,
+        hours: hours.length,
+        horizon: horizon.current,
+        fetchMs: fetched - started,
+        loadMs: Date.now() - fetched,
+        ms: Date.now() - started,
+      };
+    });
+  } finally {
+    await ctx.fetchLog.flush();
+  }
+}

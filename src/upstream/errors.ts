@@ -1,0 +1,51 @@
+// How an upstream call failed decides what happens next: a transient failure is retried
+// with backoff (honouring Retry-After), anything else ends the call at once.
+
+export class UpstreamError extends Error {
+  constructor(
+    message: string,
+    /** Worth another attempt: 429, 5xx, resets, timeouts, a body cut short. */
+    readonly transient: boolean,
+    /** HTTP status, when a response arrived. */
+    readonly status: number | null = null,
+    /** A 429's Retry-After, in ms. */
+    readonly retryAfterMs: number | null = null,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'UpstreamError';
+  }
+}
+
+/** Network error codes of node and undici that a later attempt may not meet. */
+const TRANSIENT_CODES = new Set([
+  'ECONNRESET', 'ECONNREFUSED', 'ECONNABORTED', 'EPIPE', 'ETIMEDOUT', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH',
+  'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CLOSED',
+  'UND_ERR_REQ_CONTENT_LENGTH_MISMATCH', 'UND_ERR_RES_CONTENT_LENGTH_MISMATCH',
+]);
+
+/** Wraps an error thrown while sending a request or reading its body. */
+export function networkError(err: unknown, what: string): UpstreamError {
+  if (err instanceof UpstreamError) return err;
+  const e = err as { code?: string; name?: string; message?: string; cause?: { code?: string } };
+  if (e?.name === 'AbortError') return new UpstreamError(`${what}: aborted`, false, null, null, { cause: err });
+  const code = e?.code ?? e?.cause?.code;
+  const transient = code === undefined || TRANSIENT_CODES.has(code) || e?.name === 'SyntaxError';
+  return new UpstreamError(`${what}: ${code ? code + ' ' : ''}${e?.message ?? String(err)}`, transient, null, null, { cause: err });
+}
+
+/** Retry-After as ms: delta-seconds or an HTTP date. */
+export function retryAfterMs(value: string | string[] | undefined, now = Date.now()): number | null {
+  const v = Array.isArray(value) ? value[0] : value;
+  if (v === undefined || v.trim() === '') return null;
+  if (/^\d+$/.test(v.trim())) return Number(v.trim()) * 1000;
+  const at = Date.parse(v);
+  return Number.isNaN(at) ? null : Math.max(0, at - now);
+}
+
+/** Removes secrets from a message before it reaches a log line or fetch_log. */
+export function scrub(message: string, secrets: (string | null | undefined)[]): string {
+  let out = message;
+  for (const s of secrets) if (s && s.length >= 4) out = out.split(s).join('***');
+  return out;
+}
