@@ -193,6 +193,37 @@ describe('failures', () => {
     }
   });
 
+  it('cuts the body (never a 200 that looks complete) when the query fails mid-stream', async () => {
+    const broken = await createTestDatabase('http-report-midstream', 'Asia/Dubai');
+    const brokenLog = memoryLogger();
+    const srv = await startHttpServer(testConfig(broken.url, 'Asia/Dubai'), broken.pool, brokenLog);
+    try {
+      // 3,000 good rows, then one whose answer rate overflows BIGINT arithmetic in vw_report.
+      await insertBulkActivity(broken.pool, '2025-09-01 00:00:00', '2025-09-02 00:00:00', 125);
+      const [late] = await hourStarts(broken.pool, '2025-09-01 23:00:00', '2025-09-02 00:00:00');
+      await insertActivity(broken.pool, [{ hourStart: late!, ext: '99999', idle_s: 10, total_calls: 9e15, answered_calls: 9e15 }]);
+      const outcome = await new Promise<string>((resolve) => {
+        const u = new URL(`${srv.url}/api/report?startDate=2025-09-01`);
+        const req = request({ host: u.hostname, port: u.port, path: u.pathname + u.search }, (res) => {
+          expect(res.statusCode).toBe(200);
+          res.on('data', () => {});
+          res.on('end', () => resolve('complete'));
+          res.on('aborted', () => resolve('aborted'));
+          res.on('error', () => resolve('aborted'));
+        });
+        req.on('error', () => resolve('aborted'));
+        req.end();
+      });
+      expect(outcome).toBe('aborted');
+      expect(brokenLog.lines.some((l) => l.includes(' error request failed ') && /out of range/i.test(l))).toBe(true);
+      // the server carries on
+      expect((await get(`${srv.url}/healthz`)).status).toBe(200);
+    } finally {
+      await srv.close();
+      await dropDatabase(broken);
+    }
+  });
+
   it('survives clients that hang up mid-report without leaking database connections', async () => {
     const { pool } = db();
     // A long report: 20 agents × 40 days = 19,200 rows, about 4.6 MB, far more than socket buffers hold.

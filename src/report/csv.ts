@@ -80,13 +80,14 @@ export async function writeReport(
     const source = core.query(sql, values).stream({ highWaterMark: 256 });
     // Nothing is written until the query has produced its columns: a failing query (a
     // missing view, a dead connection) still gets a clean error response, not a cut body.
+    // The listener stays until the pipeline owns the stream, so an error in between is
+    // never unhandled (the pipeline still sees it: the stream is then destroyed).
+    let failed: (err: Error) => void = () => {};
+    const guard = (err: Error) => failed(err);
+    source.on('error', guard);
     await new Promise<void>((resolve, reject) => {
-      const onError = (err: Error) => reject(err);
-      source.once('error', onError);
-      source.once('fields', () => {
-        source.off('error', onError);
-        resolve();
-      });
+      failed = reject;
+      source.once('fields', () => resolve());
     });
     hooks.onStart?.({ horizon });
     const toFields = new Transform({
@@ -105,7 +106,9 @@ export async function writeReport(
       record_delimiter: '\r\n',
       eof: true,
     });
-    await pipeline(source, toFields, csv, out);
+    const done = pipeline(source, toFields, csv, out);
+    source.off('error', guard);
+    await done;
     await conn.query('COMMIT');
     clean = true;
     return { rows: progress.rows, horizon };
