@@ -1,0 +1,191 @@
+// npm run bench: the pipeline on a fresh throw-away database against the in-process
+// simulator, figure by figure (issue 6). Each figure times only its own step.
+import { DateTime } from 'luxon';
+import mysql from 'mysql2/promise';
+import type { Pool } from 'mysql2/promise';
+import type { Config } from '../config.ts';
+import { withDatabase } from '../config.ts';
+import { connect, createPool } from '../db/pool.ts';
+import { migrate } from '../db/migrate.ts';
+import { silentLogger, type Logger } from '../log.ts';
+import { startSimulator } from '../simulator/server.ts';
+import { eventsBody } from '../simulator/payload.ts';
+import { normalizeEvents } from '../upstream/normalize.ts';
+import { upstreamFromConfig } from '../upstream/client.ts';
+import { loadEvents } from '../load/events.ts';
+import { runBackfill } from '../backfill/backfill.ts';
+import { wipeStaging } from '../backfill/wipe.ts';
+import { runCollector } from '../collector/collector.ts';
+import { createBareCopy, rawLoad } from './raw-load.ts';
+import { startReportServer, timeReport } from './report-probe.ts';
+
+export interface BenchOptions {
+  agents: number;
+  days: number;
+  seed: number;
+  /** Print a line per step. */
+  progress: (line: string) => void;
+}
+
+export interface BenchFigures {
+  agents: number;
+  days: number;
+  events: number;
+  stats_rows: number;
+  limit_load_eps: number;
+  load_eps: number;
+  reload_eps: number;
+  load_vs_limit: number;
+  e2e_seconds: number;
+  e2e_eps: number;
+  agg_full_seconds: number;
+  agg_full_eps: number;
+  agg_hour_median_s: number;
+  collector_run_s: number;
+  report_day_s: number;
+  report_day_rows: number;
+  report_day_rows_per_s: number;
+  report_day_peak_rss_mb: number;
+  report_31d_s: number;
+  report_31d_rows: number;
+  report_31d_rss_growth_mb: number;
+}
+
+/** The simulated range ends at noon UTC, so the collector's last run sees a busy hour. */
+const END_TS = Date.UTC(2025, 9, 1, 12) / 1000;
+const DAY = 86400;
+
+const round = (x: number, digits = 3) => Number(x.toFixed(digits));
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length === 0 ? NaN : s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+}
+
+async function one<T>(pool: Pool, sql: string, params: unknown[] = []): Promise<T> {
+  const [rows] = await pool.query(sql, params);
+  return (rows as T[])[0]!;
+}
+
+async function timed<T>(work: () => Promise<T>): Promise<[T, number]> {
+  const started = performance.now();
+  const result = await work();
+  return [result, (performance.now() - started) / 1000];
+}
+
+export async function runBench(cfg: Config, opts: BenchOptions): Promise<BenchFigures> {
+  const { agents, days, seed, progress } = opts;
+  const dbName = `apr_bench_${process.pid}_${agents}`;
+  const dbUrl = withDatabase(cfg.databaseUrl, dbName);
+  const fromTs = END_TS - days * DAY;
+  let simNow = END_TS;
+  const sim = await startSimulator({ agents, seed, days: days + 1, now: () => simNow, pageSize: cfg.apiPageSize });
+  const benchCfg: Config = { ...cfg, databaseUrl: dbUrl, apiBase: sim.url, apiUsername: 'bench', apiPassword: 'bench', tenant: 'bench', accountId: 'bench' };
+  let pool: Pool | undefined;
+  try {
+    await migrate({ databaseUrl: dbUrl, reportTz: cfg.reportTz });
+    pool = createPool(dbUrl, { connectionLimit: 8 });
+    const log: Logger = silentLogger;
+
+    // 1. limit, load, re-load: the same already-parsed events, a day at a time
+    progress(`load: ${agents} agents x ${days} days, parsed events a day at a time`);
+    const raw = await connect(dbUrl);
+    await createBareCopy(raw);
+    let events = 0;
+    let rawS = 0;
+    let loadS = 0;
+    let reloadS = 0;
+    for (let c = fromTs; c < END_TS; c += DAY) {
+      const body = eventsBody(sim.world.events(c, Math.min(c + DAY, END_TS), Number.MAX_SAFE_INTEGER));
+      const parsed = normalizeEvents(JSON.parse(body)).events;
+      events += parsed.length;
+      rawS += (await rawLoad(raw, parsed)) / 1000;
+      loadS += (await timed(() => loadEvents(pool!, parsed)))[1];
+      reloadS += (await timed(() => loadEvents(pool!, parsed)))[1];
+    }
+    await raw.query('DROP TABLE bench_raw_events');
+    await raw.end();
+
+    // 2. end to end: simulator HTTP, parse, load, aggregate, from an empty staging
+    await wipeStaging(pool);
+    progress(`end-to-end backfill of ${events} events`);
+    const [summary, e2eS] = await timed(() => runBackfill(benchCfg, pool!, { fromTs, toTs: END_TS, log }));
+    if (summary.failed.length > 0) throw new Error(`backfill failed for ${summary.failed.length} window(s): ${summary.failed[0]!.error}`);
+    const statsRows = (await one<{ n: number }>(pool, 'SELECT COUNT(*) AS n FROM users_calls')).n;
+
+    // 3. aggregate, full range, through the operator's procedure
+    const span = await one<{ lo: string; hi: string }>(
+      pool,
+      'SELECT MIN(local_start) AS lo, MAX(local_end) AS hi FROM report_hours WHERE hour_start >= ? AND hour_end <= ?',
+      [fromTs, END_TS],
+    );
+    progress(`aggregate: sp_aggregate_range('${span.lo}', '${span.hi}')`);
+    const aggFullS = (await timed(() => pool!.query('CALL sp_aggregate_range(?, ?)', [span.lo, span.hi])))[1];
+
+    // 4. aggregate, one hour: the 20 busiest hours
+    const busy = (await pool.query(
+      `SELECT rh.local_start AS h FROM report_hours rh
+         JOIN (SELECT ts - MOD(ts, 3600) AS h, COUNT(*) AS n FROM agent_events GROUP BY ts - MOD(ts, 3600) ORDER BY n DESC LIMIT 20) b
+           ON rh.hour_start <= b.h AND rh.hour_end > b.h`,
+    ))[0] as { h: string }[];
+    const hourTimes: number[] = [];
+    for (const { h } of busy) hourTimes.push((await timed(() => pool!.query('CALL sp_aggregate_hour(?)', [h])))[1]);
+
+    // 5. one incremental collector run, ten minutes after the range
+    simNow = END_TS + 600;
+    progress('collector: one incremental run');
+    const upstream = upstreamFromConfig(benchCfg);
+    const [run, collectorS] = await timed(() =>
+      runCollector({ pool: pool!, upstream, log, reportTz: cfg.reportTz, overlapMinutes: cfg.collectOverlapMinutes, clock: () => simNow * 1000 }),
+    );
+    await upstream.close();
+    if (run.outcome !== 'ok') throw new Error(`collector run ended ${run.outcome}: ${run.error ?? ''}`);
+
+    // 6. reports through HTTP, server in its own process
+    const zone = cfg.reportTz;
+    // the last whole local day of the range (with one day of data: the day it starts in)
+    const dayStart = days > 1 ? DateTime.fromSeconds(END_TS, { zone }).startOf('day').minus({ days: 1 }) : DateTime.fromSeconds(fromTs, { zone }).startOf('day');
+    const monthStart = DateTime.fromSeconds(fromTs, { zone }).plus({ days: 1 }).startOf('day');
+    const server = await startReportServer({ DATABASE_URL: dbUrl, REPORT_TZ: zone, REPORT_API_TOKENS: '', REPORT_MAX_DAYS: '93' });
+    let day;
+    let month;
+    try {
+      progress(`report: ${dayStart.toISODate()} and 31 days from ${monthStart.toISODate()}`);
+      day = await timeReport(server, `startDate=${dayStart.toISODate()}&bom=0`);
+      month = await timeReport(server, `startDate=${monthStart.toISODate()}&endDate=${monthStart.plus({ days: 31 }).toISODate()}&bom=0`);
+    } finally {
+      await server.stop();
+    }
+
+    return {
+      agents,
+      days,
+      events,
+      stats_rows: statsRows,
+      limit_load_eps: Math.round(events / rawS),
+      load_eps: Math.round(events / loadS),
+      reload_eps: Math.round(events / reloadS),
+      load_vs_limit: round(rawS / loadS, 2),
+      e2e_seconds: round(e2eS, 1),
+      e2e_eps: Math.round(summary.events / e2eS),
+      agg_full_seconds: round(aggFullS, 2),
+      agg_full_eps: Math.round(events / aggFullS),
+      agg_hour_median_s: round(median(hourTimes)),
+      collector_run_s: round(collectorS, 2),
+      report_day_s: round(day.seconds),
+      report_day_rows: day.rows,
+      report_day_rows_per_s: Math.round(day.rows / day.seconds),
+      report_day_peak_rss_mb: round(day.peakRssMb, 1),
+      report_31d_s: round(month.seconds, 2),
+      report_31d_rows: month.rows,
+      report_31d_rss_growth_mb: round(month.peakRssMb - month.rssBeforeMb, 1),
+    };
+  } finally {
+    await pool?.end();
+    await sim.close();
+    const server = await mysql.createConnection({ uri: withDatabase(cfg.databaseUrl, '') });
+    await server.query(`DROP DATABASE IF EXISTS ${mysql.escapeId(dbName)}`);
+    await server.end();
+  }
+}

@@ -1,0 +1,114 @@
+// npm run bench -- [--agents 1000] [--days 30] [--seed 1] [--out bench-results.json] [--no-scale]
+import { writeFile } from 'node:fs/promises';
+import { loadConfigOrExit } from '../config.ts';
+import { parseFlags, UsageError } from './args.ts';
+import { runBench, type BenchFigures } from '../bench/run.ts';
+
+const HELP = `Usage: npm run bench -- [--agents 1000] [--days 30] [--seed 1] [--out bench-results.json] [--no-scale]
+
+Runs the whole pipeline on a fresh throw-away database (on the server of DATABASE_URL)
+against the in-process simulator, and prints one table of figures:
+  limit      LOAD DATA LOCAL INFILE of the same events into a bare copy of agent_events
+  load       the loader's insert path (with dedup), given parsed events; re-load: again
+  e2e        backfill of the whole range: simulator HTTP, parse, load, aggregate
+  agg        sp_aggregate_range over every hour; median sp_aggregate_hour of 20 busy hours
+  collector  one incremental collector run, ten minutes after the range
+  report     GET /api/report for one day and for 31 days, the server in its own process
+Unless --no-scale, it runs again with a tenth of the agents and shows how each figure
+grows. The figures also go to --out as JSON (default bench-results.json).`;
+
+interface Row {
+  label: string;
+  key: keyof BenchFigures;
+  unit: string;
+  /** true when a bigger number means more work done per second (rates). */
+  rate?: boolean;
+}
+
+const ROWS: Row[] = [
+  { label: 'dataset: events', key: 'events', unit: '' },
+  { label: 'dataset: stats rows', key: 'stats_rows', unit: '' },
+  { label: 'limit: raw LOAD DATA', key: 'limit_load_eps', unit: 'events/s', rate: true },
+  { label: 'load (insert path, dedup)', key: 'load_eps', unit: 'events/s', rate: true },
+  { label: 're-load (all duplicates)', key: 'reload_eps', unit: 'events/s', rate: true },
+  { label: 'load / limit', key: 'load_vs_limit', unit: '×' },
+  { label: 'end-to-end backfill', key: 'e2e_seconds', unit: 's' },
+  { label: 'end-to-end backfill', key: 'e2e_eps', unit: 'events/s', rate: true },
+  { label: 'aggregate, full range', key: 'agg_full_seconds', unit: 's' },
+  { label: 'aggregate, full range', key: 'agg_full_eps', unit: 'events/s', rate: true },
+  { label: 'aggregate, one hour (median)', key: 'agg_hour_median_s', unit: 's' },
+  { label: 'collector run', key: 'collector_run_s', unit: 's' },
+  { label: 'report, one day', key: 'report_day_s', unit: 's' },
+  { label: 'report, one day', key: 'report_day_rows_per_s', unit: 'rows/s', rate: true },
+  { label: 'report, one day: server peak RSS', key: 'report_day_peak_rss_mb', unit: 'MB' },
+  { label: 'report, 31 days', key: 'report_31d_s', unit: 's' },
+  { label: 'report, 31 days: rows', key: 'report_31d_rows', unit: '' },
+  { label: 'report, 31 days: RSS growth', key: 'report_31d_rss_growth_mb', unit: 'MB' },
+];
+
+function table(main: BenchFigures, small: BenchFigures | undefined): string {
+  const head = small
+    ? ['figure', `${small.agents} agents`, `${main.agents} agents`, 'unit', 'growth (time)']
+    : ['figure', `${main.agents} agents`, 'unit'];
+  const lines = [head];
+  for (const r of ROWS) {
+    const cells = [r.label];
+    if (small) cells.push(String(small[r.key]));
+    cells.push(String(main[r.key]), r.unit);
+    if (small) {
+      const a = Number(small[r.key]);
+      const b = Number(main[r.key]);
+      // growth in time: for a rate, work grew by `events` ratio and time by that over the rate ratio
+      const growth = r.rate ? (main.events / small.events) * (a / b) : r.unit === 's' ? b / a : NaN;
+      cells.push(Number.isFinite(growth) ? `${growth.toFixed(1)}×` : '');
+    }
+    lines.push(cells);
+  }
+  const widths = head.map((_, i) => Math.max(...lines.map((l) => (l[i] ?? '').length)));
+  return lines.map((l) => l.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ')).join('\n');
+}
+
+async function main(): Promise<void> {
+  let flags;
+  try {
+    flags = parseFlags(process.argv.slice(2), { values: ['agents', 'days', 'seed', 'out'], switches: ['no-scale', 'help'] });
+  } catch (err) {
+    if (err instanceof UsageError) {
+      console.error(`${err.message}\n\n${HELP}`);
+      process.exit(2);
+    }
+    throw err;
+  }
+  if (flags.switches.has('help')) {
+    console.log(HELP);
+    return;
+  }
+  const num = (name: string, fallback: number, max: number): number => {
+    const raw = flags.values.get(name);
+    if (raw === undefined) return fallback;
+    if (!/^\d+$/.test(raw) || Number(raw) < 1 || Number(raw) > max) {
+      console.error(`--${name} must be a whole number from 1 to ${max} (got ${JSON.stringify(raw)})`);
+      process.exit(2);
+    }
+    return Number(raw);
+  };
+  const agents = num('agents', 1000, 100_000);
+  const days = num('days', 30, 366);
+  const seed = num('seed', 1, 2 ** 31 - 1);
+  const out = flags.values.get('out') ?? 'bench-results.json';
+  const cfg = loadConfigOrExit();
+  const progress = (line: string) => console.error(`bench: ${line}`);
+  const started = new Date();
+  const main = await runBench(cfg, { agents, days, seed, progress });
+  let small: BenchFigures | undefined;
+  if (!flags.switches.has('no-scale') && agents >= 10) {
+    progress(`again with ${Math.round(agents / 10)} agents, to show how cost grows`);
+    small = await runBench(cfg, { agents: Math.round(agents / 10), days, seed, progress });
+  }
+  console.log(`\nAPR benchmark, ${started.toISOString().slice(0, 10)}, ${days} days, seed ${seed}, REPORT_TZ=${cfg.reportTz}\n`);
+  console.log(table(main, small));
+  await writeFile(out, JSON.stringify({ ...main, date: started.toISOString(), seed, report_tz: cfg.reportTz, scale: small ?? null }, null, 2) + '\n');
+  console.log(`\nfigures written to ${out}`);
+}
+
+await main();
