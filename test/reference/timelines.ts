@@ -95,8 +95,11 @@ export function* realisticEvents(o: RealisticOptions): Generator<RefEvent[]> {
       const out: RefEvent[] = [];
       let ts = o.from + day * 86400 + (a % 3) * 8 * 3600 + int(r, 0, 1800);
       const end = ts + 8 * 3600 + int(r, 0, 1800);
+      // events of one second, numbered on from any already sent in that second
       const second = (events: [string, boolean, string | null][]) => {
-        events.forEach(([event, enabled, state], seq) => out.push({ ext, ts, seq, event, enabled, state }));
+        const last = out[out.length - 1];
+        const base = last && last.ts === ts ? last.seq + 1 : 0;
+        events.forEach(([event, enabled, state], i) => out.push({ ext, ts, seq: base + i, event, enabled, state }));
       };
       second([['agent_reg', true, 'registered'], ['agent_not_avail_state', true, 'Login']]);
       ts += int(r, 10, 300);
