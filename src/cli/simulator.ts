@@ -15,7 +15,8 @@ range, on any run. Stats agree with the events (vw_reconciliation shows no diffe
   --seed N         seed of everything random (default 42)
   --fault-rate R   share of calls that fail: 429 with Retry-After, 500, slow, dropped,
                    cut short (default 0)
-  --page-size N    the server's page size: events are truncated at it, silently (default 2000)
+  --page-size N    events are truncated at this many, silently, when a request names no
+                   pageSize (default 2000); a request's own pageSize is honoured
   --days N         days of history before now (default: every day has shifts)
   --help           this text
 

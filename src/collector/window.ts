@@ -1,7 +1,7 @@
 // Loads one window [fromTs, toTs): its events, and the stats of every report hour it
-// touches, each fetched for [hour start, min(hour end, toTs)) (SPEC §4). Everything is
-// fetched first; then one transaction writes events, agents, stats, rejected records, the
-// loaded window, the horizon and the pending-aggregation mark, or nothing at all.
+// touches, each fetched for [hour start, min(hour end, end of the loaded data)) (SPEC §4).
+// Everything is fetched first; then one transaction writes events, agents, stats, rejected
+// records, the loaded window, the horizon and the pending-aggregation mark, or nothing.
 import type { Pool } from 'mysql2/promise';
 import type { Upstream } from '../upstream/client.ts';
 import type { FetchLog } from '../upstream/fetch-log.ts';
@@ -10,7 +10,7 @@ import { select } from '../load/db.ts';
 import { loadEvents } from '../load/events.ts';
 import { replaceHourStats } from '../load/stats.ts';
 import { insertRejected } from '../load/rejected.ts';
-import { advanceHorizon, recordWindow } from '../load/horizon.ts';
+import { advanceHorizon, readHorizon, recordWindow } from '../load/horizon.ts';
 import { markPending } from '../load/pending.ts';
 import { withTransaction } from '../load/transaction.ts';
 
@@ -64,11 +64,17 @@ export async function hoursOverlapping(pool: Pool, reportTz: string, fromTs: num
 export async function loadWindow(ctx: WindowContext, fromTs: number, toTs: number): Promise<WindowResult> {
   const started = Date.now();
   const hours = await hoursOverlapping(ctx.pool, ctx.reportTz, fromTs, toTs);
+  // An hour's stats are replaced whole (SPEC §4), so they are fetched up to where data is
+  // loaded: the window's end, or the horizon when that is later. A backfill ending inside
+  // an hour that was loaded completely before then keeps that hour's complete stats.
+  const horizonBefore = await readHorizon(ctx.pool);
+  const loadedTo = Math.max(toTs, horizonBefore ?? toTs);
+  const statsTo = hours.map((h) => Math.min(h.hourEnd, loadedTo));
   const call = { fetchLog: ctx.fetchLog, signal: ctx.signal };
   try {
     const [ev, ...stats] = await Promise.all([
       ctx.upstream.fetchEvents(fromTs, toTs, call),
-      ...hours.map((h) => ctx.upstream.fetchStats(h.hourStart, Math.min(h.hourEnd, toTs), call)),
+      ...hours.map((h, i) => ctx.upstream.fetchStats(h.hourStart, statsTo[i]!, call)),
     ]);
     // Stopping (SIGTERM) before the transaction: the window is simply not loaded.
     ctx.signal?.throwIfAborted();
@@ -77,7 +83,7 @@ export async function loadWindow(ctx: WindowContext, fromTs: number, toTs: numbe
     return await withTransaction(ctx.pool, async (conn) => {
       await loadEvents(conn, ev.events);
       let statsRows = 0;
-      for (const [i, h] of hours.entries()) statsRows += await replaceHourStats(conn, h.hourStart, Math.min(h.hourEnd, toTs), stats[i]!.stats);
+      for (const [i, h] of hours.entries()) statsRows += await replaceHourStats(conn, h.hourStart, statsTo[i]!, stats[i]!.stats);
       await insertRejected(conn, rejected, fromTs, toTs);
       await recordWindow(conn, { fromTs, toTs, source: ctx.source, events: ev.events.length, statsRows, rejected: rejected.length, splits: ev.splits });
       const horizon = await advanceHorizon(conn, toTs);

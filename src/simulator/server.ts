@@ -17,7 +17,7 @@ export interface SimulatorOptions {
   seed: number;
   /** Share of calls (login included) that fail in one of the ways of `FAULTS`. */
   faultRate?: number;
-  /** The server's page size: an events response holds at most this many events. */
+  /** Page size when a request names none (default 2000); a request's own pageSize is honoured. */
   pageSize?: number;
   /** Days of history: shifts start on the UTC days from (now - days) up to today; unlimited when undefined. */
   days?: number;
@@ -35,6 +35,8 @@ export interface SimulatorOptions {
   retryAfterSeconds?: number;
   /** How long a "slow" fault waits before answering, ms (default 1500). */
   slowMs?: number;
+  /** Added to every response, ms (default 0): a far-away upstream. */
+  latencyMs?: number;
 }
 
 export type FaultKind = '429' | '500' | 'slow' | 'drop' | 'cut';
@@ -172,7 +174,7 @@ export async function startSimulator(opts: SimulatorOptions): Promise<SimulatorH
       counters.events++;
       const asked = url.searchParams.get('pageSize');
       if (asked !== null && !/^[1-9]\d{0,6}$/.test(asked)) throw new HttpError(400, 'pageSize must be a positive integer');
-      const limit = Math.min(asked === null ? pageSize : Number(asked), pageSize);
+      const limit = asked === null ? pageSize : Number(asked);
       return send(res, 200, eventsBody(world.events(from, to, limit)));
     }
     counters.stats++;
@@ -215,6 +217,7 @@ export async function startSimulator(opts: SimulatorOptions): Promise<SimulatorH
     counters.requests++;
     const url = new URL(req.url ?? '/', 'http://simulator');
     (async () => {
+      if (opts.latencyMs) await new Promise((r) => setTimeout(r, opts.latencyMs));
       if (await fault(req, res, url)) return;
       await route(req, res, url);
     })().catch((err: unknown) => {
