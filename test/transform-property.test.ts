@@ -44,27 +44,37 @@ async function makeTrial(pool: Pool, seed: number, around: number, mode: Mode): 
   return { seed, mode, from, to, horizon, events };
 }
 
-/** Runs the trial's entry point; returns the report hours it (re)computed. */
-async function aggregate(pool: Pool, t: Trial, r: Rng): Promise<RefHour[]> {
-  if (t.mode === 'epoch') {
-    await pool.query('CALL sp_aggregate_epoch_range(?, ?)', [t.from, t.to]);
-    return hoursBetween(pool, t.from, t.to);
+/**
+ * Runs the trial's entry point; returns the report hours it (re)computed. `piece` sets the
+ * agent-hours per piece of sp_aggregate_between, so that small trials also run as several
+ * groups of agents (NULL: the default, one group).
+ */
+async function aggregate(pool: Pool, t: Trial, r: Rng, piece: number | null): Promise<RefHour[]> {
+  const conn = await pool.getConnection();
+  try {
+    await conn.query('SET @apr_agent_hours_per_piece = ?', [piece]);
+    if (t.mode === 'epoch') {
+      await conn.query('CALL sp_aggregate_epoch_range(?, ?)', [t.from, t.to]);
+      return await hoursBetween(pool, t.from, t.to);
+    }
+    const [rows] = await conn.query('SELECT DISTINCT local_start FROM report_hours WHERE hour_start >= ? AND hour_start < ? ORDER BY local_start', [
+      t.from,
+      t.to,
+    ]);
+    const locals = (rows as { local_start: string }[]).map((x) => x.local_start);
+    if (t.mode === 'range') {
+      // local bounds: every hour whose local start is in [first, last + 1 hour)
+      await conn.query('CALL sp_aggregate_range(?, DATE_ADD(?, INTERVAL 1 HOUR))', [locals[0], locals[locals.length - 1]]);
+    } else {
+      // hour by hour, in random order: each carries its state in on its own
+      for (const l of [...locals].sort(() => r() - 0.5)) await conn.query('CALL sp_aggregate_hour(?)', [l]);
+    }
+    // A local start on a fall-back day names two hours; both are computed.
+    const [hours] = await conn.query('SELECT hour_start, hour_end FROM report_hours WHERE local_start IN (?) ORDER BY hour_start', [locals]);
+    return (hours as { hour_start: number; hour_end: number }[]).map((h) => ({ hourStart: Number(h.hour_start), hourEnd: Number(h.hour_end) }));
+  } finally {
+    conn.release();
   }
-  const [rows] = await pool.query('SELECT DISTINCT local_start FROM report_hours WHERE hour_start >= ? AND hour_start < ? ORDER BY local_start', [
-    t.from,
-    t.to,
-  ]);
-  const locals = (rows as { local_start: string }[]).map((x) => x.local_start);
-  if (t.mode === 'range') {
-    // local bounds: every hour whose local start is in [first, last + 1 hour)
-    await pool.query('CALL sp_aggregate_range(?, DATE_ADD(?, INTERVAL 1 HOUR))', [locals[0], locals[locals.length - 1]]);
-  } else {
-    // hour by hour, in random order: each carries its state in on its own
-    for (const l of [...locals].sort(() => r() - 0.5)) await pool.query('CALL sp_aggregate_hour(?)', [l]);
-  }
-  // A local start on a fall-back day names two hours; both are computed.
-  const [hours] = await pool.query('SELECT hour_start, hour_end FROM report_hours WHERE local_start IN (?) ORDER BY hour_start', [locals]);
-  return (hours as { hour_start: number; hour_end: number }[]).map((h) => ({ hourStart: Number(h.hour_start), hourEnd: Number(h.hour_end) }));
 }
 
 /** Non-Offline stretches, adjacent equal ones merged, cut at the horizon. */
@@ -103,10 +113,11 @@ async function runTrials(db: () => TestDatabase, around: number[], trials: numbe
     await clearData(pool);
     await insertEvents(pool, t.events);
     await setHorizon(pool, t.horizon);
-    const hours = await aggregate(pool, t, r);
+    const piece = pick(r, [null, 40, 120, 400]);
+    const hours = await aggregate(pool, t, r, piece);
     const expected = referenceActivity(t.events, hours, t.horizon);
     const actual = (await readActivity(pool)).map(withoutCalls);
-    const label = `seed ${seed} (${mode}, ${t.events.length} events, horizon ${t.horizon})`;
+    const label = `seed ${seed} (${mode}, piece ${piece}, ${t.events.length} events, horizon ${t.horizon})`;
     expect(actual, label).toEqual(expected);
     expect(await conservationViolations(pool), label).toEqual([]);
     expect(comparable(await viewSegments(pool), t.horizon), `${label}: vw_agent_segments`).toEqual(

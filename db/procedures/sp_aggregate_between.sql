@@ -1,8 +1,13 @@
--- Internal: recomputes every report hour whose UTC start lies in [p_from_ts, p_to_ts),
--- a day at a time (sp_aggregate_span; each day is one transaction, so a long backfill
--- neither holds locks for long nor lets the collector wait behind it for minutes).
--- A day is about as large as the temporary tables can stay in memory for a 1,000-agent
--- centre; each span is set-based over all agents and events of its hours.
+-- Internal: recomputes every report hour whose UTC start lies in [p_from_ts, p_to_ts), for
+-- every agent, in pieces of about a day's work each (sp_aggregate_span, one transaction
+-- each), so the temporary tables stay in memory and no lock is held for long:
+--   * up to 24 hours: one piece, all agents;
+--   * longer: runs of at most 31 days, each split into groups of agents (by extension)
+--     of about 24,000 agent-hours, e.g. 33 agents for 30 days. An agent's state only
+--     depends on its own events, so a group reads its agents' events of the whole run
+--     as one short stretch of the primary key each, and carries their state in once.
+-- Every piece is set-based over all agents and events it covers. The size of a piece can
+-- be changed for a session with SET @apr_agent_hours_per_piece = <n> (default 24000).
 DROP PROCEDURE IF EXISTS sp_aggregate_between;
 CREATE PROCEDURE sp_aggregate_between(IN p_from_ts BIGINT, IN p_to_ts BIGINT)
   MODIFIES SQL DATA
@@ -10,13 +15,50 @@ CREATE PROCEDURE sp_aggregate_between(IN p_from_ts BIGINT, IN p_to_ts BIGINT)
 BEGIN
   DECLARE v_from BIGINT;
   DECLARE v_to BIGINT;
+  DECLARE v_hours INT;
+  DECLARE v_group INT;
+  DECLARE v_groups INT;
+  DECLARE v_i INT;
+  DECLARE v_lo VARCHAR(32) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin;
+  DECLARE v_hi VARCHAR(32) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin;
+
   SET v_from = (SELECT MIN(hour_start) FROM report_hours WHERE hour_start >= p_from_ts AND hour_start < p_to_ts);
   WHILE v_from IS NOT NULL DO
-    -- the span ends at the start of the 25th hour from v_from, or at the range's end
+    -- a run ends at the start of the 745th hour (31 days) from v_from, or at the range's end
     SET v_to = COALESCE((SELECT hour_start FROM report_hours
                          WHERE hour_start > v_from AND hour_start < p_to_ts
-                         ORDER BY hour_start LIMIT 1 OFFSET 23), p_to_ts);
-    CALL sp_aggregate_span(v_from, v_to);
+                         ORDER BY hour_start LIMIT 1 OFFSET 743), p_to_ts);
+    SET v_hours = (SELECT COUNT(*) FROM report_hours WHERE hour_start >= v_from AND hour_start < v_to);
+    IF v_hours <= 24 THEN
+      CALL sp_aggregate_span(v_from, v_to, NULL, NULL);
+    ELSE
+      SET v_group = GREATEST(1, FLOOR(COALESCE(@apr_agent_hours_per_piece, 24000) / v_hours));
+      -- the first extension of every group but the first, in the primary key's order
+      DROP TEMPORARY TABLE IF EXISTS apr_tmp_bounds;
+      CREATE TEMPORARY TABLE apr_tmp_bounds (
+        n   INT NOT NULL PRIMARY KEY,
+        ext VARCHAR(32) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL
+      ) ENGINE=MEMORY;
+      INSERT INTO apr_tmp_bounds (n, ext)
+      SELECT ROW_NUMBER() OVER (ORDER BY x.ext), x.ext
+      FROM (
+        SELECT d.ext, ROW_NUMBER() OVER (ORDER BY d.ext) AS rn
+        FROM (SELECT DISTINCT ext FROM agent_events) d
+      ) x
+      WHERE x.rn > 1 AND (x.rn - 1) MOD v_group = 0;
+      SET v_groups = (SELECT COUNT(*) FROM apr_tmp_bounds);
+      SET v_i = 0;
+      SET v_lo = NULL;
+      WHILE v_i <= v_groups DO
+        SET v_hi = (SELECT ext FROM apr_tmp_bounds WHERE n = v_i + 1);
+        -- the first group starts at no lower bound, the last has no upper bound: every
+        -- extension (also one with calls but no events) falls in exactly one group
+        CALL sp_aggregate_span(v_from, v_to, v_lo, v_hi);
+        SET v_lo = v_hi;
+        SET v_i = v_i + 1;
+      END WHILE;
+      DROP TEMPORARY TABLE IF EXISTS apr_tmp_bounds;
+    END IF;
     SET v_from = (SELECT MIN(hour_start) FROM report_hours WHERE hour_start >= v_to AND hour_start < p_to_ts);
   END WHILE;
 END

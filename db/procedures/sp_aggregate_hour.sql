@@ -21,6 +21,6 @@ BEGIN
   -- Two rows on a fall-back day; they are consecutive, so one span covers both.
   SELECT MIN(hour_start), MAX(hour_end) INTO v_from, v_to FROM report_hours WHERE local_start = p_hour;
   IF v_from IS NOT NULL THEN
-    CALL sp_aggregate_span(v_from, v_to);
+    CALL sp_aggregate_span(v_from, v_to, NULL, NULL);
   END IF;
 END
