@@ -2,7 +2,7 @@
 // truncation; faults; malformed records. Asia/Kolkata: report hours start at :30 UTC.
 import { describe, it, expect, afterAll } from 'vitest';
 import { useTestDatabase, rows } from './helpers/database.ts';
-import { simulator, configFor, clientFor, digests, expectedActivity, actualActivity, SIM_NOW, PASSWORD } from './helpers/simulator.ts';
+import { simulator, configFor, clientFor, digests, expectedActivity, actualActivity, SIM_NOW, PASSWORD, count } from './helpers/simulator.ts';
 import { runBackfill, type BackfillSummary } from '../src/backfill/backfill.ts';
 import { wipeStaging } from '../src/backfill/wipe.ts';
 import { readHorizon } from '../src/load/horizon.ts';
@@ -59,7 +59,7 @@ describe('backfill', async () => {
     expect(await rows(pool, 'SELECT COUNT(*) AS n FROM pending_aggregation')).toEqual([{ n: 0 }]);
     expect(await rows(pool, "SELECT kind, outcome, events FROM collector_runs WHERE id = ?", [s.runId])).toEqual([{ kind: 'backfill', outcome: 'ok', events: s.events }]);
     expect(await rows(pool, 'SELECT COUNT(*) AS n, MIN(from_ts) AS lo, MAX(to_ts) AS hi FROM loaded_windows')).toEqual([{ n: 49, lo: FROM, hi: SIM_NOW }]);
-    const [{ n: fetches }] = await rows<{ n: number }>(pool, 'SELECT COUNT(*) AS n FROM fetch_log WHERE run_id = ?', [s.runId]);
+    const fetches = await count(pool, 'SELECT COUNT(*) AS n FROM fetch_log WHERE run_id = ?', [s.runId]);
     expect(fetches).toBeGreaterThanOrEqual(49 * 2 + 1);
     expect(logs.lines.filter((l) => / window \d+\/49 .*events=\d+ .*splits=\d+/.test(l))).toHaveLength(49);
     expect(logs.lines.some((l) => /backfill done windows=49 failed=0 events=\d+ .*rejected=0 .*seconds=[\d.]+ events_per_s=\d+/.test(l))).toBe(true);
@@ -110,9 +110,9 @@ describe('backfill', async () => {
       const f = faulty.counters.faults;
       expect(f['429'] + f['500'] + f.slow + f.drop + f.cut).toBeGreaterThan(20);
       expect(faulty.counters.logins).toBeGreaterThanOrEqual(2);
-      const [{ n: relogins }] = await rows<{ n: number }>(pool, "SELECT COUNT(*) AS n FROM fetch_log WHERE run_id = ? AND status = 401", [s.runId]);
+      const relogins = await count(pool, "SELECT COUNT(*) AS n FROM fetch_log WHERE run_id = ? AND status = 401", [s.runId]);
       expect(relogins).toBeGreaterThanOrEqual(1);
-      const [{ n: failedCalls }] = await rows<{ n: number }>(pool, 'SELECT COUNT(*) AS n FROM fetch_log WHERE run_id = ? AND error IS NOT NULL', [s.runId]);
+      const failedCalls = await count(pool, 'SELECT COUNT(*) AS n FROM fetch_log WHERE run_id = ? AND error IS NOT NULL', [s.runId]);
       expect(failedCalls).toBeGreaterThan(20);
       const stored = JSON.stringify(await rows(pool, 'SELECT error FROM fetch_log UNION ALL SELECT message FROM collector_runs'));
       for (const text of [lines.lines.join('\n'), logs.lines.join('\n'), stored]) {

@@ -2,7 +2,7 @@
 // outage and its catch-up, two collectors at once, stopping mid-run.
 import { describe, it, expect, afterAll } from 'vitest';
 import { useTestDatabase, rows } from './helpers/database.ts';
-import { simulator, clientFor, expectedActivity, actualActivity, SIM_NOW, PASSWORD } from './helpers/simulator.ts';
+import { simulator, clientFor, expectedActivity, actualActivity, SIM_NOW, PASSWORD, count } from './helpers/simulator.ts';
 import { runCollector, startCollector, type CollectorOptions } from '../src/collector/collector.ts';
 import { readHorizon } from '../src/load/horizon.ts';
 import { wipeStaging } from '../src/backfill/wipe.ts';
@@ -97,7 +97,7 @@ describe('collector', async () => {
       const c = startCollector({ ...opts(), upstream: slowClient, cron: '0 0 1 1 *' });
       // let a few windows load, then stop in the middle of the run
       for (let i = 0; i < 200; i++) {
-        const [{ n }] = await rows<{ n: number }>(pool, 'SELECT COUNT(*) AS n FROM loaded_windows');
+        const n = await count(pool, 'SELECT COUNT(*) AS n FROM loaded_windows');
         if (n >= 3) break;
         await new Promise((r) => setTimeout(r, 50));
       }
@@ -106,7 +106,7 @@ describe('collector', async () => {
       expect(windows.length).toBeGreaterThanOrEqual(3);
       expect(windows.length).toBeLessThan(17);
       for (const w of windows) {
-        const [{ n }] = await rows<{ n: number }>(pool, 'SELECT COUNT(*) AS n FROM agent_events WHERE ts >= ? AND ts < ?', [w.from_ts, w.to_ts]);
+        const n = await count(pool, 'SELECT COUNT(*) AS n FROM agent_events WHERE ts >= ? AND ts < ?', [w.from_ts, w.to_ts]);
         expect(n).toBe(w.events);
       }
       expect(await readHorizon(pool)).toBe(windows[windows.length - 1]!.to_ts);

@@ -78,3 +78,9 @@ export async function actualActivity(pool: Pool): Promise<RefRow[]> {
     return row;
   });
 }
+
+/** The single number a `SELECT COUNT(*) AS n ...` returns. */
+export async function count(pool: Pool, sql: string, params: unknown[] = []): Promise<number> {
+  const [r] = await rows<{ n: number }>(pool, sql, params);
+  return Number(r?.n);
+}

@@ -1,0 +1,97 @@
+// npm run backfill as a process: killed with SIGKILL mid-run then run again, --wipe
+// confirmation, failed windows and the exit code, --help.
+import { describe, it, expect, afterAll } from 'vitest';
+import { useTestDatabase, rows } from './helpers/database.ts';
+import { simulator, configFor, clientFor, digests, SIM_NOW, PASSWORD, CREDENTIALS, ACCOUNT, count } from './helpers/simulator.ts';
+import { runCommand } from './helpers/child.ts';
+import { runBackfill } from '../src/backfill/backfill.ts';
+import { wipeStaging } from '../src/backfill/wipe.ts';
+import { silentLogger } from '../src/log.ts';
+import type { SimulatorHandle } from '../src/simulator/server.ts';
+
+const db = useTestDatabase('backfill-process');
+// Asia/Dubai is UTC+4: SIM_NOW (2025-09-10 00:00 UTC) is 04:00 local
+const RANGE = ['--from', '2025-09-08 04:00', '--to', '2025-09-10 04:00'];
+const FROM = SIM_NOW - 2 * 86400;
+
+const envFor = (sim: SimulatorHandle) => ({
+  DATABASE_URL: db().url,
+  REPORT_TZ: db().reportTz,
+  API_BASE: sim.url,
+  API_USERNAME: CREDENTIALS.username,
+  API_PASSWORD: PASSWORD,
+  TENANT: CREDENTIALS.tenant,
+  ACCOUNT_ID: ACCOUNT,
+  API_PAGE_SIZE: '300',
+});
+
+describe('npm run backfill', async () => {
+  const sim = await simulator({ agents: 20, latencyMs: 25 });
+  afterAll(() => sim.close());
+
+  it('killed with SIGKILL mid-run, then run again, gives the clean-run result', async () => {
+    const { pool } = db();
+    const child = runCommand('backfill.ts', [...RANGE, '--concurrency', '2'], envFor(sim));
+    await child.waitFor(/ window 6\/48 /, 50_000);
+    child.proc.kill('SIGKILL');
+    expect(await child.exited).toBe('SIGKILL');
+    const loaded = await count(pool, 'SELECT COUNT(*) AS n FROM loaded_windows');
+    expect(loaded).toBeGreaterThanOrEqual(6);
+    expect(loaded).toBeLessThan(48);
+    const again = runCommand('backfill.ts', [...RANGE, '--concurrency', '4'], envFor(sim));
+    expect(await again.exited, again.lines.join('\n')).toBe(0);
+    expect(again.lines.some((l) => /backfill done windows=48 failed=0 /.test(l))).toBe(true);
+    expect(await rows(pool, 'SELECT COUNT(*) AS n FROM pending_aggregation')).toEqual([{ n: 0 }]);
+    const afterKill = await digests(pool);
+
+    await wipeStaging(pool);
+    const upstream = clientFor(sim, 300);
+    try {
+      const s = await runBackfill(configFor(db().url, db().reportTz, sim), pool, { fromTs: FROM, toTs: SIM_NOW, concurrency: 4, log: silentLogger, upstream });
+      expect(s.failed).toEqual([]);
+    } finally {
+      await upstream.close();
+    }
+    expect(afterKill).toEqual(await digests(pool));
+    for (const line of [...child.lines, ...again.lines]) {
+      expect(line).not.toContain(PASSWORD);
+      for (const t of sim.issuedTokens()) expect(line).not.toContain(t);
+    }
+  });
+
+  it('--wipe without a terminal and without --yes refuses and changes nothing; with --yes it wipes and reloads', async () => {
+    const { pool } = db();
+    const before = await digests(pool);
+    const refused = runCommand('backfill.ts', [...RANGE, '--wipe'], envFor(sim));
+    expect(await refused.exited).toBe(3);
+    expect(refused.lines.join('\n')).toMatch(/--wipe needs confirmation: type YES in a terminal, or pass --yes/);
+    expect(await digests(pool)).toEqual(before);
+    await pool.query("UPDATE agents SET name = 'stale' WHERE ext = (SELECT MIN(ext) FROM agent_events)");
+    const wiped = runCommand('backfill.ts', ['--from', '2025-09-08 04:00', '--to', '2025-09-09 04:00', '--wipe', '--yes'], envFor(sim));
+    expect(await wiped.exited, wiped.lines.join('\n')).toBe(0);
+    expect(wiped.lines.join('\n')).toMatch(/wiped agent_events/);
+    expect(await rows(pool, 'SELECT MAX(ts) < ? AS only_first_day, COUNT(*) > 0 AS some FROM agent_events', [FROM + 86400])).toEqual([{ only_first_day: 1, some: 1 }]);
+    expect(await rows(pool, "SELECT COUNT(*) AS n FROM agents WHERE name = 'stale'")).toEqual([{ n: 0 }]);
+  });
+
+  it('exits non-zero listing the windows that failed', async () => {
+    // a wrong account id: every data call gets a 403, which no retry can fix
+    const child = runCommand('backfill.ts', ['--from', '2025-09-08 04:00', '--to', '2025-09-08 06:00'], { ...envFor(sim), ACCOUNT_ID: 'nobody' });
+    expect(await child.exited).toBe(1);
+    const out = child.lines.join('\n');
+    expect(out).toMatch(/2 window\(s\) failed; run the same command again to retry them/);
+    expect(out).toMatch(/\[2025-09-08T00:00:00Z, 2025-09-08T01:00:00Z\): (events|stats): HTTP 403/);
+    expect(out).toMatch(/\[2025-09-08T01:00:00Z, 2025-09-08T02:00:00Z\): (events|stats): HTTP 403/);
+    expect(out).toMatch(/backfill done windows=2 failed=2 /);
+  });
+
+  it('--help explains the flags; a bad flag is a usage error', async () => {
+    const help = runCommand('backfill.ts', ['--help'], {});
+    expect(await help.exited).toBe(0);
+    const text = help.lines.join('\n');
+    for (const flag of ['--from', '--to', '--hours', '--wipe', '--yes', '--concurrency', 'idempotent', 'horizon', 'events/s']) expect(text).toContain(flag);
+    const bad = runCommand('backfill.ts', ['--hours', '2', '--from', '2025-09-08 04:00'], { DATABASE_URL: db().url });
+    expect(await bad.exited).toBe(2);
+    expect(bad.lines.join('\n')).toMatch(/give either --hours or --from\/--to/);
+  });
+});
