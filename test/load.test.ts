@@ -85,6 +85,19 @@ describe('loadEvents', () => {
     expect(await rows(pool, 'SELECT name, raw_name, name_ts FROM agents')).toEqual([{ name: 'Insaf Ben Arous', raw_name: 'Insaf Ben+Arous', name_ts: 250 }]);
   });
 
+  it('stores any text exactly: quotes, backslashes, control characters, non-Latin scripts', async () => {
+    await reset();
+    const nasty = [`O'Brien \\ "x"`, 'a\u0000b\n\r\t\u001a\b', 'علي Zoë 😀', "'); DROP TABLE agents; --", '?', '%0A+%C3%A9'];
+    const { events } = normalizeEvents({ events: nasty.map((n, i) => ev(100 + i, n, { state: n, user_id: `u${i}?` })) });
+    await loadEvents(db().pool, events);
+    const stored = await rows<{ username: string; state: string; user_id: string }>(db().pool, 'SELECT username, state, user_id FROM agent_events ORDER BY ts');
+    expect(stored.map((r) => r.username)).toEqual(nasty);
+    expect(stored.map((r) => r.state)).toEqual(nasty);
+    expect(stored.map((r) => r.user_id)).toEqual(nasty.map((_, i) => `u${i}?`));
+    // the latest event's name, cleaned: '%0A+%C3%A9' -> newline, space, 'é' -> 'é'
+    expect(await rows(db().pool, 'SELECT name FROM agents')).toEqual([{ name: 'é' }]);
+  });
+
   it('unknown event types load like the rest', async () => {
     await reset();
     const { events, rejected } = normalizeEvents({ events: [ev(10, 'X', { event: 'agent_teleport', extra_field: [1, 2] })] });

@@ -13,6 +13,7 @@ import { finishRun, startRun } from '../collector/runs.ts';
 import { hoursOverlapping, loadWindow, type WindowResult } from '../collector/window.ts';
 import { splitWindows } from '../collector/windows.ts';
 import { aggregatePending } from '../collector/aggregate.ts';
+import { Progressive } from './progressive.ts';
 import { windowLine } from '../collector/collector.ts';
 import { readHorizon } from '../load/horizon.ts';
 import { wipeStaging } from './wipe.ts';
@@ -90,7 +91,10 @@ export async function runBackfill(cfg: Config, pool: Pool, opts: BackfillOptions
     const loaded: WindowResult[] = [];
     let failed: FailedWindow[] = [];
     const ctx = { pool, upstream, reportTz: cfg.reportTz, fetchLog, source: 'backfill' as const, signal: opts.signal };
-    const attempt = async ([f, t]: [number, number], pass: number) => {
+    // Hours whose windows, and all windows before them, are loaded are aggregated while
+    // the rest loads: the database works on both at once.
+    const progressive = new Progressive(pool, hours, windows, opts.signal);
+    const attempt = async ([f, t]: [number, number], pass: number, index: number) => {
       if (opts.signal?.aborted) {
         failed.push({ fromTs: f, toTs: t, error: 'stopped' });
         return;
@@ -99,23 +103,27 @@ export async function runBackfill(cfg: Config, pool: Pool, opts: BackfillOptions
         const w = await loadWindow(ctx, f, t);
         loaded.push(w);
         log.info(`window ${loaded.length}/${windows.length}`, windowLine(w));
+        if (pass === 1) progressive.loaded(index);
       } catch (err) {
         const error = upstream.scrub((err as Error).message);
         failed.push({ fromTs: f, toTs: t, error });
         log.warn(pass === 1 ? 'window failed; it is tried again after the others' : 'window failed again', { from: iso(f), to: iso(t), error });
       }
     };
-    await pooled(windows, concurrency, (w) => attempt(w, 1));
+    await pooled(windows, concurrency, (w, i) => attempt(w, 1, i));
     if (failed.length > 0 && !opts.signal?.aborted) {
       const again = failed.map((w): [number, number] => [w.fromTs, w.toTs]);
       failed = [];
-      await pooled(again, concurrency, (w) => attempt(w, 2));
+      await pooled(again, concurrency, (w, i) => attempt(w, 2, i));
     }
     let aggregatedHours = 0;
     let aggregationError: string | null = null;
+    const early = await progressive.finish();
+    aggregatedHours += early.hours;
+    if (early.error) log.warn('aggregating while loading failed; the whole range is aggregated now', { error: early.error });
     if (!opts.signal?.aborted) {
       try {
-        aggregatedHours = (await aggregatePending(pool, log, opts.signal))?.hours ?? 0;
+        aggregatedHours += (await aggregatePending(pool, log, opts.signal, early.done ?? undefined))?.hours ?? 0;
       } catch (err) {
         aggregationError = (err as Error).message;
         log.error('aggregation failed; run the backfill again (loading is idempotent)', { error: aggregationError });

@@ -1,13 +1,16 @@
-// Runs the transform (TRANSFORM's sp_aggregate_epoch_range) over everything pending: the
-// ranges loaded windows marked, up to the horizon. A day of hours per call, so progress
-// shows and a stop request is honoured between days.
+// Runs the transform (TRANSFORM's sp_aggregate_epoch_range) over report hours, a day of
+// hours per call so progress shows and a stop request is honoured between days. After a
+// load, everything pending is aggregated: the ranges loaded windows marked, up to the
+// horizon (a filled gap changes the state carried into later hours).
 import type { Pool } from 'mysql2/promise';
 import type { Logger } from '../log.ts';
+import { ER_LOCK_DEADLOCK, ER_LOCK_WAIT_TIMEOUT } from '../db/pool.ts';
 import { select } from '../load/db.ts';
 import { readHorizon } from '../load/horizon.ts';
 import { clearPending, pendingRange } from '../load/pending.ts';
 
 const HOURS_PER_CALL = 24;
+const RETRIES = 3;
 
 export interface AggregateResult {
   fromTs: number;
@@ -16,31 +19,65 @@ export interface AggregateResult {
   ms: number;
 }
 
-/** Aggregates the report hours overlapping [fromTs, toTs), a day at a time. Returns the hours done. */
-export async function aggregateRange(pool: Pool, fromTs: number, toTs: number, signal?: AbortSignal): Promise<number> {
-  const hours = await select<{ hour_start: number; hour_end: number }>(
+/** The report hours overlapping [fromTs, toTs). */
+async function hoursIn(pool: Pool, fromTs: number, toTs: number): Promise<{ start: number; end: number }[]> {
+  const rows = await select<{ hour_start: number; hour_end: number }>(
     pool,
     'SELECT hour_start, hour_end FROM report_hours WHERE hour_end > ? AND hour_start < ? ORDER BY hour_start',
     [fromTs, toTs],
   );
-  let done = 0;
-  for (let i = 0; i < hours.length; i += HOURS_PER_CALL) {
-    signal?.throwIfAborted();
-    const chunk = hours.slice(i, i + HOURS_PER_CALL);
-    await pool.query('CALL sp_aggregate_epoch_range(?, ?)', [Number(chunk[0]!.hour_start), Number(chunk[chunk.length - 1]!.hour_end)]);
-    done += chunk.length;
-  }
-  return done;
+  return rows.map((r) => ({ start: Number(r.hour_start), end: Number(r.hour_end) }));
 }
 
-/** Aggregates every pending range (this run's and any a killed run left), then clears them. */
-export async function aggregatePending(pool: Pool, log: Logger, signal?: AbortSignal): Promise<AggregateResult | null> {
+/** Aggregates the report hours overlapping [fromTs, toTs), a day at a time. Returns the hours done. */
+export async function aggregateRange(pool: Pool, fromTs: number, toTs: number, signal?: AbortSignal): Promise<number> {
+  if (toTs <= fromTs) return 0;
+  const hours = await hoursIn(pool, fromTs, toTs);
+  if (hours.length === 0) return 0;
+  const conn = await pool.getConnection();
+  try {
+    // The transform only reads agent_events; with READ COMMITTED its reads take no locks
+    // that would hold up windows loading meanwhile (a backfill aggregates as it goes).
+    await conn.query('SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED');
+    let done = 0;
+    for (let i = 0; i < hours.length; i += HOURS_PER_CALL) {
+      signal?.throwIfAborted();
+      const chunk = hours.slice(i, i + HOURS_PER_CALL);
+      for (let attempt = 1; ; attempt++) {
+        try {
+          await conn.query('CALL sp_aggregate_epoch_range(?, ?)', [chunk[0]!.start, chunk[chunk.length - 1]!.end]);
+          break;
+        } catch (err) {
+          const code = (err as { code?: string }).code;
+          if (attempt >= RETRIES || (code !== ER_LOCK_DEADLOCK && code !== ER_LOCK_WAIT_TIMEOUT)) throw err;
+        }
+      }
+      done += chunk.length;
+    }
+    return done;
+  } finally {
+    conn.release();
+  }
+}
+
+/**
+ * Aggregates every pending range (this run's and any a killed run left), up to the
+ * horizon, then clears them. `done` is a range this run aggregated already (a backfill
+ * aggregating as it loads): it is not repeated.
+ */
+export async function aggregatePending(pool: Pool, log: Logger, signal?: AbortSignal, done?: { fromTs: number; toTs: number }): Promise<AggregateResult | null> {
   const pending = await pendingRange(pool);
   if (pending === null) return null;
   const started = Date.now();
   const horizon = await readHorizon(pool);
   const toTs = Math.max(pending.toTs, horizon ?? pending.toTs);
-  const hours = await aggregateRange(pool, pending.fromTs, toTs, signal);
+  let hours = 0;
+  if (done && done.toTs > done.fromTs) {
+    hours += await aggregateRange(pool, pending.fromTs, Math.min(done.fromTs, toTs), signal);
+    hours += await aggregateRange(pool, Math.max(done.toTs, pending.fromTs), toTs, signal);
+  } else {
+    hours += await aggregateRange(pool, pending.fromTs, toTs, signal);
+  }
   await clearPending(pool, pending.lastId);
   const result = { fromTs: pending.fromTs, toTs, hours, ms: Date.now() - started };
   log.info('aggregated', { from: iso(result.fromTs), to: iso(result.toTs), hours, ms: result.ms });

@@ -21,6 +21,23 @@ export function lit(v: string | number | null): string {
   return mysql.escape(v);
 }
 
+const literals = new Map<string, string>();
+
+/**
+ * lit() for values that repeat a lot (extensions, event types, states, names): remembered,
+ * up to a bound, so each is escaped once.
+ */
+export function litRepeated(v: string | null): string {
+  if (v === null) return 'NULL';
+  let l = literals.get(v);
+  if (l === undefined) {
+    l = lit(v);
+    if (literals.size >= 100_000) literals.clear();
+    literals.set(v, l);
+  }
+  return l;
+}
+
 /**
  * Runs `template` with its single `?` replaced by `sql` as is. mysql2 scans a whole
  * statement for placeholders before sending it, which costs more than building a

@@ -19,6 +19,14 @@ export interface SimAgent {
 const FIRST = ['Karan', 'Insaf', 'Layla', 'Imran', 'Noor', 'Karim', 'Aisha', 'Priya', 'Mona', 'Rahul', 'Divya', 'Sana', 'Tariq', 'Anita', 'Meera', 'Faris', 'Youssef', 'Huda', 'Nadia', 'Vikram', 'Zainab', 'Deepak', 'Salma', 'Arjun', 'Ravi', 'Hassan', 'Kunal', 'Ali', 'Zoë', 'Chloé', 'José', 'Björn', 'Søren', 'Ayşe', 'علي', 'फ़ातिमा'];
 const LAST = ['Sengar', 'Ben Arous', 'Menon', 'Aziz', 'Reddy', 'Das', 'Khalil', 'Saleh', 'Rahman', 'Kapoor', 'Iyer', 'Verma', 'Bakr', 'Qureshi', 'Farouk', 'Hamdan', 'Joshi', 'Pillai', 'Haddad', 'Nasser', 'Mansour', 'Müller', 'Núñez', 'Øster', 'O\'Brien', 'حسن'];
 
+/**
+ * JSON text of a string in ASCII only (non-ASCII as \uXXXX escapes): still the same JSON
+ * value, and a client decodes and parses pure ASCII faster.
+ */
+export function asciiJson(value: unknown): string {
+  return JSON.stringify(value).replace(/[\u007f-\uffff]/g, (c) => '\\u' + c.charCodeAt(0).toString(16).padStart(4, '0'));
+}
+
 /** Percent-encodes non-ASCII characters as the upstream sometimes does. */
 function percentEncode(s: string): string {
   return s.replace(/[^\x20-\x7e]/g, (ch) => encodeURIComponent(ch));
@@ -72,6 +80,6 @@ export function makeAgent(seed: number, index: number): SimAgent {
     username,
     shiftStart,
     idleMean: rng.int(700, 1500),
-    jsonIdentity: `"user_id":${JSON.stringify(userId)},"ext":${JSON.stringify(ext)},"username":${JSON.stringify(username)}`,
+    jsonIdentity: `"user_id":${asciiJson(userId)},"ext":${asciiJson(ext)},"username":${asciiJson(username)}`,
   };
 }

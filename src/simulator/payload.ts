@@ -1,13 +1,14 @@
 // The simulator's response bodies, in the upstream's own shapes and field order (SPEC §2,
 // fixtures/upstream-*-sample.json). Built as strings: the feed is the hot path of a backfill.
-import type { AgentTotals, FeedItem } from './world.ts';
-import type { SimAgent } from './agents.ts';
+import type { AgentTotals, FeedItem, World } from './world.ts';
+import { asciiJson, type SimAgent } from './agents.ts';
+import type { AgentDay } from './timeline.ts';
 
 const quoted = new Map<string, string>();
 function q(s: string): string {
   let v = quoted.get(s);
   if (v === undefined) {
-    v = JSON.stringify(s);
+    v = asciiJson(s);
     if (quoted.size < 10_000) quoted.set(s, v);
   }
   return v;
@@ -41,6 +42,87 @@ function eventJson({ day, event: e }: FeedItem): string {
   const ts = e.malformed === 'abc-timestamp' ? '"abc"' : String(e.ts);
   const [head, mid] = frame(e.event, enabled, e.state);
   return head + identity + mid + ts + '}';
+}
+
+/** Per event type, per state: the bytes around the identity, for enabled false and true. */
+const frameBytes = new Map<string, Map<string, [Buffer, Buffer, Buffer, Buffer]>>();
+const identityBytes = new WeakMap<SimAgent, Buffer>();
+
+function frameFor(event: string, state: string): [Buffer, Buffer, Buffer, Buffer] {
+  let byState = frameBytes.get(event);
+  if (byState === undefined) frameBytes.set(event, (byState = new Map()));
+  let f = byState.get(state);
+  if (f === undefined) {
+    const [h0, m0] = frame(event, 'false', state);
+    const [h1, m1] = frame(event, 'true', state);
+    f = [Buffer.from(h0), Buffer.from(m0), Buffer.from(h1), Buffer.from(m1)];
+    byState.set(state, f);
+  }
+  return f;
+}
+
+/** A buffer that grows as needed. */
+class Out {
+  buf: Buffer;
+  pos = 0;
+  constructor(size: number) {
+    this.buf = Buffer.allocUnsafe(Math.max(size, 1024));
+  }
+  room(n: number): void {
+    if (this.pos + n <= this.buf.length) return;
+    const bigger = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.pos + n));
+    this.buf.copy(bigger, 0, 0, this.pos);
+    this.buf = bigger;
+  }
+  text(s: string): void {
+    this.room(Buffer.byteLength(s));
+    this.pos += this.buf.write(s, this.pos, 'utf8');
+  }
+}
+
+const COMMA = 44;
+const CLOSE = 125;
+
+function writeEvent(out: Out, day: AgentDay, index: number, comma: boolean): void {
+  const e = day.events[index]!;
+  if (comma) {
+    out.room(1);
+    out.buf[out.pos++] = COMMA;
+  }
+  if (e.malformed !== undefined || e.username !== undefined) {
+    out.text(eventJson({ day, event: e, index }));
+    return;
+  }
+  const f = frameFor(e.event, e.state);
+  const head = e.enabled ? f[2] : f[0];
+  const mid = e.enabled ? f[3] : f[1];
+  let id = identityBytes.get(day.agent);
+  if (id === undefined) {
+    id = Buffer.from(day.agent.jsonIdentity);
+    identityBytes.set(day.agent, id);
+  }
+  out.room(head.length + id.length + mid.length + 24);
+  const buf = out.buf;
+  let p = out.pos;
+  p += head.copy(buf, p);
+  p += id.copy(buf, p);
+  p += mid.copy(buf, p);
+  p += buf.write(String(e.ts), p, 'latin1');
+  buf[p++] = CLOSE;
+  out.pos = p;
+}
+
+/** The events response body for [from, to), truncated at `limit`, as UTF-8 bytes. */
+export function eventsResponse(world: World, from: number, to: number, limit: number): Buffer {
+  const out = new Out(256 * 1024);
+  out.text('{"events":[');
+  let first = true;
+  world.feed(from, to, limit, (day, index) => {
+    writeEvent(out, day, index, !first);
+    first = false;
+  });
+  out.text(']}');
+  return out.buf.subarray(0, out.pos);
 }
 
 export function eventsBody(items: FeedItem[]): string {
@@ -86,5 +168,5 @@ export function statsRecord(agent: SimAgent, t: AgentTotals): Record<string, unk
 export function statsBody(totals: Map<SimAgent, AgentTotals>): string {
   const out: Record<string, unknown> = {};
   for (const [agent, t] of totals) out[agent.ext] = statsRecord(agent, t);
-  return JSON.stringify(out);
+  return asciiJson(out);
 }

@@ -6,7 +6,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { World } from './world.ts';
-import { eventsBody, statsBody } from './payload.ts';
+import { eventsResponse, statsBody } from './payload.ts';
 import { Rng } from './random.ts';
 
 export interface SimulatorOptions {
@@ -87,7 +87,7 @@ class HttpError extends Error {
   }
 }
 
-function send(res: ServerResponse, status: number, body: string, headers: Record<string, string> = {}): void {
+function send(res: ServerResponse, status: number, body: string | Buffer, headers: Record<string, string> = {}): void {
   res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...headers });
   res.end(body);
 }
@@ -175,7 +175,7 @@ export async function startSimulator(opts: SimulatorOptions): Promise<SimulatorH
       const asked = url.searchParams.get('pageSize');
       if (asked !== null && !/^[1-9]\d{0,6}$/.test(asked)) throw new HttpError(400, 'pageSize must be a positive integer');
       const limit = asked === null ? pageSize : Number(asked);
-      return send(res, 200, eventsBody(world.events(from, to, limit)));
+      return send(res, 200, eventsResponse(world, from, to, limit));
     }
     counters.stats++;
     return send(res, 200, statsBody(world.totals(from, to)));

@@ -21,6 +21,14 @@ export interface FeedItem {
   index: number;
 }
 
+/** Events of a range in feed order: event p is days[dayOf[p]].events[idxOf[p]]. */
+export interface Ordered {
+  days: AgentDay[];
+  dayOf: Int32Array;
+  idxOf: Int32Array;
+  n: number;
+}
+
 /** The state and call figures of one agent over a range, as the stats endpoint reports them. */
 export interface AgentTotals {
   hold: number;
@@ -34,7 +42,8 @@ export interface AgentTotals {
 
 /** The events of a day lie within this many seconds after its UTC midnight (shift start ≤ 22:15, ≤ ~12 h long). */
 const DAY_REACH = 36 * 3600;
-const CACHE_PER_AGENT = 5;
+/** Days kept computed: a window needs up to three; a backfill runs a few windows at once. */
+const CACHED_DAYS = 6;
 
 function lowerBound(events: SimEvent[], ts: number): number {
   let lo = 0;
@@ -47,9 +56,24 @@ function lowerBound(events: SimEvent[], ts: number): number {
   return lo;
 }
 
+/** How many of the sorted numbers lie in [from, to). */
+function countIn(sorted: number[], from: number, to: number): number {
+  const first = (x: number) => {
+    let lo = 0;
+    let hi = sorted.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (sorted[mid]! < x) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  };
+  return sorted.length === 0 ? 0 : first(to) - first(from);
+}
+
 export class World {
   readonly agents: SimAgent[];
-  private readonly cache = new Map<string, AgentDay>();
+  private readonly cache = new Map<number, (AgentDay | undefined)[]>();
   private readonly firstDay: number;
   private readonly lastDay: number;
 
@@ -65,21 +89,22 @@ export class World {
     return Math.floor(this.opts.now());
   }
 
-  /** One agent's day, from the cache or computed. */
+  /** One agent's day, from the cache or computed. Whole days leave the cache, oldest first. */
   day(agent: SimAgent, day: number): AgentDay {
-    const key = `${agent.index}:${day}`;
-    let d = this.cache.get(key);
-    if (d) return d;
-    d = agentDay(this.opts.seed, agent, day, { malformedRate: this.opts.malformedRate ?? 0 });
-    if (this.cache.size >= this.agents.length * CACHE_PER_AGENT) {
-      // Map keeps insertion order: drop the oldest eighth
-      let drop = Math.ceil(this.cache.size / 8);
-      for (const k of this.cache.keys()) {
-        this.cache.delete(k);
-        if (--drop === 0) break;
+    let byAgent = this.cache.get(day);
+    if (byAgent === undefined) {
+      if (this.cache.size >= CACHED_DAYS) {
+        const oldest = this.cache.keys().next().value!;
+        this.cache.delete(oldest);
       }
+      byAgent = new Array<AgentDay | undefined>(this.agents.length);
+      this.cache.set(day, byAgent);
     }
-    this.cache.set(key, d);
+    let d = byAgent[agent.index];
+    if (d === undefined) {
+      d = agentDay(this.opts.seed, agent, day, { malformedRate: this.opts.malformedRate ?? 0 });
+      byAgent[agent.index] = d;
+    }
     return d;
   }
 
@@ -92,36 +117,71 @@ export class World {
     return out;
   }
 
-  /** Feed items with ts in [from, to), in feed order: by second, then agent, then the agent's own order. */
-  private slice(from: number, to: number): FeedItem[] {
-    const items: FeedItem[] = [];
-    const days = this.daysFor(from, to);
+  /**
+   * The events with ts in [from, to) in feed order (by second, then agent, then the
+   * agent's own order), as positions in agent-days. A counting sort over the seconds:
+   * agents are visited in order, so each second's events come out in agent order.
+   */
+  order(from: number, to: number): Ordered {
+    const days: AgentDay[] = [];
+    const lo: number[] = [];
+    const hi: number[] = [];
+    let n = 0;
+    const dayList = this.daysFor(from, to);
     for (const agent of this.agents) {
-      for (const d of days) {
+      for (const d of dayList) {
         const ad = this.day(agent, d);
         const ev = ad.events;
         if (ev.length === 0 || ev[0]!.ts >= to || ev[ev.length - 1]!.ts < from) continue;
-        for (let i = lowerBound(ev, from); i < ev.length && ev[i]!.ts < to; i++) items.push({ day: ad, event: ev[i]!, index: i });
+        const a = lowerBound(ev, from);
+        const b = lowerBound(ev, to);
+        if (a >= b) continue;
+        days.push(ad);
+        lo.push(a);
+        hi.push(b);
+        n += b - a;
       }
     }
-    items.sort((a, b) => a.event.ts - b.event.ts || a.day.agent.index - b.day.agent.index || a.index - b.index);
-    return items;
+    const starts = new Int32Array(to - from + 1);
+    for (let s = 0; s < days.length; s++) {
+      const ev = days[s]!.events;
+      for (let i = lo[s]!; i < hi[s]!; i++) starts[ev[i]!.ts - from + 1]!++;
+    }
+    for (let k = 1; k < starts.length; k++) starts[k]! += starts[k - 1]!;
+    const dayOf = new Int32Array(n);
+    const idxOf = new Int32Array(n);
+    for (let s = 0; s < days.length; s++) {
+      const ev = days[s]!.events;
+      for (let i = lo[s]!; i < hi[s]!; i++) {
+        const p = starts[ev[i]!.ts - from]!++;
+        dayOf[p] = s;
+        idxOf[p] = i;
+      }
+    }
+    return { days, dayOf, idxOf, n };
   }
 
   /**
    * The events response for [from, to): the first `limit` events, as the real API
-   * truncates silently (SPEC §2). Built an hour at a time so a long range costs only
-   * what it returns.
+   * truncates silently (SPEC §2). Visited an hour at a time, so a long range costs only
+   * what it returns. `visit` gets each event in feed order.
    */
-  events(from: number, to: number, limit: number): FeedItem[] {
+  feed(from: number, to: number, limit: number, visit: (day: AgentDay, index: number) => void): number {
     const end = Math.min(to, this.now());
-    const out: FeedItem[] = [];
-    for (let c = from; c < end && out.length < limit; c += 3600) {
-      for (const item of this.slice(c, Math.min(c + 3600, end))) {
-        out.push(item);
-        if (out.length >= limit) break;
-      }
+    let count = 0;
+    for (let c = from; c < end && count < limit; c += 3600) {
+      const o = this.order(c, Math.min(c + 3600, end));
+      const take = Math.min(o.n, limit - count);
+      for (let p = 0; p < take; p++) visit(o.days[o.dayOf[p]!]!, o.idxOf[p]!);
+      count += take;
     }
+    return count;
+  }
+
+  /** The same as feed(), as a list. */
+  events(from: number, to: number, limit: number): FeedItem[] {
+    const out: FeedItem[] = [];
+    this.feed(from, to, limit, (day, index) => out.push({ day, event: day.events[index]!, index }));
     return out;
   }
 
@@ -133,18 +193,32 @@ export class World {
     const days = this.daysFor(from, end);
     for (const agent of this.agents) {
       let t: AgentTotals | undefined;
-      const get = () => (t ??= { hold: 0, talk: 0, wrap: 0, idle: 0, reasons: new Map(), answered: 0, missed: 0 });
       for (const d of days) {
         const ad = this.day(agent, d);
-        for (const s of ad.segments) {
-          if (s.to <= from || s.from >= end) continue;
-          const secs = Math.min(s.to, end) - Math.max(s.from, from);
-          const x = get();
-          if (s.kind === 'na') x.reasons.set(s.reason ?? '', (x.reasons.get(s.reason ?? '') ?? 0) + secs);
-          else x[s.kind] += secs;
+        const segs = ad.segments;
+        if (segs.length === 0 || segs[0]!.from >= end || segs[segs.length - 1]!.to <= from) continue;
+        // segments are sorted and do not overlap: start at the first that ends after `from`
+        let lo = 0;
+        let hi = segs.length;
+        while (lo < hi) {
+          const mid = (lo + hi) >>> 1;
+          if (segs[mid]!.to <= from) lo = mid + 1;
+          else hi = mid;
         }
-        for (const c of ad.answered) if (c >= from && c < end) get().answered++;
-        for (const c of ad.missed) if (c >= from && c < end) get().missed++;
+        for (let i = lo; i < segs.length && segs[i]!.from < end; i++) {
+          const s = segs[i]!;
+          const secs = Math.min(s.to, end) - Math.max(s.from, from);
+          t ??= { hold: 0, talk: 0, wrap: 0, idle: 0, reasons: new Map(), answered: 0, missed: 0 };
+          if (s.kind === 'na') t.reasons.set(s.reason ?? '', (t.reasons.get(s.reason ?? '') ?? 0) + secs);
+          else t[s.kind] += secs;
+        }
+        const answered = countIn(ad.answered, from, end);
+        const missed = countIn(ad.missed, from, end);
+        if (answered + missed > 0) {
+          t ??= { hold: 0, talk: 0, wrap: 0, idle: 0, reasons: new Map(), answered: 0, missed: 0 };
+          t.answered += answered;
+          t.missed += missed;
+        }
       }
       if (t) out.set(agent, t);
     }
@@ -159,15 +233,14 @@ export class World {
     const end = Math.min(to, this.now());
     const out: { ext: string; ts: number; seq: number; event: string; enabled: boolean; state: string; username: string }[] = [];
     const seqs = new Map<string, number>();
-    for (let c = from; c < end; c += 3600) {
-      for (const { day, event } of this.slice(c, Math.min(c + 3600, end))) {
-        if (event.malformed) continue;
-        const key = `${day.agent.ext}:${event.ts}`;
-        const seq = seqs.get(key) ?? 0;
-        seqs.set(key, seq + 1);
-        out.push({ ext: day.agent.ext, ts: event.ts, seq, event: event.event, enabled: event.enabled, state: event.state, username: event.username ?? day.agent.username });
-      }
-    }
+    this.feed(from, end, Infinity, (day, index) => {
+      const event = day.events[index]!;
+      if (event.malformed) return;
+      const key = `${day.agent.ext}:${event.ts}`;
+      const seq = seqs.get(key) ?? 0;
+      seqs.set(key, seq + 1);
+      out.push({ ext: day.agent.ext, ts: event.ts, seq, event: event.event, enabled: event.enabled, state: event.state, username: event.username ?? day.agent.username });
+    });
     return out;
   }
 }

@@ -63,7 +63,7 @@ export function normalizeEvents(payload: unknown): { events: AgentEvent[]; rejec
     rejected.push({ endpoint: 'events', reason: 'response is not {"events": [...]}', raw: payload });
     return { events, rejected };
   }
-  const seqs = new Map<string, number>();
+  const seqs = new Map<string, Map<number, number>>(); // ext -> second -> events so far
   const reject = (reason: string, raw: unknown) => rejected.push({ endpoint: 'events', reason, raw });
   for (const r of list) {
     if (!isRecord(r)) {
@@ -114,13 +114,14 @@ export function normalizeEvents(payload: unknown): { events: AgentEvent[]; rejec
       continue;
     }
     const ts = rawTs > MS_THRESHOLD ? Math.floor(rawTs / 1000) : Math.floor(rawTs);
-    const key = ext + '\u0000' + ts;
-    const seq = seqs.get(key) ?? 0;
+    let perSecond = seqs.get(ext);
+    if (perSecond === undefined) seqs.set(ext, (perSecond = new Map()));
+    const seq = perSecond.get(ts) ?? 0;
     if (seq > MAX_SEQ) {
       reject(`more than ${MAX_SEQ + 1} events of one ext in one second`, r);
       continue;
     }
-    seqs.set(key, seq + 1);
+    perSecond.set(ts, seq + 1);
     let extra: Record<string, unknown> | null = null;
     for (const k in r) {
       if (!KNOWN_EVENT_FIELDS.has(k)) (extra ??= {})[k] = r[k];
