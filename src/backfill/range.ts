@@ -40,8 +40,8 @@ export function backfillRange(values: Map<string, string>, tz: string, nowSecond
     toTs = nowSeconds;
     fromTs = nowSeconds - n * 3600;
   }
-  if (toTs <= fromTs) throw new UsageError('the range is empty: --to must be after --from');
   if (fromTs >= nowSeconds) throw new UsageError('--from is in the future: there is nothing to load yet');
+  if (toTs <= fromTs) throw new UsageError('the range is empty: --to must be after --from');
   if (toTs > nowSeconds) return { fromTs, toTs: nowSeconds, note: 'the range ends in the future: loading up to now' };
   return { fromTs, toTs };
 }
