@@ -15,6 +15,7 @@ import { finishRun, recordSkipped, startRun } from './runs.ts';
 import { hoursOverlapping, loadWindow, type WindowResult } from './window.ts';
 import { aggregatePending } from './aggregate.ts';
 import { splitWindows } from './windows.ts';
+import { Progressive } from '../backfill/progressive.ts';
 
 export const FIRST_RUN_HOURS = 48;
 /** A catch-up after downtime is loaded in windows of at most this many report hours. */
@@ -73,19 +74,23 @@ export async function runCollector(opts: CollectorOptions): Promise<CollectorRun
     const runId = await startRun(pool, 'collector', fromTs, now);
     const run: CollectorRun = { outcome: 'ok', runId, fromTs, toTs: now, windows: [], events: 0, rejected: 0 };
     const fetchLog = dbFetchLog(pool, runId, log);
+    let progressive: Progressive | undefined;
     try {
       if (fromTs < now) {
         const hours = await hoursOverlapping(pool, opts.reportTz, fromTs, now);
         const windows = now - fromTs <= CATCH_UP_WINDOW_HOURS * 3600 ? [[fromTs, now] as [number, number]] : splitWindows(hours, fromTs, now, CATCH_UP_WINDOW_HOURS);
         log.info('collector run', { run: runId, from: iso(fromTs), to: iso(now), windows: windows.length, horizon: horizon === null ? 'none' : iso(horizon) });
+        // a long catch-up aggregates finished days while it loads the next ones
+        progressive = new Progressive(pool, hours, windows, opts.signal);
         // In order, stopping at the first failure: the horizon never passes a gap.
-        for (const [f, t] of windows) {
+        for (const [i, [f, t]] of windows.entries()) {
           opts.signal?.throwIfAborted();
           const w = await loadWindow({ pool, upstream: opts.upstream, reportTz: opts.reportTz, fetchLog, source: 'collector', signal: opts.signal }, f, t);
           run.windows.push(w);
           run.events += w.events;
           run.rejected += w.rejected;
           log.info('window loaded', windowLine(w));
+          progressive.loaded(i);
         }
       }
     } catch (err) {
@@ -95,7 +100,9 @@ export async function runCollector(opts: CollectorOptions): Promise<CollectorRun
     }
     try {
       // Also after a failure: the windows that did load are aggregated.
-      if (!opts.signal?.aborted) await aggregatePending(pool, log, opts.signal);
+      const early = progressive ? await progressive.finish() : undefined;
+      if (early?.error) log.warn('aggregating while loading failed; the whole range is aggregated now', { error: early.error });
+      if (!opts.signal?.aborted) await aggregatePending(pool, log, opts.signal, early?.done ?? undefined);
     } catch (err) {
       run.outcome = 'failed';
       run.error = (run.error ? run.error + '; ' : '') + `aggregation: ${(err as Error).message}`;
