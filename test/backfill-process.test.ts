@@ -1,6 +1,9 @@
 // npm run backfill as a process: killed with SIGKILL mid-run then run again, --wipe
 // confirmation, failed windows and the exit code, --help.
 import { describe, it, expect, afterAll } from 'vitest';
+import { spawn } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { useTestDatabase, rows } from './helpers/database.ts';
 import { simulator, configFor, clientFor, digests, SIM_NOW, PASSWORD, CREDENTIALS, ACCOUNT, count } from './helpers/simulator.ts';
 import { runCommand } from './helpers/child.ts';
@@ -72,6 +75,38 @@ describe('npm run backfill', async () => {
     expect(wiped.lines.join('\n')).toMatch(/wiped agent_events/);
     expect(await rows(pool, 'SELECT MAX(ts) < ? AS only_first_day, COUNT(*) > 0 AS some FROM agent_events', [FROM + 86400])).toEqual([{ only_first_day: 1, some: 1 }]);
     expect(await rows(pool, "SELECT COUNT(*) AS n FROM agents WHERE name = 'stale'")).toEqual([{ n: 0 }]);
+  });
+
+  it('in a terminal, --wipe asks: YES wipes, anything else changes nothing', async () => {
+    const { pool } = db();
+    // `script` (util-linux) gives the command a pseudo-terminal, as an operator has
+    const inTerminal = async (answer: string) => {
+      const cmd = [process.execPath, '--import', 'tsx', 'src/cli/backfill.ts', '--from', "'2025-09-09 04:00'", '--to', "'2025-09-09 06:00'", '--wipe'].join(' ');
+      const env = { PATH: process.env.PATH, HOME: process.env.HOME, ...envFor(sim) };
+      const proc = spawn('script', ['-qec', cmd, '/dev/null'], { cwd: join(dirname(fileURLToPath(import.meta.url)), '..'), env, stdio: ['pipe', 'pipe', 'pipe'] });
+      let out = '';
+      const exited = new Promise<number | null>((r) => proc.on('exit', (code) => r(code)));
+      proc.stdout.on('data', (b: Buffer) => {
+        out += b.toString();
+        if (out.includes('Type YES to continue: ') && !out.includes('<answered>')) {
+          out += '<answered>';
+          proc.stdin.write(answer + '\n');
+        }
+      });
+      const code = await exited;
+      proc.stdin.end();
+      return { code, out };
+    };
+    const before = await digests(pool);
+    const no = await inTerminal('yes please');
+    expect(no.out).toMatch(/--wipe empties agent_events, users_calls, agent_activity, agents, loaded_windows and the horizon of database apr_t_/);
+    expect(no.code).toBe(3);
+    expect(no.out).toMatch(/not confirmed: nothing was changed/);
+    expect(await digests(pool)).toEqual(before);
+    const yes = await inTerminal('YES');
+    expect(yes.code, yes.out).toBe(0);
+    expect(yes.out).toMatch(/wiped agent_events/);
+    expect(await rows(pool, 'SELECT MIN(ts) >= ? AS only_two_hours, COUNT(*) > 0 AS some FROM agent_events', [FROM + 86400])).toEqual([{ only_two_hours: 1, some: 1 }]);
   });
 
   it('exits non-zero listing the windows that failed', async () => {
