@@ -1,6 +1,6 @@
 // The simulator's response bodies, in the upstream's own shapes and field order (SPEC §2,
 // fixtures/upstream-*-sample.json). Built as strings: the feed is the hot path of a backfill.
-import type { AgentTotals, FeedItem, World } from './world.ts';
+import type { AgentTotals, Bucket, FeedItem, World } from './world.ts';
 import { asciiJson, type SimAgent } from './agents.ts';
 import type { AgentDay } from './timeline.ts';
 
@@ -112,17 +112,36 @@ function writeEvent(out: Out, day: AgentDay, index: number, comma: boolean): voi
   out.pos = p;
 }
 
+/** The bucket's events as JSON bytes, made once: every request inside the hour is a slice. */
+function bucketBytes(b: Bucket): { json: Buffer; off: Int32Array } {
+  if (b.bytes) return b.bytes;
+  const out = new Out(b.n * 180 + 16);
+  const off = new Int32Array(b.n + 1);
+  for (let p = 0; p < b.n; p++) {
+    off[p] = out.pos;
+    writeEvent(out, b.days[b.dayOf[p]!]!, b.idxOf[p]!, false);
+    out.room(1);
+    out.buf[out.pos++] = COMMA;
+  }
+  off[b.n] = out.pos;
+  b.bytes = { json: out.buf.subarray(0, out.pos), off };
+  return b.bytes;
+}
+
+const OPEN = Buffer.from('{"events":[');
+const SHUT = Buffer.from(']}');
+const SEP = Buffer.from(',');
+
 /** The events response body for [from, to), truncated at `limit`, as UTF-8 bytes. */
 export function eventsResponse(world: World, from: number, to: number, limit: number): Buffer {
-  const out = new Out(256 * 1024);
-  out.text('{"events":[');
-  let first = true;
-  world.feed(from, to, limit, (day, index) => {
-    writeEvent(out, day, index, !first);
-    first = false;
-  });
-  out.text(']}');
-  return out.buf.subarray(0, out.pos);
+  const parts: Buffer[] = [OPEN];
+  for (const { bucket, p0, p1 } of world.spans(from, to, limit)) {
+    const { json, off } = bucketBytes(bucket);
+    if (parts.length > 1) parts.push(SEP);
+    parts.push(json.subarray(off[p0]!, off[p1]! - 1)); // without the trailing comma
+  }
+  parts.push(SHUT);
+  return Buffer.concat(parts);
 }
 
 export function eventsBody(items: FeedItem[]): string {
@@ -165,8 +184,26 @@ export function statsRecord(agent: SimAgent, t: AgentTotals): Record<string, unk
   return record;
 }
 
+/** The stats response: an object keyed by extension, as ASCII JSON text (fields as statsRecord). */
 export function statsBody(totals: Map<SimAgent, AgentTotals>): string {
-  const out: Record<string, unknown> = {};
-  for (const [agent, t] of totals) out[agent.ext] = statsRecord(agent, t);
-  return asciiJson(out);
+  let body = '';
+  for (const [agent, t] of totals) {
+    const onCall = t.talk + t.hold;
+    let notAvailable = 0;
+    let detail = '';
+    for (const [reason, secs] of t.reasons) {
+      detail += (detail === '' ? '' : ',') + q(reason) + ':' + secs;
+      notAvailable += secs;
+    }
+    const avg = t.answered > 0 ? Math.round(onCall / t.answered) : 0;
+    body +=
+      (body === '' ? '' : ',') +
+      `${q(agent.ext)}:{"name":${q(agent.username)},"tags":null,"total_calls":${t.answered + t.missed},"answered_calls":${t.answered},` +
+      `"talked_time":${onCall},"talked_average":${avg},"duration_seconds":${onCall + t.wrap},"max_connect_seconds":0,` +
+      `"avg_connect_seconds":0,"total_connect_seconds":0,"callee_id_number":"","callee_id_name":"",` +
+      `"registered_time":${onCall + t.wrap + t.idle + notAvailable},"idle_time":${t.idle},"wrap_up_time":${t.wrap},` +
+      `"hold_time":${t.hold},"on_call_time":${onCall},"on_call_time_avg":${avg},"not_available_time":${notAvailable}` +
+      (t.reasons.size > 0 ? `,"not_available_detailed_report":{${detail}}}` : '}');
+  }
+  return '{' + body + '}';
 }

@@ -29,6 +29,14 @@ export interface Ordered {
   n: number;
 }
 
+/** One UTC hour of the feed, sorted; `ts` holds each event's second minus `start`. */
+export interface Bucket extends Ordered {
+  start: number;
+  ts: Int32Array;
+  /** The hour's events as JSON, comma-separated; event p spans [off[p], off[p + 1] - 1). Filled by the server. */
+  bytes?: { json: Buffer; off: Int32Array };
+}
+
 /** The state and call figures of one agent over a range, as the stats endpoint reports them. */
 export interface AgentTotals {
   hold: number;
@@ -44,6 +52,8 @@ export interface AgentTotals {
 const DAY_REACH = 36 * 3600;
 /** Days kept computed: a window needs up to three; a backfill runs a few windows at once. */
 const CACHED_DAYS = 6;
+/** Hours of feed kept sorted: the windows a backfill loads at once, and their neighbours. */
+const CACHED_HOURS = 12;
 
 function lowerBound(events: SimEvent[], ts: number): number {
   let lo = 0;
@@ -51,6 +61,18 @@ function lowerBound(events: SimEvent[], ts: number): number {
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
     if (events[mid]!.ts < ts) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** The first position in an ascending array whose value is >= x. */
+function firstAtLeast(a: Int32Array, x: number): number {
+  let lo = 0;
+  let hi = a.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (a[mid]! < x) lo = mid + 1;
     else hi = mid;
   }
   return lo;
@@ -74,6 +96,7 @@ function countIn(sorted: number[], from: number, to: number): number {
 export class World {
   readonly agents: SimAgent[];
   private readonly cache = new Map<number, (AgentDay | undefined)[]>();
+  private readonly buckets = new Map<number, Bucket>();
   private readonly firstDay: number;
   private readonly lastDay: number;
 
@@ -161,19 +184,44 @@ export class World {
     return { days, dayOf, idxOf, n };
   }
 
+  /** The events of the UTC hour starting at `h`, in feed order, with their seconds; cached. */
+  private bucket(h: number): Bucket {
+    let b = this.buckets.get(h);
+    if (b !== undefined) return b;
+    const o = this.order(h, h + 3600);
+    const ts = new Int32Array(o.n);
+    for (let p = 0; p < o.n; p++) ts[p] = o.days[o.dayOf[p]!]!.events[o.idxOf[p]!]!.ts - h;
+    b = { ...o, start: h, ts };
+    if (this.buckets.size >= CACHED_HOURS) this.buckets.delete(this.buckets.keys().next().value!);
+    this.buckets.set(h, b);
+    return b;
+  }
+
   /**
    * The events response for [from, to): the first `limit` events, as the real API
-   * truncates silently (SPEC §2). Visited an hour at a time, so a long range costs only
-   * what it returns. `visit` gets each event in feed order.
+   * truncates silently (SPEC §2), as runs [p0, p1) of hour buckets. A long range costs
+   * only what it returns, and many small requests share one sort.
    */
-  feed(from: number, to: number, limit: number, visit: (day: AgentDay, index: number) => void): number {
+  spans(from: number, to: number, limit: number): { bucket: Bucket; p0: number; p1: number }[] {
     const end = Math.min(to, this.now());
+    const out: { bucket: Bucket; p0: number; p1: number }[] = [];
     let count = 0;
-    for (let c = from; c < end && count < limit; c += 3600) {
-      const o = this.order(c, Math.min(c + 3600, end));
-      const take = Math.min(o.n, limit - count);
-      for (let p = 0; p < take; p++) visit(o.days[o.dayOf[p]!]!, o.idxOf[p]!);
-      count += take;
+    for (let h = Math.floor(from / 3600) * 3600; h < end && count < limit; h += 3600) {
+      const b = this.bucket(h);
+      const p0 = firstAtLeast(b.ts, from - h);
+      const p1 = Math.min(firstAtLeast(b.ts, end - h), p0 + (limit - count));
+      if (p1 > p0) out.push({ bucket: b, p0, p1 });
+      count += p1 - p0;
+    }
+    return out;
+  }
+
+  /** Visits the events of spans(from, to, limit) in feed order. */
+  feed(from: number, to: number, limit: number, visit: (day: AgentDay, index: number) => void): number {
+    let count = 0;
+    for (const { bucket: b, p0, p1 } of this.spans(from, to, limit)) {
+      for (let p = p0; p < p1; p++) visit(b.days[b.dayOf[p]!]!, b.idxOf[p]!);
+      count += p1 - p0;
     }
     return count;
   }
