@@ -3,7 +3,7 @@
 -- normalised; the first match by (priority, id) wins. Comparisons are binary
 -- (utf8mb4_bin), which is right because both sides are lower-cased.
 DROP FUNCTION IF EXISTS fn_break_rule_id;
-CREATE FUNCTION fn_break_rule_id(p_reason VARCHAR(1020) CHARACTER SET utf8mb4)
+CREATE FUNCTION fn_break_rule_id(p_reason VARCHAR(1020) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin)
   RETURNS INT
   READS SQL DATA
 BEGIN

@@ -6,7 +6,9 @@
 --     of about 24,000 agent-hours, e.g. 33 agents for 30 days. An agent's state only
 --     depends on its own events, so a group reads its agents' events of the whole run
 --     as one short stretch of the primary key each, and carries their state in once.
--- Every piece is set-based over all agents and events it covers. The size of a piece can
+-- Every piece is set-based over all agents and events it covers. A run of groups holds
+-- the aggregation lock throughout (other callers wait between runs, not between groups),
+-- and marks the state checkpoints the groups wrote as complete only when all succeeded. The size of a piece can
 -- be changed for a session with SET @apr_agent_hours_per_piece = <n> (default 24000).
 DROP PROCEDURE IF EXISTS sp_aggregate_between;
 CREATE PROCEDURE sp_aggregate_between(IN p_from_ts BIGINT, IN p_to_ts BIGINT)
@@ -21,6 +23,19 @@ BEGIN
   DECLARE v_i INT;
   DECLARE v_lo VARCHAR(32) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin;
   DECLARE v_hi VARCHAR(32) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin;
+  DECLARE v_lock VARCHAR(128) CHARACTER SET utf8mb4 DEFAULT CONCAT(DATABASE(), ':aggregate');
+  DECLARE v_locked BOOLEAN DEFAULT FALSE;
+  DECLARE v_end BIGINT;
+  DECLARE v_run_end BIGINT;
+
+  DECLARE EXIT HANDLER FOR SQLEXCEPTION
+  BEGIN
+    IF v_locked THEN
+      DO RELEASE_LOCK(v_lock);
+    END IF;
+    DROP TEMPORARY TABLE IF EXISTS apr_tmp_bounds;
+    RESIGNAL;
+  END;
 
   SET v_from = (SELECT MIN(hour_start) FROM report_hours WHERE hour_start >= p_from_ts AND hour_start < p_to_ts);
   WHILE v_from IS NOT NULL DO
@@ -32,6 +47,13 @@ BEGIN
     IF v_hours <= 24 THEN
       CALL sp_aggregate_span(v_from, v_to, NULL, NULL);
     ELSE
+      -- the lock is taken again by each span (it counts), so nobody comes in between groups
+      IF COALESCE(GET_LOCK(v_lock, 120), 0) <> 1 THEN
+        SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'sp_aggregate: another aggregation held the lock for 120 s; try again';
+      END IF;
+      SET v_locked = TRUE;
+      SET v_run_end = (SELECT MAX(hour_end) FROM report_hours WHERE hour_start >= v_from AND hour_start < v_to);
+      SET v_end = LEAST(v_run_end, COALESCE((SELECT horizon FROM collector_state WHERE id = 1), v_from));
       SET v_group = GREATEST(1, FLOOR(COALESCE(@apr_agent_hours_per_piece, 24000) / v_hours));
       -- the first extension of every group but the first, in the primary key's order
       DROP TEMPORARY TABLE IF EXISTS apr_tmp_bounds;
@@ -58,6 +80,12 @@ BEGIN
         SET v_i = v_i + 1;
       END WHILE;
       DROP TEMPORARY TABLE IF EXISTS apr_tmp_bounds;
+      -- every group wrote the checkpoints of the counted hour starts: they are complete
+      IF v_end > v_from THEN
+        CALL sp_checkpoint_marks(v_from, IF(v_end = v_run_end, v_end, v_end - 1));
+      END IF;
+      DO RELEASE_LOCK(v_lock);
+      SET v_locked = FALSE;
     END IF;
     SET v_from = (SELECT MIN(hour_start) FROM report_hours WHERE hour_start >= v_to AND hour_start < p_to_ts);
   END WHILE;

@@ -18,7 +18,9 @@ export async function setHorizon(pool: Pool, horizon: number | null): Promise<vo
 
 /** Empties what the transform reads and writes, so one database serves many timelines. */
 export async function clearData(pool: Pool): Promise<void> {
-  for (const t of ['agent_events', 'users_calls', 'agent_activity', 'agent_reason_activity']) await pool.query(`DELETE FROM ${t}`);
+  for (const t of ['agent_events', 'users_calls', 'agent_activity', 'agent_reason_activity', 'agent_state_checkpoints', 'agent_state_marks']) {
+    await pool.query(`DELETE FROM ${t}`);
+  }
   await setHorizon(pool, null);
 }
 
