@@ -207,3 +207,31 @@ export function referenceTotals(
   }
   return out;
 }
+
+/** The flags an agent carries into instant `at` (after every event before it), as agent_state_checkpoints stores them. */
+export interface RefFlags {
+  ext: string;
+  /** 1 idle, 2 on call, 4 hold, 8 wrap-up */
+  flags: number;
+  /** The not-available-on event in force, or null when not available is off. */
+  naTs: number | null;
+  naSeq: number | null;
+}
+
+/** Agents with something on just before `at`, by ext. */
+export function referenceFlagsAt(events: readonly RefEvent[], at: number): RefFlags[] {
+  const out: RefFlags[] = [];
+  for (const [ext, list] of byExt(events)) {
+    const f = { idle: false, onCall: false, hold: false, wrapUp: false, na: null as RefEvent | null };
+    for (const e of list) {
+      if (e.ts >= at) break;
+      const flag = FLAG_OF[e.event];
+      if (flag === undefined) continue;
+      if (flag === 'notAvail') f.na = e.enabled ? e : null;
+      else f[flag] = e.enabled;
+    }
+    const flags = (f.idle ? 1 : 0) | (f.onCall ? 2 : 0) | (f.hold ? 4 : 0) | (f.wrapUp ? 8 : 0);
+    if (flags !== 0 || f.na !== null) out.push({ ext, flags, naTs: f.na?.ts ?? null, naSeq: f.na?.seq ?? null });
+  }
+  return out.sort((a, b) => (a.ext < b.ext ? -1 : a.ext > b.ext ? 1 : 0));
+}
