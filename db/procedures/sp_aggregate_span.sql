@@ -58,8 +58,8 @@ BEGIN
 
   -- Aggregations take turns (collector, backfill, an operator): two at once on the same
   -- hours would only wait on each other's row locks, or deadlock.
-  IF COALESCE(GET_LOCK(v_lock, 120), 0) <> 1 THEN
-    SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'sp_aggregate: another aggregation held the lock for 120 s; try again';
+  IF COALESCE(GET_LOCK(v_lock, 600), 0) <> 1 THEN
+    SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'sp_aggregate: another aggregation held the lock for 10 minutes; try again';
   END IF;
   -- A span holds about a day of a 1,000-agent centre: sort and group it in memory.
   SET SESSION sort_buffer_size = GREATEST(v_sort, 64 * 1024 * 1024),
