@@ -49,6 +49,8 @@ export interface BenchFigures {
   report_31d_s: number;
   report_31d_rows: number;
   report_31d_rss_growth_mb: number;
+  /** The server's InnoDB buffer pool: 4M events and their indexes need about 1 GB to stay in memory. */
+  innodb_buffer_pool_mb: number;
 }
 
 /** The simulated range ends at noon UTC, so the collector's last run sees a busy hour. */
@@ -86,6 +88,7 @@ export async function runBench(cfg: Config, opts: BenchOptions): Promise<BenchFi
   try {
     await migrate({ databaseUrl: dbUrl, reportTz: cfg.reportTz });
     pool = createPool(dbUrl, { connectionLimit: 8 });
+    const bufferPoolMb = Math.round((await one<{ b: number }>(pool, 'SELECT @@innodb_buffer_pool_size AS b')).b / 1048576);
     const log: Logger = silentLogger;
 
     // 1. limit, load, re-load: the same already-parsed events, a day at a time
@@ -180,6 +183,7 @@ export async function runBench(cfg: Config, opts: BenchOptions): Promise<BenchFi
       report_31d_s: round(month.seconds, 2),
       report_31d_rows: month.rows,
       report_31d_rss_growth_mb: round(month.peakRssMb - month.rssBeforeMb, 1),
+      innodb_buffer_pool_mb: bufferPoolMb,
     };
   } finally {
     await pool?.end();

@@ -44,6 +44,7 @@ const ROWS: Row[] = [
   { label: 'report, 31 days', key: 'report_31d_s', unit: 's' },
   { label: 'report, 31 days: rows', key: 'report_31d_rows', unit: '' },
   { label: 'report, 31 days: RSS growth', key: 'report_31d_rss_growth_mb', unit: 'MB' },
+  { label: 'server: InnoDB buffer pool', key: 'innodb_buffer_pool_mb', unit: 'MB' },
 ];
 
 function table(main: BenchFigures, small: BenchFigures | undefined): string {
