@@ -299,7 +299,9 @@ BEGIN
   FROM (SELECT DISTINCT a, na FROM apr_tmp_pieces WHERE code = 5) x
   JOIN apr_tmp_agents g ON g.id = x.a
   LEFT JOIN apr_tmp_carried c ON x.na = 1 AND c.ext = g.ext AND c.flag = 5
-  JOIN agent_events e ON e.ext = g.ext
+  -- (ix_agent_events_flag holds the state: no read of the table's rows)
+  JOIN agent_events e FORCE INDEX (ix_agent_events_flag)
+    ON e.ext = g.ext AND e.event = 'agent_not_avail_state'
     AND e.ts = CASE WHEN x.na = 1 THEN c.ts ELSE p_from + (x.na - 2) DIV 65536 END
     AND e.seq = CASE WHEN x.na = 1 THEN c.seq ELSE (x.na - 2) MOD 65536 END;
   CREATE TEMPORARY TABLE apr_tmp_reasons (
