@@ -1,7 +1,8 @@
 -- Recomputes agent_activity for every report hour that overlaps [p_from_ts, p_to_ts)
 -- (UTC epoch seconds), every agent: what a loader calls after loading that window, e.g.
 --   CALL sp_aggregate_epoch_range(1757217600, 1757228400);
--- Each day of hours is one set-based pass and one transaction (sp_aggregate_between).
+-- Done in set-based pieces of about a day of work each, one transaction per piece
+-- (sp_aggregate_between, sp_aggregate_span).
 DROP PROCEDURE IF EXISTS sp_aggregate_epoch_range;
 CREATE PROCEDURE sp_aggregate_epoch_range(IN p_from_ts BIGINT, IN p_to_ts BIGINT)
   MODIFIES SQL DATA

@@ -3,7 +3,8 @@
 -- epoch twin sp_aggregate_epoch_range); an operator runs it after editing
 -- break_reason_map, e.g. for all of September:
 --   CALL sp_aggregate_range('2025-09-01 00:00:00', '2025-10-01 00:00:00');
--- Each day of hours is one set-based pass and one transaction (sp_aggregate_between).
+-- Done in set-based pieces of about a day of work each, one transaction per piece
+-- (sp_aggregate_between, sp_aggregate_span).
 DROP PROCEDURE IF EXISTS sp_aggregate_range;
 CREATE PROCEDURE sp_aggregate_range(IN p_from DATETIME, IN p_to DATETIME)
   MODIFIES SQL DATA

@@ -10,7 +10,10 @@
 --     else each agent's latest event of each flag type before p_from, by a loose scan of
 --     ix_agent_events_flag (ext, event, ts, seq), which never reads older history;
 --  2. input rows: that carried state, the span's flag events (agent_reg and unknown types
---     are not read: they change nothing), and one marker row per agent and hour start;
+--     are not read: they change nothing), and one marker row per agent and hour start.
+--     Events are read from an index that holds every column needed: all agents over a
+--     few hours from ix_agent_events_ts (ts, event, enabled), a group of agents over many
+--     hours from ix_agent_events_flag (ext, event, ts, seq, enabled, state);
 --  3. window pass 1, per agent and flag: each row's change of its flag (LAG);
 --     window pass 2, per agent in time order: the running SUM of the changes = every
 --     flag's latest value (linear; a running MAX is recomputed per row on MariaDB), and
@@ -213,8 +216,9 @@ BEGIN
       WHERE e.ts >= p_from AND e.ts < v_end
         AND e.event IN ('agent_idle', 'agent_on_call', 'agent_hold', 'agent_wrap_up', 'agent_not_avail_state');
     ELSE
-      -- A group of agents over many hours: with the agents as a literal list the events
-      -- are read as one short range of the primary key (ext, ts, seq) per agent.
+      -- A group of agents over many hours: with the agents as a literal list, the events
+      -- are read as one short range of ix_agent_events_flag per agent and flag type (the
+      -- index holds every column needed), never an agent's whole history.
       SET @apr_sql = CONCAT(
         'INSERT INTO apr_tmp_in (a, o, flag, w)',
         ' SELECT a.id, e.ts * 65540 + e.seq + 3,',
