@@ -62,6 +62,20 @@ describe('npm run migrate', () => {
     expect(nine).toEqual({ hour_start: 1757221200, hour_end: 1757224800 });
   });
 
+  it('refuses to go on when a migration numbered below the current version was never applied', async () => {
+    const { pool } = db();
+    const [row] = await rows<Record<string, unknown>>(pool, 'SELECT * FROM schemaversion WHERE version = 17');
+    expect(row).toBeDefined();
+    await pool.query('DELETE FROM schemaversion WHERE version = 17');
+    try {
+      await expect(migrate({ databaseUrl: db().url, reportTz: db().reportTz, calendar: TEST_CALENDAR })).rejects.toThrow(
+        /017\.do\.create-repeatable-scripts\.sql was never applied.*Renumber it/,
+      );
+    } finally {
+      await pool.query('INSERT INTO schemaversion SET ?', [row]);
+    }
+  });
+
   it('refuses another REPORT_TZ and says how to rebuild; --rebuild-tz rebuilds', async () => {
     await expect(migrate({ databaseUrl: db().url, reportTz: 'Europe/London', calendar: TEST_CALENDAR })).rejects.toThrow(
       /built for REPORT_TZ=Asia\/Dubai.*--rebuild-tz/,

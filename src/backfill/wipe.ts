@@ -4,7 +4,17 @@
 import type { Pool } from 'mysql2/promise';
 import { select } from '../load/db.ts';
 
-const TABLES = ['agent_events', 'users_calls', 'agent_activity', 'agent_reason_activity', 'agents', 'loaded_windows', 'pending_aggregation'];
+const TABLES = [
+  'agent_events',
+  'users_calls',
+  'agent_activity',
+  'agent_reason_activity',
+  'agent_state_checkpoints',
+  'agent_state_marks',
+  'agents',
+  'loaded_windows',
+  'pending_aggregation',
+];
 
 export async function wipeStaging(pool: Pool): Promise<string[]> {
   const present = new Set(

@@ -108,6 +108,22 @@ async function applyRoutines(conn: Connection, db: string, log: (l: string) => v
   return applied;
 }
 
+/**
+ * postgrator silently skips a file numbered below the database's current version (one
+ * added later with a lower number). Applying it out of order could be wrong too, so stop.
+ */
+async function refuseSkippedMigrations(conn: Connection, postgrator: Postgrator): Promise<void> {
+  const [rows] = await conn.query('SELECT version FROM schemaversion');
+  const applied = new Set((rows as { version: number | string }[]).map((r) => Number(r.version)));
+  const skipped = (await postgrator.getMigrations()).filter((m) => m.action === 'do' && !applied.has(Number(m.version)));
+  if (skipped.length > 0) {
+    throw new Error(
+      `migration ${basename(skipped[0]!.filename)} was never applied: its number is below the database's current version, ` +
+        'so postgrator skips it. Renumber it above the highest applied migration (files that shipped are never edited).',
+    );
+  }
+}
+
 async function setting(conn: Connection, name: string): Promise<string | undefined> {
   const [rows] = await conn.query('SELECT value FROM apr_settings WHERE name = ?', [name]);
   return (rows as { value: string }[])[0]?.value;
@@ -166,6 +182,7 @@ export async function migrate(opts: MigrateOptions): Promise<MigrateResult> {
     const done = await postgrator.migrate();
     const migrations = done.map((m) => basename(m.filename));
     for (const m of migrations) log(`  migrated ${m}`);
+    await refuseSkippedMigrations(conn, postgrator);
     const routines = await applyRoutines(conn, db, log);
     const zone = await prepareZone(conn, opts, log);
     await conn.query("SELECT RELEASE_LOCK(CONCAT(DATABASE(), ':migrate'))");
