@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useTestDatabase } from './helpers/database.ts';
 import { startHttpServer } from '../src/http/server.ts';
 import { silentLogger } from '../src/log.ts';
-import { BOM, get, hourStarts, insertActivity, insertBulkActivity, setAgent, setHorizon, testConfig } from './report-helpers.ts';
+import { BOM, get, insertBulkActivity, seedWorkedExampleActivity, setAgent, setHorizon, testConfig } from './report-helpers.ts';
 
 const db = useTestDatabase('cli-report', 'Asia/Dubai');
 const london = useTestDatabase('cli-report-london', 'Europe/London');
@@ -38,12 +38,7 @@ let server: { url: string; close(): Promise<void> };
 
 beforeAll(async () => {
   const { pool, url } = db();
-  const hours = await hourStarts(pool, '2025-09-07 09:00:00', '2025-09-07 11:00:00');
-  await setAgent(pool, '4101', 'Layla Menon');
-  await insertActivity(pool, [
-    { hourStart: hours[0]!, ext: '4101', login_s: 300, idle_s: 1740, talk_s: 480, hold_s: 120, wrap_s: 59, lunch_s: 900, total_calls: 3, answered_calls: 1 },
-    { hourStart: hours[1]!, ext: '4101', lunch_s: 900, tickets_s: 1500, other_npt_s: 600, idle_s: 600 },
-  ]);
+  const hours = await seedWorkedExampleActivity(pool);
   // Simulated data for a range of days: 25 agents, every hour of 2025-10-01..10-08, with names
   // that need quoting or defusing.
   await insertBulkActivity(pool, '2025-10-01 00:00:00', '2025-10-08 00:00:00', 25);

@@ -8,7 +8,7 @@ import type { Pool } from 'mysql2/promise';
 import { createTestDatabase, dropDatabase, useTestDatabase } from './helpers/database.ts';
 import { startHttpServer } from '../src/http/server.ts';
 import { memoryLogger } from '../src/log.ts';
-import { BOM, get, hourStarts, insertActivity, insertBulkActivity, setAgent, setHorizon, testConfig } from './report-helpers.ts';
+import { BOM, get, hourStarts, insertActivity, insertBulkActivity, seedWorkedExampleActivity, setHorizon, testConfig } from './report-helpers.ts';
 
 const db = useTestDatabase('http-report', 'Asia/Dubai');
 const EXPECTED = readFileSync(new URL('../../shared/fixtures/worked-example/expected.csv', import.meta.url));
@@ -20,12 +20,7 @@ const log = memoryLogger();
 beforeAll(async () => {
   const { pool, url } = db();
   // The worked example's figures (SPEC §6) as the transform produces them.
-  const hours = await hourStarts(pool, '2025-09-07 09:00:00', '2025-09-07 11:00:00');
-  await setAgent(pool, '4101', 'Layla Menon');
-  await insertActivity(pool, [
-    { hourStart: hours[0]!, ext: '4101', login_s: 300, idle_s: 1740, talk_s: 480, hold_s: 120, wrap_s: 59, lunch_s: 900, total_calls: 3, answered_calls: 1 },
-    { hourStart: hours[1]!, ext: '4101', lunch_s: 900, tickets_s: 1500, other_npt_s: 600, idle_s: 600 },
-  ]);
+  const hours = await seedWorkedExampleActivity(pool);
   await setHorizon(pool, hours[1]! + 3600);
   server = await startHttpServer(testConfig(url, 'Asia/Dubai'), pool, log);
 });

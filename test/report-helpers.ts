@@ -78,6 +78,17 @@ export async function hourStarts(pool: Pool, fromLocal: string, toLocal: string)
 }
 
 /** A Config for a test database, from defaults plus `env`. */
+/** The worked example's agent_activity rows (SPEC §6) as the transform produces them; returns the two hour starts. */
+export async function seedWorkedExampleActivity(pool: Pool): Promise<number[]> {
+  const hours = await hourStarts(pool, '2025-09-07 09:00:00', '2025-09-07 11:00:00');
+  await setAgent(pool, '4101', 'Layla Menon');
+  await insertActivity(pool, [
+    { hourStart: hours[0]!, ext: '4101', login_s: 300, idle_s: 1740, talk_s: 480, hold_s: 120, wrap_s: 59, lunch_s: 900, total_calls: 3, answered_calls: 1 },
+    { hourStart: hours[1]!, ext: '4101', lunch_s: 900, tickets_s: 1500, other_npt_s: 600, idle_s: 600 },
+  ]);
+  return hours;
+}
+
 export function testConfig(databaseUrl: string, reportTz: string, env: Record<string, string> = {}): Config {
   return loadConfig({ DATABASE_URL: databaseUrl, REPORT_TZ: reportTz, PORT: '0', HOST: '127.0.0.1', ...env });
 }

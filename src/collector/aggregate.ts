@@ -8,6 +8,7 @@ import { ER_LOCK_DEADLOCK, ER_LOCK_WAIT_TIMEOUT } from '../db/pool.ts';
 import { select } from '../load/db.ts';
 import { readHorizon } from '../load/horizon.ts';
 import { clearPending, pendingRange } from '../load/pending.ts';
+import { iso } from '../upstream/client.ts';
 
 const HOURS_PER_CALL = 24;
 const RETRIES = 3;
@@ -82,8 +83,4 @@ export async function aggregatePending(pool: Pool, log: Logger, signal?: AbortSi
   const result = { fromTs: pending.fromTs, toTs, hours, ms: Date.now() - started };
   log.info('aggregated', { from: iso(result.fromTs), to: iso(result.toTs), hours, ms: result.ms });
   return result;
-}
-
-function iso(ts: number): string {
-  return new Date(ts * 1000).toISOString().replace('.000Z', 'Z');
 }
