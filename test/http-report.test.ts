@@ -11,7 +11,7 @@ import { memoryLogger } from '../src/log.ts';
 import { BOM, get, hourStarts, insertActivity, insertBulkActivity, seedWorkedExampleActivity, setHorizon, testConfig } from './report-helpers.ts';
 
 const db = useTestDatabase('http-report', 'Asia/Dubai');
-const EXPECTED = readFileSync(new URL('../../shared/fixtures/worked-example/expected.csv', import.meta.url));
+const EXPECTED = readFileSync(new URL('./fixtures/worked-example/expected.csv', import.meta.url));
 const WORKED = 'startDate=2025-09-07&endDate=2025-09-07&startTime=09:00:00&endTime=11:00:00';
 
 let server: { url: string; close(): Promise<void> };

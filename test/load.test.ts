@@ -9,7 +9,7 @@ import { advanceHorizon, readHorizon, recordWindow } from '../src/load/horizon.t
 import { insertRejected } from '../src/load/rejected.ts';
 import { withTransaction } from '../src/load/transaction.ts';
 
-const FIX = '/work/shared/fixtures';
+const FIX = new URL('./fixtures', import.meta.url).pathname;
 const json = (p: string): unknown => JSON.parse(readFileSync(`${FIX}/${p}`, 'utf8'));
 const db = useTestDatabase('load');
 

@@ -14,7 +14,7 @@ import { BOM, get, testConfig } from './report-helpers.ts';
 
 const db = useTestDatabase('report-worked-example', 'Asia/Dubai');
 const ROOT = resolve(import.meta.dirname, '..');
-const FIXTURE = join(ROOT, '..', 'shared', 'fixtures', 'worked-example');
+const FIXTURE = join(ROOT, 'test', 'fixtures', 'worked-example');
 const EXPECTED = readFileSync(join(FIXTURE, 'expected.csv'));
 const QUERY = 'startDate=2025-09-07&endDate=2025-09-07&startTime=09:00:00&endTime=11:00:00';
 const HORIZON = 1757228400; // 2025-09-07 11:00 in Asia/Dubai

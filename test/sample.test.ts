@@ -11,7 +11,7 @@ import { loadFixtureEvents } from './helpers/fixtures.ts';
 import { referenceTotals } from './reference/model.ts';
 import { readEvents } from './reference/sql.ts';
 
-const FIXTURES = new URL('../../shared/fixtures/', import.meta.url);
+const FIXTURES = new URL('./fixtures/', import.meta.url);
 const read = (name: string): unknown => JSON.parse(readFileSync(new URL(name, FIXTURES), 'utf8'));
 
 interface UpstreamStats {

@@ -11,7 +11,7 @@ import { DEFAULT_RULES, categorizeWith, defaultCategorize, referenceActivity, ty
 import { REASONS } from './reference/timelines.ts';
 import { clearData, conservationViolations, hoursBetween, insertEvents, readActivity, readEvents, setHorizon, withoutCalls } from './reference/sql.ts';
 
-const FIXTURES = new URL('../../shared/fixtures/worked-example/', import.meta.url);
+const FIXTURES = new URL('./fixtures/worked-example/', import.meta.url);
 const weEvents = JSON.parse(readFileSync(new URL('events.json', FIXTURES), 'utf8')) as unknown;
 const weStats = JSON.parse(readFileSync(new URL('stats.json', FIXTURES), 'utf8')) as Record<string, unknown>;
 

@@ -2,7 +2,7 @@ import { describe, it, expect } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { normalizeEvents, normalizeStats, cleanName } from '../src/upstream/normalize.ts';
 
-const FIX = '/work/shared/fixtures';
+const FIX = new URL('./fixtures', import.meta.url).pathname;
 const json = (p: string): unknown => JSON.parse(readFileSync(`${FIX}/${p}`, 'utf8'));
 
 const base = { event: 'agent_idle', enabled: true, user_id: 'u1', ext: '3012', username: 'Imran+Aziz', state: 'available', Timestamp: 1755678600 };

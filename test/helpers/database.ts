@@ -11,6 +11,15 @@ import { migrate } from '../../src/db/migrate.ts';
 /** The calendar the tests need: the fixtures (2025), the simulator's "now", DST days. */
 export const TEST_CALENDAR = { from: '2024-01-01', to: '2028-01-01' };
 
+/** Test databases are named `<TEST_DATABASE_PREFIX><hash>`, so a shared server shows whose they are. */
+export function testDatabasePrefix(): string {
+  const prefix = process.env.TEST_DATABASE_PREFIX ?? 'apr_t_';
+  if (!/^[A-Za-z0-9_]{1,40}$/.test(prefix)) {
+    throw new Error(`TEST_DATABASE_PREFIX=${JSON.stringify(prefix)}: use 1-40 letters, digits or underscores (default apr_t_)`);
+  }
+  return prefix;
+}
+
 export interface TestDatabase {
   name: string;
   url: string;
@@ -23,7 +32,7 @@ export function serverUrl(): string {
 }
 
 export async function createTestDatabase(tag: string, reportTz = 'Asia/Dubai'): Promise<TestDatabase> {
-  const name = `apr_t_${createHash('sha1').update(`${tag}:${process.pid}:${Date.now()}:${Math.random()}`).digest('hex').slice(0, 12)}`;
+  const name = `${testDatabasePrefix()}${createHash('sha1').update(`${tag}:${process.pid}:${Date.now()}:${Math.random()}`).digest('hex').slice(0, 12)}`;
   const url = withDatabase(serverUrl(), name);
   await migrate({ databaseUrl: url, reportTz, calendar: TEST_CALENDAR });
   return { name, url, pool: createPool(url), reportTz };
