@@ -4,7 +4,7 @@ import { useTestDatabase, rows } from './helpers/database.ts';
 import { loadFixtureEvents, loadFixtureStats } from './helpers/fixtures.ts';
 import { normalizeEvents, normalizeStats } from '../src/upstream/normalize.ts';
 import { loadEvents } from '../src/load/events.ts';
-import { replaceHourStats } from '../src/load/stats.ts';
+import { replaceSlotStats } from '../src/load/stats.ts';
 import { advanceHorizon, readHorizon, recordWindow } from '../src/load/horizon.ts';
 import { insertRejected } from '../src/load/rejected.ts';
 import { withTransaction } from '../src/load/transaction.ts';
@@ -122,22 +122,22 @@ describe('loadEvents', () => {
   });
 });
 
-describe('replaceHourStats', () => {
-  it('replaces the whole hour: an extension missing from the re-fetch loses its row', async () => {
+describe('replaceSlotStats', () => {
+  it('replaces the whole slot: an extension missing from the re-fetch loses its row', async () => {
     await reset();
     const { pool } = db();
     const first = normalizeStats({ '1': { name: 'Meera+ Nasser', total_calls: 3, answered_calls: 1 }, '2': { name: 'B', total_calls: 5 } }).stats;
-    await withTransaction(pool, (c) => replaceHourStats(c, 3600, 5400, first));
-    await withTransaction(pool, (c) => replaceHourStats(c, 7200, 7300, first));
+    await withTransaction(pool, (c) => replaceSlotStats(c, { slotStart: 3600, hourStart: 3600 }, 4500, first));
+    await withTransaction(pool, (c) => replaceSlotStats(c, { slotStart: 8100, hourStart: 7200 }, 8200, first));
     const again = normalizeStats({ '1': { name: 'Meera+ Nasser', total_calls: 4, answered_calls: 2, not_available_detailed_report: { 'Tea Break': 60 } } }).stats;
-    expect(await withTransaction(pool, (c) => replaceHourStats(c, 3600, 7200, again))).toBe(1);
-    const stored = await rows<Record<string, unknown>>(pool, 'SELECT hour_start, ext, fetched_to, total_calls, answered_calls, not_available_detailed_report FROM users_calls ORDER BY hour_start, ext');
+    expect(await withTransaction(pool, (c) => replaceSlotStats(c, { slotStart: 3600, hourStart: 3600 }, 4500, again))).toBe(1);
+    const stored = await rows<Record<string, unknown>>(pool, 'SELECT slot_start, hour_start, ext, fetched_to, total_calls, answered_calls, not_available_detailed_report FROM users_calls ORDER BY slot_start, ext');
     // MariaDB returns JSON columns as text, MySQL 8 as parsed values
     const parsed = stored.map((r) => ({ ...r, not_available_detailed_report: typeof r.not_available_detailed_report === 'string' ? JSON.parse(r.not_available_detailed_report) : r.not_available_detailed_report }));
     expect(parsed).toEqual([
-      { hour_start: 3600, ext: '1', fetched_to: 7200, total_calls: 4, answered_calls: 2, not_available_detailed_report: { 'Tea Break': 60 } },
-      { hour_start: 7200, ext: '1', fetched_to: 7300, total_calls: 3, answered_calls: 1, not_available_detailed_report: null },
-      { hour_start: 7200, ext: '2', fetched_to: 7300, total_calls: 5, answered_calls: 0, not_available_detailed_report: null },
+      { slot_start: 3600, hour_start: 3600, ext: '1', fetched_to: 4500, total_calls: 4, answered_calls: 2, not_available_detailed_report: { 'Tea Break': 60 } },
+      { slot_start: 8100, hour_start: 7200, ext: '1', fetched_to: 8200, total_calls: 3, answered_calls: 1, not_available_detailed_report: null },
+      { slot_start: 8100, hour_start: 7200, ext: '2', fetched_to: 8200, total_calls: 5, answered_calls: 0, not_available_detailed_report: null },
     ]);
     expect(await rows(pool, 'SELECT ext, stats_name, name FROM agents ORDER BY ext')).toEqual([
       { ext: '1', stats_name: 'Meera Nasser', name: null },
@@ -147,12 +147,18 @@ describe('replaceHourStats', () => {
 
   it('loads the worked example stats through the fixture helper', async () => {
     await reset();
-    const r = await loadFixtureStats(db().pool, json('worked-example/stats.json') as Record<string, unknown>);
-    expect(r).toEqual({ rows: 3, rejected: 0 });
-    expect(await rows(db().pool, 'SELECT hour_start, fetched_to, total_calls, answered_calls, raw IS NOT NULL AS has_raw FROM users_calls ORDER BY hour_start')).toEqual([
-      { hour_start: 1757217600, fetched_to: 1757221200, total_calls: 0, answered_calls: 0, has_raw: 1 },
-      { hour_start: 1757221200, fetched_to: 1757224800, total_calls: 3, answered_calls: 1, has_raw: 1 },
-      { hour_start: 1757224800, fetched_to: 1757228400, total_calls: 0, answered_calls: 0, has_raw: 1 },
+    const r = await loadFixtureStats(db().pool, json('worked-example/v2/stats.json') as Record<string, unknown>);
+    expect(r).toEqual({ rows: 12, rejected: 0 });
+    // one call offered in each of the slots 09:00, 09:15 and 09:30 (05:00, 05:15, 05:30 UTC), the second answered
+    expect(
+      await rows(db().pool, 'SELECT slot_start, hour_start, fetched_to, total_calls, answered_calls FROM users_calls WHERE total_calls > 0 ORDER BY slot_start'),
+    ).toEqual([
+      { slot_start: 1757221200, hour_start: 1757221200, fetched_to: 1757222100, total_calls: 1, answered_calls: 0 },
+      { slot_start: 1757222100, hour_start: 1757221200, fetched_to: 1757223000, total_calls: 1, answered_calls: 1 },
+      { slot_start: 1757223000, hour_start: 1757221200, fetched_to: 1757223900, total_calls: 1, answered_calls: 0 },
+    ]);
+    expect(await rows(db().pool, 'SELECT COUNT(*) AS n, MIN(slot_start) AS lo, MAX(fetched_to) AS hi FROM users_calls WHERE raw IS NOT NULL')).toEqual([
+      { n: 12, lo: 1757217600, hi: 1757228400 },
     ]);
   });
 });

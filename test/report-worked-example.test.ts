@@ -1,60 +1,124 @@
 // SPEC §6 end to end: the worked example's upstream payloads through the real normaliser
-// and loader (EXTRACT), the real aggregation (TRANSFORM, sp_aggregate_range), then the
-// report through the API and the CLI: both equal expected.csv byte for byte after the BOM.
+// and loader, loaded as one window 08:00-11:00 local, the real aggregation
+// (sp_aggregate_range), then the report through the API and the CLI for every request the
+// fixture gives (by hour, 15m, total, day): each equals its expected file byte for byte
+// after the BOM. JSON gives the same rows, value for value.
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useTestDatabase } from './helpers/database.ts';
-import { loadFixtureEvents, loadFixtureStats } from './helpers/fixtures.ts';
+import { loadFixtureEvents, loadFixtureStats, markLoaded } from './helpers/fixtures.ts';
 import { startHttpServer } from '../src/http/server.ts';
 import { silentLogger } from '../src/log.ts';
-import { BOM, get, testConfig } from './report-helpers.ts';
+import { BOM, get, parseCsv, testConfig } from './report-helpers.ts';
 
 const db = useTestDatabase('report-worked-example', 'Asia/Dubai');
 const ROOT = resolve(import.meta.dirname, '..');
 const FIXTURE = join(ROOT, 'test', 'fixtures', 'worked-example');
-const EXPECTED = readFileSync(join(FIXTURE, 'expected.csv'));
-const QUERY = 'startDate=2025-09-07&endDate=2025-09-07&startTime=09:00:00&endTime=11:00:00';
-const HORIZON = 1757228400; // 2025-09-07 11:00 in Asia/Dubai
+const RANGE = 'startDate=2025-09-07&endDate=2025-09-07&startTime=09:00:00&endTime=11:00:00';
+const LOADED_FROM = 1757217600; // 2025-09-07 08:00 in Asia/Dubai
+const HORIZON = 1757228400; // 11:00
+
+const CASES = [
+  { file: 'expected.csv', query: RANGE, flags: ['--startDate=2025-09-07', '--endDate', '2025-09-07', '--startTime', '09:00:00', '--endTime=11:00:00'], name: 'report_2025-09-07T09-00-00_to_2025-09-07T11-00-00.csv', rows: 2 },
+  { file: 'expected-15m.csv', query: `${RANGE}&interval=15m`, flags: ['--startDate=2025-09-07', '--endDate', '2025-09-07', '--startTime', '09:00:00', '--endTime=11:00:00', '--interval', '15m'], name: 'report_2025-09-07T09-00-00_to_2025-09-07T11-00-00_15m.csv', rows: 8 },
+  { file: 'expected-total.csv', query: `${RANGE}&interval=total`, flags: ['--startDate=2025-09-07', '--endDate', '2025-09-07', '--startTime', '09:00:00', '--endTime=11:00:00', '--interval=total'], name: 'report_2025-09-07T09-00-00_to_2025-09-07T11-00-00_total.csv', rows: 1 },
+  { file: 'expected-day.csv', query: 'startDate=2025-09-07&interval=day', flags: ['--startDate', '2025-09-07', '--interval', 'day'], name: 'report_2025-09-07_to_2025-09-08_day.csv', rows: 1 },
+] as const;
+
+const expected = (file: string) => readFileSync(join(FIXTURE, 'v2', file));
+
+let srv: Awaited<ReturnType<typeof startHttpServer>>;
 
 beforeAll(async () => {
   const { pool } = db();
-  await loadFixtureEvents(pool, JSON.parse(readFileSync(join(FIXTURE, 'events.json'), 'utf8')), HORIZON);
-  await loadFixtureStats(pool, JSON.parse(readFileSync(join(FIXTURE, 'stats.json'), 'utf8')) as Record<string, unknown>);
+  await loadFixtureEvents(pool, JSON.parse(readFileSync(join(FIXTURE, 'events.json'), 'utf8')), null);
+  await loadFixtureStats(pool, JSON.parse(readFileSync(join(FIXTURE, 'v2', 'stats.json'), 'utf8')) as Record<string, unknown>);
+  await markLoaded(pool, LOADED_FROM, HORIZON);
   await pool.query("CALL sp_aggregate_range('2025-09-07 00:00:00', '2025-09-08 00:00:00')");
+  srv = await startHttpServer(testConfig(db().url, 'Asia/Dubai'), db().pool, silentLogger);
 });
 
+afterAll(async () => {
+  await srv?.close();
+});
+
+function runCli(cwd: string, flags: readonly string[]): Promise<string> {
+  return new Promise<string>((done, fail) => {
+    execFile(
+      join(ROOT, 'node_modules', '.bin', 'tsx'),
+      [join(ROOT, 'src', 'cli', 'report.ts'), ...flags],
+      { cwd, env: { PATH: process.env.PATH ?? '', DATABASE_URL: db().url, REPORT_TZ: 'Asia/Dubai' } },
+      (err, out, stderr) => (err ? fail(new Error(stderr, { cause: err })) : done(out)),
+    );
+  });
+}
+
 describe('worked example (SPEC §6)', () => {
-  it('comes out of the API byte for byte', async () => {
-    const srv = await startHttpServer(testConfig(db().url, 'Asia/Dubai'), db().pool, silentLogger);
-    try {
-      const r = await get(`${srv.url}/api/report?${QUERY}`);
+  for (const c of CASES) {
+    it(`${c.file} comes out of the API byte for byte`, async () => {
+      const r = await get(`${srv.url}/api/report?${c.query}`);
       expect(r.status).toBe(200);
       expect(r.headers['x-data-horizon']).toBe('2025-09-07T07:00:00Z');
+      expect(r.headers['content-disposition']).toBe(`attachment; filename="${c.name}"`);
       expect(r.body.subarray(0, 3).equals(BOM)).toBe(true);
-      expect(r.body.subarray(3).toString('utf8')).toBe(EXPECTED.toString('utf8'));
-      expect(r.body.subarray(3).equals(EXPECTED)).toBe(true);
-    } finally {
-      await srv.close();
+      expect(r.body.subarray(3).toString('utf8')).toBe(expected(c.file).toString('utf8'));
+    });
+  }
+
+  it('comes out of the CLI byte for byte, for every interval', async () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'apr-worked-'));
+    for (const c of CASES) {
+      const stdout = await runCli(cwd, c.flags);
+      const file = join(cwd, c.name);
+      expect(stdout.trim()).toBe(`wrote ${file} (${c.rows} row${c.rows === 1 ? '' : 's'})`);
+      const bytes = readFileSync(file);
+      expect(bytes.subarray(0, 3).equals(BOM)).toBe(true);
+      expect(bytes.subarray(3).equals(expected(c.file))).toBe(true);
     }
   });
 
-  it('comes out of the CLI byte for byte', async () => {
-    const cwd = mkdtempSync(join(tmpdir(), 'apr-worked-'));
-    const stdout = await new Promise<string>((done, fail) => {
-      execFile(
-        join(ROOT, 'node_modules', '.bin', 'tsx'),
-        [join(ROOT, 'src', 'cli', 'report.ts'), '--startDate=2025-09-07', '--endDate', '2025-09-07', '--startTime', '09:00:00', '--endTime=11:00:00'],
-        { cwd, env: { PATH: process.env.PATH ?? '', DATABASE_URL: db().url, REPORT_TZ: 'Asia/Dubai' } },
-        (err, out, stderr) => (err ? fail(new Error(stderr, { cause: err })) : done(out)),
-      );
+  it('gives the same rows as JSON, value for value, for every interval', async () => {
+    for (const c of CASES) {
+      const csv = parseCsv((await get(`${srv.url}/api/report?${c.query}&durations=seconds&bom=0`)).body.toString('utf8'));
+      const r = await get(`${srv.url}/api/report?${c.query}&format=json`);
+      expect(r.status).toBe(200);
+      expect(r.headers['content-type']).toBe('application/json; charset=utf-8');
+      expect(r.headers['x-data-horizon']).toBe('2025-09-07T07:00:00Z');
+      expect(r.headers['content-disposition']).toBe(`attachment; filename="${c.name.replace(/\.csv$/, '.json')}"`);
+      const json = JSON.parse(r.body.toString('utf8')) as Record<string, unknown>[];
+      const [header, ...rows] = csv;
+      expect(json).toHaveLength(rows.length);
+      for (const [i, row] of rows.entries()) {
+        const obj = json[i]!;
+        expect(Object.keys(obj)).toHaveLength(header!.length);
+        const values = Object.values(obj);
+        for (const [j, cell] of row.entries()) {
+          const v = values[j];
+          if (j === 2 || j === 3) continue; // times: checked below in ISO form
+          if (typeof v === 'number') expect(v).toBe(Number(cell));
+          else if (v === null) expect(cell).toBe('');
+          else expect(v).toBe(cell);
+        }
+      }
+    }
+    const day = JSON.parse((await get(`${srv.url}/api/report?startDate=2025-09-07&interval=day&format=json`)).body.toString('utf8')) as Record<string, unknown>[];
+    expect(day[0]).toMatchObject({
+      interval: '00:00 - 00:00',
+      date: '07-Sep',
+      start_time: '2025-09-07T00:00:00+04:00',
+      end_time: '2025-09-08T00:00:00+04:00',
+      ext: '4101',
+      name: 'Layla Menon',
+      answer_rate: 33.33,
+      occupancy: 21.97,
+      staffed_time: 7799,
+      offline_time: 3001,
+      not_loaded_time: 75600,
     });
-    const file = join(cwd, 'report_2025-09-07T09-00-00_to_2025-09-07T11-00-00.csv');
-    expect(stdout.trim()).toBe(`wrote ${file} (2 rows)`);
-    const bytes = readFileSync(file);
-    expect(bytes.subarray(0, 3).equals(BOM)).toBe(true);
-    expect(bytes.subarray(3).equals(EXPECTED)).toBe(true);
+    const empty = await get(`${srv.url}/api/report?startDate=2025-09-01&format=json`);
+    expect(empty.body.toString('utf8').trim()).toBe('[]');
   });
 });

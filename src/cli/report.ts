@@ -7,12 +7,13 @@ import { loadConfigOrExit } from '../config.ts';
 import { createPool } from '../db/pool.ts';
 import { parseFlags, UsageError } from './args.ts';
 import { ParamError, parseReportParams, reportFilename } from '../report/params.ts';
-import { writeReport } from '../report/csv.ts';
+import { writeReport } from '../report/write.ts';
+import { ZoneMismatchError } from '../db/zone.ts';
 
 const HELP = `Usage: npm run report -- --startDate YYYY-MM-DD [options]
 
-Writes the agent performance report (CSV) for report hours starting in [start, end),
-in REPORT_TZ: the same bytes GET /api/report returns for the same request.
+Writes the agent performance report (CSV or JSON) for the intervals starting in
+[start, end), in REPORT_TZ: the same bytes GET /api/report returns for the same request.
 
   --startDate YYYY-MM-DD   first day (required)
   --startTime HH:MM:SS     start time on that day (default 00:00:00)
@@ -20,15 +21,17 @@ in REPORT_TZ: the same bytes GET /api/report returns for the same request.
                            (default: 24 hours of local clock after the start)
   --endTime HH:MM:SS       end time on the end day (needs --endDate; default 00:00:00)
   --ext 4101,4102          only these extensions
+  --interval 1h            15m, 30m, 1h (default), day, week or total
+  --format csv             csv (default) or json
   --durations seconds      durations as whole seconds instead of HH:MM:SS
   --no-bom                 no UTF-8 byte-order mark
-  --out FILE               where to write (default: report_<start>_to_<end>.csv here)
+  --out FILE               where to write (default: report_<start>_to_<end>[_<interval>].<format> here)
   --help                   this text
 
 Flags take "--name value" or "--name=value". Bad input exits with code 2 and
 {"error": "..."} on stderr.`;
 
-const VALUES = ['startDate', 'endDate', 'startTime', 'endTime', 'ext', 'durations', 'out'];
+const VALUES = ['startDate', 'endDate', 'startTime', 'endTime', 'ext', 'durations', 'interval', 'format', 'out'];
 
 function fail(code: number, message: string): never {
   process.stderr.write(JSON.stringify({ error: message }) + '\n');
@@ -59,11 +62,12 @@ async function main(argv: string[]): Promise<void> {
   const partial = `${path}.${process.pid}.partial`;
   const pool = createPool(cfg.databaseUrl, { connectionLimit: 1 });
   try {
-    const { rows } = await writeReport(pool, params, createWriteStream(partial));
+    const { rows } = await writeReport(pool, params, cfg.reportTz, createWriteStream(partial));
     await rename(partial, path);
     console.log(`wrote ${path} (${rows} row${rows === 1 ? '' : 's'})`);
   } catch (err) {
     await rm(partial, { force: true });
+    if (err instanceof ZoneMismatchError) fail(3, err.message);
     fail(1, `the report could not be written: ${(err as Error).message}`);
   } finally {
     await pool.end();

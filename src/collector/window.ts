@@ -1,5 +1,5 @@
-// Loads one window [fromTs, toTs): its events, and the stats of every report hour it
-// touches, each fetched for [hour start, min(hour end, end of the loaded data)) (SPEC §4).
+// Loads one window [fromTs, toTs): its events, and the stats of every 15-minute slot it
+// touches, each fetched for [slot start, min(slot end, end of the loaded data)) (SPEC §4).
 // Everything is fetched first; then one transaction writes events, agents, stats, rejected
 // records, the loaded window, the horizon and the pending-aggregation mark, or nothing.
 import type { Pool } from 'mysql2/promise';
@@ -8,9 +8,9 @@ import type { FetchLog } from '../upstream/fetch-log.ts';
 import { ensureCalendar } from '../db/calendar.ts';
 import { select } from '../load/db.ts';
 import { loadEvents } from '../load/events.ts';
-import { replaceHourStats } from '../load/stats.ts';
+import { replaceSlotStats } from '../load/stats.ts';
 import { insertRejected } from '../load/rejected.ts';
-import { advanceHorizon, readHorizon, recordWindow } from '../load/horizon.ts';
+import { advanceHorizon, forgetMarksIfLoadedTimeChanges, readHorizon, recordWindow } from '../load/horizon.ts';
 import { markPending } from '../load/pending.ts';
 import { withTransaction } from '../load/transaction.ts';
 
@@ -45,6 +45,22 @@ export interface Hour {
   hourEnd: number;
 }
 
+export interface Slot {
+  slotStart: number;
+  slotEnd: number;
+  hourStart: number;
+}
+
+/** The 15-minute slots overlapping [fromTs, toTs) (the calendar must cover them). */
+async function slotsOverlapping(pool: Pool, fromTs: number, toTs: number): Promise<Slot[]> {
+  const rows = await select<{ slot_start: number; slot_end: number; hour_start: number }>(
+    pool,
+    'SELECT slot_start, slot_end, hour_start FROM report_slots WHERE slot_end > ? AND slot_start < ? ORDER BY slot_start',
+    [fromTs, toTs],
+  );
+  return rows.map((r) => ({ slotStart: Number(r.slot_start), slotEnd: Number(r.slot_end), hourStart: Number(r.hour_start) }));
+}
+
 /** The report hours overlapping [fromTs, toTs), extending the calendar when needed. */
 export async function hoursOverlapping(pool: Pool, reportTz: string, fromTs: number, toTs: number): Promise<Hour[]> {
   const conn = await pool.getConnection();
@@ -64,17 +80,18 @@ export async function hoursOverlapping(pool: Pool, reportTz: string, fromTs: num
 export async function loadWindow(ctx: WindowContext, fromTs: number, toTs: number): Promise<WindowResult> {
   const started = Date.now();
   const hours = await hoursOverlapping(ctx.pool, ctx.reportTz, fromTs, toTs);
-  // An hour's stats are replaced whole (SPEC §4), so they are fetched up to where data is
+  const slots = await slotsOverlapping(ctx.pool, fromTs, toTs);
+  // A slot's stats are replaced whole (SPEC §4), so they are fetched up to where data is
   // loaded: the window's end, or the horizon when that is later. A backfill ending inside
-  // an hour that was loaded completely before then keeps that hour's complete stats.
+  // a slot that was loaded completely before then keeps that slot's complete stats.
   const horizonBefore = await readHorizon(ctx.pool);
   const loadedTo = Math.max(toTs, horizonBefore ?? toTs);
-  const statsTo = hours.map((h) => Math.min(h.hourEnd, loadedTo));
+  const statsTo = slots.map((s) => Math.min(s.slotEnd, loadedTo));
   const call = { fetchLog: ctx.fetchLog, signal: ctx.signal };
   try {
     const [ev, ...stats] = await Promise.all([
       ctx.upstream.fetchEvents(fromTs, toTs, call),
-      ...hours.map((h, i) => ctx.upstream.fetchStats(h.hourStart, statsTo[i]!, call)),
+      ...slots.map((s, i) => ctx.upstream.fetchStats(s.slotStart, statsTo[i]!, call)),
     ]);
     // Stopping (SIGTERM) before the transaction: the window is simply not loaded.
     ctx.signal?.throwIfAborted();
@@ -83,10 +100,12 @@ export async function loadWindow(ctx: WindowContext, fromTs: number, toTs: numbe
     return await withTransaction(ctx.pool, async (conn) => {
       await loadEvents(conn, ev.events);
       let statsRows = 0;
-      for (const [i, h] of hours.entries()) statsRows += await replaceHourStats(conn, h.hourStart, statsTo[i]!, stats[i]!.stats);
+      for (const [i, s] of slots.entries()) statsRows += await replaceSlotStats(conn, s, statsTo[i]!, stats[i]!.stats);
       await insertRejected(conn, rejected, fromTs, toTs);
-      await recordWindow(conn, { fromTs, toTs, source: ctx.source, events: ev.events.length, statsRows, rejected: rejected.length, splits: ev.splits });
       const horizon = await advanceHorizon(conn, toTs);
+      // (after advanceHorizon: its row lock makes windows record their time one at a time)
+      await forgetMarksIfLoadedTimeChanges(conn, fromTs, toTs, horizon.previous);
+      await recordWindow(conn, { fromTs, toTs, source: ctx.source, events: ev.events.length, statsRows, rejected: rejected.length, splits: ev.splits });
       // What the next aggregation must cover: the hours touched, and every later hour up to
       // the horizon (their carried-in state may change); if the horizon moved, the hours it
       // newly counts too.
@@ -99,7 +118,7 @@ export async function loadWindow(ctx: WindowContext, fromTs: number, toTs: numbe
         statsRows,
         rejected: rejected.length,
         splits: ev.splits,
-        requests: ev.requests + hours.length,
+        requests: ev.requests + slots.length,
         hours: hours.length,
         horizon: horizon.current,
         fetchMs: fetched - started,

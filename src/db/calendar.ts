@@ -1,6 +1,6 @@
-// The report calendar (SPEC §4): REPORT_TZ's wall-clock hours as UTC epoch ranges,
-// computed with luxon's zone rules and stored in report_hours, so that SQL never needs
-// the server's time-zone tables.
+// The report calendar (SPEC §4): REPORT_TZ's wall-clock hours and their 15-minute slots
+// as UTC epoch ranges, computed with luxon's zone rules and stored in report_hours and
+// report_slots, so that SQL never needs the server's time-zone tables.
 import { DateTime, IANAZone } from 'luxon';
 import type { Connection } from 'mysql2/promise';
 
@@ -9,7 +9,12 @@ export interface ReportHour {
   hourEnd: number;
   localStart: string; // 'YYYY-MM-DD HH:MM:SS'
   localEnd: string;
+  /** The hour's quarter-hour slots, in order (four, unless a zone shifts by half an hour). */
+  slots: { slotStart: number; slotEnd: number; localStart: string; localEnd: string }[];
 }
+
+/** A slot is a quarter of an hour of wall clock: every real zone's offset is a multiple of it. */
+export const SLOT_SECONDS = 900;
 
 type Wall = (epoch: number) => number;
 
@@ -55,7 +60,12 @@ export function* reportHours(tz: string, fromEpoch: number, toEpoch: number): Ge
     let end = nextHourStart(wall, start + 3600);
     // A half-hour shift (Lord Howe) would otherwise stretch an hour past 90 minutes.
     if (end - start > 5400) end = start + 3600;
-    yield { hourStart: start, hourEnd: end, localStart: sqlDatetime(wall(start)), localEnd: sqlDatetime(wall(end)) };
+    const slots = [];
+    for (let s = start; s < end; s += SLOT_SECONDS) {
+      const e = Math.min(s + SLOT_SECONDS, end);
+      slots.push({ slotStart: s, slotEnd: e, localStart: sqlDatetime(wall(s)), localEnd: sqlDatetime(wall(e)) });
+    }
+    yield { hourStart: start, hourEnd: end, localStart: sqlDatetime(wall(start)), localEnd: sqlDatetime(wall(end)), slots };
     start = end;
   }
 }
@@ -67,24 +77,29 @@ export function localMidnight(isoDate: string, tz: string): number {
 
 async function insertHours(conn: Connection, tz: string, fromEpoch: number, toEpoch: number): Promise<number> {
   let batch: (string | number)[][] = [];
+  let slots: (string | number)[][] = [];
   let count = 0;
   const flush = async () => {
     if (batch.length === 0) return;
     await conn.query('INSERT IGNORE INTO report_hours (hour_start, hour_end, local_start, local_end) VALUES ?', [batch]);
+    await conn.query('INSERT IGNORE INTO report_slots (slot_start, slot_end, hour_start, local_start, local_end) VALUES ?', [slots]);
     count += batch.length;
     batch = [];
+    slots = [];
   };
   for (const h of reportHours(tz, fromEpoch, toEpoch)) {
     batch.push([h.hourStart, h.hourEnd, h.localStart, h.localEnd]);
+    for (const s of h.slots) slots.push([s.slotStart, s.slotEnd, h.hourStart, s.localStart, s.localEnd]);
     if (batch.length >= 5000) await flush();
   }
   await flush();
   return count;
 }
 
-/** Replaces report_hours with the hours of [fromDate, toDate) local. Returns the row count. */
+/** Replaces report_hours and report_slots with those of [fromDate, toDate) local. Returns the hours. */
 export async function fillCalendar(conn: Connection, tz: string, fromDate: string, toDate: string): Promise<number> {
   await conn.query('DELETE FROM report_hours');
+  await conn.query('DELETE FROM report_slots');
   return insertHours(conn, tz, localMidnight(fromDate, tz), localMidnight(toDate, tz));
 }
 

@@ -9,6 +9,7 @@ import type { Connection } from 'mysql2/promise';
 import { connect, ensureDatabase } from './pool.ts';
 import { databaseName } from '../config.ts';
 import { fillCalendar } from './calendar.ts';
+import { ZoneMismatchError, zoneMismatchMessage } from './zone.ts';
 
 export const DB_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'db');
 
@@ -34,7 +35,7 @@ export interface MigrateResult {
   rebuiltTz: boolean;
 }
 
-export class ZoneMismatchError extends Error {}
+export { ZoneMismatchError } from './zone.ts';
 
 type Kind = 'view' | 'procedure' | 'function';
 
@@ -137,18 +138,15 @@ async function putSetting(conn: Connection, name: string, value: string): Promis
 async function prepareZone(conn: Connection, opts: MigrateOptions, log: (l: string) => void): Promise<{ hours: number; rebuilt: boolean }> {
   const built = await setting(conn, 'report_tz');
   const { from, to } = opts.calendar ?? { from: CALENDAR_FROM, to: CALENDAR_TO };
-  const wanted = `${opts.reportTz} ${from} ${to}`;
+  // (" slots": calendars filled before report_slots existed are filled again)
+  const wanted = `${opts.reportTz} ${from} ${to} slots`;
   if (built !== undefined && built !== opts.reportTz) {
     if (!opts.rebuildTz) {
-      throw new ZoneMismatchError(
-        `this database was built for REPORT_TZ=${built}, but REPORT_TZ is now ${opts.reportTz}. ` +
-          `Every report hour would move. Either set REPORT_TZ=${built} again, or rebuild for ${opts.reportTz}: ` +
-          `run "npm run migrate -- --rebuild-tz" (it empties agent_activity and users_calls, whose hours belong to the old zone; ` +
-          `raw events are kept), then "npm run backfill -- --from <first day> --to <now>" to re-fetch the hourly stats and re-aggregate.`,
-      );
+      throw new ZoneMismatchError(zoneMismatchMessage(built, opts.reportTz));
     }
-    log(`rebuilding for REPORT_TZ=${opts.reportTz} (was ${built}): emptying agent_activity and users_calls`);
+    log(`rebuilding for REPORT_TZ=${opts.reportTz} (was ${built}): emptying agent_activity, agent_slot_activity and users_calls`);
     await conn.query('DELETE FROM agent_activity');
+    await conn.query('DELETE FROM agent_slot_activity');
     await conn.query('DELETE FROM users_calls');
   }
   if ((await setting(conn, 'calendar')) === wanted) return { hours: 0, rebuilt: false };

@@ -1,7 +1,8 @@
-// GET /api/report (SPEC §5): validate, then stream the CSV straight into the response.
+// GET /api/report (SPEC §5): validate, then stream the CSV or JSON straight into the response.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ParamError, parseReportParams, reportFilename } from '../report/params.ts';
-import { writeReport } from '../report/csv.ts';
+import { writeReport } from '../report/write.ts';
+import { ZoneMismatchError } from '../db/zone.ts';
 import { isoUtc } from '../report/format.ts';
 import type { RequestInfo } from './access-log.ts';
 import { sendError } from './respond.ts';
@@ -26,18 +27,29 @@ export async function handleReport(ctx: Context, _req: IncomingMessage, res: Ser
   const filename = reportFilename(params);
   const progress = { rows: 0 };
   info.progress = progress;
-  await writeReport(ctx.pool, params, res, {
-    progress,
-    onStart: ({ horizon }) => {
-      const headers: Record<string, string> = {
-        'Content-Type': 'text/csv; charset=utf-8',
-        'Content-Disposition': `attachment; filename="${filename}"`,
-        'Cache-Control': 'no-store',
-        'X-Content-Type-Options': 'nosniff',
-      };
-      // The last hour may still be filling: the reader can see up to when data is loaded.
-      if (horizon !== null) headers['X-Data-Horizon'] = isoUtc(horizon);
-      res.writeHead(200, headers);
-    },
-  });
+  try {
+    await writeReport(ctx.pool, params, ctx.cfg.reportTz, res, {
+      progress,
+      onStart: ({ horizon, contentType }) => {
+        const headers: Record<string, string> = {
+          'Content-Type': contentType,
+          'Content-Disposition': `attachment; filename="${filename}"`,
+          'Cache-Control': 'no-store',
+          'X-Content-Type-Options': 'nosniff',
+        };
+        // The last hour may still be filling: the reader can see up to when data is loaded.
+        if (horizon !== null) headers['X-Data-Horizon'] = isoUtc(horizon);
+        res.writeHead(200, headers);
+      },
+    });
+  } catch (err) {
+    // The server runs with another REPORT_TZ than the database was built for: nothing
+    // the client can fix, and nothing is sent that would mislabel the hours.
+    if (err instanceof ZoneMismatchError && !res.headersSent) {
+      ctx.log.error('report refused', { error: err.message });
+      sendError(res, 503, err.message);
+      return;
+    }
+    throw err;
+  }
 }

@@ -37,3 +37,22 @@ export async function recordWindow(db: Db, w: LoadedWindow): Promise<void> {
     [w.fromTs, w.toTs, w.source, w.events, w.statsRows, w.rejected, w.splits],
   );
 }
+
+/**
+ * SPEC §3: a stretch of loaded time is computed on its own, so the state checkpoints
+ * (agent_state_marks) rest on the stretches they were computed in. A window that loads
+ * time before the horizon that was not loaded yet (a filled gap, an older range) may join
+ * stretches: the marks from its start on are dropped, and the aggregation reads the
+ * events again. A window inside loaded time, or past the horizon, changes no stretch
+ * before it. Call it in the window's transaction, before recordWindow.
+ */
+export async function forgetMarksIfLoadedTimeChanges(db: Db, fromTs: number, toTs: number, horizonBefore: number | null): Promise<void> {
+  if (horizonBefore === null || fromTs >= horizonBefore) return;
+  const [covered] = await select<{ n: number }>(
+    db,
+    'SELECT COUNT(*) AS n FROM vw_loaded_stretches WHERE s_from <= ? AND s_to >= ?',
+    [fromTs, Math.min(toTs, horizonBefore)],
+  );
+  if (Number(covered?.n ?? 0) > 0) return;
+  await db.query('DELETE FROM agent_state_marks WHERE at_ts >= ?', [fromTs]);
+}

@@ -1,12 +1,12 @@
-// Stats of one report hour (SPEC §4): fetched for [hour start, min(hour end, window end)),
-// and a re-fetch REPLACES the hour: an extension missing from the new response loses its
-// old row. Never summed across fetches.
+// Stats of one 15-minute slot (SPEC §4): fetched for [slot start, min(slot end, window
+// end)), and a re-fetch REPLACES the slot: an extension missing from the new response
+// loses its old row. Never summed across fetches.
 import type { StatsRecord } from '../types.ts';
 import { cleanName } from '../upstream/normalize.ts';
 import { lit, queryRaw, type Db } from './db.ts';
 
 const COLUMNS =
-  'hour_start, ext, fetched_to, name, tags, total_calls, answered_calls, talked_time, talked_average, duration_seconds,' +
+  'slot_start, hour_start, ext, fetched_to, name, tags, total_calls, answered_calls, talked_time, talked_average, duration_seconds,' +
   ' max_connect_seconds, avg_connect_seconds, total_connect_seconds, callee_id_number, callee_id_name, registered_time,' +
   ' idle_time, wrap_up_time, hold_time, on_call_time, on_call_time_avg, not_available_time, not_available_detailed_report, raw';
 
@@ -21,9 +21,10 @@ function int(n: number): number {
   return Math.round(n);
 }
 
-function statsRow(hourStart: number, fetchedTo: number, s: StatsRecord): string {
+function statsRow(slot: StatsSlot, fetchedTo: number, s: StatsRecord): string {
   const values = [
-    hourStart,
+    slot.slotStart,
+    slot.hourStart,
     lit(s.ext),
     fetchedTo,
     lit(s.name),
@@ -51,15 +52,21 @@ function statsRow(hourStart: number, fetchedTo: number, s: StatsRecord): string 
   return '(' + values.join(',') + ')';
 }
 
+export interface StatsSlot {
+  slotStart: number;
+  /** The report hour the slot belongs to. */
+  hourStart: number;
+}
+
 /**
- * Replaces the users_calls rows of one report hour with `stats`, fetched up to
- * `fetchedTo`, and records each extension's cleaned stats name. Run it inside the
- * window's transaction. Returns the rows inserted.
+ * Replaces the users_calls rows of one slot with `stats`, fetched up to `fetchedTo`, and
+ * records each extension's cleaned stats name. Run it inside the window's transaction.
+ * Returns the rows inserted.
  */
-export async function replaceHourStats(db: Db, hourStart: number, fetchedTo: number, stats: StatsRecord[]): Promise<number> {
-  await db.query('DELETE FROM users_calls WHERE hour_start = ?', [hourStart]);
+export async function replaceSlotStats(db: Db, slot: StatsSlot, fetchedTo: number, stats: StatsRecord[]): Promise<number> {
+  await db.query('DELETE FROM users_calls WHERE slot_start = ?', [slot.slotStart]);
   for (let i = 0; i < stats.length; i += BATCH) {
-    const rows = stats.slice(i, i + BATCH).map((s) => statsRow(hourStart, fetchedTo, s));
+    const rows = stats.slice(i, i + BATCH).map((s) => statsRow(slot, fetchedTo, s));
     await queryRaw(db, `INSERT INTO users_calls (${COLUMNS}) VALUES ?`, rows.join(','));
   }
   // Agents known only from stats get a row too; the name is used when no event names them.

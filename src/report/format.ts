@@ -48,3 +48,15 @@ export function safeName(name: string): string {
 export function isoUtc(epoch: number): string {
   return new Date(epoch * 1000).toISOString().replace('.000Z', 'Z');
 }
+
+/**
+ * ISO 8601 with the local offset, `2025-09-07T09:00:00+04:00`, from the wall clock and
+ * the instant it names (their difference is the offset, whole minutes in every real zone).
+ */
+export function isoLocal(local: string, epoch: number): string {
+  const wall = Date.parse(`${local.replace(' ', 'T')}Z`) / 1000;
+  const minutes = Math.round((wall - epoch) / 60);
+  const sign = minutes < 0 ? '-' : '+';
+  const abs = Math.abs(minutes);
+  return `${local.replace(' ', 'T')}${sign}${pad2(Math.floor(abs / 60))}:${pad2(abs % 60)}`;
+}

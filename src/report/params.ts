@@ -4,9 +4,13 @@
 import { wallDate, wallSeconds, wallToInstant } from './localtime.ts';
 
 export type Durations = 'hms' | 'seconds';
+export const INTERVALS = ['15m', '30m', '1h', 'day', 'week', 'total'] as const;
+export type Interval = (typeof INTERVALS)[number];
+export const FORMATS = ['csv', 'json'] as const;
+export type Format = (typeof FORMATS)[number];
 
 export interface ReportParams {
-  /** UTC epoch seconds: report hours whose start lies in [from, to). */
+  /** UTC epoch seconds: intervals (or for day, week, total: hours) whose start lies in [from, to). */
   from: number;
   to: number;
   /** The local range as asked (before any DST adjustment), for the file name. */
@@ -16,6 +20,8 @@ export interface ReportParams {
   exts: string[] | undefined;
   bom: boolean;
   durations: Durations;
+  interval: Interval;
+  format: Format;
 }
 
 /** A request the caller must fix; the message names the parameter and the expected form. */
@@ -26,7 +32,7 @@ export class ParamError extends Error {
   }
 }
 
-export const PARAM_NAMES = ['startDate', 'endDate', 'startTime', 'endTime', 'ext', 'bom', 'durations'] as const;
+export const PARAM_NAMES = ['startDate', 'endDate', 'startTime', 'endTime', 'ext', 'bom', 'durations', 'interval', 'format'] as const;
 type Name = (typeof PARAM_NAMES)[number];
 
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
@@ -121,6 +127,14 @@ export function parseReportParams(pairs: Iterable<[string, string]>, tz: string,
   if (durationsRaw !== 'hms' && durationsRaw !== 'seconds') {
     throw new ParamError(`durations must be hms (HH:MM:SS, the default) or seconds (whole seconds) (got ${shown(durationsRaw)})`);
   }
+  const intervalRaw = got.get('interval') ?? '1h';
+  if (!(INTERVALS as readonly string[]).includes(intervalRaw)) {
+    throw new ParamError(`interval must be one of ${INTERVALS.join(', ')} (default 1h) (got ${shown(intervalRaw)})`);
+  }
+  const formatRaw = got.get('format') ?? 'csv';
+  if (!(FORMATS as readonly string[]).includes(formatRaw)) {
+    throw new ParamError(`format must be csv (the default) or json (got ${shown(formatRaw)})`);
+  }
   const extRaw = got.get('ext');
   const extList = extRaw === undefined ? undefined : exts(extRaw);
 
@@ -136,11 +150,25 @@ export function parseReportParams(pairs: Iterable<[string, string]>, tz: string,
     const days = Math.ceil((endWall - startWall) / 86400);
     throw new ParamError(`the range from startDate to endDate spans ${days} days; at most ${maxDays} (REPORT_MAX_DAYS): ask for a shorter range`);
   }
-  return { from, to, localStart: { date: startDate, time: startTime }, localEnd, exts: extList, bom, durations: durationsRaw };
+  return {
+    from,
+    to,
+    localStart: { date: startDate, time: startTime },
+    localEnd,
+    exts: extList,
+    bom,
+    durations: durationsRaw,
+    interval: intervalRaw as Interval,
+    format: formatRaw as Format,
+  };
 }
 
-/** `report_<start>_to_<end>.csv`; each end is `YYYY-MM-DD`, plus `THH-MM-SS` unless midnight. */
-export function reportFilename(p: Pick<ReportParams, 'localStart' | 'localEnd'>): string {
+/**
+ * `report_<start>_to_<end>[_<interval>].<csv|json>`; each end is `YYYY-MM-DD`, plus
+ * `THH-MM-SS` unless midnight; the interval is named unless it is the default 1h.
+ */
+export function reportFilename(p: Pick<ReportParams, 'localStart' | 'localEnd' | 'interval' | 'format'>): string {
   const part = (x: { date: string; time: string }) => (x.time === '00:00:00' ? x.date : `${x.date}T${x.time.replaceAll(':', '-')}`);
-  return `report_${part(p.localStart)}_to_${part(p.localEnd)}.csv`;
+  const interval = p.interval === '1h' ? '' : `_${p.interval}`;
+  return `report_${part(p.localStart)}_to_${part(p.localEnd)}${interval}.${p.format}`;
 }

@@ -1,5 +1,16 @@
-// The report's one SELECT: rows of vw_report in report order, for a range of report hours.
+// The report's one SELECT (SPEC §5): per agent and interval, the sums of its slot or hour
+// rows, every figure computed from those sums with exact integer rounding, in report
+// order. The TypeScript layer only formats what this query returns.
+//
+// Rounding is integer arithmetic, halves up: n/d to the nearest unit is (2n + d) DIV (2d);
+// in hundredths of a percent (20000n + d) DIV (2d). Floating-point ROUND would give 0.12
+// for 1/800 where 0.13 is right.
+import type { Interval } from './params.ts';
+
 export interface ReportRow {
+  /** The interval's (or its first hour's) UTC start and its (last hour's) UTC end. */
+  p_start: number;
+  p_end: number;
   local_start: string;
   local_end: string;
   ext: string;
@@ -30,65 +41,162 @@ export interface ReportRow {
   wrap_s: number;
   dnd_s: number;
   occupancy_h: number | null;
+  staffed_s: number;
+  offline_s: number;
+  not_loaded_s: number;
 }
 
 type Kind = 'duration' | 'count' | 'percent' | 'text';
+type Key = keyof ReportRow | 'interval' | 'date' | 'start' | 'end';
 
-/** The CSV's columns in order (SPEC §5): header, vw_report column, how to print it. */
-export const COLUMNS: readonly { header: string; key: keyof ReportRow | 'interval' | 'date' | 'start' | 'end'; kind: Kind }[] = [
-  { header: 'Interval', key: 'interval', kind: 'text' },
-  { header: 'Date', key: 'date', kind: 'text' },
-  { header: 'Start Time', key: 'start', kind: 'text' },
-  { header: 'End Time', key: 'end', kind: 'text' },
-  { header: 'Ext', key: 'ext', kind: 'text' },
-  { header: 'Name', key: 'name', kind: 'text' },
-  { header: 'Available Time', key: 'available_s', kind: 'duration' },
-  { header: 'Productive Break', key: 'productive_s', kind: 'duration' },
-  { header: 'Non-Prod. Break', key: 'non_productive_s', kind: 'duration' },
-  { header: 'Login Time', key: 'login_s', kind: 'duration' },
-  { header: 'Logoff Time', key: 'logoff_s', kind: 'duration' },
-  { header: 'Idle Time', key: 'idle_s', kind: 'duration' },
-  { header: 'Total Calls', key: 'total_calls', kind: 'count' },
-  { header: 'Answered Calls', key: 'answered_calls', kind: 'count' },
-  { header: 'Failed Calls', key: 'failed_calls', kind: 'count' },
-  { header: 'AHT', key: 'aht_s', kind: 'duration' },
-  { header: 'Answer Rate (%)', key: 'answer_rate_h', kind: 'percent' },
-  { header: 'Lunch Time', key: 'lunch_s', kind: 'duration' },
-  { header: 'Tea/Coffee Break', key: 'tea_s', kind: 'duration' },
-  { header: 'Bio Break', key: 'bio_s', kind: 'duration' },
-  { header: 'Short Break', key: 'short_break_s', kind: 'duration' },
-  { header: 'Other NPT', key: 'other_npt_s', kind: 'duration' },
-  { header: 'Meeting Time', key: 'meeting_s', kind: 'duration' },
-  { header: 'Training Time', key: 'training_s', kind: 'duration' },
-  { header: 'Chat Time', key: 'chat_s', kind: 'duration' },
-  { header: 'Tickets Time', key: 'tickets_s', kind: 'duration' },
-  { header: 'Outbound Time', key: 'outbound_s', kind: 'duration' },
-  { header: 'Talk Time', key: 'talk_s', kind: 'duration' },
-  { header: 'Hold Time', key: 'hold_s', kind: 'duration' },
-  { header: 'Wrap Up Time', key: 'wrap_s', kind: 'duration' },
-  { header: 'DND Time', key: 'dnd_s', kind: 'duration' },
-  { header: 'Occupancy (%)', key: 'occupancy_h', kind: 'percent' },
+/** The report's columns in order (SPEC §5): CSV header, JSON key, query column, how to print it. */
+export const COLUMNS: readonly { header: string; json: string; key: Key; kind: Kind }[] = [
+  { header: 'Interval', json: 'interval', key: 'interval', kind: 'text' },
+  { header: 'Date', json: 'date', key: 'date', kind: 'text' },
+  { header: 'Start Time', json: 'start_time', key: 'start', kind: 'text' },
+  { header: 'End Time', json: 'end_time', key: 'end', kind: 'text' },
+  { header: 'Ext', json: 'ext', key: 'ext', kind: 'text' },
+  { header: 'Name', json: 'name', key: 'name', kind: 'text' },
+  { header: 'Available Time', json: 'available_time', key: 'available_s', kind: 'duration' },
+  { header: 'Productive Break', json: 'productive_break', key: 'productive_s', kind: 'duration' },
+  { header: 'Non-Prod. Break', json: 'non_prod_break', key: 'non_productive_s', kind: 'duration' },
+  { header: 'Login Time', json: 'login_time', key: 'login_s', kind: 'duration' },
+  { header: 'Logoff Time', json: 'logoff_time', key: 'logoff_s', kind: 'duration' },
+  { header: 'Idle Time', json: 'idle_time', key: 'idle_s', kind: 'duration' },
+  { header: 'Total Calls', json: 'total_calls', key: 'total_calls', kind: 'count' },
+  { header: 'Answered Calls', json: 'answered_calls', key: 'answered_calls', kind: 'count' },
+  { header: 'Failed Calls', json: 'failed_calls', key: 'failed_calls', kind: 'count' },
+  { header: 'AHT', json: 'aht', key: 'aht_s', kind: 'duration' },
+  { header: 'Answer Rate (%)', json: 'answer_rate', key: 'answer_rate_h', kind: 'percent' },
+  { header: 'Lunch Time', json: 'lunch_time', key: 'lunch_s', kind: 'duration' },
+  { header: 'Tea/Coffee Break', json: 'tea_coffee_break', key: 'tea_s', kind: 'duration' },
+  { header: 'Bio Break', json: 'bio_break', key: 'bio_s', kind: 'duration' },
+  { header: 'Short Break', json: 'short_break', key: 'short_break_s', kind: 'duration' },
+  { header: 'Other NPT', json: 'other_npt', key: 'other_npt_s', kind: 'duration' },
+  { header: 'Meeting Time', json: 'meeting_time', key: 'meeting_s', kind: 'duration' },
+  { header: 'Training Time', json: 'training_time', key: 'training_s', kind: 'duration' },
+  { header: 'Chat Time', json: 'chat_time', key: 'chat_s', kind: 'duration' },
+  { header: 'Tickets Time', json: 'tickets_time', key: 'tickets_s', kind: 'duration' },
+  { header: 'Outbound Time', json: 'outbound_time', key: 'outbound_s', kind: 'duration' },
+  { header: 'Talk Time', json: 'talk_time', key: 'talk_s', kind: 'duration' },
+  { header: 'Hold Time', json: 'hold_time', key: 'hold_s', kind: 'duration' },
+  { header: 'Wrap Up Time', json: 'wrap_up_time', key: 'wrap_s', kind: 'duration' },
+  { header: 'DND Time', json: 'dnd_time', key: 'dnd_s', kind: 'duration' },
+  { header: 'Occupancy (%)', json: 'occupancy', key: 'occupancy_h', kind: 'percent' },
+  { header: 'Staffed Time', json: 'staffed_time', key: 'staffed_s', kind: 'duration' },
+  { header: 'Offline Time', json: 'offline_time', key: 'offline_s', kind: 'duration' },
+  { header: 'Not Loaded Time', json: 'not_loaded_time', key: 'not_loaded_s', kind: 'duration' },
 ];
 
-const SELECTED = [
-  'local_start',
-  'local_end',
-  'ext',
-  'name',
-  ...COLUMNS.filter((c) => c.kind !== 'text').map((c) => c.key),
-];
+/** The seconds columns summed from the stored rows (agent_slot_activity, agent_activity). */
+const SUMMED = [
+  'idle_s', 'talk_s', 'hold_s', 'wrap_s', 'login_s', 'logoff_s', 'dnd_s', 'meeting_s', 'training_s', 'chat_s',
+  'tickets_s', 'outbound_s', 'lunch_s', 'tea_s', 'bio_s', 'short_break_s', 'other_npt_s', 'total_calls', 'answered_calls',
+] as const;
 
-/** SQL and values for the rows of report hours starting in [from, to), optionally some extensions. */
-export function reportQuery(from: number, to: number, exts: string[] | undefined): { sql: string; values: unknown[] } {
+interface Grain {
+  /** The stored rows and the calendar they follow. */
+  rows: 'agent_slot_activity' | 'agent_activity';
+  unit: 'report_slots' | 'report_hours';
+  start: 'slot_start' | 'hour_start';
+  end: 'slot_end' | 'hour_end';
+  /** The interval a unit belongs to, from a row or calendar row aliased `x`. */
+  key: (x: string) => string;
+  /** The start by which a unit is selected: the interval's own start (SPEC §5). */
+  selectBy: (x: string) => string;
+  /** Whether one unit is one interval (no sums needed). */
+  single: boolean;
+}
+
+// A half hour is the slots of :00-:30 or :30-:00 of its report hour.
+const halfStart = (x: string) => `${x}.hour_start + ((${x}.slot_start - ${x}.hour_start) DIV 1800) * 1800`;
+// Local calendar days and Monday-to-Sunday weeks of the hour's local start.
+const localDay = (x: string) => `TO_DAYS(${x}.local_start)`;
+
+const GRAINS: Record<Interval, Grain> = {
+  '15m': { rows: 'agent_slot_activity', unit: 'report_slots', start: 'slot_start', end: 'slot_end', key: (x) => `${x}.slot_start`, selectBy: (x) => `${x}.slot_start`, single: true },
+  '30m': { rows: 'agent_slot_activity', unit: 'report_slots', start: 'slot_start', end: 'slot_end', key: halfStart, selectBy: halfStart, single: false },
+  '1h': { rows: 'agent_activity', unit: 'report_hours', start: 'hour_start', end: 'hour_end', key: (x) => `${x}.hour_start`, selectBy: (x) => `${x}.hour_start`, single: true },
+  day: { rows: 'agent_activity', unit: 'report_hours', start: 'hour_start', end: 'hour_end', key: localDay, selectBy: (x) => `${x}.hour_start`, single: false },
+  week: { rows: 'agent_activity', unit: 'report_hours', start: 'hour_start', end: 'hour_end', key: (x) => `${localDay(x)} - WEEKDAY(${x}.local_start)`, selectBy: (x) => `${x}.hour_start`, single: false },
+  total: { rows: 'agent_activity', unit: 'report_hours', start: 'hour_start', end: 'hour_end', key: () => '0', selectBy: (x) => `${x}.hour_start`, single: false },
+};
+
+/** SQL that computes every figure of SPEC §5 from the sums in alias `r` (and the period's `p`). */
+function figures(): string {
+  const avail = '(r.idle_s + r.talk_s + r.hold_s + r.wrap_s)';
+  const handled = '(r.talk_s + r.hold_s + r.wrap_s)';
+  const staffed = `(${avail} + r.meeting_s + r.training_s + r.chat_s + r.tickets_s + r.outbound_s
+    + r.lunch_s + r.tea_s + r.bio_s + r.short_break_s + r.other_npt_s + r.login_s + r.logoff_s + r.dnd_s)`;
+  return `
+  ${avail} AS available_s,
+  r.meeting_s + r.training_s + r.chat_s + r.tickets_s + r.outbound_s AS productive_s,
+  r.lunch_s + r.tea_s + r.bio_s + r.short_break_s + r.other_npt_s AS non_productive_s,
+  r.login_s, r.logoff_s, r.idle_s, r.total_calls, r.answered_calls,
+  -- answered > total is upstream noise (SPEC §4): no negative failures
+  GREATEST(CAST(r.total_calls AS SIGNED) - CAST(r.answered_calls AS SIGNED), 0) AS failed_calls,
+  -- AHT = (Talk + Hold + Wrap Up) / Answered to the nearest second, 0 when none answered
+  CASE WHEN r.answered_calls > 0 THEN (2 * ${handled} + r.answered_calls) DIV (2 * r.answered_calls) ELSE 0 END AS aht_s,
+  -- Answer Rate in hundredths of a percent, at most 100.00, NULL (empty) when none offered
+  CASE WHEN r.total_calls > 0 THEN LEAST((20000 * r.answered_calls + r.total_calls) DIV (2 * r.total_calls), 10000) END AS answer_rate_h,
+  r.lunch_s, r.tea_s, r.bio_s, r.short_break_s, r.other_npt_s,
+  r.meeting_s, r.training_s, r.chat_s, r.tickets_s, r.outbound_s,
+  r.talk_s, r.hold_s, r.wrap_s, r.dnd_s,
+  -- Occupancy = (Talk + Hold + Wrap Up) / Available in hundredths, NULL (empty) when Available is 0
+  CASE WHEN ${avail} > 0 THEN LEAST((20000 * ${handled} + ${avail}) DIV (2 * ${avail}), 10000) END AS occupancy_h,
+  -- SPEC §3 conservation: Staffed + Offline = the period's loaded seconds, + Not Loaded = its length
+  ${staffed} AS staffed_s,
+  p.loaded_s - ${staffed} AS offline_s,
+  p.len_s - p.loaded_s AS not_loaded_s`;
+}
+
+/** SQL and values for the report rows of intervals selected by [from, to), optionally some extensions. */
+export function reportQuery(interval: Interval, from: number, to: number, exts: string[] | undefined): { sql: string; values: unknown[] } {
+  const g = GRAINS[interval];
+  const sums = SUMMED.map((c) => (g.single ? `a.${c}` : `SUM(a.${c}) AS ${c}`)).join(', ');
+  const extFilter = exts === undefined ? '' : ' AND a.ext IN (?)';
+  // The units (slots or hours) selected, grouped into periods: each period's bounds, its
+  // length and its loaded seconds (its overlap with the stretches of loaded time), the
+  // same for every agent.
+  const periods = `
+    SELECT u.k, MIN(u.${g.start}) AS p_start, MAX(u.${g.end}) AS p_end,
+      SUM(u.${g.end} - u.${g.start}) AS len_s, SUM(u.loaded_s) AS loaded_s
+    FROM (
+      SELECT ${g.key('c')} AS k, c.${g.start}, c.${g.end},
+        COALESCE(SUM(LEAST(c.${g.end}, t.s_to) - GREATEST(c.${g.start}, t.s_from)), 0) AS loaded_s
+      FROM ${g.unit} c
+      LEFT JOIN vw_loaded_stretches t ON t.s_from < c.${g.end} AND t.s_to > c.${g.start}
+      WHERE ${g.selectBy('c')} >= ? AND ${g.selectBy('c')} < ?
+      GROUP BY c.${g.start}, c.${g.end}, k
+    ) u
+    GROUP BY u.k`;
+  const rows = `
+    SELECT ${g.key('a')} AS k, a.ext, ${sums}
+    FROM ${g.rows} a
+    WHERE ${g.selectBy('a')} >= ? AND ${g.selectBy('a')} < ?${extFilter}
+    ${g.single ? '' : 'GROUP BY k, a.ext'}`;
+  const calendar = g.unit;
+  const sql = `
+SELECT p.p_start, p.p_end, ls.local_start, le.local_end, r.ext,
+  -- the cleaned event name; the stats name only when no event has one (SPEC §5, Name)
+  COALESCE(NULLIF(n.name, ''), n.stats_name, '') AS name,
+  ${figures()}
+FROM (${rows}) r
+JOIN (${periods}) p ON p.k = r.k
+JOIN ${calendar} ls ON ls.${g.start} = p.p_start
+JOIN ${calendar} le ON le.${g.end} = p.p_end
+LEFT JOIN agents n ON n.ext = r.ext
+-- SPEC §5 order: the interval's UTC start, then all-digit extensions by number (compared as
+-- text without leading zeros, shorter first, so any length works; '007' and '7' then go by
+-- bytes), then the others in binary order. Keys are cast to BINARY because utf8mb4_bin pads
+-- with spaces when comparing ('Z<tab>' would sort before 'Z').
+ORDER BY p.p_start,
+  CASE WHEN r.ext REGEXP '^[0-9]+$' THEN 0 ELSE 1 END,
+  CASE WHEN r.ext REGEXP '^[0-9]+$' THEN LENGTH(TRIM(LEADING '0' FROM r.ext)) ELSE 0 END,
+  CAST(CASE WHEN r.ext REGEXP '^[0-9]+$' THEN TRIM(LEADING '0' FROM r.ext) ELSE r.ext END AS BINARY),
+  CAST(r.ext AS BINARY)`;
   const values: unknown[] = [from, to];
-  let where = 'hour_start >= ? AND hour_start < ?';
-  if (exts !== undefined) {
-    where += ' AND ext IN (?)';
-    values.push(exts);
-  }
-  const sql =
-    `SELECT ${SELECTED.join(', ')} FROM vw_report WHERE ${where} ` +
-    // SPEC §5 order: the hour's UTC start, then extension (numbers first, by value)
-    'ORDER BY hour_start, ext_order_class, ext_order_len, ext_order_key, ext_order_bytes';
+  if (exts !== undefined) values.push(exts);
+  values.push(from, to);
   return { sql, values };
 }

@@ -3,14 +3,26 @@
 import type { Pool } from 'mysql2/promise';
 import { normalizeEvents, normalizeStats } from '../../src/upstream/normalize.ts';
 import { loadEvents } from '../../src/load/events.ts';
-import { replaceHourStats } from '../../src/load/stats.ts';
+import { replaceSlotStats } from '../../src/load/stats.ts';
 import { insertRejected } from '../../src/load/rejected.ts';
-import { advanceHorizon } from '../../src/load/horizon.ts';
+import { advanceHorizon, recordWindow } from '../../src/load/horizon.ts';
 import { withTransaction } from '../../src/load/transaction.ts';
 
 /**
+ * Records [fromTs, toTs) as a successfully loaded window (SPEC §3 loaded time) and moves
+ * the horizon to its end if later, as the loader does for a window it loaded.
+ */
+export async function markLoaded(pool: Pool, fromTs: number, toTs: number): Promise<void> {
+  await withTransaction(pool, async (conn) => {
+    await recordWindow(conn, { fromTs, toTs, source: 'backfill', events: 0, statsRows: 0, rejected: 0, splits: 0 });
+    await advanceHorizon(conn, toTs);
+  });
+}
+
+/**
  * Loads an events response ({"events": [...]} or a bare array) and moves the horizon to
- * `horizonTs` (null leaves it alone). Returns the counts.
+ * `horizonTs` (null leaves it alone). Returns the counts. Loaded time is the caller's
+ * (markLoaded).
  */
 export async function loadFixtureEvents(pool: Pool, payload: unknown, horizonTs: number | null): Promise<{ events: number; rejected: number }> {
   const { events, rejected } = normalizeEvents(payload);
@@ -24,8 +36,8 @@ export async function loadFixtureEvents(pool: Pool, payload: unknown, horizonTs:
 
 /**
  * Loads stats responses keyed by "<startDate>-<endDate>" (epoch seconds), as in
- * fixtures/worked-example/stats.json; other keys (such as "_comment") are skipped. Each
- * response replaces the report hour that contains its startDate, fetched up to endDate.
+ * fixtures/worked-example/v2/stats.json; other keys (such as "_comment") are skipped. Each
+ * response replaces the 15-minute slot that contains its startDate, fetched up to endDate.
  */
 export async function loadFixtureStats(pool: Pool, statsByRange: Record<string, unknown>): Promise<{ rows: number; rejected: number }> {
   let rows = 0;
@@ -37,9 +49,10 @@ export async function loadFixtureStats(pool: Pool, statsByRange: Record<string, 
     const to = Number(m[2]);
     const { stats, rejected } = normalizeStats(payload);
     await withTransaction(pool, async (conn) => {
-      const [found] = await conn.query('SELECT hour_start FROM report_hours WHERE hour_start <= ? AND hour_end > ?', [from, from]);
-      const hourStart = Number((found as { hour_start: number }[])[0]?.hour_start ?? from);
-      rows += await replaceHourStats(conn, hourStart, to, stats);
+      const [found] = await conn.query('SELECT slot_start, hour_start FROM report_slots WHERE slot_start <= ? AND slot_end > ?', [from, from]);
+      const slot = (found as { slot_start: number; hour_start: number }[])[0];
+      if (!slot) throw new Error(`no report slot holds ${from}: is the calendar filled?`);
+      rows += await replaceSlotStats(conn, { slotStart: Number(slot.slot_start), hourStart: Number(slot.hour_start) }, to, stats);
       rejectedCount += rejected.length;
       await insertRejected(conn, rejected, from, to);
     });

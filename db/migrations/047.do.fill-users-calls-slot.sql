@@ -1,0 +1,1 @@
+UPDATE users_calls SET slot_start = hour_start;

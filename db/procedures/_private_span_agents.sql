@@ -1,0 +1,27 @@
+-- Stage of sp_aggregate_span: apr_tmp_agents, the agents to count, numbered (small keys
+-- sort fast): a flag on at the span's start, or an event inside it. Anyone else is
+-- Offline throughout and gets no row (unless the stats give it offered calls).
+DROP PROCEDURE IF EXISTS _private_span_agents;
+CREATE PROCEDURE _private_span_agents(IN p_from BIGINT, IN p_end BIGINT, IN p_all BOOLEAN,
+                                      IN p_lo VARCHAR(32) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin,
+                                      IN p_hi VARCHAR(32) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin)
+  MODIFIES SQL DATA
+  COMMENT 'internal stage of sp_aggregate_span: the agents to count'
+BEGIN
+  DROP TEMPORARY TABLE IF EXISTS apr_tmp_agents;
+  CREATE TEMPORARY TABLE apr_tmp_agents (
+    id  INT NOT NULL AUTO_INCREMENT PRIMARY KEY,
+    ext VARCHAR(32) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL,
+    UNIQUE KEY ux_ext (ext)
+  ) ENGINE=MEMORY;
+  INSERT IGNORE INTO apr_tmp_agents (ext) SELECT ext FROM apr_tmp_carried;
+  IF p_all THEN
+    -- all agents, a few hours: those with events in the span (a range of ix_agent_events_ts)
+    INSERT IGNORE INTO apr_tmp_agents (ext)
+    SELECT DISTINCT ext FROM agent_events WHERE ts >= p_from AND ts < p_end;
+  ELSEIF p_end > p_from THEN
+    -- a group of agents over many hours: all of the group (a loose scan, one probe each)
+    INSERT IGNORE INTO apr_tmp_agents (ext)
+    SELECT DISTINCT ext FROM agent_events WHERE ext >= p_lo AND ext < p_hi;
+  END IF;
+END

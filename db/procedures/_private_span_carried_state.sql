@@ -1,0 +1,64 @@
+-- Stage of sp_aggregate_span: apr_tmp_carried, the state carried into the span (SPEC §3):
+-- every flag on just before p_from, and the not-available-on event in force (its state is
+-- the reason), counted from the start of p_from's loaded stretch with no look-back limit
+-- inside it. Nothing is carried when p_from is not loaded, nor across a gap.
+DROP PROCEDURE IF EXISTS _private_span_carried_state;
+CREATE PROCEDURE _private_span_carried_state(IN p_from BIGINT, IN p_end BIGINT, IN p_stretch_from BIGINT,
+                                             IN p_lo VARCHAR(32) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin,
+                                             IN p_hi VARCHAR(32) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin)
+  MODIFIES SQL DATA
+  COMMENT 'internal stage of sp_aggregate_span: the state carried in'
+BEGIN
+  DROP TEMPORARY TABLE IF EXISTS apr_tmp_last, apr_tmp_carried;
+  CREATE TEMPORARY TABLE apr_tmp_last (
+    ext   VARCHAR(32) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL,
+    event VARCHAR(64) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL,
+    ts    BIGINT NOT NULL,
+    PRIMARY KEY (ext, event)
+  ) ENGINE=MEMORY;
+  CREATE TEMPORARY TABLE apr_tmp_carried (
+    ext  VARCHAR(32) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL,
+    flag TINYINT NOT NULL,   -- 1 idle, 2 on call, 3 hold, 4 wrap-up, 5 not available
+    ts   BIGINT NOT NULL,
+    seq  INT NOT NULL,
+    PRIMARY KEY (ext, flag)
+  ) ENGINE=MEMORY;
+  IF p_end > p_from AND p_stretch_from IS NOT NULL AND p_stretch_from < p_from THEN
+    -- A checkpoint at p_from holds the state when it is marked complete and the latest event
+    -- before p_from is still the one it was written after (a filled gap drops the marks).
+    IF EXISTS (
+      SELECT 1 FROM agent_state_marks m
+      WHERE m.at_ts = p_from
+        AND m.last_event_ts <=> (SELECT e.ts FROM agent_events e WHERE e.ts < p_from ORDER BY e.ts DESC LIMIT 1)) THEN
+      INSERT INTO apr_tmp_carried (ext, flag, ts, seq)
+      SELECT k.ext, f.flag, COALESCE(k.na_ts, 0), COALESCE(k.na_seq, 0)
+      FROM agent_state_checkpoints k
+      JOIN (SELECT 1 AS flag UNION ALL SELECT 2 UNION ALL SELECT 3 UNION ALL SELECT 4 UNION ALL SELECT 5) f
+        ON (f.flag < 5 AND k.flags & (1 << (f.flag - 1))) OR (f.flag = 5 AND k.na_ts IS NOT NULL)
+      WHERE k.at_ts = p_from AND k.ext >= p_lo AND k.ext < p_hi;
+    ELSE
+      -- MAX(ts) per (ext, event) in [stretch start, p_from) is a loose index scan of
+      -- ix_agent_events_flag; the agent's latest event alone would miss flags set earlier.
+      -- Within that second the last event in feed order (highest seq) holds the value.
+      INSERT INTO apr_tmp_last (ext, event, ts)
+      SELECT ext, event, MAX(ts)
+      FROM agent_events
+      WHERE ext >= p_lo AND ext < p_hi
+        AND event IN ('agent_idle', 'agent_on_call', 'agent_hold', 'agent_wrap_up', 'agent_not_avail_state')
+        AND ts >= p_stretch_from AND ts < p_from
+      GROUP BY ext, event;
+      INSERT INTO apr_tmp_carried (ext, flag, ts, seq)
+      SELECT x.ext, x.flag, x.ts, x.seq
+      FROM (
+        SELECT e.ext,
+          CASE e.event WHEN 'agent_idle' THEN 1 WHEN 'agent_on_call' THEN 2 WHEN 'agent_hold' THEN 3
+                       WHEN 'agent_wrap_up' THEN 4 ELSE 5 END AS flag,
+          e.ts, e.seq, e.enabled,
+          ROW_NUMBER() OVER (PARTITION BY e.ext, e.event ORDER BY e.seq DESC) AS rn
+        FROM apr_tmp_last l
+        JOIN agent_events e ON e.ext = l.ext AND e.event = l.event AND e.ts = l.ts
+      ) x
+      WHERE x.rn = 1 AND x.enabled = 1;
+    END IF;
+  END IF;
+END

@@ -1,0 +1,71 @@
+-- Stage of sp_aggregate_span, inside its transaction: agent_state_checkpoints, the state
+-- carried into each hour start of the span (the slot markers at hour starts), for agents
+-- with something on, so a later span can start there without reading older events. The
+-- checkpoints after the span rest on the state at its end: when that comes out as before,
+-- they stand; otherwise they go, with their marks.
+DROP PROCEDURE IF EXISTS _private_span_checkpoints;
+CREATE PROCEDURE _private_span_checkpoints(IN p_from BIGINT, IN p_to_end BIGINT, IN p_end BIGINT, IN p_all BOOLEAN,
+                                           IN p_lo VARCHAR(32) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin,
+                                           IN p_hi VARCHAR(32) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin)
+  MODIFIES SQL DATA
+  COMMENT 'internal stage of sp_aggregate_span: state checkpoints at hour starts'
+BEGIN
+  DECLARE c_order  BIGINT DEFAULT 65540;
+  DECLARE c_marker BIGINT DEFAULT 1;
+  DECLARE c_na     BIGINT DEFAULT 131072;
+  DECLARE c_na_ts  BIGINT DEFAULT 65536;
+  DECLARE v_same BOOLEAN DEFAULT FALSE;
+
+  DROP TEMPORARY TABLE IF EXISTS apr_tmp_checkpoints;
+  CREATE TEMPORARY TABLE apr_tmp_checkpoints (
+    at_ts  BIGINT NOT NULL,
+    ext    VARCHAR(32) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL,
+    flags  TINYINT NOT NULL,
+    na_ts  BIGINT NULL,
+    na_seq INT NULL,
+    PRIMARY KEY (at_ts, ext)
+  ) ENGINE=MEMORY;
+  INSERT INTO apr_tmp_checkpoints (at_ts, ext, flags, na_ts, na_seq)
+  SELECT s.o DIV c_order, g.ext, s.st & 15,
+    CASE WHEN s.st < c_na THEN NULL WHEN s.st DIV c_na = 1 THEN c.ts ELSE p_from + (s.st DIV c_na - 2) DIV c_na_ts END,
+    CASE WHEN s.st < c_na THEN NULL WHEN s.st DIV c_na = 1 THEN c.seq ELSE (s.st DIV c_na - 2) MOD c_na_ts END
+  FROM apr_tmp_state s
+  JOIN apr_tmp_agents g ON g.id = s.a
+  LEFT JOIN apr_tmp_carried c ON c.ext = g.ext AND c.flag = 5
+  WHERE s.o MOD c_order = c_marker AND (s.st & 15 <> 0 OR s.st >= c_na)
+    AND (s.o DIV c_order = p_to_end OR s.o DIV c_order IN (SELECT hour_start FROM apr_tmp_hours));
+
+  DELETE FROM agent_state_marks WHERE at_ts > p_from AND at_ts < p_end;
+  -- (one temporary table per statement: MySQL cannot open one twice in a statement)
+  SET v_same = p_end = p_to_end AND EXISTS (
+    SELECT 1 FROM agent_state_marks m
+    WHERE m.at_ts = p_end
+      AND m.last_event_ts <=> (SELECT e.ts FROM agent_events e WHERE e.ts < p_end ORDER BY e.ts DESC LIMIT 1));
+  IF v_same THEN
+    SET v_same = NOT EXISTS (
+      SELECT 1 FROM apr_tmp_checkpoints n
+      LEFT JOIN agent_state_checkpoints k ON k.at_ts = n.at_ts AND k.ext = n.ext AND k.flags = n.flags
+        AND k.na_ts <=> n.na_ts AND k.na_seq <=> n.na_seq
+      WHERE n.at_ts = p_end AND k.ext IS NULL);
+  END IF;
+  IF v_same THEN
+    SET v_same = NOT EXISTS (
+      SELECT 1 FROM agent_state_checkpoints k
+      LEFT JOIN apr_tmp_checkpoints n ON n.at_ts = k.at_ts AND n.ext = k.ext
+      WHERE k.at_ts = p_end AND k.ext >= p_lo AND k.ext < p_hi AND n.ext IS NULL);
+  END IF;
+  IF NOT v_same THEN
+    DELETE FROM agent_state_marks WHERE at_ts >= p_end;
+    DELETE FROM agent_state_checkpoints WHERE at_ts > p_end AND ext >= p_lo AND ext < p_hi;
+  END IF;
+  DELETE t FROM agent_state_checkpoints t
+  LEFT JOIN apr_tmp_checkpoints n ON n.at_ts = t.at_ts AND n.ext = t.ext
+  WHERE t.at_ts >= p_from AND t.at_ts <= p_end AND t.ext >= p_lo AND t.ext < p_hi AND n.ext IS NULL;
+  INSERT INTO agent_state_checkpoints (at_ts, ext, flags, na_ts, na_seq)
+  SELECT at_ts, ext, flags, na_ts, na_seq FROM apr_tmp_checkpoints
+  ON DUPLICATE KEY UPDATE flags = VALUES(flags), na_ts = VALUES(na_ts), na_seq = VALUES(na_seq);
+  -- With all agents here, the checkpoints of these instants are complete.
+  IF p_all AND p_end > p_from THEN
+    CALL sp_checkpoint_marks(p_from, IF(p_end = p_to_end, p_end, p_end - 1));
+  END IF;
+END

@@ -1,0 +1,56 @@
+-- Stage of sp_aggregate_span, inside its transaction: replaces the span's rows of these
+-- agents in agent_slot_activity, agent_activity and agent_reason_activity. Rows no longer
+-- produced are deleted; the others are upserted (a row that comes out the same is not
+-- written again).
+DROP PROCEDURE IF EXISTS _private_span_writes;
+CREATE PROCEDURE _private_span_writes(IN p_from BIGINT, IN p_to BIGINT,
+                                      IN p_lo VARCHAR(32) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin,
+                                      IN p_hi VARCHAR(32) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin)
+  MODIFIES SQL DATA
+  COMMENT 'internal stage of sp_aggregate_span: write the slot, hour and reason rows'
+BEGIN
+  DELETE t FROM agent_slot_activity t
+  LEFT JOIN apr_tmp_out_slots o ON o.slot_start = t.slot_start AND o.ext = t.ext
+  WHERE t.hour_start >= p_from AND t.hour_start < p_to AND t.ext >= p_lo AND t.ext < p_hi AND o.ext IS NULL;
+  INSERT INTO agent_slot_activity (slot_start, ext, slot_end, hour_start, counted_s,
+    idle_s, talk_s, hold_s, wrap_s, login_s, logoff_s, dnd_s, meeting_s, training_s, chat_s, tickets_s,
+    outbound_s, lunch_s, tea_s, bio_s, short_break_s, other_npt_s, offline_s, not_loaded_s, total_calls, answered_calls)
+  SELECT slot_start, ext, slot_end, hour_start, counted_s,
+    idle_s, talk_s, hold_s, wrap_s, login_s, logoff_s, dnd_s, meeting_s, training_s, chat_s, tickets_s,
+    outbound_s, lunch_s, tea_s, bio_s, short_break_s, other_npt_s, offline_s, not_loaded_s, total_calls, answered_calls
+  FROM apr_tmp_out_slots
+  ON DUPLICATE KEY UPDATE slot_end = VALUES(slot_end), hour_start = VALUES(hour_start),
+    counted_s = VALUES(counted_s), idle_s = VALUES(idle_s), talk_s = VALUES(talk_s), hold_s = VALUES(hold_s),
+    wrap_s = VALUES(wrap_s), login_s = VALUES(login_s), logoff_s = VALUES(logoff_s), dnd_s = VALUES(dnd_s),
+    meeting_s = VALUES(meeting_s), training_s = VALUES(training_s), chat_s = VALUES(chat_s),
+    tickets_s = VALUES(tickets_s), outbound_s = VALUES(outbound_s), lunch_s = VALUES(lunch_s), tea_s = VALUES(tea_s),
+    bio_s = VALUES(bio_s), short_break_s = VALUES(short_break_s), other_npt_s = VALUES(other_npt_s),
+    offline_s = VALUES(offline_s), not_loaded_s = VALUES(not_loaded_s),
+    total_calls = VALUES(total_calls), answered_calls = VALUES(answered_calls);
+
+  DELETE t FROM agent_activity t
+  LEFT JOIN apr_tmp_out_hours o ON o.hour_start = t.hour_start AND o.ext = t.ext
+  WHERE t.hour_start >= p_from AND t.hour_start < p_to AND t.ext >= p_lo AND t.ext < p_hi AND o.ext IS NULL;
+  INSERT INTO agent_activity (hour_start, ext, hour_end, local_start, local_end, counted_s,
+    idle_s, talk_s, hold_s, wrap_s, login_s, logoff_s, dnd_s, meeting_s, training_s, chat_s, tickets_s,
+    outbound_s, lunch_s, tea_s, bio_s, short_break_s, other_npt_s, offline_s, not_loaded_s, total_calls, answered_calls)
+  SELECT hour_start, ext, hour_end, local_start, local_end, counted_s,
+    idle_s, talk_s, hold_s, wrap_s, login_s, logoff_s, dnd_s, meeting_s, training_s, chat_s, tickets_s,
+    outbound_s, lunch_s, tea_s, bio_s, short_break_s, other_npt_s, offline_s, not_loaded_s, total_calls, answered_calls
+  FROM apr_tmp_out_hours
+  ON DUPLICATE KEY UPDATE hour_end = VALUES(hour_end), local_start = VALUES(local_start), local_end = VALUES(local_end),
+    counted_s = VALUES(counted_s), idle_s = VALUES(idle_s), talk_s = VALUES(talk_s), hold_s = VALUES(hold_s),
+    wrap_s = VALUES(wrap_s), login_s = VALUES(login_s), logoff_s = VALUES(logoff_s), dnd_s = VALUES(dnd_s),
+    meeting_s = VALUES(meeting_s), training_s = VALUES(training_s), chat_s = VALUES(chat_s),
+    tickets_s = VALUES(tickets_s), outbound_s = VALUES(outbound_s), lunch_s = VALUES(lunch_s), tea_s = VALUES(tea_s),
+    bio_s = VALUES(bio_s), short_break_s = VALUES(short_break_s), other_npt_s = VALUES(other_npt_s),
+    offline_s = VALUES(offline_s), not_loaded_s = VALUES(not_loaded_s),
+    total_calls = VALUES(total_calls), answered_calls = VALUES(answered_calls);
+
+  DELETE t FROM agent_reason_activity t
+  LEFT JOIN apr_tmp_out_reasons o ON o.hour_start = t.hour_start AND o.ext = t.ext AND o.reason = t.reason
+  WHERE t.hour_start >= p_from AND t.hour_start < p_to AND t.ext >= p_lo AND t.ext < p_hi AND o.ext IS NULL;
+  INSERT INTO agent_reason_activity (hour_start, ext, reason, reason_s)
+  SELECT hour_start, ext, reason, reason_s FROM apr_tmp_out_reasons
+  ON DUPLICATE KEY UPDATE reason_s = VALUES(reason_s);
+END

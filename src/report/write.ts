@@ -1,0 +1,103 @@
+// Writes a report (SPEC §5) for the API and the CLI alike: one streamed SELECT, encoded
+// as CSV or JSON, into any Writable, with backpressure all the way, so a 93-day report
+// never sits in memory. The horizon, the zone check and the rows are read in one snapshot.
+import { Transform } from 'node:stream';
+import type { Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { Pool, PoolConnection } from 'mysql2/promise';
+import type { Connection as CoreConnection } from 'mysql2';
+import { assertZone } from '../db/zone.ts';
+import { reportQuery } from './query.ts';
+import type { ReportRow } from './query.ts';
+import type { ReportParams } from './params.ts';
+import { CSV_CONTENT_TYPE, csvEncoder, toRecord } from './csv.ts';
+import { JSON_CONTENT_TYPE, jsonEncoder } from './json.ts';
+
+export interface ReportMeta {
+  /** collector_state.horizon when the report was read (epoch seconds), null when nothing is loaded. */
+  horizon: number | null;
+  contentType: string;
+}
+
+export interface ReportHooks {
+  /** Runs once the data horizon is known, before the first byte (the API sets its headers here). */
+  onStart?: (meta: ReportMeta) => void;
+  /** Counts rows as they go, so a report cut short still says how far it got. */
+  progress?: { rows: number };
+}
+
+async function readHorizon(conn: PoolConnection): Promise<number | null> {
+  const [rows] = await conn.query('SELECT horizon FROM collector_state WHERE id = 1');
+  const h = (rows as { horizon: number | string | null }[])[0]?.horizon;
+  return h === null || h === undefined ? null : Number(h);
+}
+
+/** The encoding stages for the format: rows in, bytes out. */
+function encoders(params: ReportParams): Transform[] {
+  if (params.format === 'json') return [jsonEncoder()];
+  const toFields = new Transform({
+    objectMode: true,
+    highWaterMark: 256,
+    transform(row: ReportRow, _enc, done) {
+      done(null, toRecord(row, params.durations));
+    },
+  });
+  return [toFields, csvEncoder(params)];
+}
+
+/**
+ * Writes the report for `params` to `out` and ends it. Refuses (ZoneMismatchError) when
+ * the database was built for another REPORT_TZ than `reportTz`, before any byte.
+ */
+export async function writeReport(
+  pool: Pool,
+  params: ReportParams,
+  reportTz: string,
+  out: Writable,
+  hooks: ReportHooks = {},
+): Promise<{ rows: number; horizon: number | null }> {
+  const conn = await pool.getConnection();
+  const progress = hooks.progress ?? { rows: 0 };
+  let clean = false;
+  try {
+    await conn.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ');
+    await conn.query('START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY');
+    await assertZone(conn, reportTz);
+    const horizon = await readHorizon(conn);
+    const { sql, values } = reportQuery(params.interval, params.from, params.to, params.exts);
+    // The promise wrapper has no streaming query; its underlying connection has.
+    const core = conn.connection as unknown as CoreConnection;
+    const source = core.query(sql, values).stream({ highWaterMark: 256 });
+    // Nothing is written until the query has produced its columns: a failing query (a
+    // missing view, a dead connection) still gets a clean error response, not a cut body.
+    // The listener stays until the pipeline owns the stream, so an error in between is
+    // never unhandled (the pipeline still sees it: the stream is then destroyed).
+    let failed: (err: Error) => void = () => {};
+    const guard = (err: Error) => failed(err);
+    source.on('error', guard);
+    await new Promise<void>((resolve, reject) => {
+      failed = reject;
+      source.once('fields', () => resolve());
+    });
+    hooks.onStart?.({ horizon, contentType: params.format === 'json' ? JSON_CONTENT_TYPE : CSV_CONTENT_TYPE });
+    const counter = new Transform({
+      objectMode: true,
+      highWaterMark: 256,
+      transform(row: ReportRow, _enc, done) {
+        progress.rows++;
+        done(null, row);
+      },
+    });
+    const done = pipeline([source, counter, ...encoders(params), out]);
+    source.off('error', guard);
+    await done;
+    await conn.query('COMMIT');
+    clean = true;
+    return { rows: progress.rows, horizon };
+  } finally {
+    // A stream cut short (client gone, disk full) may leave rows in flight on the
+    // connection: such a connection is closed rather than handed back to the pool.
+    if (clean) conn.release();
+    else conn.destroy();
+  }
+}
