@@ -55,7 +55,7 @@ describe('backfill', async () => {
       expect([c.total_calls, c.answered_calls]).toEqual([t.answered + t.missed, t.answered]);
     }
     expect(await rows(pool, 'SELECT COUNT(*) AS n, COALESCE(SUM(diff_s <> 0), 0) AS bad FROM vw_reconciliation')).toEqual([{ n: expect.any(Number), bad: 0 }]);
-    expect(await rows(pool, 'SELECT COUNT(*) AS n FROM users_calls WHERE fetched_to - hour_start <> 3600 AND fetched_to <> ?', [SIM_NOW])).toEqual([{ n: 0 }]);
+    expect(await rows(pool, 'SELECT COUNT(*) AS n FROM users_calls WHERE fetched_to - slot_start <> 900 AND fetched_to <> ?', [SIM_NOW])).toEqual([{ n: 0 }]);
     expect(await rows(pool, 'SELECT COUNT(*) AS n FROM pending_aggregation')).toEqual([{ n: 0 }]);
     expect(await rows(pool, "SELECT kind, outcome, events FROM collector_runs WHERE id = ?", [s.runId])).toEqual([{ kind: 'backfill', outcome: 'ok', events: s.events }]);
     expect(await rows(pool, 'SELECT COUNT(*) AS n, MIN(from_ts) AS lo, MAX(to_ts) AS hi FROM loaded_windows')).toEqual([{ n: 49, lo: FROM, hi: SIM_NOW }]);

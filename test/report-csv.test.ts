@@ -1,11 +1,12 @@
 // The CSV against an independent implementation written here: BigInt arithmetic, luxon
 // for local times (not report_hours), a hand-written RFC 4180 writer. agent_activity rows
-// are inserted directly; the transform that normally fills them is tested elsewhere.
+// are inserted directly (each hour of them loaded whole); the transform that normally
+// fills them is tested elsewhere. Longer intervals are checked as sums of the hour rows.
 import { Writable } from 'node:stream';
 import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
 import { useTestDatabase } from './helpers/database.ts';
-import { writeReport } from '../src/report/csv.ts';
+import { writeReport } from '../src/report/write.ts';
 import { parseReportParams } from '../src/report/params.ts';
 import { BOM, CATEGORY_COLUMNS, hourStarts, insertActivity, setAgent } from './report-helpers.ts';
 import type { ActivityInput, Category } from './report-helpers.ts';
@@ -16,7 +17,8 @@ const db = useTestDatabase('report-csv', TZ);
 const HEADER =
   'Interval,Date,Start Time,End Time,Ext,Name,Available Time,Productive Break,Non-Prod. Break,Login Time,Logoff Time,Idle Time,' +
   'Total Calls,Answered Calls,Failed Calls,AHT,Answer Rate (%),Lunch Time,Tea/Coffee Break,Bio Break,Short Break,Other NPT,' +
-  'Meeting Time,Training Time,Chat Time,Tickets Time,Outbound Time,Talk Time,Hold Time,Wrap Up Time,DND Time,Occupancy (%)';
+  'Meeting Time,Training Time,Chat Time,Tickets Time,Outbound Time,Talk Time,Hold Time,Wrap Up Time,DND Time,Occupancy (%),' +
+  'Staffed Time,Offline Time,Not Loaded Time';
 
 class Sink extends Writable {
   chunks: Buffer[] = [];
@@ -32,7 +34,7 @@ class Sink extends Writable {
 async function report(query: string): Promise<{ bytes: Buffer; rows: number }> {
   const params = parseReportParams(new URLSearchParams(query).entries(), TZ, 93);
   const sink = new Sink();
-  const { rows } = await writeReport(db().pool, params, sink);
+  const { rows } = await writeReport(db().pool, params, TZ, sink);
   return { bytes: sink.bytes, rows };
 }
 
@@ -77,14 +79,23 @@ interface Agent {
   stats: string | null;
 }
 
-function expectedCsv(rows: ActivityInput[], agents: Map<string, Agent>, seconds: boolean): string {
+/** A row of the report's model: an agent's sums over a period of `hours` hours, of which `loaded` were loaded. */
+interface PeriodRow extends ActivityInput {
+  hours: number;
+  loaded: number;
+}
+
+function expectedCsv(rows: (ActivityInput | PeriodRow)[], agents: Map<string, Agent>, seconds: boolean): string {
   const sorted = [...rows].sort((a, b) => a.hourStart - b.hourStart || extCompare(a.ext, b.ext));
   const lines = [HEADER];
   for (const r of sorted) {
     const v = (c: Category) => BigInt(r[c] ?? 0);
     const d = (s: bigint) => duration(s, seconds);
+    const hours = 'hours' in r ? r.hours : 1;
+    const loaded = BigInt('loaded' in r ? r.loaded : 1) * 3600n;
     const start = DateTime.fromSeconds(r.hourStart, { zone: TZ });
-    const end = start.plus({ hours: 1 });
+    const end = start.plus({ hours });
+    const staffed = CATEGORY_COLUMNS.reduce((sum, c) => sum + v(c), 0n);
     const total = BigInt(r.total_calls ?? 0);
     const answered = BigInt(r.answered_calls ?? 0);
     const handled = v('talk_s') + v('hold_s') + v('wrap_s');
@@ -116,6 +127,9 @@ function expectedCsv(rows: ActivityInput[], agents: Map<string, Agent>, seconds:
       percent(answered, total),
       ...(['lunch_s', 'tea_s', 'bio_s', 'short_break_s', 'other_npt_s', 'meeting_s', 'training_s', 'chat_s', 'tickets_s', 'outbound_s', 'talk_s', 'hold_s', 'wrap_s', 'dnd_s'] as const).map((c) => d(v(c))),
       percent(handled, available),
+      d(staffed),
+      d(loaded - staffed),
+      d(BigInt(hours) * 3600n - loaded),
     ];
     lines.push(fields.map(csvField).join(','));
   }
@@ -172,6 +186,21 @@ function randomRows(hours: number[], seed: number): ActivityInput[] {
     }
   }
   return rows;
+}
+
+/** The model's rows of a longer interval: per agent and period (keyed by its first hour), the sums of its hour rows. */
+function sumsBy(rows: ActivityInput[], periodOf: (hourStart: number) => number, hoursOf: (period: number) => number, loadedOf: (period: number) => number): PeriodRow[] {
+  const out = new Map<string, PeriodRow>();
+  for (const r of rows) {
+    const p = periodOf(r.hourStart);
+    const key = `${p} ${r.ext}`;
+    let s = out.get(key);
+    if (!s) out.set(key, (s = { hourStart: p, ext: r.ext, hours: hoursOf(p), loaded: loadedOf(p), total_calls: 0, answered_calls: 0 }));
+    for (const c of CATEGORY_COLUMNS) s[c] = (s[c] ?? 0) + (r[c] ?? 0);
+    s.total_calls! += r.total_calls ?? 0;
+    s.answered_calls! += r.answered_calls ?? 0;
+  }
+  return [...out.values()];
 }
 
 describe('report CSV', () => {
@@ -239,6 +268,21 @@ describe('report CSV', () => {
     const kept = rows.filter((r) => r.ext === '007' || r.ext === 'abc');
     expect(out.rows).toBe(kept.length);
     expect(out.bytes.toString()).toBe(expectedCsv(kept, AGENTS, false));
+  });
+
+  it('sums a day and a whole range from the hour rows, and computes AHT and the rates from the sums', async () => {
+    const { pool } = db();
+    const hours = await hourStarts(pool, '2025-09-06 00:00:00', '2025-09-09 00:00:00');
+    const loadedHours = new Set(rows.filter((r) => hours.includes(r.hourStart)).map((r) => r.hourStart));
+    const dayOf = (h: number) => DateTime.fromSeconds(h, { zone: TZ }).startOf('day').toSeconds();
+    const loadedIn = (from: number, to: number) => [...loadedHours].filter((h) => h >= from && h < to).length;
+    const inRange = rows.filter((r) => hours.includes(r.hourStart));
+    const days = sumsBy(inRange, dayOf, () => 24, (d) => loadedIn(d, d + 86400));
+    const dayOut = await report('startDate=2025-09-06&endDate=2025-09-09&bom=0&interval=day');
+    expect(dayOut.bytes.toString()).toBe(expectedCsv(days, AGENTS, false));
+    const totals = sumsBy(inRange, () => hours[0]!, () => 72, () => loadedHours.size);
+    const totalOut = await report('startDate=2025-09-06&endDate=2025-09-09&bom=0&interval=total&durations=seconds');
+    expect(totalOut.bytes.toString()).toBe(expectedCsv(totals, AGENTS, true));
   });
 
   it('keeps hours whose start lies in the range, and only those', async () => {

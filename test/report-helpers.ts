@@ -38,6 +38,7 @@ export interface ActivityInput extends Partial<Record<Category, number>> {
 /**
  * Inserts agent_activity rows for existing report hours; offline_s takes what the given
  * categories leave of the whole hour (counted_s = the hour's length), so conservation holds.
+ * Each row's hour is recorded as loaded (loaded_windows), as the loader would have.
  */
 export async function insertActivity(pool: Pool, rows: ActivityInput[]): Promise<void> {
   if (rows.length === 0) return;
@@ -58,6 +59,9 @@ export async function insertActivity(pool: Pool, rows: ActivityInput[]): Promise
     `INSERT INTO agent_activity (hour_start, ext, hour_end, local_start, local_end, counted_s, ${CATEGORY_COLUMNS.join(', ')}, offline_s, total_calls, answered_calls) VALUES ?`,
     [values],
   );
+  await pool.query('INSERT INTO loaded_windows (from_ts, to_ts, source) VALUES ?', [
+    [...byStart.values()].map((h) => [Number(h.hour_start), Number(h.hour_end), 'backfill']),
+  ]);
 }
 
 export async function setAgent(pool: Pool, ext: string, name: string | null, statsName: string | null = null): Promise<void> {

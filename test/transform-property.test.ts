@@ -1,15 +1,17 @@
-// Property test of the transform (issue 3): many random timelines go through the SQL
+// Property test of the transform: many random timelines go through the SQL
 // (sp_aggregate_*, vw_agent_segments) and through the TypeScript reference model in
 // test/reference; both must agree to the second for every category. Timelines include
 // same-second on/off pairs in both orders, agent_reg and unknown-type noise, states
-// carried more than 6 hours, unknown and NULL reasons, a horizon inside the hours, and
-// hours of Asia/Kolkata (+05:30) and of Europe/London across both DST changes.
+// carried more than 6 hours, unknown and NULL reasons, a horizon inside the hours, loaded
+// time in several stretches with gaps (each starting Offline), hours and 15-minute slots
+// of Asia/Kolkata (+05:30), Asia/Kathmandu (+05:45) and Europe/London across both DST
+// changes.
 import { describe, it, expect } from 'vitest';
 import type { Pool } from 'mysql2/promise';
 import { useTestDatabase, type TestDatabase } from './helpers/database.ts';
-import { referenceActivity, referenceSegments, type RefEvent, type RefHour, type RefSegment } from './reference/model.ts';
+import { referenceActivity, referenceSegments, stretchesOf, type RefEvent, type RefHour, type RefSegment, type RefStretch } from './reference/model.ts';
 import { rng, int, pick, randomAgentTimeline, type Rng } from './reference/timelines.ts';
-import { clearData, conservationViolations, hoursBetween, insertEvents, readActivity, setHorizon, withoutCalls } from './reference/sql.ts';
+import { clearData, conservationViolations, hoursBetween, insertEvents, readActivity, readSlotActivity, setLoaded, withoutCalls } from './reference/sql.ts';
 
 type Mode = 'epoch' | 'range' | 'hours';
 // every entry point in turn: one span, day-sized spans, hour by hour
@@ -21,6 +23,8 @@ interface Trial {
   from: number;
   to: number;
   horizon: number | null;
+  /** Loaded windows (SPEC §3): one from the epoch to the horizon, or several with gaps. */
+  windows: RefStretch[];
   events: RefEvent[];
 }
 
@@ -41,7 +45,21 @@ async function makeTrial(pool: Pool, seed: number, around: number, mode: Mode): 
   }
   const x = r();
   const horizon = x < 0.08 ? null : x < 0.5 ? int(r, from, to) : x < 0.6 ? int(r, from - 7200, from) : to + int(r, 0, 3600);
-  return { seed, mode, from, to, horizon, events };
+  let windows: RefStretch[] = horizon === null ? [] : [{ from: 0, to: horizon }];
+  if (r() < 0.5) {
+    // Several loaded windows with gaps between them, in and before the aggregated hours,
+    // starting and ending anywhere (a backfill of an old range, a failed window, an outage);
+    // some overlap or touch and join.
+    windows = [];
+    let at = from - int(r, 0, 12) * 3600 - int(r, 0, 3599);
+    for (let n = int(r, 2, 5); n > 0; n--) {
+      const len = int(r, 600, 12 * 3600);
+      windows.push({ from: at, to: at + len });
+      at += len + (r() < 0.25 ? -int(r, 0, 300) : int(r, 1, 8 * 3600));
+    }
+  }
+  const loadedTo = windows.length === 0 ? null : Math.max(...windows.map((w) => w.to));
+  return { seed, mode, from, to, horizon: loadedTo, windows, events };
 }
 
 /**
@@ -112,18 +130,25 @@ async function runTrials(db: () => TestDatabase, around: number[], trials: numbe
     const t = await makeTrial(pool, seed, pick(r, around), mode);
     await clearData(pool);
     await insertEvents(pool, t.events);
-    await setHorizon(pool, t.horizon);
+    await setLoaded(pool, t.windows);
     const piece = pick(r, [null, 40, 120, 400]);
     const hours = await aggregate(pool, t, r, piece);
-    const expected = referenceActivity(t.events, hours, t.horizon);
+    const stretches = stretchesOf(t.windows);
+    const label = `seed ${seed} (${mode}, piece ${piece}, ${t.events.length} events, windows ${JSON.stringify(t.windows)})`;
     const actual = (await readActivity(pool)).map(withoutCalls);
-    const label = `seed ${seed} (${mode}, piece ${piece}, ${t.events.length} events, horizon ${t.horizon})`;
-    expect(actual, label).toEqual(expected);
+    expect(actual, label).toEqual(referenceActivity(t.events, hours, stretches));
+    const [slotRows] = await pool.query('SELECT slot_start, slot_end FROM report_slots WHERE hour_start IN (?) ORDER BY slot_start', [hours.map((h) => h.hourStart)]);
+    const slots = (slotRows as { slot_start: number; slot_end: number }[]).map((x) => ({ hourStart: Number(x.slot_start), hourEnd: Number(x.slot_end) }));
+    const actualSlots = (await readSlotActivity(pool)).map(withoutCalls);
+    expect(actualSlots, `${label}: slots`).toEqual(referenceActivity(t.events, slots, stretches));
     expect(await conservationViolations(pool), label).toEqual([]);
-    expect(comparable(await viewSegments(pool), t.horizon), `${label}: vw_agent_segments`).toEqual(
-      comparable(referenceSegments(t.events), t.horizon),
-    );
-    rows += actual.length;
+    // vw_agent_segments reads all history as one stretch (diagnosis): compared where that is what is loaded
+    if (t.windows.length === 1 && t.windows[0]!.from === 0) {
+      expect(comparable(await viewSegments(pool), t.horizon), `${label}: vw_agent_segments`).toEqual(
+        comparable(referenceSegments(t.events), t.horizon),
+      );
+    }
+    rows += actual.length + actualSlots.length;
   }
   return rows;
 }
@@ -134,6 +159,7 @@ describe('transform property: SQL = reference model', () => {
   const dubai = useTestDatabase('transform-property-dubai', 'Asia/Dubai');
   const kolkata = useTestDatabase('transform-property-kolkata', 'Asia/Kolkata');
   const london = useTestDatabase('transform-property-london', 'Europe/London');
+  const kathmandu = useTestDatabase('transform-property-kathmandu', 'Asia/Kathmandu');
 
   it('Asia/Dubai: random timelines agree to the second', async () => {
     const rows = await runTrials(dubai, [utc('2025-09-07T00:00:00Z'), utc('2026-02-10T00:00:00Z')], 14, 1000);
@@ -154,5 +180,12 @@ describe('transform property: SQL = reference model', () => {
     );
     expect(Number((rows as { n: number }[])[0]!.n)).toBe(25);
     expect(await runTrials(london, [utc('2025-03-30T01:00:00Z'), utc('2025-10-26T01:00:00Z')], 16, 3000)).toBeGreaterThan(400);
+  });
+
+  it('Asia/Kathmandu (+05:45): slots start at :00/:15/:30/:45 UTC and the timelines agree', async () => {
+    const { pool } = kathmandu();
+    const [rows] = await pool.query("SELECT slot_start FROM report_slots WHERE local_start = '2025-09-07 09:15:00'");
+    expect(Number((rows as { slot_start: number }[])[0]!.slot_start)).toBe(utc('2025-09-07T03:30:00Z'));
+    expect(await runTrials(kathmandu, [utc('2025-09-07T00:00:00Z')], 10, 4000)).toBeGreaterThan(300);
   });
 });

@@ -1,8 +1,8 @@
--- Data quality: hours where the upstream says an agent answered more calls than were
--- offered (SPEC §4: the report shows Failed 0 and Answer Rate 100.00 for them).
+-- Data quality: 15-minute slots where the upstream says an agent answered more calls than
+-- were offered (SPEC §4: the report shows Failed 0 and Answer Rate 100.00 for them).
 CREATE OR REPLACE VIEW vw_answered_over_offered AS
-SELECT c.hour_start, h.local_start, c.ext, c.total_calls, c.answered_calls,
+SELECT c.slot_start, c.hour_start, s.local_start, c.ext, c.total_calls, c.answered_calls,
   c.answered_calls - c.total_calls AS excess
 FROM users_calls c
-LEFT JOIN report_hours h ON h.hour_start = c.hour_start
+LEFT JOIN report_slots s ON s.slot_start = c.slot_start
 WHERE c.answered_calls > c.total_calls;

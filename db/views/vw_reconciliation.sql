@@ -1,11 +1,12 @@
 -- Data quality: per agent and report hour, the seconds derived from the events
--- (agent_activity, agent_reason_activity) next to the upstream's own stats (users_calls),
--- with the difference (derived - upstream; NULL when one side is missing):
+-- (agent_activity, agent_reason_activity) next to the upstream's own stats (users_calls,
+-- fetched per 15-minute slot and summed per hour here), with the difference (derived -
+-- upstream; NULL when one side is missing):
 --   idle_time    = Idle           wrap_up_time = Wrap Up       hold_time = Hold
 --   on_call_time = Talk + Hold (the upstream counts hold as on call)
 --   not_available_detailed_report, one row per reason as sent.
--- counted_s is how much of the hour the events cover (up to the horizon), upstream_s_window
--- how much the stats cover (fetched_to - hour_start); compare only when they match.
+-- counted_s is how much of the hour is loaded, upstream_window_s how far the stats reach
+-- into it (the last slot's fetched_to - hour_start); compare only when they match.
 CREATE OR REPLACE VIEW vw_reconciliation AS
 SELECT k.hour_start, h.local_start, k.ext, f.field, CAST(NULL AS CHAR(255)) AS reason,
   CASE f.field
@@ -33,7 +34,9 @@ CROSS JOIN (SELECT 'idle_time' AS field UNION ALL SELECT 'wrap_up_time' UNION AL
             UNION ALL SELECT 'on_call_time') f
 LEFT JOIN report_hours h ON h.hour_start = k.hour_start
 LEFT JOIN agent_activity a ON a.hour_start = k.hour_start AND a.ext = k.ext
-LEFT JOIN users_calls c ON c.hour_start = k.hour_start AND c.ext = k.ext
+LEFT JOIN (SELECT hour_start, ext, SUM(idle_time) AS idle_time, SUM(wrap_up_time) AS wrap_up_time,
+             SUM(hold_time) AS hold_time, SUM(on_call_time) AS on_call_time, MAX(fetched_to) AS fetched_to
+           FROM users_calls GROUP BY hour_start, ext) c ON c.hour_start = k.hour_start AND c.ext = k.ext
 UNION ALL
 SELECT k.hour_start, h.local_start, k.ext, 'not_available_detailed_report',
   CONVERT(k.reason USING utf8mb4),
@@ -46,6 +49,8 @@ FROM (SELECT hour_start, ext, reason FROM agent_reason_activity
       UNION SELECT hour_start, ext, reason FROM vw_upstream_reasons) k
 LEFT JOIN report_hours h ON h.hour_start = k.hour_start
 LEFT JOIN agent_reason_activity r ON r.hour_start = k.hour_start AND r.ext = k.ext AND r.reason = k.reason
-LEFT JOIN vw_upstream_reasons u ON u.hour_start = k.hour_start AND u.ext = k.ext AND u.reason = k.reason
+LEFT JOIN (SELECT hour_start, ext, reason, SUM(reason_s) AS reason_s FROM vw_upstream_reasons GROUP BY hour_start, ext, reason) u
+  ON u.hour_start = k.hour_start AND u.ext = k.ext AND u.reason = k.reason
 LEFT JOIN agent_activity a ON a.hour_start = k.hour_start AND a.ext = k.ext
-LEFT JOIN users_calls c ON c.hour_start = k.hour_start AND c.ext = k.ext;
+LEFT JOIN (SELECT hour_start, ext, MAX(fetched_to) AS fetched_to FROM users_calls GROUP BY hour_start, ext) c
+  ON c.hour_start = k.hour_start AND c.ext = k.ext;

@@ -100,8 +100,34 @@ export async function readStatus(pool: Pool, nowMs = Date.now()): Promise<Record
       rejected: Number(rejected?.day ?? 0),
     },
     rejectedTotal: Number(rejected?.total ?? 0),
+    notLoadedHours: horizon === null ? [] : await readNotLoadedHours(pool, horizon),
     dataQuality: await readDataQuality(pool, dayAgo),
   };
+}
+
+/**
+ * SPEC §3: report hours of the 7 days before the horizon with seconds outside loaded time
+ * (a gap, a failed window, time before the first load), for an operator to backfill.
+ */
+async function readNotLoadedHours(pool: Pool, horizon: number): Promise<{ start: string; end: string; localStart: string; notLoadedSeconds: number }[]> {
+  const [rows] = await pool.query(
+    `SELECT h.hour_start, h.hour_end, h.local_start,
+       LEAST(h.hour_end, ?) - h.hour_start
+         - COALESCE(SUM(GREATEST(0, LEAST(h.hour_end, t.s_to, ?) - GREATEST(h.hour_start, t.s_from))), 0) AS not_loaded_s
+     FROM report_hours h
+     LEFT JOIN vw_loaded_stretches t ON t.s_from < h.hour_end AND t.s_to > h.hour_start
+     WHERE h.hour_start >= ? AND h.hour_start < ?
+     GROUP BY h.hour_start, h.hour_end, h.local_start
+     HAVING not_loaded_s > 0
+     ORDER BY h.hour_start`,
+    [horizon, horizon, horizon - 7 * 86400, horizon],
+  );
+  return (rows as { hour_start: number; hour_end: number; local_start: string; not_loaded_s: number }[]).map((r) => ({
+    start: isoUtc(Number(r.hour_start)),
+    end: isoUtc(Number(r.hour_end)),
+    localStart: String(r.local_start),
+    notLoadedSeconds: Number(r.not_loaded_s),
+  }));
 }
 
 interface FieldDiff {

@@ -5,7 +5,7 @@ import type { Pool } from 'mysql2/promise';
 import { loadConfig, type Config } from '../../src/config.ts';
 import { Upstream } from '../../src/upstream/client.ts';
 import { startSimulator, type SimulatorHandle, type SimulatorOptions } from '../../src/simulator/server.ts';
-import { referenceActivity, SECONDS_COLUMNS, type RefRow } from '../reference/model.ts';
+import { referenceActivity, SECONDS_COLUMNS, type RefRow, type RefStretch } from '../reference/model.ts';
 import { rows } from './database.ts';
 
 /** 2025-09-10 00:00 UTC: the simulated "now" of most tests. */
@@ -46,8 +46,9 @@ export function clientFor(sim: SimulatorHandle, pageSize = 2000, extra: { attemp
 const DIGEST_QUERIES: Record<string, string> = {
   agent_events: 'SELECT ext, ts, seq, event, enabled, state, user_id, username, raw_timestamp, CAST(extra AS CHAR) AS extra FROM agent_events ORDER BY ext, ts, seq',
   users_calls:
-    'SELECT hour_start, ext, fetched_to, name, total_calls, answered_calls, idle_time, wrap_up_time, hold_time, on_call_time, not_available_time, CAST(not_available_detailed_report AS CHAR) AS r FROM users_calls ORDER BY hour_start, ext',
-  agent_activity: `SELECT hour_start, ext, hour_end, counted_s, ${SECONDS_COLUMNS.join(', ')}, total_calls, answered_calls FROM agent_activity ORDER BY hour_start, ext`,
+    'SELECT slot_start, hour_start, ext, fetched_to, name, total_calls, answered_calls, idle_time, wrap_up_time, hold_time, on_call_time, not_available_time, CAST(not_available_detailed_report AS CHAR) AS r FROM users_calls ORDER BY slot_start, ext',
+  agent_activity: `SELECT hour_start, ext, hour_end, counted_s, not_loaded_s, ${SECONDS_COLUMNS.join(', ')}, total_calls, answered_calls FROM agent_activity ORDER BY hour_start, ext`,
+  agent_slot_activity: `SELECT slot_start, ext, hour_start, counted_s, not_loaded_s, ${SECONDS_COLUMNS.join(', ')}, total_calls, answered_calls FROM agent_slot_activity ORDER BY slot_start, ext`,
   agents: 'SELECT ext, user_id, raw_name, name, name_ts, name_seq, stats_name, first_seen, last_seen FROM agents ORDER BY ext',
 };
 
@@ -62,18 +63,27 @@ export async function digests(pool: Pool): Promise<Record<string, string>> {
 }
 
 /** agent_activity as the reference model computes it from the simulator's own timeline. */
-export async function expectedActivity(pool: Pool, sim: SimulatorHandle, fromTs: number, toTs: number, horizon: number): Promise<RefRow[]> {
+/**
+ * The reference model's agent_activity for the simulator's timeline loaded over
+ * [fromTs, horizon) as one stretch (or over the stretches given), for hours overlapping
+ * [fromTs, toTs).
+ */
+export async function expectedActivity(pool: Pool, sim: SimulatorHandle, fromTs: number, toTs: number, loaded: number | RefStretch[]): Promise<RefRow[]> {
   const hours = (await rows<{ hour_start: number; hour_end: number }>(pool, 'SELECT hour_start, hour_end FROM report_hours WHERE hour_end > ? AND hour_start < ? ORDER BY hour_start', [fromTs, toTs])).map(
     (h) => ({ hourStart: Number(h.hour_start), hourEnd: Number(h.hour_end) }),
   );
-  return referenceActivity(sim.timeline(fromTs, toTs), hours, horizon);
+  const stretches = typeof loaded === 'number' ? [{ from: fromTs, to: loaded }] : loaded;
+  return referenceActivity(sim.timeline(fromTs, toTs), hours, stretches);
 }
 
 /** agent_activity's rows in the reference model's shape. */
 export async function actualActivity(pool: Pool): Promise<RefRow[]> {
-  const list = await rows<Record<string, number | string>>(pool, `SELECT hour_start, ext, counted_s, ${SECONDS_COLUMNS.join(', ')} FROM agent_activity ORDER BY hour_start, ext`);
+  const list = await rows<Record<string, number | string>>(
+    pool,
+    `SELECT hour_start, ext, counted_s, not_loaded_s, ${SECONDS_COLUMNS.join(', ')} FROM agent_activity ORDER BY hour_start, ext`,
+  );
   return list.map((r) => {
-    const row = { hourStart: Number(r.hour_start), ext: String(r.ext), counted_s: Number(r.counted_s) } as RefRow;
+    const row = { hourStart: Number(r.hour_start), ext: String(r.ext), counted_s: Number(r.counted_s), not_loaded_s: Number(r.not_loaded_s) } as RefRow;
     for (const c of SECONDS_COLUMNS) row[c] = Number(r[c]);
     return row;
   });

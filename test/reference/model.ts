@@ -22,11 +22,29 @@ export interface RefHour {
   hourEnd: number;
 }
 
+/** A stretch of loaded time [from, to) (SPEC §3); `from` may be -Infinity (before every event). */
+export interface RefStretch {
+  from: number;
+  to: number;
+}
+
+/** Loaded windows merged into stretches: overlapping or touching windows join. */
+export function stretchesOf(windows: readonly RefStretch[]): RefStretch[] {
+  const out: RefStretch[] = [];
+  for (const w of [...windows].filter((x) => x.to > x.from).sort((a, b) => a.from - b.from)) {
+    const last = out[out.length - 1];
+    if (last && w.from <= last.to) last.to = Math.max(last.to, w.to);
+    else out.push({ ...w });
+  }
+  return out;
+}
+
 /** The agent_activity columns the events decide (calls come from the stats, not modelled). */
 export interface RefRow {
   hourStart: number;
   ext: string;
   counted_s: number;
+  not_loaded_s: number;
   idle_s: number;
   talk_s: number;
   hold_s: number;
@@ -47,7 +65,7 @@ export interface RefRow {
   offline_s: number;
 }
 
-export type SecondsColumn = Exclude<keyof RefRow, 'hourStart' | 'ext' | 'counted_s'>;
+export type SecondsColumn = Exclude<keyof RefRow, 'hourStart' | 'ext' | 'counted_s' | 'not_loaded_s'>;
 
 /** agent_activity column of each state: the four available states, the 13 categories, Offline. */
 export const STATE_COLUMN: Readonly<Record<string, SecondsColumn>> = {
@@ -123,9 +141,22 @@ function byExt(events: readonly RefEvent[]): Map<string, RefEvent[]> {
 /**
  * Each agent's segments from its first event on, the last one open (`to` = Infinity).
  * A state holds from the end of a second with events until the next such second; only the
- * flags' values after the second's last event count (SPEC §3).
+ * flags' values after the second's last event count (SPEC §3). With `stretches`, each
+ * stretch of loaded time is walked on its own, from every flag off at its start, its
+ * events only, its last segment ending at its end.
  */
-export function referenceSegments(events: readonly RefEvent[], categorize: Categorize = defaultCategorize): RefSegment[] {
+export function referenceSegments(events: readonly RefEvent[], categorize: Categorize = defaultCategorize, stretches?: readonly RefStretch[]): RefSegment[] {
+  if (stretches !== undefined) {
+    const out: RefSegment[] = [];
+    for (const st of stretches) {
+      const inside = events.filter((e) => e.ts >= st.from && e.ts < st.to);
+      for (const seg of referenceSegments(inside, categorize)) {
+        const to = Math.min(seg.to, st.to);
+        if (to > seg.from) out.push({ ...seg, to });
+      }
+    }
+    return out;
+  }
   const out: RefSegment[] = [];
   for (const [ext, list] of byExt(events)) {
     const f: Flags = { idle: false, onCall: false, hold: false, wrapUp: false, notAvail: false, reason: null };
@@ -149,40 +180,43 @@ export function referenceSegments(events: readonly RefEvent[], categorize: Categ
   return out;
 }
 
-function emptyRow(hourStart: number, ext: string, counted: number): RefRow {
-  const row = { hourStart, ext, counted_s: counted } as RefRow;
+function emptyRow(hourStart: number, ext: string, counted: number, notLoaded: number): RefRow {
+  const row = { hourStart, ext, counted_s: counted, not_loaded_s: notLoaded } as RefRow;
   for (const c of SECONDS_COLUMNS) row[c] = 0;
   return row;
 }
 
 /**
- * agent_activity as SPEC §3-§4 defines it, without call counts: per agent and hour the
- * seconds of each state in [hourStart, min(hourEnd, horizon)), Offline before the first
- * event. A row exists when the agent has a non-Offline second in it. Sorted by hour, ext.
+ * agent_activity (or agent_slot_activity, with slots as `hours`) as SPEC §3-§4 defines it,
+ * without call counts: per agent and unit the seconds of each state in the unit's loaded
+ * time, Offline where an agent has no state yet. `loaded` is the stretches of loaded time,
+ * or a horizon (everything before it loaded; null: nothing). A row exists when the agent
+ * has a non-Offline second in it. Sorted by unit, ext.
  */
 export function referenceActivity(
   events: readonly RefEvent[],
   hours: readonly RefHour[],
-  horizon: number | null,
+  loaded: number | null | readonly RefStretch[],
   categorize: Categorize = defaultCategorize,
 ): RefRow[] {
-  const segments = referenceSegments(events, categorize);
+  const stretches: readonly RefStretch[] = typeof loaded === 'number' ? [{ from: -Infinity, to: loaded }] : loaded === null ? [] : loaded;
+  const segments = referenceSegments(events, categorize, stretches);
   const exts = [...new Set(events.map((e) => e.ext))].sort();
   const rows: RefRow[] = [];
   for (const h of [...hours].sort((a, b) => a.hourStart - b.hourStart)) {
-    const end = horizon === null ? h.hourStart : Math.max(h.hourStart, Math.min(h.hourEnd, horizon));
-    const counted = end - h.hourStart;
+    let counted = 0;
+    for (const st of stretches) counted += Math.max(0, Math.min(h.hourEnd, st.to) - Math.max(h.hourStart, st.from));
     for (const ext of exts) {
-      const row = emptyRow(h.hourStart, ext, counted);
+      const row = emptyRow(h.hourStart, ext, counted, h.hourEnd - h.hourStart - counted);
       let covered = 0;
       for (const s of segments) {
         if (s.ext !== ext) continue;
-        const secs = Math.min(s.to, end) - Math.max(s.from, h.hourStart);
+        const secs = Math.min(s.to, h.hourEnd) - Math.max(s.from, h.hourStart);
         if (secs <= 0) continue;
         row[STATE_COLUMN[s.state] ?? 'other_npt_s'] += secs; // a category without a column counts as Other NPT, as in the SQL
         covered += secs;
       }
-      row.offline_s += counted - covered; // before the agent's first event
+      row.offline_s += counted - covered; // before the agent's first event in a stretch
       if (counted - row.offline_s > 0) rows.push(row);
     }
   }

@@ -12,13 +12,24 @@ export async function insertEvents(pool: Pool, events: readonly RefEvent[]): Pro
   }
 }
 
+/** Everything before `horizon` loaded, as one window from the epoch (null: nothing loaded). */
 export async function setHorizon(pool: Pool, horizon: number | null): Promise<void> {
+  await setLoaded(pool, horizon === null ? [] : [{ from: 0, to: horizon }]);
+}
+
+/** Loaded time as these windows (SPEC §3), and the horizon at the latest end. */
+export async function setLoaded(pool: Pool, windows: readonly { from: number; to: number }[]): Promise<void> {
+  await pool.query('DELETE FROM loaded_windows');
+  if (windows.length > 0) {
+    await pool.query('INSERT INTO loaded_windows (from_ts, to_ts, source) VALUES ?', [windows.map((w) => [w.from, w.to, 'backfill'])]);
+  }
+  const horizon = windows.length === 0 ? null : Math.max(...windows.map((w) => w.to));
   await pool.query('UPDATE collector_state SET horizon = ? WHERE id = 1', [horizon]);
 }
 
 /** Empties what the transform reads and writes, so one database serves many timelines. */
 export async function clearData(pool: Pool): Promise<void> {
-  for (const t of ['agent_events', 'users_calls', 'agent_activity', 'agent_reason_activity', 'agent_state_checkpoints', 'agent_state_marks']) {
+  for (const t of ['agent_events', 'users_calls', 'agent_activity', 'agent_slot_activity', 'agent_reason_activity', 'agent_state_checkpoints', 'agent_state_marks']) {
     await pool.query(`DELETE FROM ${t}`);
   }
   await setHorizon(pool, null);
@@ -38,13 +49,33 @@ export interface ActivityRow extends RefRow {
 /** agent_activity rows with hour_start in [from, to), by hour then ext. */
 export async function readActivity(pool: Pool, from = 0, to = Number.MAX_SAFE_INTEGER): Promise<ActivityRow[]> {
   const [rows] = await pool.query(
-    `SELECT hour_start, ext, counted_s, ${SECONDS_COLUMNS.join(', ')}, total_calls, answered_calls
+    `SELECT hour_start, ext, counted_s, not_loaded_s, ${SECONDS_COLUMNS.join(', ')}, total_calls, answered_calls
      FROM agent_activity WHERE hour_start >= ? AND hour_start < ? ORDER BY hour_start, ext`,
     [from, to],
   );
-  return (rows as Record<string, unknown>[]).map((r) => {
-    const out: Record<string, unknown> = { hourStart: Number(r.hour_start), ext: String(r.ext) };
-    for (const [k, v] of Object.entries(r)) if (k !== 'hour_start' && k !== 'ext') out[k] = Number(v);
+  return asActivityRows(rows as Record<string, unknown>[], 'hour_start');
+}
+
+/** agent_slot_activity rows with slot_start in [from, to), by slot then ext (hourStart = the slot's start). */
+export async function readSlotActivity(pool: Pool, from = 0, to = Number.MAX_SAFE_INTEGER): Promise<ActivityRow[]> {
+  const [rows] = await pool.query(
+    `SELECT slot_start, ext, counted_s, not_loaded_s, ${SECONDS_COLUMNS.join(', ')}, total_calls, answered_calls
+     FROM agent_slot_activity WHERE slot_start >= ? AND slot_start < ? ORDER BY slot_start, ext`,
+    [from, to],
+  );
+  return asActivityRows(rows as Record<string, unknown>[], 'slot_start');
+}
+
+/** Report slots whose UTC start lies in [from, to), in the reference model's unit shape. */
+export async function slotsBetween(pool: Pool, from: number, to: number): Promise<RefHour[]> {
+  const [rows] = await pool.query('SELECT slot_start, slot_end FROM report_slots WHERE slot_start >= ? AND slot_start < ? ORDER BY slot_start', [from, to]);
+  return (rows as { slot_start: number; slot_end: number }[]).map((r) => ({ hourStart: Number(r.slot_start), hourEnd: Number(r.slot_end) }));
+}
+
+function asActivityRows(rows: Record<string, unknown>[], startColumn: string): ActivityRow[] {
+  return rows.map((r) => {
+    const out: Record<string, unknown> = { hourStart: Number(r[startColumn]), ext: String(r.ext) };
+    for (const [k, v] of Object.entries(r)) if (k !== startColumn && k !== 'ext') out[k] = Number(v);
     return out as unknown as ActivityRow;
   });
 }
@@ -55,12 +86,16 @@ export function withoutCalls(r: ActivityRow): RefRow {
   return rest;
 }
 
-/** Rows of agent_activity where the categories and Offline do not add up to counted_s. */
+/**
+ * Rows of agent_activity or agent_slot_activity where the categories and Offline do not
+ * add up to the loaded seconds, or loaded and Not Loaded to the unit (SPEC §3).
+ */
 export async function conservationViolations(pool: Pool): Promise<unknown[]> {
-  const [rows] = await pool.query(
-    `SELECT hour_start, ext, counted_s, ${SECONDS_COLUMNS.join(' + ')} AS total FROM agent_activity
-     WHERE ${SECONDS_COLUMNS.join(' + ')} <> counted_s OR counted_s < 0 OR LEAST(${SECONDS_COLUMNS.join(', ')}) < 0`,
-  );
+  const check = (table: string, start: string, end: string) =>
+    `SELECT ${start} AS unit_start, ext, counted_s, ${SECONDS_COLUMNS.join(' + ')} AS total FROM ${table}
+     WHERE ${SECONDS_COLUMNS.join(' + ')} <> counted_s OR counted_s + not_loaded_s <> ${end} - ${start}
+       OR counted_s < 0 OR not_loaded_s < 0 OR LEAST(${SECONDS_COLUMNS.join(', ')}) < 0`;
+  const [rows] = await pool.query(`${check('agent_activity', 'hour_start', 'hour_end')} UNION ALL ${check('agent_slot_activity', 'slot_start', 'slot_end')}`);
   return rows as unknown[];
 }
 
