@@ -15,7 +15,7 @@ const london = useTestDatabase('cli-report-london', 'Europe/London');
 const ROOT = resolve(import.meta.dirname, '..');
 const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
 const CLI = join(ROOT, 'src', 'cli', 'report.ts');
-const EXPECTED = readFileSync(join(ROOT, 'test', 'fixtures', 'worked-example', 'expected.csv'));
+const EXPECTED = readFileSync(join(ROOT, 'test', 'fixtures', 'worked-example', 'v2', 'expected.csv'));
 
 interface Run {
   code: number;

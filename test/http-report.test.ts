@@ -11,7 +11,7 @@ import { memoryLogger } from '../src/log.ts';
 import { BOM, get, hourStarts, insertActivity, insertBulkActivity, seedWorkedExampleActivity, setHorizon, testConfig } from './report-helpers.ts';
 
 const db = useTestDatabase('http-report', 'Asia/Dubai');
-const EXPECTED = readFileSync(new URL('./fixtures/worked-example/expected.csv', import.meta.url));
+const EXPECTED = readFileSync(new URL('./fixtures/worked-example/v2/expected.csv', import.meta.url));
 const WORKED = 'startDate=2025-09-07&endDate=2025-09-07&startTime=09:00:00&endTime=11:00:00';
 
 let server: { url: string; close(): Promise<void> };
@@ -54,7 +54,7 @@ describe('GET /api/report', () => {
     const secs = await get(`${server.url}/api/report?${WORKED}&bom=0&durations=seconds`);
     const row = secs.text.split('\r\n')[1]!;
     expect(row).toBe(
-      '09:00 - 10:00,07-Sep,"07/09/2025, 09:00:00","07/09/2025, 10:00:00",4101,Layla Menon,2399,0,900,300,0,1740,3,1,2,659,33.33,900,0,0,0,0,0,0,0,0,0,480,120,59,0,27.47',
+      '09:00 - 10:00,07-Sep,"07/09/2025, 09:00:00","07/09/2025, 10:00:00",4101,Layla Menon,2399,0,900,300,0,1740,3,1,2,659,33.33,900,0,0,0,0,0,0,0,0,0,480,120,59,0,27.47,3599,1,0',
     );
   });
 
@@ -114,7 +114,9 @@ describe('GET /api/report', () => {
     ['huge hour', 'startDate=2025-09-07&startTime=999999999:00:00', /startTime must be a time/],
     ['repeated startDate', 'startDate=2025-09-07&startDate=2025-09-08', /startDate is given more than once/],
     ['repeated ext', 'startDate=2025-09-07&ext=4101&ext=4102', /ext is given more than once/],
-    ['unknown parameter', 'startDate=2025-09-07&format=xlsx', /unknown parameter "format": the parameters are startDate, endDate/],
+    ['unknown parameter', 'startDate=2025-09-07&output=xlsx', /unknown parameter "output": the parameters are startDate, endDate/],
+    ['unknown format', 'startDate=2025-09-07&format=xlsx', /format must be csv \(the default\) or json \(got "xlsx"\)/],
+    ['unknown interval', 'startDate=2025-09-07&interval=2h', /interval must be one of 15m, 30m, 1h, day, week, total/],
     ['wrong case', 'StartDate=2025-09-07', /unknown parameter "StartDate"/],
     ['array syntax', 'startDate[]=2025-09-07', /unknown parameter "startDate\[\]"/],
     ['bom=2', 'startDate=2025-09-07&bom=2', /bom must be 0 .* or 1/],
@@ -173,14 +175,14 @@ describe('failures', () => {
     const brokenLog = memoryLogger();
     const srv = await startHttpServer(testConfig(broken.url, 'Asia/Dubai'), broken.pool, brokenLog);
     try {
-      await broken.pool.query('DROP VIEW vw_report');
+      await broken.pool.query('DROP VIEW vw_loaded_stretches');
       const r = await get(`${srv.url}/api/report?${WORKED}`);
       expect(r.status).toBe(500);
       const body = r.json() as { error: string };
       expect(body.error).toMatch(/^internal error/);
-      for (const leak of ['vw_report', 'SELECT', 'exist', broken.name, '    at ', '.ts:']) expect(r.text).not.toContain(leak);
+      for (const leak of ['vw_loaded_stretches', 'SELECT', 'exist', broken.name, '    at ', '.ts:']) expect(r.text).not.toContain(leak);
       // the operator finds the cause in the log
-      expect(brokenLog.lines.some((l) => l.includes('request failed') && l.includes('vw_report'))).toBe(true);
+      expect(brokenLog.lines.some((l) => l.includes('request failed') && l.includes('vw_loaded_stretches'))).toBe(true);
       expect(brokenLog.lines.some((l) => / warn request method=GET path=\/api\/report\?startDate&endDate&startTime&endTime status=500 /.test(l))).toBe(true);
     } finally {
       await srv.close();
@@ -193,7 +195,7 @@ describe('failures', () => {
     const brokenLog = memoryLogger();
     const srv = await startHttpServer(testConfig(broken.url, 'Asia/Dubai'), broken.pool, brokenLog);
     try {
-      // 3,000 good rows, then one whose answer rate overflows BIGINT arithmetic in vw_report.
+      // 3,000 good rows, then one whose answer rate overflows BIGINT arithmetic in the report query.
       await insertBulkActivity(broken.pool, '2025-09-01 00:00:00', '2025-09-02 00:00:00', 125);
       const [late] = await hourStarts(broken.pool, '2025-09-01 23:00:00', '2025-09-02 00:00:00');
       await insertActivity(broken.pool, [{ hourStart: late!, ext: '99999', idle_s: 10, total_calls: 9e15, answered_calls: 9e15 }]);

@@ -98,11 +98,12 @@ describe('GET /api/status', () => {
     );
     // One agent-hour with derived idle 1000 s where the upstream says 900, and answered > offered.
     await setAgent(pool, '777123', 'Secret Name');
-    await insertActivity(pool, [{ hourStart: hour, ext: '777123', idle_s: 1000, talk_s: 200, hold_s: 50, wrap_s: 30 }]);
+    // (its hour's loaded time is left to the windows above: it is the test's gaps that count)
+    await insertActivity(pool, [{ hourStart: hour, ext: '777123', idle_s: 1000, talk_s: 200, hold_s: 50, wrap_s: 30 }], { markLoaded: false });
     await pool.query(
-      `INSERT INTO users_calls (hour_start, ext, fetched_to, name, total_calls, answered_calls, idle_time, wrap_up_time, hold_time, on_call_time)
-       VALUES (?, '777123', ?, 'Secret Name', 1, 2, 900, 30, 50, 250)`,
-      [hour, hour + 3600],
+      `INSERT INTO users_calls (slot_start, hour_start, ext, fetched_to, name, total_calls, answered_calls, idle_time, wrap_up_time, hold_time, on_call_time)
+       VALUES (?, ?, '777123', ?, 'Secret Name', 1, 2, 900, 30, 50, 250)`,
+      [hour + 2700, hour, hour + 3600],
     );
 
     const r = await get(`${server.url}/api/status`, auth);
@@ -112,6 +113,11 @@ describe('GET /api/status', () => {
     expect(s.lagSeconds).toBeGreaterThanOrEqual(600);
     expect(s.lagSeconds).toBeLessThan(660);
     expect(s.gaps).toEqual({ count: 1, seconds: 3600, latest: [{ from: iso(t0 + 10800), to: iso(t0 + 4 * 3600), seconds: 3600 }] });
+    // hours with Not Loaded seconds before the horizon: the gap's hour whole, none of the loaded ones
+    const notLoaded = s.notLoadedHours as { start: string; end: string; notLoadedSeconds: number }[];
+    expect(notLoaded.find((h) => h.start === iso(t0 + 3 * 3600))).toMatchObject({ end: iso(t0 + 4 * 3600), notLoadedSeconds: 3600 });
+    for (const loadedHour of [t0, t0 + 3600, t0 + 7200, t0 + 4 * 3600]) expect(notLoaded.some((h) => h.start === iso(loadedHour))).toBe(false);
+    expect(notLoaded.find((h) => h.start === iso(t0 - 3600))).toMatchObject({ notLoadedSeconds: 3600 });
     expect(s.lastRun).toEqual({
       kind: 'collector',
       startedAt: '2026-01-01T00:10:00.000Z',

@@ -40,7 +40,7 @@ export interface ActivityInput extends Partial<Record<Category, number>> {
  * categories leave of the whole hour (counted_s = the hour's length), so conservation holds.
  * Each row's hour is recorded as loaded (loaded_windows), as the loader would have.
  */
-export async function insertActivity(pool: Pool, rows: ActivityInput[]): Promise<void> {
+export async function insertActivity(pool: Pool, rows: ActivityInput[], opts: { markLoaded?: boolean } = {}): Promise<void> {
   if (rows.length === 0) return;
   const [hours] = await pool.query('SELECT hour_start, hour_end, local_start, local_end FROM report_hours WHERE hour_start IN (?)', [
     [...new Set(rows.map((r) => r.hourStart))],
@@ -59,6 +59,7 @@ export async function insertActivity(pool: Pool, rows: ActivityInput[]): Promise
     `INSERT INTO agent_activity (hour_start, ext, hour_end, local_start, local_end, counted_s, ${CATEGORY_COLUMNS.join(', ')}, offline_s, total_calls, answered_calls) VALUES ?`,
     [values],
   );
+  if (opts.markLoaded === false) return;
   await pool.query('INSERT INTO loaded_windows (from_ts, to_ts, source) VALUES ?', [
     [...byStart.values()].map((h) => [Number(h.hour_start), Number(h.hour_end), 'backfill']),
   ]);
@@ -154,6 +155,11 @@ export async function insertBulkActivity(pool: Pool, fromLocal: string, toLocal:
      ) n
      WHERE h.local_start >= ? AND h.local_start < ?`,
     [agents, fromLocal, toLocal],
+  );
+  await pool.query(
+    `INSERT INTO loaded_windows (from_ts, to_ts, source)
+     SELECT MIN(hour_start), MAX(hour_end), 'backfill' FROM report_hours WHERE local_start >= ? AND local_start < ? HAVING COUNT(*) > 0`,
+    [fromLocal, toLocal],
   );
   return (res as { affectedRows: number }).affectedRows;
 }

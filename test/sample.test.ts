@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, it, expect } from 'vitest';
 import { useTestDatabase, rows } from './helpers/database.ts';
-import { loadFixtureEvents } from './helpers/fixtures.ts';
+import { loadFixtureEvents, markLoaded } from './helpers/fixtures.ts';
 import { referenceTotals } from './reference/model.ts';
 import { readEvents } from './reference/sql.ts';
 
@@ -67,7 +67,9 @@ describe('the real sample', () => {
   const db = useTestDatabase('sample', 'Asia/Dubai');
 
   it('loads whole: 2,000 events, 08:30:00-10:57:13 UTC', async () => {
-    const loaded = await loadFixtureEvents(db().pool, events, LAST);
+    const loaded = await loadFixtureEvents(db().pool, events, null);
+    // loaded time: the events' own range, as the reconciled figures are (SPEC §3)
+    await markLoaded(db().pool, FIRST, LAST);
     expect(loaded).toEqual({ events: 2000, rejected: 0 });
     expect([FIRST, LAST]).toEqual([Date.parse('2025-08-20T08:30:00Z') / 1000, Date.parse('2025-08-20T10:57:13Z') / 1000]);
   });

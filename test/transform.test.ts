@@ -1,4 +1,4 @@
-// The transform (issue 3) against the real database: the worked example of SPEC §6 through
+// The transform against the real database: the worked example of SPEC §6 through
 // the real loader, the rules for which rows exist, the horizon, DST hours, re-running,
 // editing a reason rule, the reason categories, the data-quality views, and the
 // procedures' contract (errors, session settings, two callers at once).
@@ -9,11 +9,11 @@ import { useTestDatabase, rows } from './helpers/database.ts';
 import { loadFixtureEvents, loadFixtureStats } from './helpers/fixtures.ts';
 import { DEFAULT_RULES, categorizeWith, defaultCategorize, referenceActivity, type RefEvent } from './reference/model.ts';
 import { REASONS } from './reference/timelines.ts';
-import { clearData, conservationViolations, hoursBetween, insertEvents, readActivity, readEvents, setHorizon, withoutCalls } from './reference/sql.ts';
+import { clearData, conservationViolations, hoursBetween, insertEvents, readActivity, readEvents, setHorizon, setLoaded, withoutCalls } from './reference/sql.ts';
 
 const FIXTURES = new URL('./fixtures/worked-example/', import.meta.url);
 const weEvents = JSON.parse(readFileSync(new URL('events.json', FIXTURES), 'utf8')) as unknown;
-const weStats = JSON.parse(readFileSync(new URL('stats.json', FIXTURES), 'utf8')) as Record<string, unknown>;
+const weStats = JSON.parse(readFileSync(new URL('v2/stats.json', FIXTURES), 'utf8')) as Record<string, unknown>;
 
 // SPEC §6, Asia/Dubai: 09:00 local = 05:00 UTC.
 const H09 = 1757221200;
@@ -22,7 +22,7 @@ const H11 = 1757228400;
 
 const ZERO = {
   idle_s: 0, talk_s: 0, hold_s: 0, wrap_s: 0, login_s: 0, logoff_s: 0, dnd_s: 0, meeting_s: 0, training_s: 0, chat_s: 0,
-  tickets_s: 0, outbound_s: 0, lunch_s: 0, tea_s: 0, bio_s: 0, short_break_s: 0, other_npt_s: 0, offline_s: 0,
+  tickets_s: 0, outbound_s: 0, lunch_s: 0, tea_s: 0, bio_s: 0, short_break_s: 0, other_npt_s: 0, offline_s: 0, not_loaded_s: 0,
 };
 
 /** SPEC §6's table, written out: the numbers the worked example must give. */
@@ -31,10 +31,12 @@ const WORKED_EXAMPLE = [
   { ...ZERO, hourStart: H10, ext: '4101', counted_s: 3600, lunch_s: 900, tickets_s: 1500, other_npt_s: 600, idle_s: 600, total_calls: 0, answered_calls: 0 },
 ];
 
+/** SPEC §6: the events and stats loaded as one window, 08:00-11:00 local. */
 async function loadWorkedExample(pool: Pool): Promise<void> {
   await clearData(pool);
-  await loadFixtureEvents(pool, weEvents, H11);
+  await loadFixtureEvents(pool, weEvents, null);
   await loadFixtureStats(pool, weStats);
+  await setLoaded(pool, [{ from: H09 - 3600, to: H11 }]);
 }
 
 async function activitySnapshot(pool: Pool): Promise<unknown[]> {
@@ -62,7 +64,7 @@ describe('transform (Asia/Dubai)', () => {
     ]);
     // the reference model agrees, and so does the range procedure
     const events = await readEvents(pool);
-    expect(referenceActivity(events, await hoursBetween(pool, H09, H11), H11)).toEqual(WORKED_EXAMPLE.map(({ total_calls: _t, answered_calls: _a, ...r }) => r));
+    expect(referenceActivity(events, await hoursBetween(pool, H09, H11), [{ from: H09 - 3600, to: H11 }])).toEqual(WORKED_EXAMPLE.map(({ total_calls: _t, answered_calls: _a, ...r }) => r));
     await pool.query('DELETE FROM agent_activity');
     await pool.query("CALL sp_aggregate_range('2025-09-07 09:00:00', '2025-09-07 11:00:00')");
     expect(await readActivity(pool)).toEqual(WORKED_EXAMPLE);
@@ -99,18 +101,18 @@ describe('transform (Asia/Dubai)', () => {
     // 7002's event turns out to be someone else's; stats arrive for 7003 (no events) and 7004 (0 calls)
     await pool.query("DELETE FROM agent_events WHERE ext = '7002'");
     await pool.query(
-      "INSERT INTO users_calls (hour_start, ext, fetched_to, total_calls, answered_calls) VALUES (?, '7003', ?, 4, 2), (?, '7004', ?, 0, 0), (?, '7001', ?, 1, 1)",
-      [t0, t0 + 1800, t0, t0 + 1800, t0, t0 + 1800],
+      "INSERT INTO users_calls (slot_start, hour_start, ext, fetched_to, total_calls, answered_calls) VALUES (?, ?, '7003', ?, 4, 2), (?, ?, '7004', ?, 0, 0), (?, ?, '7001', ?, 1, 1)",
+      [t0, t0, t0 + 900, t0, t0, t0 + 900, t0, t0, t0 + 900],
     );
     await pool.query("CALL sp_aggregate_hour('2025-09-07 09:00:00')");
     expect(await readActivity(pool)).toEqual([
-      { ...ZERO, hourStart: t0, ext: '7001', counted_s: 1800, idle_s: 1700, offline_s: 100, total_calls: 1, answered_calls: 1 },
-      { ...ZERO, hourStart: t0, ext: '7003', counted_s: 1800, offline_s: 1800, total_calls: 4, answered_calls: 2 },
+      { ...ZERO, hourStart: t0, ext: '7001', counted_s: 1800, not_loaded_s: 1800, idle_s: 1700, offline_s: 100, total_calls: 1, answered_calls: 1 },
+      { ...ZERO, hourStart: t0, ext: '7003', counted_s: 1800, not_loaded_s: 1800, offline_s: 1800, total_calls: 4, answered_calls: 2 },
     ]);
     // the next hour is past the horizon: calls only, nothing counted
-    await pool.query("INSERT INTO users_calls (hour_start, ext, fetched_to, total_calls, answered_calls) VALUES (?, '7001', ?, 2, 0)", [H10, H10 + 600]);
+    await pool.query("INSERT INTO users_calls (slot_start, hour_start, ext, fetched_to, total_calls, answered_calls) VALUES (?, ?, '7001', ?, 2, 0)", [H10, H10, H10 + 600]);
     await pool.query("CALL sp_aggregate_hour('2025-09-07 10:00:00')");
-    expect(await readActivity(pool, H10, H11)).toEqual([{ ...ZERO, hourStart: H10, ext: '7001', counted_s: 0, total_calls: 2, answered_calls: 0 }]);
+    expect(await readActivity(pool, H10, H11)).toEqual([{ ...ZERO, hourStart: H10, ext: '7001', counted_s: 0, not_loaded_s: 3600, total_calls: 2, answered_calls: 0 }]);
     // no horizon at all: nothing is counted
     await setHorizon(pool, null);
     await pool.query("CALL sp_aggregate_hour('2025-09-07 09:00:00')");
@@ -122,7 +124,11 @@ describe('transform (Asia/Dubai)', () => {
     // and the table itself refuses a row that does not add up
     await expect(
       pool.query("INSERT INTO agent_activity (hour_start, ext, hour_end, local_start, local_end, counted_s, idle_s, offline_s) VALUES (?, '7009', ?, '2025-09-07 11:00:00', '2025-09-07 12:00:00', 3600, 3000, 599)", [H11, H11 + 3600]),
-    ).rejects.toThrow(/ck_agent_activity_conservation/);
+    ).rejects.toThrow(/ck_agent_activity_seconds/);
+    // nor one whose loaded and Not Loaded seconds miss part of the hour
+    await expect(
+      pool.query("INSERT INTO agent_activity (hour_start, ext, hour_end, local_start, local_end, counted_s, idle_s, offline_s, not_loaded_s) VALUES (?, '7009', ?, '2025-09-07 11:00:00', '2025-09-07 12:00:00', 1800, 1000, 800, 1000)", [H11, H11 + 3600]),
+    ).rejects.toThrow(/ck_agent_activity_seconds/);
   });
 
   it('carries a state in from any time before, however long ago, per flag', async () => {
@@ -194,8 +200,8 @@ describe('transform (Asia/Dubai)', () => {
     await loadWorkedExample(pool);
     await insertEvents(pool, [ev('4101', H09 + 5, 0, 'agent_teleport', true, 'x'), ev('4101', H09 + 6, 0, 'agent_teleport', false, 'x'), ev('4102', H09 + 6, 0, 'agent_teleport', true, 'x')]);
     await pool.query(
-      "INSERT INTO users_calls (hour_start, ext, fetched_to, total_calls, answered_calls, not_available_detailed_report) VALUES (?, '4102', ?, 1, 3, '{\"Odd \\\\\"reason\\\\\"\": 7}')",
-      [H10, H11],
+      "INSERT INTO users_calls (slot_start, hour_start, ext, fetched_to, total_calls, answered_calls, not_available_detailed_report) VALUES (?, ?, '4102', ?, 1, 3, '{\"Odd \\\\\"reason\\\\\"\": 7}')",
+      [H10, H10, H11],
     );
     await pool.query("CALL sp_aggregate_range('2025-09-07 09:00:00', '2025-09-07 11:00:00')");
     // the worked example's stats are the upstream's own figures: every difference is 0
