@@ -8,6 +8,7 @@ const TABLES = [
   'agent_events',
   'users_calls',
   'agent_activity',
+  'agent_slot_activity',
   'agent_reason_activity',
   'agent_state_checkpoints',
   'agent_state_marks',

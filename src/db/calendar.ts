@@ -103,6 +103,15 @@ export async function fillCalendar(conn: Connection, tz: string, fromDate: strin
   return insertHours(conn, tz, localMidnight(fromDate, tz), localMidnight(toDate, tz));
 }
 
+/** Fills report_slots for report hours that have none (a calendar made before slots existed). */
+export async function fillMissingSlots(conn: Connection, tz: string): Promise<void> {
+  const [rows] = await conn.query(
+    'SELECT MIN(h.hour_start) AS lo, MAX(h.hour_end) AS hi FROM report_hours h LEFT JOIN report_slots s ON s.slot_start = h.hour_start WHERE s.slot_start IS NULL',
+  );
+  const { lo, hi } = (rows as { lo: number | null; hi: number | null }[])[0]!;
+  if (lo !== null && hi !== null) await insertHours(conn, tz, Number(lo), Number(hi));
+}
+
 /**
  * Makes sure report_hours covers [fromEpoch, toEpoch), extending it by whole local days
  * when a load reaches outside the range migrate filled. Returns the hours added.

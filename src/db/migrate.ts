@@ -8,14 +8,19 @@ import Postgrator from 'postgrator';
 import type { Connection } from 'mysql2/promise';
 import { connect, ensureDatabase } from './pool.ts';
 import { databaseName } from '../config.ts';
-import { fillCalendar } from './calendar.ts';
+import { ensureCalendar, fillCalendar, fillMissingSlots, localMidnight } from './calendar.ts';
 import { ZoneMismatchError, zoneMismatchMessage } from './zone.ts';
 
 export const DB_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'db');
 
-/** The calendar migrate fills; loads outside it extend it (calendar.ts ensureCalendar). */
-export const CALENDAR_FROM = '2000-01-01';
-export const CALENDAR_TO = '2050-01-01';
+/**
+ * The calendar migrate makes sure of: from two years before this year to two after (hours
+ * and their slots). Loads outside it extend it (calendar.ts ensureCalendar); it only grows.
+ */
+export function defaultCalendar(now = new Date()): { from: string; to: string } {
+  const year = now.getUTCFullYear();
+  return { from: `${year - 2}-01-01`, to: `${year + 3}-01-01` };
+}
 
 export interface MigrateOptions {
   databaseUrl: string;
@@ -134,27 +139,32 @@ async function putSetting(conn: Connection, name: string, value: string): Promis
   await conn.query('INSERT INTO apr_settings (name, value) VALUES (?, ?) ON DUPLICATE KEY UPDATE value = VALUES(value)', [name, value]);
 }
 
-/** Fills the calendar for REPORT_TZ; refuses a different zone unless asked to rebuild. */
+/**
+ * Makes sure the calendar of REPORT_TZ covers the calendar range; refuses a different zone
+ * unless asked to rebuild (which empties what belongs to the old zone's hours).
+ */
 async function prepareZone(conn: Connection, opts: MigrateOptions, log: (l: string) => void): Promise<{ hours: number; rebuilt: boolean }> {
   const built = await setting(conn, 'report_tz');
-  const { from, to } = opts.calendar ?? { from: CALENDAR_FROM, to: CALENDAR_TO };
-  // (" slots": calendars filled before report_slots existed are filled again)
-  const wanted = `${opts.reportTz} ${from} ${to} slots`;
-  if (built !== undefined && built !== opts.reportTz) {
-    if (!opts.rebuildTz) {
-      throw new ZoneMismatchError(zoneMismatchMessage(built, opts.reportTz));
-    }
+  const { from, to } = opts.calendar ?? defaultCalendar();
+  const rebuilt = built !== undefined && built !== opts.reportTz;
+  if (rebuilt) {
+    if (!opts.rebuildTz) throw new ZoneMismatchError(zoneMismatchMessage(built, opts.reportTz));
     log(`rebuilding for REPORT_TZ=${opts.reportTz} (was ${built}): emptying agent_activity, agent_slot_activity and users_calls`);
     await conn.query('DELETE FROM agent_activity');
     await conn.query('DELETE FROM agent_slot_activity');
     await conn.query('DELETE FROM users_calls');
   }
-  if ((await setting(conn, 'calendar')) === wanted) return { hours: 0, rebuilt: false };
-  const hours = await fillCalendar(conn, opts.reportTz, from, to);
+  if (rebuilt || built === undefined) {
+    await fillCalendar(conn, opts.reportTz, from, to);
+  } else {
+    // calendars made before slots existed get their slots first
+    await fillMissingSlots(conn, opts.reportTz);
+  }
+  const hours = await ensureCalendar(conn, opts.reportTz, localMidnight(from, opts.reportTz), localMidnight(to, opts.reportTz));
   await putSetting(conn, 'report_tz', opts.reportTz);
-  await putSetting(conn, 'calendar', wanted);
-  log(`calendar: ${hours} report hours of ${opts.reportTz} from ${from} to ${to}`);
-  return { hours, rebuilt: built !== undefined && built !== opts.reportTz };
+  const [[counts]] = (await conn.query('SELECT COUNT(*) AS n, MIN(local_start) AS lo, MAX(local_end) AS hi FROM report_hours')) as unknown as [[{ n: number; lo: string; hi: string }]];
+  if (rebuilt || built === undefined || hours > 0) log(`calendar: ${counts.n} report hours of ${opts.reportTz} from ${counts.lo} to ${counts.hi}`);
+  return { hours: rebuilt || built === undefined ? Number(counts.n) : hours, rebuilt };
 }
 
 export async function migrate(opts: MigrateOptions): Promise<MigrateResult> {
