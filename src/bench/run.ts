@@ -49,6 +49,12 @@ export interface BenchFigures {
   report_31d_s: number;
   report_31d_rows: number;
   report_31d_rss_growth_mb: number;
+  report_day_15m_s: number;
+  report_day_15m_rows: number;
+  report_31d_total_s: number;
+  report_31d_15m_json_s: number;
+  report_31d_15m_json_rows: number;
+  report_31d_15m_json_rss_growth_mb: number;
   /** The server's InnoDB buffer pool: 4M events and their indexes need about 1 GB to stay in memory. */
   innodb_buffer_pool_mb: number;
 }
@@ -152,11 +158,18 @@ export async function runBench(cfg: Config, opts: BenchOptions): Promise<BenchFi
     const monthStart = DateTime.fromSeconds(fromTs, { zone }).plus({ days: 1 }).startOf('day');
     const server = await startReportServer({ DATABASE_URL: dbUrl, REPORT_TZ: zone, REPORT_API_TOKENS: '', REPORT_MAX_DAYS: '93' });
     let day;
+    let day15;
     let month;
+    let monthTotal;
+    let month15Json;
     try {
-      progress(`report: ${dayStart.toISODate()} and 31 days from ${monthStart.toISODate()}`);
+      progress(`report: ${dayStart.toISODate()} and 31 days from ${monthStart.toISODate()}, by hour, 15 minutes, total, JSON`);
+      const monthRange = `startDate=${monthStart.toISODate()}&endDate=${monthStart.plus({ days: 31 }).toISODate()}&bom=0`;
       day = await timeReport(server, `startDate=${dayStart.toISODate()}&bom=0`);
-      month = await timeReport(server, `startDate=${monthStart.toISODate()}&endDate=${monthStart.plus({ days: 31 }).toISODate()}&bom=0`);
+      day15 = await timeReport(server, `startDate=${dayStart.toISODate()}&bom=0&interval=15m`);
+      month = await timeReport(server, monthRange);
+      monthTotal = await timeReport(server, `${monthRange}&interval=total`);
+      month15Json = await timeReport(server, `${monthRange}&interval=15m&format=json`);
     } finally {
       await server.stop();
     }
@@ -183,6 +196,13 @@ export async function runBench(cfg: Config, opts: BenchOptions): Promise<BenchFi
       report_31d_s: round(month.seconds, 2),
       report_31d_rows: month.rows,
       report_31d_rss_growth_mb: round(month.peakRssMb - month.rssBeforeMb, 1),
+      report_day_15m_s: round(day15.seconds),
+      report_day_15m_rows: day15.rows,
+      report_31d_total_s: round(monthTotal.seconds, 2),
+      report_31d_15m_json_s: round(month15Json.seconds, 2),
+      // (the probe counts lines: a JSON array has two more than rows)
+      report_31d_15m_json_rows: Math.max(0, month15Json.rows - 1),
+      report_31d_15m_json_rss_growth_mb: round(month15Json.peakRssMb - month15Json.rssBeforeMb, 1),
       innodb_buffer_pool_mb: bufferPoolMb,
     };
   } finally {

@@ -23,6 +23,8 @@ interface Row {
   unit: string;
   /** true when a bigger number means more work done per second (rates). */
   rate?: boolean;
+  /** What the figure should reach on this machine (for 1,000 agents × 30 days). */
+  target?: string;
 }
 
 const ROWS: Row[] = [
@@ -31,19 +33,25 @@ const ROWS: Row[] = [
   { label: 'limit: raw LOAD DATA', key: 'limit_load_eps', unit: 'events/s', rate: true },
   { label: 'load (insert path, dedup)', key: 'load_eps', unit: 'events/s', rate: true },
   { label: 're-load (all duplicates)', key: 'reload_eps', unit: 'events/s', rate: true },
-  { label: 'load / limit', key: 'load_vs_limit', unit: '×' },
-  { label: 'end-to-end backfill', key: 'e2e_seconds', unit: 's' },
+  { label: 'load / limit', key: 'load_vs_limit', unit: '×', target: '≥ 0.8' },
+  { label: 'end-to-end backfill', key: 'e2e_seconds', unit: 's', target: '≤ 90' },
   { label: 'end-to-end backfill', key: 'e2e_eps', unit: 'events/s', rate: true },
   { label: 'aggregate, full range', key: 'agg_full_seconds', unit: 's' },
-  { label: 'aggregate, full range', key: 'agg_full_eps', unit: 'events/s', rate: true },
-  { label: 'aggregate, one hour (median)', key: 'agg_hour_median_s', unit: 's' },
-  { label: 'collector run', key: 'collector_run_s', unit: 's' },
-  { label: 'report, one day', key: 'report_day_s', unit: 's' },
+  { label: 'aggregate, full range', key: 'agg_full_eps', unit: 'events/s', rate: true, target: '≥ 150000' },
+  { label: 'aggregate, one hour (median)', key: 'agg_hour_median_s', unit: 's', target: '≤ 0.2' },
+  { label: 'collector run', key: 'collector_run_s', unit: 's', target: '≤ 1.5' },
+  { label: 'report, one day', key: 'report_day_s', unit: 's', target: '≤ 1' },
   { label: 'report, one day', key: 'report_day_rows_per_s', unit: 'rows/s', rate: true },
   { label: 'report, one day: server peak RSS', key: 'report_day_peak_rss_mb', unit: 'MB' },
-  { label: 'report, 31 days', key: 'report_31d_s', unit: 's' },
+  { label: 'report, one day at 15m', key: 'report_day_15m_s', unit: 's', target: '≤ 1' },
+  { label: 'report, one day at 15m: rows', key: 'report_day_15m_rows', unit: '' },
+  { label: 'report, 31 days', key: 'report_31d_s', unit: 's', target: '≤ 5' },
   { label: 'report, 31 days: rows', key: 'report_31d_rows', unit: '' },
-  { label: 'report, 31 days: RSS growth', key: 'report_31d_rss_growth_mb', unit: 'MB' },
+  { label: 'report, 31 days: RSS growth', key: 'report_31d_rss_growth_mb', unit: 'MB', target: '≤ 100' },
+  { label: 'report, 31 days, total', key: 'report_31d_total_s', unit: 's', target: '≤ 2' },
+  { label: 'report, 31 days at 15m as JSON', key: 'report_31d_15m_json_s', unit: 's' },
+  { label: 'report, 31 days at 15m as JSON: rows', key: 'report_31d_15m_json_rows', unit: '' },
+  { label: 'report, 31 days at 15m as JSON: RSS growth', key: 'report_31d_15m_json_rss_growth_mb', unit: 'MB', target: '≤ 100' },
   { label: 'server: InnoDB buffer pool', key: 'innodb_buffer_pool_mb', unit: 'MB' },
 ];
 
@@ -51,6 +59,7 @@ function table(main: BenchFigures, small: BenchFigures | undefined): string {
   const head = small
     ? ['figure', `${small.agents} agents`, `${main.agents} agents`, 'unit', 'growth (time)']
     : ['figure', `${main.agents} agents`, 'unit'];
+  head.push('target');
   const lines = [head];
   for (const r of ROWS) {
     const cells = [r.label];
@@ -63,6 +72,7 @@ function table(main: BenchFigures, small: BenchFigures | undefined): string {
       const growth = r.rate ? (main.events / small.events) * (a / b) : r.unit === 's' ? b / a : NaN;
       cells.push(Number.isFinite(growth) ? `${growth.toFixed(1)}×` : '');
     }
+    cells.push(r.target ?? '');
     lines.push(cells);
   }
   const widths = head.map((_, i) => Math.max(...lines.map((l) => (l[i] ?? '').length)));
