@@ -47,23 +47,22 @@ export interface ActivityRow extends RefRow {
 }
 
 /** agent_activity rows with hour_start in [from, to), by hour then ext. */
-export async function readActivity(pool: Pool, from = 0, to = Number.MAX_SAFE_INTEGER): Promise<ActivityRow[]> {
-  const [rows] = await pool.query(
-    `SELECT hour_start, ext, counted_s, not_loaded_s, ${SECONDS_COLUMNS.join(', ')}, total_calls, answered_calls
-     FROM agent_activity WHERE hour_start >= ? AND hour_start < ? ORDER BY hour_start, ext`,
-    [from, to],
-  );
-  return asActivityRows(rows as Record<string, unknown>[], 'hour_start');
+export function readActivity(pool: Pool, from = 0, to = Number.MAX_SAFE_INTEGER): Promise<ActivityRow[]> {
+  return readRows(pool, 'agent_activity', 'hour_start', from, to);
 }
 
 /** agent_slot_activity rows with slot_start in [from, to), by slot then ext (hourStart = the slot's start). */
-export async function readSlotActivity(pool: Pool, from = 0, to = Number.MAX_SAFE_INTEGER): Promise<ActivityRow[]> {
+export function readSlotActivity(pool: Pool, from = 0, to = Number.MAX_SAFE_INTEGER): Promise<ActivityRow[]> {
+  return readRows(pool, 'agent_slot_activity', 'slot_start', from, to);
+}
+
+async function readRows(pool: Pool, table: string, startColumn: string, from: number, to: number): Promise<ActivityRow[]> {
   const [rows] = await pool.query(
-    `SELECT slot_start, ext, counted_s, not_loaded_s, ${SECONDS_COLUMNS.join(', ')}, total_calls, answered_calls
-     FROM agent_slot_activity WHERE slot_start >= ? AND slot_start < ? ORDER BY slot_start, ext`,
+    `SELECT ${startColumn}, ext, counted_s, not_loaded_s, ${SECONDS_COLUMNS.join(', ')}, total_calls, answered_calls
+     FROM ${table} WHERE ${startColumn} >= ? AND ${startColumn} < ? ORDER BY ${startColumn}, ext`,
     [from, to],
   );
-  return asActivityRows(rows as Record<string, unknown>[], 'slot_start');
+  return asActivityRows(rows as Record<string, unknown>[], startColumn);
 }
 
 /** Report slots whose UTC start lies in [from, to), in the reference model's unit shape. */
