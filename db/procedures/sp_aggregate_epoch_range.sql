@@ -1,4 +1,4 @@
--- Recomputes agent_activity for every report hour that overlaps [p_from_ts, p_to_ts)
+-- Recomputes agent_activity and agent_slot_activity for every report hour that overlaps [p_from_ts, p_to_ts)
 -- (UTC epoch seconds), every agent: what a loader calls after loading that window, e.g.
 --   CALL sp_aggregate_epoch_range(1757217600, 1757228400);
 -- Done in set-based pieces of about a day of work each, one transaction per piece

@@ -1,4 +1,4 @@
--- Recomputes agent_activity for every report hour whose local start (REPORT_TZ) lies in
+-- Recomputes agent_activity and agent_slot_activity for every report hour whose local start (REPORT_TZ) lies in
 -- [p_from, p_to), every agent (SPEC §3-§4). The collector and backfill call it (or its
 -- epoch twin sp_aggregate_epoch_range); an operator runs it after editing
 -- break_reason_map, e.g. for all of September:
