@@ -270,7 +270,7 @@ describe('report CSV', () => {
     expect(out.bytes.toString()).toBe(expectedCsv(kept, AGENTS, false));
   });
 
-  it('sums a day and a whole range from the hour rows, and computes AHT and the rates from the sums', async () => {
+  it('sums a day, a week and a whole range from the hour rows, and computes AHT and the rates from the sums', async () => {
     const { pool } = db();
     const hours = await hourStarts(pool, '2025-09-06 00:00:00', '2025-09-09 00:00:00');
     const loadedHours = new Set(rows.filter((r) => hours.includes(r.hourStart)).map((r) => r.hourStart));
@@ -280,6 +280,18 @@ describe('report CSV', () => {
     const days = sumsBy(inRange, dayOf, () => 24, (d) => loadedIn(d, d + 86400));
     const dayOut = await report('startDate=2025-09-06&endDate=2025-09-09&bom=0&interval=day');
     expect(dayOut.bytes.toString()).toBe(expectedCsv(days, AGENTS, false));
+    // weeks run Monday to Sunday: 2025-09-06 and 07 (Sat, Sun), then 08 (Mon)
+    const weekOf = (h: number) => {
+      const d = DateTime.fromSeconds(h, { zone: TZ }).startOf('day');
+      return d.minus({ days: d.weekday - 1 }).toSeconds();
+    };
+    const firstOf = (w: number) => Math.max(w, hours[0]!);
+    const hoursIn = (w: number) => hours.filter((h) => firstOf(weekOf(h)) === w).length;
+    const weeks = sumsBy(inRange, (h) => firstOf(weekOf(h)), hoursIn, (w) => loadedIn(w, weekOf(w) + 7 * 86400));
+    expect(weeks.map((w) => w.hours)).toContain(24);
+    expect(weeks.length).toBeGreaterThan(EXTS.length);
+    const weekOut = await report('startDate=2025-09-06&endDate=2025-09-09&bom=0&interval=week');
+    expect(weekOut.bytes.toString()).toBe(expectedCsv(weeks, AGENTS, false));
     const totals = sumsBy(inRange, () => hours[0]!, () => 72, () => loadedHours.size);
     const totalOut = await report('startDate=2025-09-06&endDate=2025-09-09&bom=0&interval=total&durations=seconds');
     expect(totalOut.bytes.toString()).toBe(expectedCsv(totals, AGENTS, true));

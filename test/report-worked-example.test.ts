@@ -4,7 +4,7 @@
 // fixture gives (by hour, 15m, total, day): each equals its expected file byte for byte
 // after the BOM. JSON gives the same rows, value for value.
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -45,13 +45,13 @@ afterAll(async () => {
   await srv?.close();
 });
 
-function runCli(cwd: string, flags: readonly string[]): Promise<string> {
+function runCli(cwd: string, flags: readonly string[], reportTz = 'Asia/Dubai'): Promise<string> {
   return new Promise<string>((done, fail) => {
     execFile(
       join(ROOT, 'node_modules', '.bin', 'tsx'),
       [join(ROOT, 'src', 'cli', 'report.ts'), ...flags],
-      { cwd, env: { PATH: process.env.PATH ?? '', DATABASE_URL: db().url, REPORT_TZ: 'Asia/Dubai' } },
-      (err, out, stderr) => (err ? fail(new Error(stderr, { cause: err })) : done(out)),
+      { cwd, env: { PATH: process.env.PATH ?? '', DATABASE_URL: db().url, REPORT_TZ: reportTz } },
+      (err, out, stderr) => (err ? fail(Object.assign(new Error(stderr, { cause: err }), { code: (err as { code?: number }).code, stderr })) : done(out)),
     );
   });
 }
@@ -120,5 +120,44 @@ describe('worked example (SPEC §6)', () => {
     });
     const empty = await get(`${srv.url}/api/report?startDate=2025-09-01&format=json`);
     expect(empty.body.toString('utf8').trim()).toBe('[]');
+  });
+
+  it('is refused, with the words migrate uses, when REPORT_TZ is not the zone the database was built for', async () => {
+    const london = await startHttpServer(testConfig(db().url, 'Europe/London'), db().pool, silentLogger);
+    try {
+      const r = await get(`${london.url}/api/report?${RANGE}`);
+      expect(r.status).toBe(503);
+      expect((r.json() as { error: string }).error).toMatch(/built for REPORT_TZ=Asia\/Dubai, but REPORT_TZ is now Europe\/London.*npm run migrate -- --rebuild-tz/);
+    } finally {
+      await london.close();
+    }
+    const cwd = mkdtempSync(join(tmpdir(), 'apr-zone-'));
+    const err = (await runCli(cwd, ['--startDate', '2025-09-07'], 'Europe/London').then(
+      () => null,
+      (e: { code?: number; stderr?: string }) => e,
+    )) as { code?: number; stderr?: string } | null;
+    expect(err?.code).toBe(3);
+    expect(JSON.parse(err!.stderr!.trim()).error).toMatch(/built for REPORT_TZ=Asia\/Dubai, but REPORT_TZ is now Europe\/London/);
+    expect(readdirSync(cwd)).toEqual([]);
+  });
+
+  it('gives 30-minute rows that are the sums of their 15-minute rows, with the rates from the sums', async () => {
+    type Row = Record<string, number | string | null>;
+    const fetchRows = async (interval: string) => JSON.parse((await get(`${srv.url}/api/report?${RANGE}&interval=${interval}&format=json`)).body.toString('utf8')) as Row[];
+    const quarters = await fetchRows('15m');
+    const halves = await fetchRows('30m');
+    expect(halves.map((r) => r.interval)).toEqual(['09:00 - 09:30', '09:30 - 10:00', '10:00 - 10:30', '10:30 - 11:00']);
+    const summed = ['available_time', 'idle_time', 'talk_time', 'hold_time', 'wrap_up_time', 'lunch_time', 'tickets_time', 'other_npt', 'login_time', 'total_calls', 'answered_calls', 'staffed_time', 'offline_time', 'not_loaded_time'];
+    for (const [i, half] of halves.entries()) {
+      const [a, b] = [quarters[2 * i]!, quarters[2 * i + 1]!];
+      for (const k of summed) expect(half[k], `${half.interval} ${k}`).toBe(Number(a[k]) + Number(b[k]));
+      const handled = Number(half.talk_time) + Number(half.hold_time) + Number(half.wrap_up_time);
+      const avail = Number(half.available_time);
+      expect(half.occupancy).toBe(avail > 0 ? Math.floor((20000 * handled + avail) / (2 * avail)) / 100 : null);
+      const offered = Number(half.total_calls);
+      expect(half.answer_rate).toBe(offered > 0 ? Math.floor((20000 * Number(half.answered_calls) + offered) / (2 * offered)) / 100 : null);
+    }
+    // 09:00-09:30: one of two offered calls answered: 50.00, from the sums (not the mean of 0.00 and 100.00... which is also 50)
+    expect(halves[0]).toMatchObject({ total_calls: 2, answered_calls: 1, answer_rate: 50 });
   });
 });
