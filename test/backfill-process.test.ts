@@ -81,7 +81,7 @@ describe('npm run backfill', async () => {
     const { pool } = db();
     // `script` (util-linux) gives the command a pseudo-terminal, as an operator has
     const inTerminal = async (answer: string) => {
-      const cmd = [process.execPath, '--import', 'tsx', 'src/cli/backfill.ts', '--from', "'2025-09-09 04:00'", '--to', "'2025-09-09 06:00'", '--wipe'].join(' ');
+      const cmd = [process.execPath, 'dist/cli/backfill.js', '--from', "'2025-09-09 04:00'", '--to', "'2025-09-09 06:00'", '--wipe'].join(' ');
       const env = { PATH: process.env.PATH, HOME: process.env.HOME, ...envFor(sim) };
       const proc = spawn('script', ['-qec', cmd, '/dev/null'], { cwd: join(dirname(fileURLToPath(import.meta.url)), '..'), env, stdio: ['pipe', 'pipe', 'pipe'] });
       let out = '';
@@ -99,7 +99,7 @@ describe('npm run backfill', async () => {
     };
     const before = await digests(pool);
     const no = await inTerminal('yes please');
-    expect(no.out).toMatch(/--wipe empties agent_events, users_calls, agent_activity, agents, loaded_windows and the horizon of database apr_t_/);
+    expect(no.out).toMatch(/--wipe empties agent_events, users_calls, agent_activity, agents, loaded_windows and the horizon of database \w+\./);
     expect(no.code).toBe(3);
     expect(no.out).toMatch(/not confirmed: nothing was changed/);
     expect(await digests(pool)).toEqual(before);

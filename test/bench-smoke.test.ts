@@ -22,7 +22,7 @@ describe('npm run bench -- --agents 20 --days 1', () => {
       const out = join(dir, 'bench.json');
       const { stdout } = await run(
         process.execPath,
-        ['--import', 'tsx', 'src/cli/bench.ts', '--agents', '20', '--days', '1', '--no-scale', '--out', out],
+        ['dist/cli/bench.js', '--agents', '20', '--days', '1', '--no-scale', '--out', out],
         { env: { ...process.env, DATABASE_URL: withDatabase(serverUrl(), 'apr_bench_smoke'), API_BASE: '' }, timeout: 120_000 },
       );
       expect(stdout).toMatch(/limit: raw LOAD DATA/);

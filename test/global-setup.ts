@@ -2,6 +2,8 @@
 // Order: TEST_DATABASE_URL; the local server; a MySQL 8 container where Docker runs.
 import type { TestProject } from 'vitest/node';
 import mysql from 'mysql2/promise';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 
 const LOCAL = 'mysql://root@127.0.0.1:3306/';
 
@@ -18,7 +20,15 @@ async function reachable(url: string): Promise<string | undefined> {
 
 let stopContainer: (() => Promise<unknown>) | undefined;
 
+/** The process tests run the compiled commands (dist/), as npm scripts do: build them if stale. */
+function build(): void {
+  const script = fileURLToPath(new URL('../scripts/ensure-built.mjs', import.meta.url));
+  const r = spawnSync(process.execPath, [script], { stdio: 'inherit' });
+  if (r.status !== 0) throw new Error('building dist/ failed (see above): the process tests run the compiled commands');
+}
+
 export async function setup(project: TestProject): Promise<void> {
+  build();
   let url = process.env.TEST_DATABASE_URL;
   if (url) {
     const version = await reachable(url);

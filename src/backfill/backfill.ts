@@ -17,6 +17,8 @@ import { Progressive } from './progressive.ts';
 import { windowLine } from '../collector/collector.ts';
 import { readHorizon } from '../load/horizon.ts';
 import { wipeStaging } from './wipe.ts';
+import { localTime } from '../log.ts';
+import { collectorRuns, eventsLoaded, recordsRejected, windowsFailed, windowsLoaded } from '../metrics.ts';
 
 export const DEFAULT_CONCURRENCY = 4;
 
@@ -46,6 +48,9 @@ export interface BackfillSummary {
   toTs: number;
   windows: number;
   failed: FailedWindow[];
+  /** Stopped by the signal: windows never tried or rolled back (not in `failed`). */
+  stopped: boolean;
+  notLoaded: number;
   events: number;
   statsRows: number;
   rejected: number;
@@ -87,24 +92,41 @@ export async function runBackfill(cfg: Config, pool: Pool, opts: BackfillOptions
     const hours = await hoursOverlapping(pool, cfg.reportTz, opts.fromTs, opts.toTs);
     const windows = splitWindows(hours, opts.fromTs, opts.toTs, 1);
     const concurrency = opts.concurrency ?? DEFAULT_CONCURRENCY;
-    log.info('backfill', { run: runId, from: iso(opts.fromTs), to: iso(opts.toTs), windows: windows.length, concurrency });
+    log.info('backfill', {
+      run: runId,
+      from: iso(opts.fromTs),
+      to: iso(opts.toTs),
+      local: `${localTime(opts.fromTs, cfg.reportTz)} .. ${localTime(opts.toTs, cfg.reportTz)}`,
+      windows: windows.length,
+      concurrency,
+    });
     const loaded: WindowResult[] = [];
     let failed: FailedWindow[] = [];
+    let notLoaded = 0;
     const ctx = { pool, upstream, reportTz: cfg.reportTz, fetchLog, source: 'backfill' as const, signal: opts.signal };
     // Hours whose windows, and all windows before them, are loaded are aggregated while
     // the rest loads: the database works on both at once.
     const progressive = new Progressive(pool, hours, windows, opts.signal);
     const attempt = async ([f, t]: [number, number], pass: number, index: number) => {
+      // Stopping: windows not started, and those rolled back, are counted, not each logged.
       if (opts.signal?.aborted) {
-        failed.push({ fromTs: f, toTs: t, error: 'stopped' });
+        notLoaded++;
         return;
       }
       try {
         const w = await loadWindow(ctx, f, t);
         loaded.push(w);
-        log.info(`window ${loaded.length}/${windows.length}`, windowLine(w));
+        windowsLoaded.inc({ source: 'backfill' });
+        eventsLoaded.inc(w.events);
+        recordsRejected.inc(w.rejected);
+        log.info(`window ${loaded.length}/${windows.length}`, windowLine(w, cfg.reportTz));
         if (pass === 1) progressive.loaded(index);
       } catch (err) {
+        if (opts.signal?.aborted) {
+          notLoaded++;
+          return;
+        }
+        windowsFailed.inc({ source: 'backfill' });
         const error = upstream.scrub((err as Error).message);
         failed.push({ fromTs: f, toTs: t, error });
         log.warn(pass === 1 ? 'window failed; it is tried again after the others' : 'window failed again', { from: iso(f), to: iso(t), error });
@@ -138,6 +160,8 @@ export async function runBackfill(cfg: Config, pool: Pool, opts: BackfillOptions
       toTs: opts.toTs,
       windows: windows.length,
       failed,
+      stopped: opts.signal?.aborted === true,
+      notLoaded: opts.signal?.aborted ? windows.length - loaded.length : notLoaded,
       events: sum('events'),
       statsRows: sum('statsRows'),
       rejected: sum('rejected'),
@@ -148,7 +172,8 @@ export async function runBackfill(cfg: Config, pool: Pool, opts: BackfillOptions
       seconds,
       eventsPerSecond: seconds > 0 ? Math.round(sum('events') / seconds) : 0,
     };
-    const problems = [...failed.map((w) => `[${iso(w.fromTs)}, ${iso(w.toTs)}): ${w.error}`), ...(aggregationError ? [`aggregation: ${aggregationError}`] : [])];
+    const stopNote = summary.stopped ? [`stopped by a signal: ${loaded.length} of ${windows.length} window(s) loaded`] : [];
+    const problems = [...stopNote, ...failed.map((w) => `[${iso(w.fromTs)}, ${iso(w.toTs)}): ${w.error}`), ...(aggregationError ? [`aggregation: ${aggregationError}`] : [])];
     await finishRun(pool, runId, {
       outcome: problems.length === 0 ? 'ok' : 'failed',
       events: summary.events,
@@ -156,7 +181,9 @@ export async function runBackfill(cfg: Config, pool: Pool, opts: BackfillOptions
       message: problems.length === 0 ? `${windows.length} window(s)` : problems.join('; '),
     });
     if (aggregationError) summary.failed.push({ fromTs: opts.fromTs, toTs: opts.toTs, error: `aggregation: ${aggregationError}` });
-    log.info('backfill done', {
+    collectorRuns.inc({ kind: 'backfill', outcome: summary.stopped ? 'stopped' : problems.length === 0 ? 'ok' : 'failed' });
+    // Stopped: the command prints the one summary line itself.
+    if (!summary.stopped) log.info('backfill done', {
       windows: summary.windows,
       failed: summary.failed.length,
       events: summary.events,

@@ -12,8 +12,10 @@ export interface ReportServer {
 }
 
 export async function startReportServer(env: Record<string, string>): Promise<ReportServer> {
-  const entry = fileURLToPath(new URL('./report-child.ts', import.meta.url));
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', entry], {
+  // Compiled (dist/) the child is JavaScript; from the sources (tests) it needs tsx.
+  const compiled = import.meta.url.endsWith('.js');
+  const entry = fileURLToPath(new URL(compiled ? './report-child.js' : './report-child.ts', import.meta.url));
+  const child: ChildProcess = spawn(process.execPath, compiled ? [entry] : ['--import', 'tsx', entry], {
     env: { ...process.env, ...env, PORT: '0', HOST: '127.0.0.1' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });

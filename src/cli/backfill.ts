@@ -1,8 +1,8 @@
 // npm run backfill -- [--from "2025-09-07 00:00" --to "2025-09-08 00:00" | --hours 48]
 //                     [--concurrency 4] [--wipe [--yes]]
 import { createInterface } from 'node:readline/promises';
-import { loadConfigOrExit, databaseName } from '../config.ts';
-import { createLogger } from '../log.ts';
+import { databaseName } from '../config.ts';
+import { loggerFromEnv, registerSecret } from '../log.ts';
 import { createPool } from '../db/pool.ts';
 import { migrate, ZoneMismatchError } from '../db/migrate.ts';
 import { parseFlags, UsageError } from './args.ts';
@@ -11,6 +11,11 @@ import { runBackfill, DEFAULT_CONCURRENCY } from '../backfill/backfill.ts';
 import { upstreamFromConfig, iso } from '../upstream/client.ts';
 import { startSimulator, type SimulatorHandle } from '../simulator/server.ts';
 import { DEMO_CREDENTIALS, DEMO_SIMULATOR } from '../simulator/demo.ts';
+import { EXIT, configOrExit, fail, npmSwallowedHint, type ExitCode } from './exit.ts';
+import { databaseProblem } from './problems.ts';
+import { upstreamUnreachable } from './upstream-check.ts';
+
+const VALUES = ['from', 'to', 'hours', 'concurrency'];
 
 const HELP = `Usage: npm run backfill -- [--from "YYYY-MM-DD HH:MM" [--to "YYYY-MM-DD HH:MM"] | --hours N]
                             [--concurrency N] [--wipe [--yes]]
@@ -25,7 +30,7 @@ after downtime, or to rebuild history. Times are REPORT_TZ local time.
   --wipe           first empty agent_events, users_calls, agent_activity, agents, the loaded
                    windows and the horizon. Asks you to type YES; without a terminal it
                    refuses unless --yes is given
-  --yes            confirm --wipe without asking
+  --yes            confirm --wipe without asking (alone it confirms nothing and is ignored)
   --help           this text
 
 How it works. The range is cut into report-hour windows. Each window fetches its events
@@ -40,9 +45,14 @@ the same rows (events keep their identity, an hour's stats are replaced, not add
 waits for a running collector to finish (one loader at a time).
 
 Each window prints one line (events, stats rows, rejected records, splits); the run ends
-with a summary (windows, events, rejected, seconds, events/s). The exit code is 0 when
-every window loaded, 1 when some failed (they are listed: run again to retry them), 2 for
-a usage error, 3 when --wipe was not confirmed.
+with a summary (windows, events, rejected, seconds, events/s). Ctrl-C (or SIGTERM) lets
+the windows in progress finish or roll back and prints one line: how many loaded, how
+many did not; run the same command again to continue.
+
+Exit codes: 0 every window loaded; 1 some failed (listed: run again to retry them);
+2 usage error; 3 --wipe not confirmed, or REPORT_TZ changed; 4 the upstream (API_BASE)
+cannot be reached; 5 the database (DATABASE_URL) cannot be used; 78 configuration error;
+130 stopped by Ctrl-C/SIGTERM.
 
 Without API_BASE it loads from the built-in simulator (${DEMO_SIMULATOR.agents} agents, seed ${DEMO_SIMULATOR.seed}), the same
 one npm start uses.`;
@@ -65,71 +75,83 @@ async function main(): Promise<void> {
     console.log(HELP);
     return;
   }
-  const cfg = loadConfigOrExit();
+  const hint = npmSwallowedHint('backfill', [...VALUES, 'wipe'], process.env);
+  if (hint) fail(EXIT.USAGE, hint);
+  const cfg = configOrExit();
   let range;
   let flags;
   let concurrency = DEFAULT_CONCURRENCY;
   try {
-    flags = parseFlags(argv, { values: ['from', 'to', 'hours', 'concurrency'], switches: ['wipe', 'yes', 'help'] });
+    flags = parseFlags(argv, { values: VALUES, switches: ['wipe', 'yes', 'help'] });
     range = backfillRange(flags.values, cfg.reportTz, Math.floor(Date.now() / 1000));
     const c = flags.values.get('concurrency');
     if (c !== undefined) {
       concurrency = Number(c);
       if (!/^\d+$/.test(c) || concurrency < 1 || concurrency > 16) throw new UsageError(`--concurrency ${JSON.stringify(c)}: give a whole number from 1 to 16`);
     }
-    if (flags.switches.has('yes') && !flags.switches.has('wipe')) throw new UsageError('--yes only confirms --wipe');
   } catch (err) {
-    if (err instanceof UsageError) {
-      console.error(`${err.message}\n\nSee npm run backfill -- --help`);
-      process.exit(2);
-    }
+    if (err instanceof UsageError) fail(EXIT.USAGE, `${err.message} (see npm run backfill -- --help)`);
     throw err;
   }
+  registerSecret(cfg.apiPassword);
+  const log = loggerFromEnv();
   const wipe = flags.switches.has('wipe');
+  // --yes alone confirms nothing; nightly scripts pass it by habit, so it is no error.
+  if (flags.switches.has('yes') && !wipe) log.debug('--yes without --wipe: nothing to confirm');
   if (wipe && !flags.switches.has('yes')) {
-    if (!process.stdin.isTTY) {
-      console.error('--wipe needs confirmation: type YES in a terminal, or pass --yes. Nothing was changed.');
-      process.exit(3);
-    }
-    if (!(await confirmWipe(databaseName(cfg.databaseUrl)))) {
-      console.error('not confirmed: nothing was changed.');
-      process.exit(3);
-    }
+    if (!process.stdin.isTTY) fail(EXIT.REFUSED, '--wipe needs confirmation: type YES in a terminal, or pass --yes. Nothing was changed.');
+    if (!(await confirmWipe(databaseName(cfg.databaseUrl)))) fail(EXIT.REFUSED, 'not confirmed: nothing was changed.');
   }
 
-  const log = createLogger();
   try {
     await migrate({ databaseUrl: cfg.databaseUrl, reportTz: cfg.reportTz, log: (l) => log.info(`migrate: ${l.trim()}`) });
   } catch (err) {
-    log.error(`migrate ${err instanceof ZoneMismatchError ? 'refused' : 'failed'}: ${(err as Error).message}`);
-    process.exit(err instanceof ZoneMismatchError ? 3 : 1);
+    if (err instanceof ZoneMismatchError) fail(EXIT.REFUSED, `migrate refused: ${err.message}`);
+    const db = databaseProblem((err as Error).cause ?? err, cfg.databaseUrl);
+    fail(db ? EXIT.DATABASE : EXIT.FAILED, db ?? `migrate failed: ${(err as Error).message}`);
   }
   if (range.note) log.warn(range.note);
   let simulator: SimulatorHandle | undefined;
   if (cfg.apiBase === undefined) {
     simulator = await startSimulator({ port: 0, ...DEMO_SIMULATOR, pageSize: cfg.apiPageSize });
     log.info(`API_BASE is not set: loading from the built-in simulator (${DEMO_SIMULATOR.agents} agents, seed ${DEMO_SIMULATOR.seed})`);
+  } else {
+    const unreachable = await upstreamUnreachable(cfg.apiBase);
+    if (unreachable) fail(EXIT.UPSTREAM, `${unreachable}. Nothing was loaded.`);
   }
-  const upstream = upstreamFromConfig(cfg, simulator ? { baseUrl: simulator.url, ...DEMO_CREDENTIALS } : {});
+  const upstream = upstreamFromConfig(cfg, { ...(simulator ? { baseUrl: simulator.url, ...DEMO_CREDENTIALS } : {}), log });
   const pool = createPool(cfg.databaseUrl, { connectionLimit: concurrency + 4 });
   const abort = new AbortController();
-  const onSignal = (s: string) => {
-    log.warn(`${s}: stopping after the windows in progress finish or roll back`);
+  // Ctrl-C reaches npm and node both; either way the run stops once and says so once, at the end.
+  let stoppedBy: NodeJS.Signals | undefined;
+  const onSignal = (s: NodeJS.Signals) => {
+    stoppedBy ??= s;
     abort.abort();
   };
-  process.on('SIGTERM', () => onSignal('SIGTERM'));
-  process.on('SIGINT', () => onSignal('SIGINT'));
-  let code = 0;
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+  let code: ExitCode = EXIT.OK;
   try {
     const s = await runBackfill(cfg, pool, { fromTs: range.fromTs, toTs: range.toTs, concurrency, log, wipe, upstream, signal: abort.signal });
-    if (s.failed.length > 0) {
-      code = 1;
+    if (s.stopped) {
+      code = EXIT.STOPPED;
+      const loaded = s.windows - s.notLoaded;
+      console.error(
+        `stopped (${stoppedBy ?? 'signal'}): ${loaded} window(s) loaded, ${s.notLoaded} not loaded; run the same command again to continue (loading is idempotent)`,
+      );
+    } else if (s.failed.length > 0) {
+      code = EXIT.FAILED;
       log.error(`${s.failed.length} window(s) failed; run the same command again to retry them:`);
       for (const w of s.failed) log.error(`  [${iso(w.fromTs)}, ${iso(w.toTs)}): ${w.error}`);
     }
   } catch (err) {
-    code = 1;
-    log.error(`backfill failed: ${upstream.scrub((err as Error).message)}`);
+    const db = databaseProblem(err, cfg.databaseUrl);
+    code = db ? EXIT.DATABASE : EXIT.FAILED;
+    if (!abort.signal.aborted) log.error(db ?? `backfill failed: ${upstream.scrub((err as Error).message)}`);
+    else {
+      code = EXIT.STOPPED;
+      console.error(`stopped (${stoppedBy ?? 'signal'}) before any window loaded; run the same command again to continue`);
+    }
   } finally {
     await upstream.close();
     await simulator?.close();

@@ -1,6 +1,7 @@
 // npm run migrate [-- --rebuild-tz]
-import { loadConfigOrExit } from '../config.ts';
 import { migrate, ZoneMismatchError } from '../db/migrate.ts';
+import { EXIT, configOrExit, fail } from './exit.ts';
+import { databaseProblem } from './problems.ts';
 
 const HELP = `Usage: npm run migrate [-- --rebuild-tz]
 
@@ -11,7 +12,11 @@ report calendar for REPORT_TZ. Running it again does nothing.
   --rebuild-tz   the database was built for another REPORT_TZ: empty agent_activity
                  and users_calls (their hours belong to the old zone), refill the
                  calendar for the new zone. Then run npm run backfill to re-fetch.
-  --help         this text`;
+  --help         this text
+
+Exit codes: 0 done; 3 refused (REPORT_TZ changed: see --rebuild-tz); 5 the database
+server (DATABASE_URL) cannot be reached or refuses the login; 78 configuration error;
+1 a migration failed (the message names it).`;
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
@@ -20,11 +25,8 @@ async function main(): Promise<void> {
     return;
   }
   const unknown = args.filter((a) => a !== '--rebuild-tz');
-  if (unknown.length > 0) {
-    console.error(`unknown argument ${unknown[0]}\n\n${HELP}`);
-    process.exit(2);
-  }
-  const cfg = loadConfigOrExit();
+  if (unknown.length > 0) fail(EXIT.USAGE, `unknown argument ${unknown[0]}: the only flag is --rebuild-tz (see npm run migrate -- --help)`);
+  const cfg = configOrExit();
   const started = Date.now();
   try {
     const r = await migrate({ databaseUrl: cfg.databaseUrl, reportTz: cfg.reportTz, rebuildTz: args.includes('--rebuild-tz'), log: (l) => console.log(l) });
@@ -35,12 +37,9 @@ async function main(): Promise<void> {
         : `migrate: ${r.migrations.length} migration(s), ${r.routines.length} view/routine file(s), ${r.calendarHours} calendar hour(s) in ${Date.now() - started} ms`,
     );
   } catch (err) {
-    if (err instanceof ZoneMismatchError) {
-      console.error(`migrate refused: ${err.message}`);
-      process.exit(3);
-    }
-    console.error(`migrate failed: ${(err as Error).message}`);
-    process.exit(1);
+    if (err instanceof ZoneMismatchError) fail(EXIT.REFUSED, `migrate refused: ${err.message}`);
+    const db = databaseProblem((err as Error).cause ?? err, cfg.databaseUrl);
+    fail(db ? EXIT.DATABASE : EXIT.FAILED, db ?? `migrate failed: ${(err as Error).message}`);
   }
 }
 

@@ -1,12 +1,13 @@
 // npm run report -- --startDate 2025-09-07 [...]: the same bytes as GET /api/report for
 // the same request, written to a file.
-import { createWriteStream } from 'node:fs';
-import { rename, rm } from 'node:fs/promises';
-import { resolve } from 'node:path';
-import { loadConfigOrExit } from '../config.ts';
+import { constants, createWriteStream } from 'node:fs';
+import { access, rename, rm, stat } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 import { createPool } from '../db/pool.ts';
 import { parseFlags, UsageError } from './args.ts';
-import { ParamError, parseReportParams, reportFilename } from '../report/params.ts';
+import { PARAM_NAMES, ParamError, parseReportParams, reportFilename } from '../report/params.ts';
+import { EXIT, configOrExit, fail, npmSwallowedHint, type ExitCode } from './exit.ts';
+import { databaseProblem } from './problems.ts';
 import { writeReport } from '../report/write.ts';
 import { ZoneMismatchError } from '../db/zone.ts';
 
@@ -24,18 +25,31 @@ Writes the agent performance report (CSV or JSON) for the intervals starting in
   --interval 1h            15m, 30m, 1h (default), day, week or total
   --format csv             csv (default) or json
   --durations seconds      durations as whole seconds instead of HH:MM:SS
-  --no-bom                 no UTF-8 byte-order mark
+  --bom 0|1                UTF-8 byte-order mark (default 1); --no-bom is --bom 0
   --out FILE               where to write (default: report_<start>_to_<end>[_<interval>].<format> here)
   --help                   this text
 
-Flags take "--name value" or "--name=value". Bad input exits with code 2 and
-{"error": "..."} on stderr.`;
+Flags take "--name value" or "--name=value", with the names and values of the API's
+parameters. Errors are one line {"error": "..."} on stderr; exit codes: 2 bad input (the
+file is not written), 3 REPORT_TZ differs from the database's, 5 the database (DATABASE_URL) cannot be used or is not migrated,
+1 the report failed while writing (no partial file is left), 78 configuration error.`;
 
-const VALUES = ['startDate', 'endDate', 'startTime', 'endTime', 'ext', 'durations', 'interval', 'format', 'out'];
+// The API's parameter names, plus where to write: the same names and value forms on both.
+const VALUES = [...PARAM_NAMES.filter((n) => n !== 'bom'), 'bom', 'out'];
 
-function fail(code: number, message: string): never {
-  process.stderr.write(JSON.stringify({ error: message }) + '\n');
-  process.exit(code);
+/** The folder --out writes into must exist and be writable; said before anything runs. */
+async function checkOutFolder(path: string): Promise<void> {
+  const dir = dirname(path);
+  try {
+    if (!(await stat(dir)).isDirectory()) throw new UsageError(`--out ${path}: ${dir} is not a folder`);
+    await access(dir, constants.W_OK);
+  } catch (err) {
+    if (err instanceof UsageError) throw err;
+    const code = (err as { code?: string }).code;
+    if (code === 'ENOENT') throw new UsageError(`--out ${path}: the folder ${dir} does not exist: create it first, or write elsewhere`);
+    if (code === 'EACCES' || code === 'EPERM') throw new UsageError(`--out ${path}: the folder ${dir} is not writable by this user: choose another folder`);
+    throw new UsageError(`--out ${path}: the folder ${dir} cannot be used (${code ?? (err as Error).message})`);
+  }
 }
 
 async function main(argv: string[]): Promise<void> {
@@ -43,35 +57,47 @@ async function main(argv: string[]): Promise<void> {
     console.log(HELP);
     return;
   }
-  const cfg = loadConfigOrExit();
+  const hint = npmSwallowedHint('report', [...VALUES], process.env);
+  if (hint) fail(EXIT.USAGE, hint);
+  const cfg = configOrExit();
   let params;
-  let out: string | undefined;
+  let path: string;
   try {
     const flags = parseFlags(argv, { values: VALUES, switches: ['no-bom', 'help'] });
-    out = flags.values.get('out');
+    const out = flags.values.get('out');
     if (out === '') throw new UsageError('--out needs a file name');
     const pairs: [string, string][] = [...flags.values].filter(([name]) => name !== 'out');
-    if (flags.switches.has('no-bom')) pairs.push(['bom', '0']);
+    if (flags.switches.has('no-bom')) {
+      if (flags.values.has('bom')) throw new UsageError('give --bom 0 or --no-bom, not both');
+      pairs.push(['bom', '0']);
+    }
     params = parseReportParams(pairs, cfg.reportTz, cfg.reportMaxDays);
+    path = resolve(out ?? reportFilename(params));
+    await checkOutFolder(path);
   } catch (err) {
-    if (err instanceof UsageError || err instanceof ParamError) fail(2, err.message);
+    if (err instanceof UsageError || err instanceof ParamError) fail(EXIT.USAGE, err.message);
     throw err;
   }
-  const path = resolve(out ?? reportFilename(params));
   // Written beside the target and renamed at the end: a failed run leaves no half file.
   const partial = `${path}.${process.pid}.partial`;
   const pool = createPool(cfg.databaseUrl, { connectionLimit: 1 });
+  let problem: { code: ExitCode; message: string } | undefined;
   try {
-    const { rows } = await writeReport(pool, params, cfg.reportTz, createWriteStream(partial));
+    const file = createWriteStream(partial);
+    // an error before the pipeline takes the stream (disk full, folder gone) reaches it there
+    file.on('error', () => {});
+    const { rows } = await writeReport(pool, params, cfg.reportTz, file);
     await rename(partial, path);
     console.log(`wrote ${path} (${rows} row${rows === 1 ? '' : 's'})`);
   } catch (err) {
     await rm(partial, { force: true });
-    if (err instanceof ZoneMismatchError) fail(3, err.message);
-    fail(1, `the report could not be written: ${(err as Error).message}`);
+    const db = databaseProblem(err, cfg.databaseUrl);
+    if (err instanceof ZoneMismatchError) problem = { code: EXIT.REFUSED, message: err.message };
+    else problem = { code: db ? EXIT.DATABASE : EXIT.FAILED, message: `the report could not be written: ${db ?? (err as Error).message}` };
   } finally {
-    await pool.end();
+    await pool.end().catch(() => {});
   }
+  if (problem) fail(problem.code, problem.message);
 }
 
 await main(process.argv.slice(2));

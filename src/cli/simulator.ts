@@ -1,6 +1,7 @@
 // npm run simulator -- --port 7070 --agents 200 --seed 42 [--fault-rate 0.2] [--page-size 2000]
 import { parseFlags, UsageError } from './args.ts';
 import { startSimulator } from '../simulator/server.ts';
+import { EXIT, fail } from './exit.ts';
 
 const HELP = `Usage: npm run simulator -- [--port 7070] [--agents 200] [--seed 42] [--fault-rate 0.2]
                              [--page-size 2000] [--days N] [--host 127.0.0.1]
@@ -53,13 +54,16 @@ async function main(): Promise<void> {
       days: values.has('days') ? number(values, 'days', 0, 1, 3650) : undefined,
     };
   } catch (err) {
-    if (err instanceof UsageError) {
-      console.error(`${err.message}\n\n${HELP}`);
-      process.exit(2);
-    }
+    if (err instanceof UsageError) fail(EXIT.USAGE, `${err.message} (see npm run simulator -- --help)`);
     throw err;
   }
-  const sim = await startSimulator(opts);
+  let sim;
+  try {
+    sim = await startSimulator(opts);
+  } catch (err) {
+    const code = (err as { code?: string }).code;
+    fail(EXIT.LISTEN, `the simulator cannot listen on ${opts.host}:${opts.port} (${code ?? (err as Error).message}): choose another --port or --host`);
+  }
   console.log(
     `simulator listening on ${sim.url}: ${opts.agents} agents, seed ${opts.seed}, page size ${opts.pageSize}, fault rate ${opts.faultRate}` +
       (opts.days ? `, ${opts.days} days of history` : ''),

@@ -9,6 +9,7 @@ import { select } from '../load/db.ts';
 import { readHorizon } from '../load/horizon.ts';
 import { clearPending, pendingRange } from '../load/pending.ts';
 import { iso } from '../upstream/client.ts';
+import { aggregationSeconds } from '../metrics.ts';
 
 const HOURS_PER_CALL = 24;
 const RETRIES = 3;
@@ -46,7 +47,9 @@ export async function aggregateRange(pool: Pool, fromTs: number, toTs: number, s
       const chunk = hours.slice(i, i + HOURS_PER_CALL);
       for (let attempt = 1; ; attempt++) {
         try {
+          const timer = aggregationSeconds.startTimer();
           await conn.query('CALL sp_aggregate_epoch_range(?, ?)', [chunk[0]!.start, chunk[chunk.length - 1]!.end]);
+          timer();
           break;
         } catch (err) {
           const code = (err as { code?: string }).code;
@@ -66,7 +69,12 @@ export async function aggregateRange(pool: Pool, fromTs: number, toTs: number, s
  * horizon, then clears them. `done` is a range this run aggregated already (a backfill
  * aggregating as it loads): it is not repeated.
  */
-export async function aggregatePending(pool: Pool, log: Logger, signal?: AbortSignal, done?: { fromTs: number; toTs: number }): Promise<AggregateResult | null> {
+export async function aggregatePending(
+  pool: Pool,
+  log: Logger,
+  signal?: AbortSignal,
+  done?: { fromTs: number; toTs: number; hours?: number },
+): Promise<AggregateResult | null> {
   const pending = await pendingRange(pool);
   if (pending === null) return null;
   const started = Date.now();
@@ -81,6 +89,7 @@ export async function aggregatePending(pool: Pool, log: Logger, signal?: AbortSi
   }
   await clearPending(pool, pending.lastId);
   const result = { fromTs: pending.fromTs, toTs, hours, ms: Date.now() - started };
-  log.info('aggregated', { from: iso(result.fromTs), to: iso(result.toTs), hours, ms: result.ms });
+  // hours: every report hour of the range this run aggregated, those done while loading included
+  log.info('aggregated', { from: iso(result.fromTs), to: iso(result.toTs), hours: hours + (done?.hours ?? 0), while_loading: done?.hours, ms: result.ms });
   return result;
 }

@@ -16,6 +16,8 @@ import { hoursOverlapping, loadWindow, type WindowResult } from './window.ts';
 import { aggregatePending } from './aggregate.ts';
 import { splitWindows } from './windows.ts';
 import { Progressive } from '../backfill/progressive.ts';
+import { localTime } from '../log.ts';
+import { collectorRuns, eventsLoaded, recordsRejected, windowsFailed, windowsLoaded } from '../metrics.ts';
 
 export const FIRST_RUN_HOURS = 48;
 /** A catch-up after downtime is loaded in windows of at most this many report hours. */
@@ -43,10 +45,12 @@ export interface CollectorRun {
   error?: string;
 }
 
-export function windowLine(w: WindowResult): Record<string, string | number> {
+/** A window's log fields: its bounds in UTC with the REPORT_TZ wall-clock time beside them. */
+export function windowLine(w: WindowResult, reportTz?: string): Record<string, string | number> {
   return {
     from: iso(w.fromTs),
     to: iso(w.toTs),
+    ...(reportTz ? { local: `${localTime(w.fromTs, reportTz)} .. ${localTime(w.toTs, reportTz)}` } : {}),
     events: w.events,
     stats: w.statsRows,
     rejected: w.rejected,
@@ -65,6 +69,7 @@ export async function runCollector(opts: CollectorOptions): Promise<CollectorRun
     const message = 'another collector run (or a backfill) holds the load lock: skipped';
     log.info(`collector: ${message}`);
     const runId = await recordSkipped(pool, 'collector', message);
+    collectorRuns.inc({ kind: 'collector', outcome: 'skipped' });
     return { outcome: 'skipped', runId, windows: [], events: 0, rejected: 0 };
   }
   try {
@@ -79,17 +84,33 @@ export async function runCollector(opts: CollectorOptions): Promise<CollectorRun
       if (fromTs < now) {
         const hours = await hoursOverlapping(pool, opts.reportTz, fromTs, now);
         const windows = now - fromTs <= CATCH_UP_WINDOW_HOURS * 3600 ? [[fromTs, now] as [number, number]] : splitWindows(hours, fromTs, now, CATCH_UP_WINDOW_HOURS);
-        log.info('collector run', { run: runId, from: iso(fromTs), to: iso(now), windows: windows.length, horizon: horizon === null ? 'none' : iso(horizon) });
+        log.info('collector run', {
+          run: runId,
+          from: iso(fromTs),
+          to: iso(now),
+          local: `${localTime(fromTs, opts.reportTz)} .. ${localTime(now, opts.reportTz)}`,
+          windows: windows.length,
+          horizon: horizon === null ? 'none' : iso(horizon),
+        });
         // a long catch-up aggregates finished days while it loads the next ones
         progressive = new Progressive(pool, hours, windows, opts.signal);
         // In order, stopping at the first failure: the horizon never passes a gap.
         for (const [i, [f, t]] of windows.entries()) {
           opts.signal?.throwIfAborted();
-          const w = await loadWindow({ pool, upstream: opts.upstream, reportTz: opts.reportTz, fetchLog, source: 'collector', signal: opts.signal }, f, t);
+          let w;
+          try {
+            w = await loadWindow({ pool, upstream: opts.upstream, reportTz: opts.reportTz, fetchLog, source: 'collector', signal: opts.signal }, f, t);
+          } catch (err) {
+            if (!opts.signal?.aborted) windowsFailed.inc({ source: 'collector' });
+            throw err;
+          }
+          windowsLoaded.inc({ source: 'collector' });
+          eventsLoaded.inc(w.events);
+          recordsRejected.inc(w.rejected);
           run.windows.push(w);
           run.events += w.events;
           run.rejected += w.rejected;
-          log.info('window loaded', windowLine(w));
+          log.info('window loaded', windowLine(w, opts.reportTz));
           progressive.loaded(i);
         }
       }
@@ -102,7 +123,7 @@ export async function runCollector(opts: CollectorOptions): Promise<CollectorRun
       // Also after a failure: the windows that did load are aggregated.
       const early = progressive ? await progressive.finish() : undefined;
       if (early?.error) log.warn('aggregating while loading failed; the whole range is aggregated now', { error: early.error });
-      if (!opts.signal?.aborted) await aggregatePending(pool, log, opts.signal, early?.done ?? undefined);
+      if (!opts.signal?.aborted) await aggregatePending(pool, log, opts.signal, early?.done ? { ...early.done, hours: early.hours } : undefined);
     } catch (err) {
       run.outcome = 'failed';
       run.error = (run.error ? run.error + '; ' : '') + `aggregation: ${(err as Error).message}`;
@@ -114,6 +135,7 @@ export async function runCollector(opts: CollectorOptions): Promise<CollectorRun
       rejected: run.rejected,
       message: run.error ?? `${run.windows.length} window(s)`,
     });
+    collectorRuns.inc({ kind: 'collector', outcome: run.outcome });
     log.info('collector run done', { run: runId, outcome: run.outcome, windows: run.windows.length, events: run.events, rejected: run.rejected });
     return run;
   } finally {
@@ -126,6 +148,8 @@ export interface Collector {
   runNow(): Promise<CollectorRun | undefined>;
   /** Cancels the schedule, lets the current window finish or roll back, and waits. */
   stop(): Promise<void>;
+  /** When the schedule runs next (null once stopped). */
+  nextRun(): Date | null;
 }
 
 /** Schedules the collector on `cron` and runs it once at once. */
@@ -156,6 +180,7 @@ export function startCollector(opts: Omit<CollectorOptions, 'signal'> & { cron: 
   void tick();
   return {
     runNow: tick,
+    nextRun: () => (abort.signal.aborted ? null : job.nextInvocation()),
     async stop() {
       job.cancel();
       abort.abort();

@@ -1,4 +1,4 @@
-// The HTTP(S) server (issue 5): GET /api/report, GET /api/status, GET /healthz.
+// The HTTP(S) server (issue 5): GET /api/report, GET /api/status, GET /metrics, GET /healthz.
 // node:http / node:https only. Order per request: path (404), token (401, before any
 // parameter is read), method (405), then the handler.
 import { createServer as createHttpServer } from 'node:http';
@@ -16,11 +16,19 @@ import type { RequestInfo } from './access-log.ts';
 import { sendError, sendJson } from './respond.ts';
 import { handleReport } from './report-route.ts';
 import { pingDatabase, readStatus } from './status.ts';
+import { handleMetrics, observeReport } from './metrics-route.ts';
+
+/** What the rest of the process tells the server (for /api/status). */
+export interface ServerHooks {
+  /** When the collector runs next (null: not scheduled). */
+  nextCollectorRun?: () => Date | null;
+}
 
 export interface Context {
   cfg: Config;
   pool: Pool;
   log: Logger;
+  hooks: ServerHooks;
 }
 
 interface Route {
@@ -49,8 +57,13 @@ const routes: Record<string, Route> = {
   '/api/status': {
     protected: true,
     async handle(ctx, _req, res) {
-      sendJson(res, 200, await readStatus(ctx.pool));
+      sendJson(res, 200, await readStatus(ctx.pool, Date.now(), ctx.hooks.nextCollectorRun?.() ?? null));
     },
+  },
+  // Prometheus scrape: operational detail, so behind the token like /api/status.
+  '/metrics': {
+    protected: true,
+    handle: (ctx, _req, res) => handleMetrics(ctx.pool, res),
   },
   '/api/report': {
     protected: true,
@@ -70,9 +83,11 @@ async function dispatch(ctx: Context, tokens: TokenCheck, req: IncomingMessage, 
   }
   const route = Object.hasOwn(routes, url.pathname) ? routes[url.pathname] : undefined;
   if (route === undefined) {
-    sendError(res, 404, `no such path ${JSON.stringify(url.pathname.slice(0, 100))}: the paths are /api/report, /api/status and /healthz`);
+    sendError(res, 404, `no such path ${JSON.stringify(url.pathname.slice(0, 100))}: the paths are /api/report, /api/status, /metrics and /healthz`);
     return;
   }
+  // counted whatever the answer, a refused token included
+  if (url.pathname === '/api/report') observeReport(req, res, url);
   if (route.protected && !tokens.allows(req.headers.authorization)) {
     sendError(res, 401, 'a valid token is required: send Authorization: Bearer <token> with one of the tokens in REPORT_API_TOKENS', {
       'WWW-Authenticate': 'Bearer realm="apr"',
@@ -115,10 +130,10 @@ function hostForUrl(address: string): string {
  * real one). HTTPS when TLS_CERT_FILE and TLS_KEY_FILE are set. Refuses (rejects) a host
  * reachable from other machines when no token is configured.
  */
-export async function startHttpServer(cfg: Config, pool: Pool, log: Logger): Promise<{ url: string; close(): Promise<void> }> {
+export async function startHttpServer(cfg: Config, pool: Pool, log: Logger, hooks: ServerHooks = {}): Promise<{ url: string; close(): Promise<void> }> {
   const refusal = refusalReason(cfg.host, cfg.reportApiTokens);
   if (refusal !== undefined) throw new Error(`the report server will not start: ${refusal}`);
-  const ctx: Context = { cfg, pool, log };
+  const ctx: Context = { cfg, pool, log, hooks };
   const tokens = tokenCheck(cfg.reportApiTokens);
   const tls = tlsOptions(cfg);
   const onRequest = (req: IncomingMessage, res: ServerResponse) => {

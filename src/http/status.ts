@@ -37,7 +37,35 @@ async function fromView<T>(read: () => Promise<T>): Promise<T | { error: string 
   }
 }
 
-export async function readStatus(pool: Pool, nowMs = Date.now()): Promise<Record<string, unknown>> {
+interface RunRow {
+  kind: string;
+  started_at: string;
+  ended_at: string | null;
+  outcome: string;
+  from_ts: number | null;
+  to_ts: number | null;
+  events: number;
+  rejected: number;
+  message: string | null;
+}
+
+function runJson(run: RunRow | undefined): Record<string, unknown> | null {
+  if (run === undefined) return null;
+  return {
+    kind: run.kind,
+    startedAt: isoFromSql(run.started_at),
+    endedAt: isoFromSql(run.ended_at),
+    outcome: run.outcome,
+    windowFrom: run.from_ts === null ? null : isoUtc(Number(run.from_ts)),
+    windowTo: run.to_ts === null ? null : isoUtc(Number(run.to_ts)),
+    events: Number(run.events),
+    rejected: Number(run.rejected),
+    message: run.message,
+  };
+}
+
+/** `nextCollectorRun`: when this process's collector runs next (null when it does not run here). */
+export async function readStatus(pool: Pool, nowMs = Date.now(), nextCollectorRun: Date | null = null): Promise<Record<string, unknown>> {
   const now = Math.floor(nowMs / 1000);
   const dayAgo = now - 86400;
   const state = await one<{ horizon: number | null }>(pool, 'SELECT horizon FROM collector_state WHERE id = 1');
@@ -46,10 +74,20 @@ export async function readStatus(pool: Pool, nowMs = Date.now()): Promise<Record
   const [gapRows] = await pool.query('SELECT gap_from, gap_to FROM vw_status_gaps ORDER BY gap_from DESC LIMIT 100');
   const gapCount = await one<{ n: number; s: number | null }>(pool, 'SELECT COUNT(*) AS n, SUM(gap_to - gap_from) AS s FROM vw_status_gaps');
 
-  const run = await one<{ kind: string; started_at: string; ended_at: string | null; outcome: string; from_ts: number | null; to_ts: number | null; events: number; rejected: number; message: string | null }>(
+  // The collector's last run and the last backfill apart: a backfill must not hide that
+  // the collector stopped (or never ran).
+  const lastOf = (kind: 'collector' | 'backfill') =>
+    one<RunRow>(
+      pool,
+      "SELECT kind, started_at, ended_at, outcome, from_ts, to_ts, events, rejected, message FROM collector_runs WHERE kind = ? AND outcome <> 'skipped' ORDER BY started_at DESC, id DESC LIMIT 1",
+      [kind],
+    );
+  const run = await one<RunRow>(
     pool,
     'SELECT kind, started_at, ended_at, outcome, from_ts, to_ts, events, rejected, message FROM collector_runs ORDER BY started_at DESC, id DESC LIMIT 1',
   );
+  const lastCollector = await lastOf('collector');
+  const lastBackfill = await lastOf('backfill');
   const lastOk = await one<{ ended_at: string | null }>(
     pool,
     "SELECT ended_at FROM collector_runs WHERE outcome = 'ok' ORDER BY started_at DESC, id DESC LIMIT 1",
@@ -78,20 +116,10 @@ export async function readStatus(pool: Pool, nowMs = Date.now()): Promise<Record
         seconds: Number(g.gap_to) - Number(g.gap_from),
       })),
     },
-    lastRun:
-      run === undefined
-        ? null
-        : {
-            kind: run.kind,
-            startedAt: isoFromSql(run.started_at),
-            endedAt: isoFromSql(run.ended_at),
-            outcome: run.outcome,
-            windowFrom: run.from_ts === null ? null : isoUtc(Number(run.from_ts)),
-            windowTo: run.to_ts === null ? null : isoUtc(Number(run.to_ts)),
-            events: Number(run.events),
-            rejected: Number(run.rejected),
-            message: run.message,
-          },
+    lastRun: runJson(run),
+    lastCollectorRun: runJson(lastCollector),
+    lastBackfill: runJson(lastBackfill),
+    nextCollectorRun: nextCollectorRun === null ? null : isoUtc(Math.floor(nextCollectorRun.getTime() / 1000)),
     lastSuccessAt: isoFromSql(lastOk?.ended_at),
     last24h: {
       windowsLoaded: Number(loaded?.windows ?? 0),

@@ -5,6 +5,8 @@ import type { Http } from './http.ts';
 import type { FetchLog } from './fetch-log.ts';
 import { UpstreamError, scrub, retryAfterMs as retryAfter } from './errors.ts';
 import { withRetry, type RetryOptions } from './retry.ts';
+import { observedFetchLog } from './report-calls.ts';
+import { registerSecret } from '../log.ts';
 
 export const LOGIN_PATH = '/api/v2/config/login/oauth';
 /** Re-login this long before the token expires. */
@@ -50,7 +52,8 @@ export class Auth {
     return scrub(message, [this.creds.password, ...this.seen.slice(-20)]);
   }
 
-  private async login(fetchLog: FetchLog, signal?: AbortSignal): Promise<string> {
+  private async login(unobserved: FetchLog, signal?: AbortSignal): Promise<string> {
+    const fetchLog = observedFetchLog(unobserved);
     const url = this.creds.baseUrl.replace(/\/+$/, '') + LOGIN_PATH;
     const body = JSON.stringify({ domain: this.creds.tenant, username: this.creds.username, password: this.creds.password });
     let attempt = 0;
@@ -79,6 +82,7 @@ export class Auth {
           if (typeof token !== 'string' || token === '') throw new UpstreamError('login: the response has no accessToken', false, res.status);
           const ttl = typeof parsed.expiresIn === 'number' && parsed.expiresIn > 0 ? parsed.expiresIn : DEFAULT_TTL_S;
           this.seen.push(token);
+          registerSecret(token);
           this.token = { value: token, expiresAt: this.clock() + ttl * 1000 };
           fetchLog.add({ endpoint: 'login', fromTs: null, toTs: null, status, attempt, rows: null, durationMs: Date.now() - started, error: null });
           return token;

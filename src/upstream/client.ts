@@ -10,6 +10,8 @@ import { Auth } from './auth.ts';
 import { UpstreamError, retryAfterMs } from './errors.ts';
 import { withRetry, type RetryOptions } from './retry.ts';
 import type { FetchLog } from './fetch-log.ts';
+import type { Logger } from '../log.ts';
+import { observedFetchLog, retryReporter } from './report-calls.ts';
 
 export const EVENTS_PATH = '/api/v2/reports/callcenter/agents/activity/events';
 export const STATS_PATH = '/api/v2/reports/callcenter/agents/stats';
@@ -30,6 +32,8 @@ export interface UpstreamOptions {
   pageSize: number;
   http?: HttpOptions;
   retry?: RetryOptions;
+  /** Where retries are logged when they happen (default: nowhere). */
+  log?: Logger;
 }
 
 /** What one call needs from the run it belongs to. */
@@ -73,7 +77,10 @@ export class Upstream {
   constructor(private readonly opts: UpstreamOptions) {
     this.http = new Http(opts.http);
     this.base = opts.baseUrl.replace(/\/+$/, '');
-    this.auth = new Auth(this.http, { baseUrl: this.base, tenant: opts.tenant, username: opts.username, password: opts.password }, opts.retry ?? {});
+    this.auth = new Auth(this.http, { baseUrl: this.base, tenant: opts.tenant, username: opts.username, password: opts.password }, {
+      ...opts.retry,
+      onRetry: retryReporter(opts.log, 'login', null, null, (m) => this.scrub(m)),
+    });
   }
 
   get pageSize(): number {
@@ -89,15 +96,16 @@ export class Upstream {
    * GET with retries; a 401 logs in again once and repeats the request. Each attempt
    * writes a fetch_log row.
    */
-  private async getJson(endpoint: 'events' | 'stats', path: string, fromTs: number, toTs: number, ctx: CallContext, rowsOf: (json: unknown) => number): Promise<unknown> {
+  private async getJson(endpoint: 'events' | 'stats', path: string, fromTs: number, toTs: number, call: CallContext, rowsOf: (json: unknown) => number): Promise<unknown> {
     const url = this.base + path;
+    const ctx = { ...call, fetchLog: observedFetchLog(call.fetchLog) };
     let attempt = 0;
     let reloggedIn = false;
     return withRetry(
       async () => {
         for (;;) {
           attempt++;
-          const token = await this.auth.get(ctx.fetchLog, ctx.signal);
+          const token = await this.auth.get(call.fetchLog, ctx.signal);
           const started = Date.now();
           let status: number | null = null;
           try {
@@ -134,7 +142,7 @@ export class Upstream {
           }
         }
       },
-      this.opts.retry ?? {},
+      { ...this.opts.retry, onRetry: retryReporter(this.opts.log, endpoint, fromTs, toTs, (m) => this.scrub(m)) },
       ctx.signal,
     );
   }

@@ -1,5 +1,6 @@
-// Runs one of the commands (src/cli/*.ts) as a child process, as an operator would, and
-// watches its output lines.
+// Runs one of the commands as a child process, as an operator would: the compiled
+// dist/cli/*.js that npm scripts run (the global setup builds dist/), and watches its
+// output lines.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,13 +16,26 @@ export interface Child {
   exited: Promise<number | string>;
 }
 
+/** `script` as in src/cli ('start.ts'); runs dist/cli/start.js. */
 export function runCommand(script: string, args: string[], env: Record<string, string | undefined>): Child {
-  const proc = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src', 'cli', script), ...args], {
+  return watch(spawn(process.execPath, [join(ROOT, 'dist', 'cli', script.replace(/\.ts$/, '.js')), ...args], options(env)));
+}
+
+/** `npm run <script> -- args` (or `npm start`), the whole tree npm makes. */
+export function runNpm(npmArgs: string[], env: Record<string, string | undefined>): Child {
+  return watch(spawn('npm', npmArgs, options(env)));
+}
+
+function options(env: Record<string, string | undefined>) {
+  return {
     cwd: ROOT,
-    // only what the test gives: no .env or developer settings leak in
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
+    // only what the test gives: no .env or developer settings leak in; logs as lines
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, LOG_FORMAT: 'pretty', ...env },
+    stdio: ['pipe', 'pipe', 'pipe'] as ['pipe', 'pipe', 'pipe'],
+  };
+}
+
+function watch(proc: ChildProcess): Child {
   const lines: string[] = [];
   const waiters: { re: RegExp; resolve: (l: string) => void }[] = [];
   const onData = (buf: Buffer) => {

@@ -1,0 +1,112 @@
+// The service's Prometheus metrics (prom-client), defined once here and moved by the
+// layers that do the work: upstream calls, windows, runs, aggregation, report requests.
+// GET /metrics (src/http/metrics-route.ts) serves them with the gauges read at scrape
+// time. One registry per process; names follow Prometheus conventions (_total, _seconds).
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+export const registry = new Registry();
+collectDefaultMetrics({ register: registry });
+
+export const collectorRuns = new Counter({
+  name: 'apr_collector_runs_total',
+  help: 'Collector and backfill runs, by kind (collector, backfill) and outcome (ok, failed, skipped, stopped)',
+  labelNames: ['kind', 'outcome'] as const,
+  registers: [registry],
+});
+
+export const windowsLoaded = new Counter({
+  name: 'apr_windows_loaded_total',
+  help: 'Windows loaded (fetched and committed in one transaction), by source',
+  labelNames: ['source'] as const,
+  registers: [registry],
+});
+
+export const windowsFailed = new Counter({
+  name: 'apr_windows_failed_total',
+  help: 'Windows that failed (rolled back; the horizon waits), by source',
+  labelNames: ['source'] as const,
+  registers: [registry],
+});
+
+export const eventsLoaded = new Counter({
+  name: 'apr_events_loaded_total',
+  help: 'Agent events in loaded windows (re-read events included)',
+  registers: [registry],
+});
+
+export const recordsRejected = new Counter({
+  name: 'apr_records_rejected_total',
+  help: 'Upstream records rejected as malformed (see rejected_records), in loaded windows',
+  registers: [registry],
+});
+
+export const upstreamRequests = new Counter({
+  name: 'apr_upstream_requests_total',
+  help: 'Upstream call attempts, by endpoint (login, events, stats) and status (HTTP status, or the network error code)',
+  labelNames: ['endpoint', 'status'] as const,
+  registers: [registry],
+});
+
+export const upstreamDuration = new Histogram({
+  name: 'apr_upstream_request_duration_seconds',
+  help: 'Upstream call attempts: time to the full response or the failure, by endpoint',
+  labelNames: ['endpoint'] as const,
+  buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120],
+  registers: [registry],
+});
+
+export const upstreamRetries = new Counter({
+  name: 'apr_upstream_retries_total',
+  help: 'Upstream calls retried after a transient failure, by endpoint',
+  labelNames: ['endpoint'] as const,
+  registers: [registry],
+});
+
+export const aggregationSeconds = new Histogram({
+  name: 'apr_aggregation_duration_seconds',
+  help: 'Time in the SQL transform (sp_aggregate_epoch_range), per call of up to a day of report hours',
+  buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300],
+  registers: [registry],
+});
+
+export const reportRequests = new Counter({
+  name: 'apr_report_requests_total',
+  help: 'GET /api/report requests, by HTTP status and format',
+  labelNames: ['status', 'format'] as const,
+  registers: [registry],
+});
+
+export const reportDuration = new Histogram({
+  name: 'apr_report_request_duration_seconds',
+  help: 'GET /api/report: time until the last byte was sent, by format',
+  labelNames: ['format'] as const,
+  buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
+  registers: [registry],
+});
+
+/** Gauges whose values are read when scraped (the horizon lives in the database). */
+export const horizonGauge = new Gauge({
+  name: 'apr_data_horizon_timestamp_seconds',
+  help: 'The data horizon: data is loaded up to this instant (Unix seconds); absent before the first load',
+  registers: [registry],
+});
+
+export const lagGauge = new Gauge({
+  name: 'apr_data_lag_seconds',
+  help: 'Now minus the data horizon, seconds: alert when this grows (the collector runs every 10 minutes)',
+  registers: [registry],
+});
+
+export const poolGauge = new Gauge({
+  name: 'apr_db_pool_connections',
+  help: 'Database pool connections, by state (in_use, idle) and the limit',
+  labelNames: ['state'] as const,
+  registers: [registry],
+});
+
+/** "503", or the error code in a failed attempt's message ("ECONNREFUSED"), or "error". */
+export function statusLabel(status: number | null, error: string | null): string {
+  if (status !== null) return String(status);
+  const code = error === null ? undefined : /\b(E[A-Z]{3,}|UND_ERR_[A-Z_]+)\b/.exec(error)?.[1];
+  return code ?? 'error';
+}
