@@ -156,7 +156,7 @@ describe('npm run report', () => {
   it('leaves no file behind when the database is unreachable', async () => {
     const cwd = mkdtempSync(join(tmpdir(), 'apr-cli-'));
     const run = await runCli(['--startDate', '2025-09-07'], cwd, 'mysql://root@127.0.0.1:1/apr');
-    expect(run.code).toBe(1);
+    expect(run.code).toBe(5); // the database cannot be used (README, exit codes)
     expect((JSON.parse(run.stderr) as { error: string }).error).toMatch(/the report could not be written/);
     expect(existsSync(join(cwd, 'report_2025-09-07_to_2025-09-08.csv'))).toBe(false);
     expect(readdirSync(cwd)).toEqual([]);

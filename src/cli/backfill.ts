@@ -103,6 +103,12 @@ async function main(): Promise<void> {
     if (!(await confirmWipe(databaseName(cfg.databaseUrl)))) fail(EXIT.REFUSED, 'not confirmed: nothing was changed.');
   }
 
+  // Before the database work (a first migrate fills the calendar for a while): an upstream
+  // that cannot be reached is said within seconds.
+  if (cfg.apiBase !== undefined) {
+    const unreachable = await upstreamUnreachable(cfg.apiBase);
+    if (unreachable) fail(EXIT.UPSTREAM, `${unreachable}. Nothing was loaded.`);
+  }
   try {
     await migrate({ databaseUrl: cfg.databaseUrl, reportTz: cfg.reportTz, log: (l) => log.info(`migrate: ${l.trim()}`) });
   } catch (err) {
@@ -115,9 +121,6 @@ async function main(): Promise<void> {
   if (cfg.apiBase === undefined) {
     simulator = await startSimulator({ port: 0, ...DEMO_SIMULATOR, pageSize: cfg.apiPageSize });
     log.info(`API_BASE is not set: loading from the built-in simulator (${DEMO_SIMULATOR.agents} agents, seed ${DEMO_SIMULATOR.seed})`);
-  } else {
-    const unreachable = await upstreamUnreachable(cfg.apiBase);
-    if (unreachable) fail(EXIT.UPSTREAM, `${unreachable}. Nothing was loaded.`);
   }
   const upstream = upstreamFromConfig(cfg, { ...(simulator ? { baseUrl: simulator.url, ...DEMO_CREDENTIALS } : {}), log });
   const pool = createPool(cfg.databaseUrl, { connectionLimit: concurrency + 4 });

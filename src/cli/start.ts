@@ -53,6 +53,17 @@ async function main(): Promise<void> {
   for (const t of cfg.reportApiTokens) registerSecret(t);
 
   const log = loggerFromEnv();
+  // Signals are caught from here on: one that arrives while starting up stops the service
+  // as soon as it has started (never a half-started process killed mid-migration).
+  let stopRequested: string | undefined;
+  let stopNow: ((signal: string) => void) | undefined;
+  const onSignal = (signal: string) => {
+    if (stopNow) return stopNow(signal);
+    if (stopRequested === undefined) log.info(`${signal}: stopping as soon as start-up finishes`);
+    stopRequested ??= signal;
+  };
+  process.on('SIGTERM', () => onSignal('SIGTERM'));
+  process.on('SIGINT', () => onSignal('SIGINT'));
   log.info('starting', { report_tz: cfg.reportTz, database: String(redacted(cfg).databaseUrl), api_base: cfg.apiBase ?? 'built-in simulator' });
   try {
     await migrate({ databaseUrl: cfg.databaseUrl, reportTz: cfg.reportTz, log: (l) => log.info(`migrate: ${l.trim()}`) });
@@ -114,8 +125,8 @@ async function main(): Promise<void> {
       process.exit(EXIT.FAILED);
     }
   };
-  process.on('SIGTERM', () => void stop('SIGTERM'));
-  process.on('SIGINT', () => void stop('SIGINT'));
+  stopNow = (signal) => void stop(signal);
+  if (stopRequested !== undefined) stopNow(stopRequested);
 }
 
 await main();

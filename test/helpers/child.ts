@@ -21,9 +21,12 @@ export function runCommand(script: string, args: string[], env: Record<string, s
   return watch(spawn(process.execPath, [join(ROOT, 'dist', 'cli', script.replace(/\.ts$/, '.js')), ...args], options(env)));
 }
 
-/** `npm run <script> -- args` (or `npm start`), the whole tree npm makes. */
-export function runNpm(npmArgs: string[], env: Record<string, string | undefined>): Child {
-  return watch(spawn('npm', npmArgs, options(env)));
+/**
+ * `npm run <script> -- args` (or `npm start`), the whole tree npm makes. `group`: in a
+ * process group of its own, so a test can signal the group as a terminal's Ctrl-C does.
+ */
+export function runNpm(npmArgs: string[], env: Record<string, string | undefined>, group = false): Child {
+  return watch(spawn('npm', npmArgs, { ...options(env), detached: group }));
 }
 
 function options(env: Record<string, string | undefined>) {
@@ -38,8 +41,11 @@ function options(env: Record<string, string | undefined>) {
 function watch(proc: ChildProcess): Child {
   const lines: string[] = [];
   const waiters: { re: RegExp; resolve: (l: string) => void }[] = [];
-  const onData = (buf: Buffer) => {
-    for (const line of buf.toString('utf8').split('\n')) {
+  const partial = new Map<unknown, string>();
+  const onData = (stream: unknown) => (buf: Buffer) => {
+    const parts = ((partial.get(stream) ?? '') + buf.toString('utf8')).split('\n');
+    partial.set(stream, parts.pop()!);
+    for (const line of parts) {
       if (line === '') continue;
       lines.push(line);
       for (const w of [...waiters]) {
@@ -50,9 +56,16 @@ function watch(proc: ChildProcess): Child {
       }
     }
   };
-  proc.stdout!.on('data', onData);
-  proc.stderr!.on('data', onData);
-  const exited = new Promise<number | string>((resolve) => proc.on('exit', (code, signal) => resolve(code ?? signal ?? 'unknown')));
+  proc.stdout!.on('data', onData('out'));
+  proc.stderr!.on('data', onData('err'));
+  // 'close': the process ended and its output is read to the end (a last line without
+  // a newline included)
+  const exited = new Promise<number | string>((resolve) =>
+    proc.on('close', (code, signal) => {
+      for (const rest of partial.values()) if (rest !== '') lines.push(rest);
+      resolve(code ?? signal ?? 'unknown');
+    }),
+  );
   return {
     proc,
     lines,
