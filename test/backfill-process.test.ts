@@ -1,18 +1,25 @@
 // npm run backfill as a process: killed with SIGKILL mid-run then run again, --wipe
 // confirmation, failed windows and the exit code, --help.
-import { describe, it, expect, afterAll } from 'vitest';
+import { describe, it, expect, afterAll, beforeAll, afterEach } from 'vitest';
 import { spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { useTestDatabase, rows } from './helpers/database.ts';
 import { simulator, configFor, clientFor, digests, SIM_NOW, PASSWORD, CREDENTIALS, ACCOUNT, count } from './helpers/simulator.ts';
-import { runCommand } from './helpers/child.ts';
+import { runCommand, killLeftovers } from './helpers/child.ts';
+import { migrate } from '../src/db/migrate.ts';
 import { runBackfill } from '../src/backfill/backfill.ts';
 import { wipeStaging } from '../src/backfill/wipe.ts';
 import { silentLogger } from '../src/log.ts';
 import type { SimulatorHandle } from '../src/simulator/server.ts';
 
 const db = useTestDatabase('backfill-process');
+// The commands migrate with the full calendar (the test database has a narrow one): done
+// once here, so the waits below measure the commands, not the calendar fill.
+beforeAll(async () => {
+  await migrate({ databaseUrl: db().url, reportTz: db().reportTz });
+}, 600_000);
+afterEach(killLeftovers);
 // Asia/Dubai is UTC+4: SIM_NOW (2025-09-10 00:00 UTC) is 04:00 local
 const RANGE = ['--from', '2025-09-08 04:00', '--to', '2025-09-10 04:00'];
 const FROM = SIM_NOW - 2 * 86400;

@@ -1,15 +1,22 @@
 // npm start as a process: the one-command demo (built-in simulator, a report over HTTP),
 // two collectors started together, SIGTERM in the middle of a run.
-import { describe, it, expect, afterAll } from 'vitest';
+import { describe, it, expect, afterAll, beforeAll, afterEach } from 'vitest';
 import { request } from 'undici';
 import { DateTime } from 'luxon';
 import { useTestDatabase, rows } from './helpers/database.ts';
 import { simulator, PASSWORD, CREDENTIALS, ACCOUNT, count } from './helpers/simulator.ts';
-import { runCommand, type Child } from './helpers/child.ts';
+import { runCommand, killLeftovers, type Child } from './helpers/child.ts';
+import { migrate } from '../src/db/migrate.ts';
 import type { SimulatorHandle } from '../src/simulator/server.ts';
 import { wipeStaging } from '../src/backfill/wipe.ts';
 
 const db = useTestDatabase('collector-process');
+// The commands migrate with the full calendar (the test database has a narrow one): done
+// once here, so the waits below measure the commands, not the calendar fill.
+beforeAll(async () => {
+  await migrate({ databaseUrl: db().url, reportTz: db().reportTz });
+}, 600_000);
+afterEach(killLeftovers);
 const NEVER = '0 0 1 1 *'; // the runs under test are the start-up ones
 
 const envFor = (sim: SimulatorHandle | undefined, extra: Record<string, string> = {}) => ({
@@ -59,7 +66,7 @@ describe('npm start', () => {
       const b = runCommand('start.ts', [], envFor(sim));
       try {
         const done = /collector run done|holds the load lock: skipped/;
-        await Promise.all([a.waitFor(done, 60_000), b.waitFor(done, 60_000)]);
+        await Promise.all([a.waitFor(done, 150_000), b.waitFor(done, 150_000)]);
         const outcomes = await rows<{ outcome: string; from_ts: number | null; to_ts: number | null }>(
           pool, "SELECT outcome, from_ts, to_ts FROM collector_runs WHERE kind = 'collector' ORDER BY outcome");
         expect(outcomes.map((o) => o.outcome)).toEqual(['ok', 'skipped']);

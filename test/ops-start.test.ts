@@ -1,17 +1,24 @@
 // The service as an operator meets it, each command a real process: signals through
 // `npm start`, --help, the port in use, a public HOST without tokens, the database refused
 // / wrong password / never migrated.
-import { describe, it, expect } from 'vitest';
+import { describe, it, expect, beforeAll, afterEach } from 'vitest';
 import { createServer, type Server } from 'node:net';
 import { mkdtempSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { useTestDatabase, rows, serverUrl } from './helpers/database.ts';
 import { PASSWORD, CREDENTIALS, ACCOUNT } from './helpers/simulator.ts';
-import { runCommand, runNpm, type Child } from './helpers/child.ts';
+import { runCommand, runNpm, killLeftovers, type Child } from './helpers/child.ts';
+import { migrate } from '../src/db/migrate.ts';
 import { withDatabase } from '../src/config.ts';
 
 const db = useTestDatabase('ops-start');
+// The commands migrate with the full calendar (the test database has a narrow one): done
+// once here, so the waits below measure the commands, not the calendar fill.
+beforeAll(async () => {
+  await migrate({ databaseUrl: db().url, reportTz: db().reportTz });
+}, 600_000);
+afterEach(killLeftovers);
 const NEVER = '0 0 1 1 *';
 
 const upstreamEnv = (apiBase: string) => ({
@@ -68,7 +75,7 @@ describe('npm start and signals', () => {
   });
 
   it('Ctrl-C in a terminal (SIGINT to the whole process group): one clean stop, exit 0', async () => {
-    const child = runNpm(['start'], env(), true);
+    const child = runNpm(['start'], env());
     const started = await child.waitFor(/"msg":"report server listening"/, 90_000);
     const nodePid = (JSON.parse(started) as { pid: number }).pid;
     process.kill(-child.proc.pid!, 'SIGINT');

@@ -28,6 +28,8 @@ describe('npm run simulator', () => {
     for (const f of ['--port', '--agents', '--seed', '--fault-rate', '--page-size', '--days']) expect(help.lines.join('\n')).toContain(f);
     const bad = runCommand('simulator.ts', ['--fault-rate', '2'], {});
     expect(await bad.exited).toBe(2);
-    expect(bad.lines.join('\n')).toMatch(/--fault-rate "2": give a number from 0 to 1/);
+    const error = bad.lines.find((l) => l.startsWith('{"error":'));
+    expect(error, bad.lines.join('\n')).toBeDefined();
+    expect((JSON.parse(error!) as { error: string }).error).toMatch(/--fault-rate "2": give a number from 0 to 1/);
   });
 });

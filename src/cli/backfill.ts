@@ -1,5 +1,6 @@
 // npm run backfill -- [--from "2025-09-07 00:00" --to "2025-09-08 00:00" | --hours 48]
 //                     [--concurrency 4] [--wipe [--yes]]
+import { setMaxListeners } from 'node:events';
 import { createInterface } from 'node:readline/promises';
 import { databaseName } from '../config.ts';
 import { loggerFromEnv, registerSecret } from '../log.ts';
@@ -59,11 +60,17 @@ one npm start uses.`;
 
 async function confirmWipe(db: string): Promise<boolean> {
   const rl = createInterface({ input: process.stdin, output: process.stdout });
+  // Ctrl-C at the prompt (the terminal is in raw mode: readline gets it, not the process) is a no
+  const ctrlC = new AbortController();
+  rl.on('SIGINT', () => ctrlC.abort());
   try {
     const answer = await rl.question(
       `--wipe empties agent_events, users_calls, agent_activity, agents, loaded_windows and the horizon of database ${db}.\nType YES to continue: `,
+      { signal: ctrlC.signal },
     );
     return answer.trim() === 'YES';
+  } catch {
+    return false;
   } finally {
     rl.close();
   }
@@ -95,6 +102,17 @@ async function main(): Promise<void> {
   }
   registerSecret(cfg.apiPassword);
   const log = loggerFromEnv();
+  // From here on a signal stops the run cleanly (during start-up: before any window).
+  // Ctrl-C reaches npm and node both; either way the run stops once and says so once, at the end.
+  const abort = new AbortController();
+  setMaxListeners(0, abort.signal); // every request in flight listens on it
+  let stoppedBy: NodeJS.Signals | undefined;
+  const onSignal = (s: NodeJS.Signals) => {
+    stoppedBy ??= s;
+    abort.abort();
+  };
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
   const wipe = flags.switches.has('wipe');
   // --yes alone confirms nothing; nightly scripts pass it by habit, so it is no error.
   if (flags.switches.has('yes') && !wipe) log.debug('--yes without --wipe: nothing to confirm');
@@ -124,15 +142,6 @@ async function main(): Promise<void> {
   }
   const upstream = upstreamFromConfig(cfg, { ...(simulator ? { baseUrl: simulator.url, ...DEMO_CREDENTIALS } : {}), log });
   const pool = createPool(cfg.databaseUrl, { connectionLimit: concurrency + 4 });
-  const abort = new AbortController();
-  // Ctrl-C reaches npm and node both; either way the run stops once and says so once, at the end.
-  let stoppedBy: NodeJS.Signals | undefined;
-  const onSignal = (s: NodeJS.Signals) => {
-    stoppedBy ??= s;
-    abort.abort();
-  };
-  process.on('SIGTERM', onSignal);
-  process.on('SIGINT', onSignal);
   let code: ExitCode = EXIT.OK;
   try {
     const s = await runBackfill(cfg, pool, { fromTs: range.fromTs, toTs: range.toTs, concurrency, log, wipe, upstream, signal: abort.signal });

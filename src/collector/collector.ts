@@ -3,6 +3,7 @@
 // aggregates from the earliest touched hour up to now. One at a time across processes
 // (a MySQL named lock); the horizon moves window by window, only after a window loaded
 // completely, so a failing upstream leaves it waiting and the next run retries.
+import { setMaxListeners } from 'node:events';
 import schedule from 'node-schedule';
 import type { Pool } from 'mysql2/promise';
 import type { Logger } from '../log.ts';
@@ -155,6 +156,8 @@ export interface Collector {
 /** Schedules the collector on `cron` and runs it once at once. */
 export function startCollector(opts: Omit<CollectorOptions, 'signal'> & { cron: string }): Collector {
   const abort = new AbortController();
+  // every request of a window listens on this one signal (a window's stats are many calls)
+  setMaxListeners(0, abort.signal);
   let current: Promise<CollectorRun | undefined> | undefined;
   const tick = (): Promise<CollectorRun | undefined> => {
     if (abort.signal.aborted) return Promise.resolve(undefined);

@@ -22,11 +22,27 @@ export function runCommand(script: string, args: string[], env: Record<string, s
 }
 
 /**
- * `npm run <script> -- args` (or `npm start`), the whole tree npm makes. `group`: in a
- * process group of its own, so a test can signal the group as a terminal's Ctrl-C does.
+ * `npm run <script> -- args` (or `npm start`), the whole tree npm makes, in a process group
+ * of its own: a test can signal the group as a terminal's Ctrl-C does, and a test that
+ * fails leaves no grandchild behind (killLeftovers).
  */
-export function runNpm(npmArgs: string[], env: Record<string, string | undefined>, group = false): Child {
-  return watch(spawn('npm', npmArgs, { ...options(env), detached: group }));
+export function runNpm(npmArgs: string[], env: Record<string, string | undefined>): Child {
+  return watch(spawn('npm', npmArgs, { ...options(env), detached: true }), true);
+}
+
+const running = new Set<{ proc: ChildProcess; group: boolean }>();
+
+/** Kills what a failed test left running (afterEach), so it holds no lock for the next test. */
+export async function killLeftovers(): Promise<void> {
+  for (const r of running) {
+    try {
+      if (r.group) process.kill(-r.proc.pid!, 'SIGKILL');
+      else r.proc.kill('SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+  running.clear();
 }
 
 function options(env: Record<string, string | undefined>) {
@@ -38,7 +54,10 @@ function options(env: Record<string, string | undefined>) {
   };
 }
 
-function watch(proc: ChildProcess): Child {
+function watch(proc: ChildProcess, group = false): Child {
+  const entry = { proc, group };
+  running.add(entry);
+  proc.once('exit', () => running.delete(entry));
   const lines: string[] = [];
   const waiters: { re: RegExp; resolve: (l: string) => void }[] = [];
   const partial = new Map<unknown, string>();
