@@ -16,6 +16,7 @@ import type { RequestInfo } from './access-log.ts';
 import { sendError, sendJson } from './respond.ts';
 import { handleReport } from './report-route.ts';
 import { pingDatabase, readStatus } from './status.ts';
+import { handleTimeline } from './timeline-route.ts';
 
 export interface Context {
   cfg: Config;
@@ -55,6 +56,10 @@ const routes: Record<string, Route> = {
   '/api/report': {
     protected: true,
     handle: (ctx, req, res, url, info) => handleReport(ctx, req, res, url, info),
+  },
+  '/api/timeline': {
+    protected: true,
+    handle: (ctx, req, res, url) => handleTimeline(ctx, req, res, url),
   },
 };
 
