@@ -8,6 +8,7 @@ import { loadFixtureEvents } from './helpers/fixtures.ts';
 import { startHttpServer } from '../src/http/server.ts';
 import { silentLogger } from '../src/log.ts';
 import { get, testConfig } from './report-helpers.ts';
+import { WORKED_EXAMPLE_SEGMENTS } from './timeline-worked-example.ts';
 
 const db = useTestDatabase('timeline', 'Asia/Dubai');
 const EVENTS = JSON.parse(readFileSync(new URL('./fixtures/worked-example/events.json', import.meta.url), 'utf8'));
@@ -16,24 +17,6 @@ const LOADED_TO = 1757228400; // 11:00
 const TOKEN = 'timeline-test-token';
 const AUTH = { Authorization: `Bearer ${TOKEN}` };
 
-/** SPEC §6's segments of 4101 on 2025-09-07, local times (+04:00), loaded 08:00-11:00. */
-export const WORKED_EXAMPLE_SEGMENTS: [string, string, string, string | null][] = [
-  ['00:00:00', '08:00:00', 'Not Loaded', null],
-  ['08:00:00', '08:50:00', 'Offline', null],
-  ['08:50:00', '09:05:00', 'Login', 'Login'],
-  ['09:05:00', '09:20:00', 'Idle', null],
-  ['09:20:00', '09:25:00', 'Talk', null],
-  ['09:25:00', '09:27:00', 'Hold', null],
-  ['09:27:00', '09:30:00', 'Talk', null],
-  ['09:30:00', '09:30:01', 'Offline', null],
-  ['09:30:01', '09:31:00', 'Wrap Up', null],
-  ['09:31:00', '09:45:00', 'Idle', null],
-  ['09:45:00', '10:15:00', 'Lunch', 'Lunch Break'],
-  ['10:15:00', '10:40:00', 'Tickets', ' ON Tickets '],
-  ['10:40:00', '10:50:00', 'Other NPT', 'Prayer'],
-  ['10:50:00', '11:00:00', 'Idle', null],
-  ['11:00:00', '00:00:00', 'Not Loaded', null],
-];
 
 interface Timeline {
   ext: string;

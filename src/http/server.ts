@@ -16,6 +16,7 @@ import type { RequestInfo } from './access-log.ts';
 import { sendError, sendJson } from './respond.ts';
 import { handleReport } from './report-route.ts';
 import { pingDatabase, readStatus } from './status.ts';
+import { pageRoutes } from './page-route.ts';
 import { handleTimeline } from './timeline-route.ts';
 
 export interface Context {
@@ -61,6 +62,8 @@ const routes: Record<string, Route> = {
     protected: true,
     handle: (ctx, req, res, url) => handleTimeline(ctx, req, res, url),
   },
+  // the page and its assets: no agent data, no token
+  ...pageRoutes(),
 };
 
 async function dispatch(ctx: Context, tokens: TokenCheck, req: IncomingMessage, res: ServerResponse): Promise<void> {
