@@ -295,7 +295,7 @@ describe('the report page', () => {
     await expect.poll(() => page.textContent('#timeline h2')).toMatch(/^Timeline of 4101/);
     await page.hover('#timeline .seg[data-state="Lunch"]');
     await page.screenshot({ path: new URL('page-1366x768.png', ARTIFACTS).pathname, fullPage: true });
-    await page.screenshot({ path: new URL('page-readme.png', ARTIFACTS).pathname, fullPage: true, clip: { x: 0, y: 0, width: 1366, height: 1180 } });
+    await page.screenshot({ path: new URL('page-readme.png', ARTIFACTS).pathname, fullPage: true, clip: { x: 0, y: 0, width: 1366, height: 1240 } });
 
     await page.mouse.move(0, 0);
     await page.setViewportSize({ width: 390, height: 844 });
