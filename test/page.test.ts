@@ -8,7 +8,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { useTestDatabase } from './helpers/database.ts';
-import { loadFixtureEvents, loadFixtureStats } from './helpers/fixtures.ts';
+import { loadFixtureEvents, loadFixtureStats, markLoaded } from './helpers/fixtures.ts';
 import { launchBrowser } from './helpers/browser.ts';
 import { startHttpServer } from '../src/http/server.ts';
 import { silentLogger } from '../src/log.ts';
@@ -33,10 +33,10 @@ let browser: Browser;
 
 beforeAll(async () => {
   const { pool, url } = db();
-  await loadFixtureEvents(pool, JSON.parse(readFileSync(new URL('events.json', FIXTURE), 'utf8')), WORKED_EXAMPLE_LOADED.to);
+  await loadFixtureEvents(pool, JSON.parse(readFileSync(new URL('events.json', FIXTURE), 'utf8')), null);
   await loadFixtureEvents(pool, { events: OTHER_AGENT }, null);
-  await loadFixtureStats(pool, JSON.parse(readFileSync(new URL('stats.json', FIXTURE), 'utf8')) as Record<string, unknown>);
-  await pool.query("INSERT INTO loaded_windows (from_ts, to_ts, source) VALUES (?, ?, 'collector')", [WORKED_EXAMPLE_LOADED.from, WORKED_EXAMPLE_LOADED.to]);
+  await loadFixtureStats(pool, JSON.parse(readFileSync(new URL('v2/stats.json', FIXTURE), 'utf8')) as Record<string, unknown>);
+  await markLoaded(pool, WORKED_EXAMPLE_LOADED.from, WORKED_EXAMPLE_LOADED.to);
   await pool.query("CALL sp_aggregate_range('2025-09-07 00:00:00', '2025-09-08 00:00:00')");
   server = await startHttpServer(testConfig(url, 'Asia/Dubai', { REPORT_API_TOKENS: TOKEN }), pool, silentLogger);
   browser = await launchBrowser();
@@ -167,17 +167,30 @@ describe('the report page', () => {
     expectTableEqualsCsv(one, await apiCsv(`${RANGE}&ext=4101`));
     const [header, total] = parseCsv(readFileSync(new URL('v2/expected-total.csv', FIXTURE), 'utf8'));
     const shown = new Map(one.headers.map((h, i) => [h, one.totals[i]]));
-    const live = (await apiCsv(RANGE))[0]!;
-    for (const [i, h] of header!.entries()) {
-      if (i < 6 || !live.includes(h)) continue; // text columns; columns the API does not have yet
-      expect(shown.get(h), h).toBe(total![i]);
-    }
+    for (const [i, h] of header!.entries()) if (i >= 6) expect(shown.get(h), h).toBe(total![i]);
     expect(shown.get('AHT')).toBe('00:10:59');
     expect(shown.get('Answer Rate (%)')).toBe('33.33');
     expect(shown.get('Occupancy (%)')).toBe('21.97');
 
+    // other intervals: 15 minutes, and the whole range as one row
+    await page.getByLabel('Interval', { exact: true }).selectOption('15m');
+    await page.getByRole('button', { name: 'Show' }).click();
+    await settled(page);
+    expect(new URL(page.url()).searchParams.get('interval')).toBe('15m');
+    const quarter = await table(page);
+    expect(quarter.rows).toHaveLength(8);
+    expectTableEqualsCsv(quarter, await apiCsv(`${RANGE}&ext=4101&interval=15m`));
+    expectTableEqualsCsv(quarter, parseCsv(readFileSync(new URL('v2/expected-15m.csv', FIXTURE), 'utf8')));
+    await page.getByLabel('Interval', { exact: true }).selectOption('total');
+    await page.getByRole('button', { name: 'Show' }).click();
+    await settled(page);
+    const whole = await table(page);
+    expectTableEqualsCsv(whole, await apiCsv(`${RANGE}&ext=4101&interval=total`));
+    expectTableEqualsCsv(whole, [header!, total!]);
+    await page.getByLabel('Interval', { exact: true }).selectOption('1h');
+
     // durations as seconds: the table follows the CSV of durations=seconds
-    await page.getByLabel('Durations').selectOption('seconds');
+    await page.getByLabel('Durations', { exact: true }).selectOption('seconds');
     await page.getByRole('button', { name: 'Show' }).click();
     await settled(page);
     expectTableEqualsCsv(await table(page), await apiCsv(`${RANGE}&ext=4101&durations=seconds`));
@@ -304,6 +317,38 @@ describe('the report page', () => {
     const box = await page.locator('#table').boundingBox();
     expect(box!.width).toBeGreaterThan(390); // the table scrolls inside its box, not the page
     await page.screenshot({ path: new URL('page-390.png', ARTIFACTS).pathname, fullPage: true });
+    await page.close();
+  });
+});
+
+describe('the report page with a gap in the loaded data', () => {
+  it('shows the gap as Not Loaded in the chart, the table, the timeline and the data status (with the backfill command)', async () => {
+    const { pool } = db();
+    // loaded 08:00-09:50 and 10:10-11:00: a 20-minute gap
+    await pool.query('DELETE FROM loaded_windows');
+    await markLoaded(pool, WORKED_EXAMPLE_LOADED.from, WORKED_EXAMPLE_LOADED.from + 6600);
+    await markLoaded(pool, WORKED_EXAMPLE_LOADED.from + 7800, WORKED_EXAMPLE_LOADED.to);
+    await pool.query("CALL sp_aggregate_range('2025-09-07 00:00:00', '2025-09-08 00:00:00')");
+    const page = await newPage();
+    await signIn(page, `${RANGE}&ext=4101`);
+    const t = await table(page);
+    expectTableEqualsCsv(t, await apiCsv(`${RANGE}&ext=4101`));
+    const col = t.headers.indexOf('Not Loaded Time');
+    expect(t.rows.map((r) => r[col])).toEqual(['00:10:00', '00:10:00']);
+    expect(await page.locator('#table tbody tr.not-loaded').count()).toBe(2);
+    const notLoaded = await page.evaluate(() => {
+      const chart = (globalThis as unknown as { Chart: { getChart(c: HTMLCanvasElement): any } }).Chart.getChart(document.getElementById('chart') as HTMLCanvasElement);
+      const i = chart.data.datasets.findIndex((d: { label: string }) => d.label === 'Not Loaded');
+      return { data: chart.data.datasets[i].data, drawn: chart.getDatasetMeta(i).data.map((el: { y: number; base: number }) => Math.abs(el.base - el.y) >= 1) };
+    });
+    expect(notLoaded).toEqual({ data: [600, 600], drawn: [true, true] });
+    const status = await page.textContent('#status');
+    expect(status).toContain('Gap in the loaded data 2025-09-07 09:50 – 2025-09-07 10:10');
+    expect(status).toContain('npm run backfill -- --from "2025-09-07 09:50" --to "2025-09-07 10:10"');
+    await page.locator('#table tbody tr').first().click();
+    await expect.poll(() => page.locator('#timeline .seg[data-state="Not Loaded"]').count()).toBe(3);
+    const gap = await page.$$eval('#timeline .seg', (els) => els.filter((e) => e.dataset.start!.slice(11, 16) >= '09:45' && e.dataset.start!.slice(11, 16) < '10:15').map((e) => `${e.dataset.start!.slice(11, 16)} ${e.dataset.state}`));
+    expect(gap).toEqual(['09:45 Lunch', '09:50 Not Loaded', '10:10 Offline']);
     await page.close();
   });
 });

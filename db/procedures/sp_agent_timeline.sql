@@ -3,7 +3,8 @@
 -- Same rules as the counted seconds (SPEC §3):
 --   * the day's UTC bounds come from report_hours (23 or 25 hours on a DST day), never
 --     from the database's time-zone tables;
---   * loaded time is the union of loaded_windows; outside it a segment is 'Not Loaded';
+--   * loaded time is the union of loaded_windows (vw_loaded_stretches); outside it a
+--     segment is 'Not Loaded';
 --   * each stretch of loaded time starts with every flag off (Offline) and carries its
 --     state with no look-back limit, but never across a gap;
 --   * the five flags, switched by `enabled`; agent_reg and unknown types change nothing;
@@ -25,28 +26,11 @@ BEGIN
   WHERE h.local_start >= p_date AND h.local_start < p_date + INTERVAL 1 DAY;
 
   WITH
-  -- loaded windows merged into stretches (gaps and islands): a window starts a new
-  -- stretch when it begins after every earlier window has ended
-  win AS (
-    SELECT w.from_ts, w.to_ts,
-      MAX(w.to_ts) OVER (ORDER BY w.from_ts, w.to_ts ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS prev_end
-    FROM loaded_windows w
-    WHERE w.from_ts < v_to AND w.to_ts > w.from_ts
-  ),
-  win_island AS (
-    SELECT from_ts, to_ts,
-      SUM(CASE WHEN prev_end IS NULL OR from_ts > prev_end THEN 1 ELSE 0 END)
-        OVER (ORDER BY from_ts, to_ts ROWS UNBOUNDED PRECEDING) AS island
-    FROM win
-  ),
-  stretch_all AS (
-    SELECT island, MIN(from_ts) AS s_from, MAX(to_ts) AS s_to FROM win_island GROUP BY island
-  ),
   -- the stretches' parts inside the day; c_from is where this day's part starts
   stretch AS (
-    SELECT island AS sid, s_from, GREATEST(s_from, v_from) AS c_from, LEAST(s_to, v_to) AS c_to
-    FROM stretch_all
-    WHERE s_to > v_from
+    SELECT s_from AS sid, s_from, GREATEST(s_from, v_from) AS c_from, LEAST(s_to, v_to) AS c_to
+    FROM vw_loaded_stretches
+    WHERE s_to > v_from AND s_from < v_to
   ),
   -- the flags when the day's part starts: each flag's last event inside the stretch
   -- before it (no look-back limit), all off when the stretch starts in the day

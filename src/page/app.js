@@ -13,7 +13,7 @@ let config;
 let choices;
 let agents = []; // [{ ext, name }] of the chosen range
 // The agent list comes from the range's report summed per agent.
-const AGENT_LIST_INTERVAL = '1h';
+const AGENT_LIST_INTERVAL = 'total';
 
 function say(text, isError = false) {
   $('message').textContent = text;
@@ -106,7 +106,7 @@ async function show() {
   document.body.dataset.busy = 'true';
   try {
     const [all, status] = await Promise.all([getReportRows(reportQuery({ ...choices, interval: AGENT_LIST_INTERVAL }, { withExt: false })), getStatus()]);
-    agents = [...new Map(all.map((r) => [r.ext, { ext: r.ext, name: r.name }])).values()];
+    agents = all.map((r) => ({ ext: r.ext, name: r.name }));
     drawAgents();
     const rows = choices.ext.length === 0 ? await getReportRows(reportQuery(choices, { withExt: false })) : await getReportRows(reportQuery(choices));
     drawStatus($('status'), status, config.timeZone, rangeMs());
