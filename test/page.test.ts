@@ -214,6 +214,10 @@ describe('the report page', () => {
     await settled(page);
     expect(await page.inputValue('#startDate')).toBe(config.today);
     expect(await page.inputValue('#startTime')).toBe('00:00:00');
+    // the API's refusal is shown as it is, naming the fix
+    await page.goto(`${server.url}/?startDate=2025-09-08&startTime=00:00:00&endDate=2025-09-07&endTime=00:00:00`);
+    await settled(page);
+    expect(await page.textContent('#message')).toMatch(/end must be after the start/);
     await page.close();
   });
 
@@ -304,6 +308,10 @@ describe('the report page', () => {
     // Enter on a row's Ext opens the timeline
     await page.getByRole('button', { name: 'Open the timeline of 4102 on 2025-09-07' }).press('Enter');
     await expect.poll(() => page.textContent('#timeline h2')).toMatch(/^Timeline of 4102 Omar Haddad/);
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('timeline-title');
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => (document.activeElement as HTMLElement).dataset.state)).toBe('Not Loaded');
+    expect(await page.isVisible('#tooltip')).toBe(true);
     await page.locator('#table tbody tr').first().click();
     await expect.poll(() => page.textContent('#timeline h2')).toMatch(/^Timeline of 4101/);
     await page.hover('#timeline .seg[data-state="Lunch"]');

@@ -4,7 +4,7 @@ import { AuthError, getConfig, getReportCsv, getReportRows, getStatus, getTimeli
 import { drawChart } from './report-chart.js';
 import { drawStatus } from './status.js';
 import { drawTable } from './table.js';
-import { drawTimeline } from './timeline.js';
+import { drawTimeline, focusTimeline } from './timeline.js';
 import { choicesQuery, fullTime, readChoices, reportQuery } from './state.js';
 import { zonedInstant } from './format.js';
 
@@ -90,11 +90,12 @@ function rangeMs() {
   return [zonedInstant(choices.startDate, choices.startTime, config.timeZone), zonedInstant(choices.endDate, choices.endTime, config.timeZone)];
 }
 
-async function openTimeline(ext, date) {
+async function openTimeline(ext, date, { focus = false } = {}) {
   choices = { ...choices, timeline: ext, timelineDate: date };
   remember();
   try {
     drawTimeline($('timeline'), await getTimeline(ext, date), $('tooltip'));
+    if (focus) focusTimeline($('timeline'));
   } catch (err) {
     failed(err);
   }
@@ -111,7 +112,7 @@ async function show() {
     const rows = choices.ext.length === 0 ? await getReportRows(reportQuery(choices, { withExt: false })) : await getReportRows(reportQuery(choices));
     drawStatus($('status'), status, config.timeZone, rangeMs());
     drawChart($('chart'), rows, choices);
-    drawTable($('table'), rows, { durations: choices.durations, onOpen: (r) => openTimeline(r.ext, r.start_time.slice(0, 10)) });
+    drawTable($('table'), rows, { durations: choices.durations, onOpen: (r) => openTimeline(r.ext, r.start_time.slice(0, 10), { focus: true }) });
     say(rows.length === 0 ? 'No rows in this range.' : `${rows.length} row(s).`);
     if (choices.timeline && choices.timelineDate) await openTimeline(choices.timeline, choices.timelineDate);
   } catch (err) {

@@ -77,3 +77,11 @@ export function drawTimeline(section, t, tooltip) {
   );
   section.hidden = false;
 }
+
+/** Brings an opened timeline into view and moves the keyboard there. */
+export function focusTimeline(section) {
+  const title = section.querySelector('h2');
+  title.tabIndex = -1;
+  title.focus({ preventScroll: true });
+  section.scrollIntoView({ block: 'nearest' });
+}
