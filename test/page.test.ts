@@ -4,7 +4,10 @@
 // worked example (SPEC §6) loaded through the real loader and aggregation: sign-in, the
 // table against the API's CSV, the totals row against SQL's own total, the timeline
 // against SPEC §6, the download's bytes, the chart, the URL, keyboard and small screens.
-import { mkdirSync, readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { useTestDatabase } from './helpers/database.ts';
@@ -374,6 +377,30 @@ describe('the report page without tokens (loopback only)', () => {
     } finally {
       await page.close();
       await open.close();
+    }
+  });
+
+  it('is served over HTTPS on the same port when TLS is configured', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'apr-page-tls-'));
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', '/CN=127.0.0.1',
+      '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')], { stdio: 'ignore' });
+    const tls = await startHttpServer(
+      testConfig(db().url, 'Asia/Dubai', { REPORT_API_TOKENS: TOKEN, TLS_CERT_FILE: join(dir, 'cert.pem'), TLS_KEY_FILE: join(dir, 'key.pem') }),
+      db().pool,
+      silentLogger,
+    );
+    const context = await browser.newContext({ ignoreHTTPSErrors: true });
+    const page = await context.newPage();
+    try {
+      expect(tls.url).toMatch(/^https:/);
+      await page.goto(`${tls.url}/?${RANGE}`);
+      await page.getByLabel('Token').fill(TOKEN);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await settled(page);
+      expect(await page.locator('#table tbody tr').count()).toBe(3);
+    } finally {
+      await context.close();
+      await tls.close();
     }
   });
 
