@@ -66,7 +66,7 @@ describe('timeline and report agree to the second', () => {
         const got: Record<string, number> = Object.fromEntries(Object.values(KEY_OF_STATE).map((k) => [k, 0]));
         for (const s of segs) {
           const overlap = Math.min(s.to, to) - Math.max(s.from, from);
-          if (overlap > 0) got[KEY_OF_STATE[s.state]!] += overlap;
+          if (overlap > 0) got[KEY_OF_STATE[s.state]!] = (got[KEY_OF_STATE[s.state]!] ?? 0) + overlap;
         }
         const want = Object.fromEntries(Object.values(KEY_OF_STATE).map((k) => [k, r[k]]));
         expect(got, `${ext} ${r.start_time}`).toEqual(want);
