@@ -70,7 +70,7 @@ export async function handleTimeline(ctx: Context, _req: IncomingMessage, res: S
   const [result] = await ctx.pool.query('CALL sp_agent_timeline(?, ?)', [params.ext, params.date]);
   const rows = ((result as unknown[])[0] ?? []) as SegmentRow[];
   if (rows.length === 0) {
-    sendError(res, 400, `date ${params.date} is outside the report calendar: pick a day that npm run migrate filled (2000 to 2049)`);
+    sendError(res, 400, `date ${params.date} is outside the report calendar: pick a day inside the calendar that npm run migrate filled`);
     return;
   }
   const [names] = await ctx.pool.query('SELECT COALESCE(NULLIF(name, \'\'), stats_name) AS name FROM agents WHERE ext = ?', [params.ext]);
