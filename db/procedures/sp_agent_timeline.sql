@@ -21,19 +21,36 @@ CREATE PROCEDURE sp_agent_timeline(
 BEGIN
   DECLARE v_from BIGINT;
   DECLARE v_to BIGINT;
+  DECLARE v_carry_from BIGINT;
   SELECT MIN(h.hour_start), MAX(h.hour_end) INTO v_from, v_to
   FROM report_hours h
   WHERE h.local_start >= p_date AND h.local_start < p_date + INTERVAL 1 DAY;
+  -- the start of the stretch of loaded time that runs into the day, if one does: the
+  -- state at the day's start is carried from there (one read of all stretches)
+  SELECT MAX(s_from) INTO v_carry_from
+  FROM vw_loaded_stretches
+  WHERE s_from < v_from AND s_to > v_from;
 
   WITH
-  -- the stretches' parts inside the day; c_from is where this day's part starts
-  stretch AS (
-    SELECT s_from AS sid, s_from, GREATEST(s_from, v_from) AS c_from, LEAST(s_to, v_to) AS c_to
-    FROM vw_loaded_stretches
-    WHERE s_to > v_from AND s_from < v_to
+  -- the stretches' parts inside the day, merged from the windows that overlap it as
+  -- vw_loaded_stretches merges them all (+1 at a start, -1 at an end; a part starts where
+  -- the running count leaves 0); only the part at the day's start may carry a state in
+  day_edge AS (
+    SELECT p.ts, p.d,
+      SUM(p.d) OVER (ORDER BY p.ts, p.d DESC ROWS UNBOUNDED PRECEDING) AS open_after
+    FROM (
+      SELECT GREATEST(w.from_ts, v_from) AS ts, 1 AS d FROM loaded_windows w WHERE w.from_ts < v_to AND w.to_ts > v_from AND w.to_ts > w.from_ts
+      UNION ALL
+      SELECT LEAST(w.to_ts, v_to) AS ts, -1 AS d FROM loaded_windows w WHERE w.from_ts < v_to AND w.to_ts > v_from AND w.to_ts > w.from_ts
+    ) p
   ),
-  -- the flags when the day's part starts: each flag's last event inside the stretch
-  -- before it (no look-back limit), all off when the stretch starts in the day
+  stretch AS (
+    SELECT s.ts AS sid, CASE WHEN s.ts = v_from THEN v_carry_from END AS s_from, s.ts AS c_from, e.ts AS c_to
+    FROM (SELECT ts, ROW_NUMBER() OVER (ORDER BY ts) AS k FROM day_edge WHERE d = 1 AND open_after = 1) s
+    JOIN (SELECT ts, ROW_NUMBER() OVER (ORDER BY ts) AS k FROM day_edge WHERE d = -1 AND open_after = 0) e ON e.k = s.k
+  ),
+  -- the flags when the day's part starts: each flag's last event inside its stretch
+  -- before it (no look-back limit); all off when the stretch starts in the day (s_from NULL)
   stretch_init AS (
     SELECT s.sid, s.c_from, s.c_to,
       COALESCE((SELECT e.enabled FROM agent_events e
@@ -67,6 +84,7 @@ BEGIN
     WHERE e.event IN ('agent_idle', 'agent_on_call', 'agent_hold', 'agent_wrap_up', 'agent_not_avail_state')
   ),
   -- each event's change of its flag; a running sum per stretch gives every flag's value
+  -- (cast back from SUM's DECIMAL, so that f5 finds its event through the primary key)
   delta AS (
     SELECT sid, ts, seq, flag,
       val - COALESCE(LAG(val) OVER (PARTITION BY sid, flag ORDER BY ts, seq), init) AS d
@@ -74,11 +92,11 @@ BEGIN
   ),
   flags AS (
     SELECT d.sid, d.ts,
-      i.i1 + SUM(CASE WHEN d.flag = 1 THEN d.d ELSE 0 END) OVER w AS f1,
-      i.i2 + SUM(CASE WHEN d.flag = 2 THEN d.d ELSE 0 END) OVER w AS f2,
-      i.i3 + SUM(CASE WHEN d.flag = 3 THEN d.d ELSE 0 END) OVER w AS f3,
-      i.i4 + SUM(CASE WHEN d.flag = 4 THEN d.d ELSE 0 END) OVER w AS f4,
-      i.i5 + SUM(CASE WHEN d.flag = 5 THEN d.d ELSE 0 END) OVER w AS f5,
+      CAST(i.i1 + SUM(CASE WHEN d.flag = 1 THEN d.d ELSE 0 END) OVER w AS SIGNED) AS f1,
+      CAST(i.i2 + SUM(CASE WHEN d.flag = 2 THEN d.d ELSE 0 END) OVER w AS SIGNED) AS f2,
+      CAST(i.i3 + SUM(CASE WHEN d.flag = 3 THEN d.d ELSE 0 END) OVER w AS SIGNED) AS f3,
+      CAST(i.i4 + SUM(CASE WHEN d.flag = 4 THEN d.d ELSE 0 END) OVER w AS SIGNED) AS f4,
+      CAST(i.i5 + SUM(CASE WHEN d.flag = 5 THEN d.d ELSE 0 END) OVER w AS SIGNED) AS f5,
       LEAD(d.ts) OVER (PARTITION BY d.sid ORDER BY d.ts, d.seq) AS next_ts,
       i.c_to
     FROM delta d
