@@ -356,6 +356,9 @@ describe('the report page with a gap in the loaded data', () => {
     const status = await page.textContent('#status');
     expect(status).toContain('Gap in the loaded data 2025-09-07 09:50 – 2025-09-07 10:10');
     expect(status).toContain('npm run backfill -- --from "2025-09-07 09:50" --to "2025-09-07 10:10"');
+    // /api/status's notLoadedHours inside the range: both hours, 20 minutes in all
+    expect(status).toContain('2 hour(s) in this range have Not Loaded time (00:20:00), from 2025-09-07 09:00 to 2025-09-07 11:00');
+    expect(status).toContain('npm run backfill -- --from "2025-09-07 09:00" --to "2025-09-07 11:00"');
     await page.locator('#table tbody tr').first().click();
     await expect.poll(() => page.locator('#timeline .seg[data-state="Not Loaded"]').count()).toBe(3);
     const gap = await page.$$eval('#timeline .seg', (els) => els.filter((e) => e.dataset.start!.slice(11, 16) >= '09:45' && e.dataset.start!.slice(11, 16) < '10:15').map((e) => `${e.dataset.start!.slice(11, 16)} ${e.dataset.state}`));
