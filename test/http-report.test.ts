@@ -143,7 +143,7 @@ describe('GET /api/report', () => {
   });
 
   it('answers unknown paths with a JSON 404 and other methods with a 405', async () => {
-    for (const path of ['/', '/api', '/api/report/', '/api/reports', '/API/REPORT', '/healthz/x', '/%2e%2e/etc/passwd']) {
+    for (const path of ['/index.html', '/api', '/api/report/', '/api/reports', '/API/REPORT', '/healthz/x', '/%2e%2e/etc/passwd']) {
       const r = await get(`${server.url}${path}`);
       expect(r.status, path).toBe(404);
       expect((r.json() as { error: string }).error, path).toMatch(/no such path.*\/api\/report/);

@@ -23,6 +23,8 @@ export interface ServerHooks {
   /** When the collector runs next (null: not scheduled). */
   nextCollectorRun?: () => Date | null;
 }
+import { pageRoutes } from './page-route.ts';
+import { handleTimeline } from './timeline-route.ts';
 
 export interface Context {
   cfg: Config;
@@ -69,6 +71,12 @@ const routes: Record<string, Route> = {
     protected: true,
     handle: (ctx, req, res, url, info) => handleReport(ctx, req, res, url, info),
   },
+  '/api/timeline': {
+    protected: true,
+    handle: (ctx, req, res, url) => handleTimeline(ctx, req, res, url),
+  },
+  // the page and its assets: no agent data, no token
+  ...pageRoutes(),
 };
 
 async function dispatch(ctx: Context, tokens: TokenCheck, req: IncomingMessage, res: ServerResponse): Promise<void> {
