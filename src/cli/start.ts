@@ -22,6 +22,9 @@ async function main(): Promise<void> {
     process.exit(err instanceof ZoneMismatchError ? 3 : 1);
   }
   const pool = createPool(cfg.databaseUrl);
+  // Reports get a pool of their own, so streams that hold connections never starve the
+  // collector (REPORT_MAX_STREAMS of them, plus room for /api/status).
+  const reportPool = createPool(cfg.databaseUrl, { connectionLimit: cfg.reportMaxStreams + 2 });
 
   let simulator: SimulatorHandle | undefined;
   if (cfg.apiBase === undefined) {
@@ -36,7 +39,7 @@ async function main(): Promise<void> {
     simulator ? { baseUrl: simulator.url, ...DEMO_CREDENTIALS } : {},
   );
 
-  const server = await startHttpServer(cfg, pool, log);
+  const server = await startHttpServer(cfg, reportPool, log);
   const collector = startCollector({
     pool,
     upstream,
@@ -52,11 +55,11 @@ async function main(): Promise<void> {
     stopping = true;
     log.info(`${signal}: stopping; the current window finishes or rolls back`);
     try {
-      await collector.stop();
-      await server.close();
+      // Report streams are cut at once while the current window finishes or rolls back.
+      await Promise.all([collector.stop(), server.close()]);
       await upstream.close();
       await simulator?.close();
-      await pool.end();
+      await Promise.all([pool.end(), reportPool.end()]);
       log.info('stopped');
       process.exit(0);
     } catch (err) {
