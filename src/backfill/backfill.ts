@@ -76,7 +76,7 @@ export async function runBackfill(cfg: Config, pool: Pool, opts: BackfillOptions
   const lockWait = opts.lockWaitSeconds ?? 600;
   const lock = await acquireLoadLock(pool, lockWait);
   if (lock === null) throw new Error(`backfill: a collector run or another backfill held the load lock for ${lockWait} s; try again when it ends`);
-  const upstream = opts.upstream ?? upstreamFromConfig(cfg);
+  const upstream = opts.upstream ?? upstreamFromConfig(cfg, { log });
   try {
     if (opts.wipe) {
       await wipeStaging(pool);
@@ -100,7 +100,8 @@ export async function runBackfill(cfg: Config, pool: Pool, opts: BackfillOptions
         return;
       }
       try {
-        const w = await loadWindow(ctx, f, t);
+        // each window has a deadline: an upstream that trickles or never answers is given up
+        const w = await loadWindow({ ...ctx, signal: upstream.windowSignal(f, t, opts.signal) }, f, t);
         loaded.push(w);
         log.info(`window ${loaded.length}/${windows.length}`, windowLine(w));
         if (pass === 1) progressive.loaded(index);

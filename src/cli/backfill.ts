@@ -110,7 +110,7 @@ async function main(): Promise<void> {
     simulator = await startSimulator({ port: 0, ...DEMO_SIMULATOR, pageSize: cfg.apiPageSize });
     log.info(`API_BASE is not set: loading from the built-in simulator (${DEMO_SIMULATOR.agents} agents, seed ${DEMO_SIMULATOR.seed})`);
   }
-  const upstream = upstreamFromConfig(cfg, simulator ? { baseUrl: simulator.url, ...DEMO_CREDENTIALS } : {});
+  const upstream = upstreamFromConfig(cfg, { log, ...(simulator ? { baseUrl: simulator.url, ...DEMO_CREDENTIALS } : {}) });
   const pool = createPool(cfg.databaseUrl, { connectionLimit: concurrency + 4 });
   const abort = new AbortController();
   const onSignal = (s: string) => {

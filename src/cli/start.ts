@@ -34,10 +34,7 @@ async function main(): Promise<void> {
         `(${DEMO_SIMULATOR.agents} agents, seed ${DEMO_SIMULATOR.seed}); set API_BASE and its credentials in .env for the real upstream`,
     );
   }
-  const upstream = upstreamFromConfig(
-    cfg,
-    simulator ? { baseUrl: simulator.url, ...DEMO_CREDENTIALS } : {},
-  );
+  const upstream = upstreamFromConfig(cfg, { log, ...(simulator ? { baseUrl: simulator.url, ...DEMO_CREDENTIALS } : {}) });
 
   const server = await startHttpServer(cfg, reportPool, log);
   const collector = startCollector({

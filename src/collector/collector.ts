@@ -85,7 +85,9 @@ export async function runCollector(opts: CollectorOptions): Promise<CollectorRun
         // In order, stopping at the first failure: the horizon never passes a gap.
         for (const [i, [f, t]] of windows.entries()) {
           opts.signal?.throwIfAborted();
-          const w = await loadWindow({ pool, upstream: opts.upstream, reportTz: opts.reportTz, fetchLog, source: 'collector', signal: opts.signal }, f, t);
+          // each window has a deadline: an upstream that trickles or never answers is given up
+          const signal = opts.upstream.windowSignal(f, t, opts.signal);
+          const w = await loadWindow({ pool, upstream: opts.upstream, reportTz: opts.reportTz, fetchLog, source: 'collector', signal }, f, t);
           run.windows.push(w);
           run.events += w.events;
           run.rejected += w.rejected;

@@ -10,6 +10,7 @@ import { Auth } from './auth.ts';
 import { UpstreamError, retryAfterMs } from './errors.ts';
 import { withRetry, type RetryOptions } from './retry.ts';
 import type { FetchLog } from './fetch-log.ts';
+import type { Logger } from '../log.ts';
 
 export const EVENTS_PATH = '/api/v2/reports/callcenter/agents/activity/events';
 export const STATS_PATH = '/api/v2/reports/callcenter/agents/stats';
@@ -30,6 +31,10 @@ export interface UpstreamOptions {
   pageSize: number;
   http?: HttpOptions;
   retry?: RetryOptions;
+  /** Longest one window's fetching may take, all calls and retries (UPSTREAM_WINDOW_TIMEOUT_S; default 180 s). */
+  windowTimeoutMs?: number;
+  /** Where calls that are given up (deadline) are reported. */
+  log?: Logger;
 }
 
 /** What one call needs from the run it belongs to. */
@@ -73,11 +78,31 @@ export class Upstream {
   constructor(private readonly opts: UpstreamOptions) {
     this.http = new Http(opts.http);
     this.base = opts.baseUrl.replace(/\/+$/, '');
-    this.auth = new Auth(this.http, { baseUrl: this.base, tenant: opts.tenant, username: opts.username, password: opts.password }, opts.retry ?? {});
+    this.auth = new Auth(this.http, { baseUrl: this.base, tenant: opts.tenant, username: opts.username, password: opts.password }, opts.retry ?? {}, Date.now, opts.log);
   }
 
   get pageSize(): number {
     return this.opts.pageSize;
+  }
+
+  /**
+   * A signal for one window's fetching: aborted by `signal` (a stop) or when the window's
+   * deadline passes, with a reason that says which and what happens next.
+   */
+  windowSignal(fromTs: number, toTs: number, signal?: AbortSignal): AbortSignal {
+    const ms = this.opts.windowTimeoutMs ?? 180_000;
+    const controller = new AbortController();
+    const timer = setTimeout(() => {
+      const reason = new UpstreamError(
+        `window [${iso(fromTs)}, ${iso(toTs)}) given up: not fetched within ${ms / 1000} s (UPSTREAM_WINDOW_TIMEOUT_S); it is retried later`,
+        false,
+      );
+      this.opts.log?.warn('upstream window given up', { from: iso(fromTs), to: iso(toTs), limit_s: ms / 1000 });
+      controller.abort(reason);
+    }, ms);
+    timer.unref();
+    if (signal === undefined) return controller.signal;
+    return AbortSignal.any([signal, controller.signal]);
   }
 
   /** A message with the password and tokens replaced, safe for logs. */
@@ -129,7 +154,9 @@ export class Upstream {
             ctx.fetchLog.add({ endpoint, fromTs, toTs, status, attempt, rows: rowsOf(json), durationMs: Date.now() - started, error: null });
             return json;
           } catch (err) {
-            ctx.fetchLog.add({ endpoint, fromTs, toTs, status, attempt, rows: null, durationMs: Date.now() - started, error: this.scrub((err as Error).message) });
+            const message = this.scrub((err as Error).message);
+            ctx.fetchLog.add({ endpoint, fromTs, toTs, status, attempt, rows: null, durationMs: Date.now() - started, error: message });
+            if (err instanceof UpstreamError && err.limit !== null) this.opts.log?.warn('upstream call given up', { endpoint, attempt, limit: err.limit, error: message });
             throw err;
           }
         }
@@ -236,6 +263,8 @@ export function upstreamFromConfig(cfg: Config, overrides: Partial<UpstreamOptio
     password: cfg.apiPassword,
     accountId: cfg.accountId,
     pageSize: cfg.apiPageSize,
+    http: { callTimeoutMs: cfg.upstreamCallTimeoutS * 1000, maxBodyBytes: cfg.upstreamMaxBodyMb * 1024 * 1024 },
+    windowTimeoutMs: cfg.upstreamWindowTimeoutS * 1000,
     ...overrides,
   });
 }
