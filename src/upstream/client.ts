@@ -5,6 +5,7 @@
 import type { Config } from '../config.ts';
 import type { AgentEvent, Rejected, StatsRecord } from '../types.ts';
 import { normalizeEvents, normalizeStats } from './normalize.ts';
+import { validateEvents, validateStats } from '../load/validate.ts';
 import { Http, type HttpOptions } from './http.ts';
 import { Auth } from './auth.ts';
 import { UpstreamError, retryAfterMs } from './errors.ts';
@@ -226,6 +227,10 @@ export class Upstream {
       }
     }
     this.density = result.events.length / (toTs - fromTs);
+    // values the database would refuse are rejected here, not fatal to the window
+    const valid = validateEvents(result.events);
+    result.events = valid.events;
+    result.rejected.push(...valid.rejected);
     return result;
   }
 
@@ -245,7 +250,10 @@ export class Upstream {
     const json = await this.getJson('stats', `${STATS_PATH}?startDate=${fromTs}&endDate=${toTs}`, fromTs, toTs, ctx, (j) =>
       Array.isArray(j) ? j.length : j !== null && typeof j === 'object' ? Object.keys(j).length : 0,
     );
-    return normalizeStats(json);
+    const normal = normalizeStats(json);
+    // values the database would refuse are rejected here, not fatal to the window
+    const valid = validateStats(normal.stats, fromTs, toTs);
+    return { stats: valid.stats, rejected: [...normal.rejected, ...valid.rejected] };
   }
 
   async close(): Promise<void> {
