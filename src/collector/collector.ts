@@ -11,7 +11,7 @@ import { iso } from '../upstream/client.ts';
 import { dbFetchLog } from '../upstream/fetch-log.ts';
 import { readHorizon } from '../load/horizon.ts';
 import { acquireLoadLock } from './lock.ts';
-import { finishRun, recordSkipped, startRun } from './runs.ts';
+import { finishRun, gapsNote, recordSkipped, startRun } from './runs.ts';
 import { hoursOverlapping, loadWindow, type WindowResult } from './window.ts';
 import { aggregatePending } from './aggregate.ts';
 import { splitWindows } from './windows.ts';
@@ -110,11 +110,15 @@ export async function runCollector(opts: CollectorOptions): Promise<CollectorRun
       run.error = (run.error ? run.error + '; ' : '') + `aggregation: ${(err as Error).message}`;
       log.warn('aggregation failed; the next run repeats it', { run: runId, error: (err as Error).message });
     }
+    // This run loads from the horizon on: a gap before it (a failed backfill window) stays
+    // until a backfill fills it, so every run says so.
+    const gaps = await gapsNote(pool, opts.reportTz).catch(() => null);
+    if (gaps !== null) log.warn(`collector: ${gaps}`, { run: runId });
     await finishRun(pool, runId, {
       outcome: run.outcome === 'ok' ? 'ok' : 'failed',
       events: run.events,
       rejected: run.rejected,
-      message: run.error ?? `${run.windows.length} window(s)`,
+      message: [run.error ?? `${run.windows.length} window(s)`, gaps].filter((m) => m !== null).join('; '),
     });
     log.info('collector run done', { run: runId, outcome: run.outcome, windows: run.windows.length, events: run.events, rejected: run.rejected });
     return run;
