@@ -59,7 +59,7 @@ describe('a failed middle window', () => {
     const { pool } = db();
     // The command's migrate would fill the whole 2000-2050 calendar (half a minute); the
     // test database has the years it needs, and loads extend it where they must.
-    await pool.query("UPDATE apr_settings SET value = ? WHERE name = 'calendar'", [`${db().reportTz} ${CALENDAR_FROM} ${CALENDAR_TO}`]);
+    await pool.query("UPDATE apr_settings SET value = ? WHERE name = 'calendar'", [`${db().reportTz} ${CALENDAR_FROM} ${CALENDAR_TO} slots`]);
     const first = runCommand('backfill.ts', ['--from', '2025-09-09 12:00', '--to', '2025-09-09 15:00', '--concurrency', '1'], env());
     expect(await first.exited).toBe(1);
     expect(first.lines.some((l) => l.includes(`[${iso(MIDDLE[0]!)}, ${iso(MIDDLE[1]!)}): `))).toBe(true);
