@@ -55,8 +55,9 @@ afterAll(() => new Promise<void>((r) => server.close(() => r())));
 
 describe('absurd and oversized values', () => {
   it('are rejected with the extension and time named; the rest of the window loads and the horizon moves', async () => {
-    const cfg = loadConfig({ DATABASE_URL: db().url, REPORT_TZ: db().reportTz, API_BASE: url, API_USERNAME: 'u', API_PASSWORD: 'p-values', TENANT: 't', ACCOUNT_ID: 'a' });
-    const s = await runBackfill(cfg, db().pool, { fromTs: T, toTs: T + 3600, log: memoryLogger() });
+    const cfg = loadConfig({ DATABASE_URL: db().url, REPORT_TZ: db().reportTz, API_BASE: url, API_USERNAME: 'u', API_PASSWORD: 'p-values', TENANT: 't', ACCOUNT_ID: 'a', UPSTREAM_WINDOW_TIMEOUT_S: '2' });
+    const log = memoryLogger();
+    const s = await runBackfill(cfg, db().pool, { fromTs: T, toTs: T + 3600, log });
     expect(s.failed).toEqual([]);
     expect(await readHorizon(db().pool)).toBe(T + 3600);
 
@@ -80,6 +81,10 @@ describe('absurd and oversized values', () => {
     // the raw record is kept, cut to a bounded size
     for (const r of rejected) expect(r.len).toBeLessThan(MAX_RAW_CHARS + 100);
     expect(Math.max(...rejected.map((r) => r.len))).toBeGreaterThan(MAX_RAW_CHARS);
+
+    // a window that loaded has no deadline left running behind it
+    await new Promise((r) => setTimeout(r, 2500));
+    expect(log.lines.filter((l) => l.includes('given up'))).toEqual([]);
 
     // a re-run gives the same: nothing doubled, nothing failed
     const again = await runBackfill(cfg, db().pool, { fromTs: T, toTs: T + 3600, log: memoryLogger() });

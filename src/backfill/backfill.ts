@@ -101,7 +101,7 @@ export async function runBackfill(cfg: Config, pool: Pool, opts: BackfillOptions
       }
       try {
         // each window has a deadline: an upstream that trickles or never answers is given up
-        const w = await loadWindow({ ...ctx, signal: upstream.windowSignal(f, t, opts.signal) }, f, t);
+        const w = await upstream.withWindowDeadline(f, t, opts.signal, (signal) => loadWindow({ ...ctx, signal }, f, t));
         loaded.push(w);
         log.info(`window ${loaded.length}/${windows.length}`, windowLine(w));
         if (pass === 1) progressive.loaded(index);

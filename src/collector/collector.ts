@@ -86,8 +86,9 @@ export async function runCollector(opts: CollectorOptions): Promise<CollectorRun
         for (const [i, [f, t]] of windows.entries()) {
           opts.signal?.throwIfAborted();
           // each window has a deadline: an upstream that trickles or never answers is given up
-          const signal = opts.upstream.windowSignal(f, t, opts.signal);
-          const w = await loadWindow({ pool, upstream: opts.upstream, reportTz: opts.reportTz, fetchLog, source: 'collector', signal }, f, t);
+          const w = await opts.upstream.withWindowDeadline(f, t, opts.signal, (signal) =>
+            loadWindow({ pool, upstream: opts.upstream, reportTz: opts.reportTz, fetchLog, source: 'collector', signal }, f, t),
+          );
           run.windows.push(w);
           run.events += w.events;
           run.rejected += w.rejected;

@@ -2,6 +2,7 @@
 // x-account-id; transient failures are retried; a 401 logs in again once. An events
 // response holding pageSize events may be truncated, so its range is split in halves,
 // recursively, until every piece holds fewer: no event lost, none doubled.
+import { setMaxListeners } from 'node:events';
 import type { Config } from '../config.ts';
 import type { AgentEvent, Rejected, StatsRecord } from '../types.ts';
 import { normalizeEvents, normalizeStats } from './normalize.ts';
@@ -87,10 +88,10 @@ export class Upstream {
   }
 
   /**
-   * A signal for one window's fetching: aborted by `signal` (a stop) or when the window's
-   * deadline passes, with a reason that says which and what happens next.
+   * Runs one window's `work` with a signal that aborts on `signal` (a stop) or when the
+   * window's deadline passes, with a reason that says which and what happens next.
    */
-  windowSignal(fromTs: number, toTs: number, signal?: AbortSignal): AbortSignal {
+  async withWindowDeadline<T>(fromTs: number, toTs: number, signal: AbortSignal | undefined, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
     const ms = this.opts.windowTimeoutMs ?? 180_000;
     const controller = new AbortController();
     const timer = setTimeout(() => {
@@ -101,9 +102,14 @@ export class Upstream {
       this.opts.log?.warn('upstream window given up', { from: iso(fromTs), to: iso(toTs), limit_s: ms / 1000 });
       controller.abort(reason);
     }, ms);
-    timer.unref();
-    if (signal === undefined) return controller.signal;
-    return AbortSignal.any([signal, controller.signal]);
+    const windowSignal = signal === undefined ? controller.signal : AbortSignal.any([signal, controller.signal]);
+    // every call of the window (split pieces, one per slot, retries) listens to it
+    setMaxListeners(0, windowSignal);
+    try {
+      return await work(windowSignal);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   /** A message with the password and tokens replaced, safe for logs. */
