@@ -12,7 +12,6 @@ import { startHttpServer } from '../src/http/server.ts';
 import { memoryLogger } from '../src/log.ts';
 import { get, insertBulkActivity, setHorizon, testConfig } from './report-helpers.ts';
 import { runCommand } from './helpers/child.ts';
-import { CALENDAR_FROM, CALENDAR_TO } from '../src/db/migrate.ts';
 import { simulator, CREDENTIALS, PASSWORD, ACCOUNT } from './helpers/simulator.ts';
 
 const db = useTestDatabase('robust-clients', 'Asia/Dubai');
@@ -146,9 +145,6 @@ describe('npm start under SIGTERM', () => {
 
   it('cuts open report streams and exits 0 within seconds', async () => {
     const sim = await simP;
-    // npm start's migrate would fill the whole 2000-2050 calendar first (most of a
-    // minute); the test database has the years it needs.
-    await db().pool.query("UPDATE apr_settings SET value = ? WHERE name = 'calendar'", [`Asia/Dubai ${CALENDAR_FROM} ${CALENDAR_TO} slots`]);
     sim.setDown(true); // the collector's run fails and retries meanwhile
     const child = runCommand('start.ts', [], {
       DATABASE_URL: db().url,

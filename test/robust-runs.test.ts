@@ -14,7 +14,6 @@ import { upstreamFromConfig } from '../src/upstream/client.ts';
 import { readHorizon } from '../src/load/horizon.ts';
 import { readStatus } from '../src/http/status.ts';
 import { memoryLogger } from '../src/log.ts';
-import { CALENDAR_FROM, CALENDAR_TO } from '../src/db/migrate.ts';
 
 const db = useTestDatabase('robust-runs');
 /** 2025-09-09 08:00 UTC = 12:00 in Dubai. */
@@ -57,9 +56,6 @@ const env = () => ({ DATABASE_URL: db().url, REPORT_TZ: db().reportTz, API_BASE:
 describe('a failed middle window', () => {
   it('leaves a gap that the exit code, /api/status and the next collector run all show, and a rerun fills', async () => {
     const { pool } = db();
-    // The command's migrate would fill the whole 2000-2050 calendar (half a minute); the
-    // test database has the years it needs, and loads extend it where they must.
-    await pool.query("UPDATE apr_settings SET value = ? WHERE name = 'calendar'", [`${db().reportTz} ${CALENDAR_FROM} ${CALENDAR_TO} slots`]);
     const first = runCommand('backfill.ts', ['--from', '2025-09-09 12:00', '--to', '2025-09-09 15:00', '--concurrency', '1'], env());
     expect(await first.exited).toBe(1);
     expect(first.lines.some((l) => l.includes(`[${iso(MIDDLE[0]!)}, ${iso(MIDDLE[1]!)}): `))).toBe(true);
