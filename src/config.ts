@@ -20,6 +20,16 @@ export interface Config {
   tlsKeyFile: string | undefined;
   collectCron: string;
   collectOverlapMinutes: number;
+  /** A report client that takes no bytes for this long is cut, seconds. */
+  reportIdleTimeoutS: number;
+  /** Report streams served at once; more get 503 with Retry-After. */
+  reportMaxStreams: number;
+  /** One upstream call (headers and body) may take this long, seconds. */
+  upstreamCallTimeoutS: number;
+  /** One window (all its calls and retries) may take this long, seconds. */
+  upstreamWindowTimeoutS: number;
+  /** Largest upstream response body, MB. */
+  upstreamMaxBodyMb: number;
 }
 
 export class ConfigError extends Error {
@@ -102,6 +112,11 @@ export function loadConfig(env?: Env): Config {
     tlsKeyFile: optional(env, 'TLS_KEY_FILE'),
     collectCron: text(env, 'COLLECT_CRON', '*/10 * * * *'),
     collectOverlapMinutes: integer(env, 'COLLECT_OVERLAP_MINUTES', 30, 0, 1440),
+    reportIdleTimeoutS: integer(env, 'REPORT_IDLE_TIMEOUT_S', 60, 1, 3600),
+    reportMaxStreams: integer(env, 'REPORT_MAX_STREAMS', 4, 1, 100),
+    upstreamCallTimeoutS: integer(env, 'UPSTREAM_CALL_TIMEOUT_S', 60, 1, 3600),
+    upstreamWindowTimeoutS: integer(env, 'UPSTREAM_WINDOW_TIMEOUT_S', 180, 1, 86400),
+    upstreamMaxBodyMb: integer(env, 'UPSTREAM_MAX_BODY_MB', 32, 1, 1024),
   };
   if (apiBase !== undefined) {
     for (const name of ['API_USERNAME', 'API_PASSWORD', 'TENANT', 'ACCOUNT_ID'] as const) {

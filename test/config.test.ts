@@ -15,6 +15,11 @@ describe('config', () => {
       reportApiTokens: [],
       collectCron: '*/10 * * * *',
       collectOverlapMinutes: 30,
+      reportIdleTimeoutS: 60,
+      reportMaxStreams: 4,
+      upstreamCallTimeoutS: 60,
+      upstreamWindowTimeoutS: 180,
+      upstreamMaxBodyMb: 32,
     });
   });
 
@@ -32,6 +37,11 @@ describe('config', () => {
     [{ API_BASE: 'https://api.example.test' }, /API_USERNAME is required when API_BASE is set/],
     [{ TLS_CERT_FILE: '/tmp/c.pem' }, /TLS_CERT_FILE and TLS_KEY_FILE go together/],
     [{ COLLECT_CRON: 'every ten minutes' }, /COLLECT_CRON=.*is not a cron expression/],
+    [{ REPORT_MAX_STREAMS: '0' }, /REPORT_MAX_STREAMS="0" is not valid: set REPORT_MAX_STREAMS to a whole number from 1 to 100/],
+    [{ REPORT_IDLE_TIMEOUT_S: '5s' }, /REPORT_IDLE_TIMEOUT_S="5s"/],
+    [{ UPSTREAM_CALL_TIMEOUT_S: '0' }, /UPSTREAM_CALL_TIMEOUT_S/],
+    [{ UPSTREAM_WINDOW_TIMEOUT_S: '-1' }, /UPSTREAM_WINDOW_TIMEOUT_S/],
+    [{ UPSTREAM_MAX_BODY_MB: '2048' }, /UPSTREAM_MAX_BODY_MB="2048".*from 1 to 1024/],
   ];
   it.each(bad)('rejects %j with a message naming the variable and the fix', (env, message) => {
     expect(() => loadConfig(env)).toThrow(message);

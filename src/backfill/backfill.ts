@@ -81,7 +81,7 @@ export async function runBackfill(cfg: Config, pool: Pool, opts: BackfillOptions
   const lockWait = opts.lockWaitSeconds ?? 600;
   const lock = await acquireLoadLock(pool, lockWait);
   if (lock === null) throw new Error(`backfill: a collector run or another backfill held the load lock for ${lockWait} s; try again when it ends`);
-  const upstream = opts.upstream ?? upstreamFromConfig(cfg);
+  const upstream = opts.upstream ?? upstreamFromConfig(cfg, { log });
   try {
     if (opts.wipe) {
       await wipeStaging(pool);
@@ -114,7 +114,8 @@ export async function runBackfill(cfg: Config, pool: Pool, opts: BackfillOptions
         return;
       }
       try {
-        const w = await loadWindow(ctx, f, t);
+        // each window has a deadline: an upstream that trickles or never answers is given up
+        const w = await upstream.withWindowDeadline(f, t, opts.signal, (signal) => loadWindow({ ...ctx, signal }, f, t));
         loaded.push(w);
         windowsLoaded.inc({ source: 'backfill' });
         eventsLoaded.inc(w.events);

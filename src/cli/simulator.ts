@@ -1,10 +1,13 @@
 // npm run simulator -- --port 7070 --agents 200 --seed 42 [--fault-rate 0.2] [--page-size 2000]
 import { parseFlags, UsageError } from './args.ts';
-import { startSimulator } from '../simulator/server.ts';
+import { startSimulator, type HostileMode } from '../simulator/server.ts';
 import { EXIT, fail } from './exit.ts';
+
+const MODES: readonly HostileMode[] = ['none', 'trickle', 'silent', 'huge'];
 
 const HELP = `Usage: npm run simulator -- [--port 7070] [--agents 200] [--seed 42] [--fault-rate 0.2]
                              [--page-size 2000] [--days N] [--host 127.0.0.1]
+                             [--mode trickle|silent|huge] [--trickle-ms 1000]
 
 An HTTP server that speaks the upstream API (SPEC §2): login, events, stats. Every agent's
 day is computed from (seed, agent, day), so the same flags give the same data, for any
@@ -19,6 +22,9 @@ range, on any run. Stats agree with the events (vw_reconciliation shows no diffe
   --page-size N    events are truncated at this many, silently, when a request names no
                    pageSize (default 2000); a request's own pageSize is honoured
   --days N         days of history before now (default: every day has shifts)
+  --mode M         every call misbehaves: trickle (headers, then one byte of the body
+                   per --trickle-ms), silent (never answers), huge (a 50 MB body)
+  --trickle-ms N   ms between bytes in trickle mode (default 1000)
   --help           this text
 
 Point the service at it:
@@ -43,7 +49,9 @@ async function main(): Promise<void> {
   }
   let opts;
   try {
-    const { values } = parseFlags(argv, { values: ['port', 'host', 'agents', 'seed', 'fault-rate', 'page-size', 'days'] });
+    const { values } = parseFlags(argv, { values: ['port', 'host', 'agents', 'seed', 'fault-rate', 'page-size', 'days', 'mode', 'trickle-ms'] });
+    const mode = values.get('mode') ?? 'none';
+    if (!(MODES as readonly string[]).includes(mode)) throw new UsageError(`--mode ${JSON.stringify(mode)}: give one of ${MODES.join(', ')}`);
     opts = {
       port: number(values, 'port', 7070, 0, 65535),
       host: values.get('host') ?? '127.0.0.1',
@@ -52,6 +60,8 @@ async function main(): Promise<void> {
       faultRate: number(values, 'fault-rate', 0, 0, 1, false),
       pageSize: number(values, 'page-size', 2000, 1, 1_000_000),
       days: values.has('days') ? number(values, 'days', 0, 1, 3650) : undefined,
+      mode: mode as HostileMode,
+      trickleMs: number(values, 'trickle-ms', 1000, 1, 3_600_000),
     };
   } catch (err) {
     if (err instanceof UsageError) fail(EXIT.USAGE, `${err.message} (see npm run simulator -- --help)`);
@@ -66,7 +76,8 @@ async function main(): Promise<void> {
   }
   console.log(
     `simulator listening on ${sim.url}: ${opts.agents} agents, seed ${opts.seed}, page size ${opts.pageSize}, fault rate ${opts.faultRate}` +
-      (opts.days ? `, ${opts.days} days of history` : ''),
+      (opts.days ? `, ${opts.days} days of history` : '') +
+      (opts.mode !== 'none' ? `, mode ${opts.mode}` : ''),
   );
   const stop = () => {
     void sim.close().then(() => process.exit(0));

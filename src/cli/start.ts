@@ -73,14 +73,17 @@ async function main(): Promise<void> {
     fail(db ? EXIT.DATABASE : EXIT.FAILED, db ?? `migrate failed: ${(err as Error).message}`);
   }
   const pool = createPool(cfg.databaseUrl);
+  // Reports get a pool of their own, so streams that hold connections never starve the
+  // collector (REPORT_MAX_STREAMS of them, plus room for /api/status).
+  const reportPool = createPool(cfg.databaseUrl, { connectionLimit: cfg.reportMaxStreams + 2 });
 
   // The collector's next tick, for /api/status (the collector starts after the server).
   let collector: Collector | undefined;
   let server: Awaited<ReturnType<typeof startHttpServer>>;
   try {
-    server = await startHttpServer(cfg, pool, log, { nextCollectorRun: () => collector?.nextRun() ?? null });
+    server = await startHttpServer(cfg, reportPool, log, { nextCollectorRun: () => collector?.nextRun() ?? null });
   } catch (err) {
-    await pool.end();
+    await Promise.all([pool.end(), reportPool.end()]);
     fail(EXIT.LISTEN, (err as Error).message);
   }
 
@@ -113,11 +116,11 @@ async function main(): Promise<void> {
     stopping = true;
     log.info(`${signal}: stopping; the current window finishes or rolls back`);
     try {
-      await collector!.stop();
-      await server.close();
+      // Report streams are cut at once while the current window finishes or rolls back.
+      await Promise.all([collector!.stop(), server.close()]);
       await upstream.close();
       await simulator?.close();
-      await pool.end();
+      await Promise.all([pool.end(), reportPool.end()]);
       log.info('stopped');
       process.exit(EXIT.OK);
     } catch (err) {

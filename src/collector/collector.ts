@@ -12,7 +12,7 @@ import { iso } from '../upstream/client.ts';
 import { dbFetchLog } from '../upstream/fetch-log.ts';
 import { readHorizon } from '../load/horizon.ts';
 import { acquireLoadLock } from './lock.ts';
-import { finishRun, recordSkipped, startRun } from './runs.ts';
+import { finishRun, gapsNote, recordSkipped, startRun } from './runs.ts';
 import { hoursOverlapping, loadWindow, type WindowResult } from './window.ts';
 import { aggregatePending } from './aggregate.ts';
 import { splitWindows } from './windows.ts';
@@ -100,7 +100,10 @@ export async function runCollector(opts: CollectorOptions): Promise<CollectorRun
           opts.signal?.throwIfAborted();
           let w;
           try {
-            w = await loadWindow({ pool, upstream: opts.upstream, reportTz: opts.reportTz, fetchLog, source: 'collector', signal: opts.signal }, f, t);
+            // each window has a deadline: an upstream that trickles or never answers is given up
+            w = await opts.upstream.withWindowDeadline(f, t, opts.signal, (signal) =>
+              loadWindow({ pool, upstream: opts.upstream, reportTz: opts.reportTz, fetchLog, source: 'collector', signal }, f, t),
+            );
           } catch (err) {
             if (!opts.signal?.aborted) windowsFailed.inc({ source: 'collector' });
             throw err;
@@ -130,11 +133,15 @@ export async function runCollector(opts: CollectorOptions): Promise<CollectorRun
       run.error = (run.error ? run.error + '; ' : '') + `aggregation: ${(err as Error).message}`;
       log.warn('aggregation failed; the next run repeats it', { run: runId, error: (err as Error).message });
     }
+    // This run loads from the horizon on: a gap before it (a failed backfill window) stays
+    // until a backfill fills it, so every run says so.
+    const gaps = await gapsNote(pool, opts.reportTz).catch(() => null);
+    if (gaps !== null) log.warn(`collector: ${gaps}`, { run: runId });
     await finishRun(pool, runId, {
       outcome: run.outcome === 'ok' ? 'ok' : 'failed',
       events: run.events,
       rejected: run.rejected,
-      message: run.error ?? `${run.windows.length} window(s)`,
+      message: [run.error ?? `${run.windows.length} window(s)`, gaps].filter((m) => m !== null).join('; '),
     });
     collectorRuns.inc({ kind: 'collector', outcome: run.outcome });
     log.info('collector run done', { run: runId, outcome: run.outcome, windows: run.windows.length, events: run.events, rejected: run.rejected });

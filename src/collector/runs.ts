@@ -1,9 +1,19 @@
 // collector_runs: one row per collector or backfill run, what it asked for and how it ended.
 import type { Pool } from 'mysql2/promise';
+import { DateTime } from 'luxon';
 
 export type RunKind = 'collector' | 'backfill';
 
+/**
+ * Starts a run's row. Call it with the load lock held: then no run of another process is
+ * going, so a row still 'running' was left by one that died (killed, crashed, power cut)
+ * and is marked 'abandoned' first.
+ */
 export async function startRun(pool: Pool, kind: RunKind, fromTs: number | null, toTs: number | null): Promise<number> {
+  await pool.query(
+    "UPDATE collector_runs SET outcome = 'abandoned', ended_at = COALESCE(ended_at, CURRENT_TIMESTAMP(3)), " +
+      "message = CONCAT_WS('; ', message, 'the process running it stopped before it ended; the next run marked it abandoned') WHERE outcome = 'running'",
+  );
   const [res] = await pool.query('INSERT INTO collector_runs (kind, from_ts, to_ts) VALUES (?, ?, ?)', [kind, fromTs, toTs]);
   return (res as { insertId: number }).insertId;
 }
@@ -28,4 +38,23 @@ export async function recordSkipped(pool: Pool, kind: RunKind, message: string):
     [kind, message],
   );
   return (res as { insertId: number }).insertId;
+}
+
+/**
+ * A line about the gaps in loaded time (a backfill window that failed leaves one, and the
+ * collector, which loads from the horizon on, never refills it), with the command that
+ * fills the latest; null when there is none. `reportTz` gives the command's local times.
+ */
+export async function gapsNote(pool: Pool, reportTz: string): Promise<string | null> {
+  const [rows] = await pool.query('SELECT gap_from, gap_to, COUNT(*) OVER () AS n FROM vw_status_gaps ORDER BY gap_from DESC LIMIT 1');
+  const g = (rows as { gap_from: number; gap_to: number; n: number }[])[0];
+  if (g === undefined) return null;
+  const local = (ts: number) => DateTime.fromSeconds(Number(ts), { zone: reportTz }).toFormat('yyyy-MM-dd HH:mm');
+  const iso = (ts: number) => new Date(Number(ts) * 1000).toISOString().replace('.000Z', 'Z');
+  // a gap may start or end inside a minute: the command covers the whole minutes around it
+  const end = Number(g.gap_to) % 60 === 0 ? Number(g.gap_to) : Number(g.gap_to) + 60;
+  return (
+    `${g.n} gap(s) in loaded time, the latest [${iso(g.gap_from)}, ${iso(g.gap_to)}): ` +
+    `fill it with npm run backfill -- --from "${local(g.gap_from)}" --to "${local(end)}"`
+  );
 }

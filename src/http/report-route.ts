@@ -6,6 +6,7 @@ import { ZoneMismatchError } from '../db/zone.ts';
 import { isoUtc } from '../report/format.ts';
 import type { RequestInfo } from './access-log.ts';
 import { sendError } from './respond.ts';
+import { RETRY_AFTER_S } from './report-stream.ts';
 import type { Context } from './server.ts';
 
 /** Query pairs exactly as sent: repeated names stay repeated so the parser can refuse them. */
@@ -23,6 +24,12 @@ export async function handleReport(ctx: Context, _req: IncomingMessage, res: Ser
       return;
     }
     throw err;
+  }
+  if (!ctx.streams.admit(res)) {
+    sendError(res, 503, `${ctx.streams.active} reports are being streamed, the most REPORT_MAX_STREAMS allows: retry in ${RETRY_AFTER_S} s`, {
+      'Retry-After': String(RETRY_AFTER_S),
+    });
+    return;
   }
   const filename = reportFilename(params);
   const progress = { rows: 0 };

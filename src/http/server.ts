@@ -15,22 +15,28 @@ import { logWhenDone } from './access-log.ts';
 import type { RequestInfo } from './access-log.ts';
 import { sendError, sendJson } from './respond.ts';
 import { handleReport } from './report-route.ts';
-import { pingDatabase, readStatus } from './status.ts';
+import { readStatus } from './status.ts';
 import { handleMetrics, observeReport } from './metrics-route.ts';
+import { pageRoutes } from './page-route.ts';
+import { handleTimeline } from './timeline-route.ts';
+import { ReportStreams } from './report-stream.ts';
+import { HealthProbe } from './health.ts';
+import { answerClientError } from './client-error.ts';
 
 /** What the rest of the process tells the server (for /api/status). */
 export interface ServerHooks {
   /** When the collector runs next (null: not scheduled). */
   nextCollectorRun?: () => Date | null;
 }
-import { pageRoutes } from './page-route.ts';
-import { handleTimeline } from './timeline-route.ts';
 
 export interface Context {
   cfg: Config;
   pool: Pool;
   log: Logger;
   hooks: ServerHooks;
+  /** Open report streams: their cap, idle cut and shutdown. */
+  streams: ReportStreams;
+  health: HealthProbe;
 }
 
 interface Route {
@@ -42,17 +48,16 @@ interface Route {
 const INTERNAL = 'internal error: the request could not be completed; the server log has the details';
 
 const routes: Record<string, Route> = {
-  // Liveness and database reachability: no agent data, so no token.
+  // Liveness and database reachability: no agent data, so no token. Degraded (still 200)
+  // when reports are at their limit; 503 only when the database does not answer.
   '/healthz': {
     protected: false,
     async handle(ctx, _req, res) {
-      try {
-        await pingDatabase(ctx.pool);
-        sendJson(res, 200, { status: 'ok', database: 'ok' });
-      } catch (err) {
-        ctx.log.warn('health check: database unreachable', { error: (err as Error).message });
-        sendJson(res, 503, { status: 'degraded', database: 'unreachable' });
-      }
+      const health = await ctx.health.check(
+        () => ctx.streams.pressure(),
+        (err) => ctx.log.warn('health check: database unreachable', { error: err.message }),
+      );
+      sendJson(res, health.status === 'unavailable' ? 503 : 200, health);
     },
   },
   // Operational detail (runs, their messages, gaps): behind the token like the report.
@@ -141,7 +146,9 @@ function hostForUrl(address: string): string {
 export async function startHttpServer(cfg: Config, pool: Pool, log: Logger, hooks: ServerHooks = {}): Promise<{ url: string; close(): Promise<void> }> {
   const refusal = refusalReason(cfg.host, cfg.reportApiTokens);
   if (refusal !== undefined) throw new Error(`the report server will not start: ${refusal}`);
-  const ctx: Context = { cfg, pool, log, hooks };
+  const streams = new ReportStreams({ maxStreams: cfg.reportMaxStreams, idleTimeoutMs: cfg.reportIdleTimeoutS * 1000 }, log);
+  const health = new HealthProbe(cfg.databaseUrl);
+  const ctx: Context = { cfg, pool, log, hooks, streams, health };
   const tokens = tokenCheck(cfg.reportApiTokens);
   const tls = tlsOptions(cfg);
   const onRequest = (req: IncomingMessage, res: ServerResponse) => {
@@ -152,6 +159,9 @@ export async function startHttpServer(cfg: Config, pool: Pool, log: Logger, hook
     });
   };
   const server: Server = tls ? createHttpsServer(tls, onRequest) : createHttpServer(onRequest);
+  // Requests Node refuses before any handler runs (an over-long URL, a malformed request
+  // line) get the same JSON error body and access-log line as the others.
+  server.on('clientError', (err: Error, socket) => answerClientError(err, socket, log));
   await new Promise<void>((resolve, reject) => {
     const fail = (err: Error) =>
       reject(new Error(`the report server cannot listen on ${cfg.host}:${cfg.port} (${err.message}): set HOST and PORT to a free local address`, { cause: err }));
@@ -173,11 +183,14 @@ export async function startHttpServer(cfg: Config, pool: Pool, log: Logger, hook
     url,
     close() {
       closing ??= new Promise<void>((resolve) => {
-        // Let running requests finish for a few seconds, then cut what is left.
+        // A report can stream for minutes: cut those at once (their clients see an
+        // incomplete body); let other requests finish for a few seconds, then cut what is left.
+        streams.closeAll('the server is stopping');
         const force = setTimeout(() => server.closeAllConnections(), 5000);
         force.unref();
         server.close(() => {
           clearTimeout(force);
+          health.close();
           resolve();
         });
         server.closeIdleConnections();

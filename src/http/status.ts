@@ -1,21 +1,8 @@
-// What /healthz and /api/status report. Aggregates only: no agent names or extensions.
+// What /api/status reports. Aggregates only: no agent names or extensions.
 import type { Pool } from 'mysql2/promise';
 import { isoUtc } from '../report/format.ts';
 
 const ER_NO_SUCH_TABLE = 'ER_NO_SUCH_TABLE';
-
-/** Resolves when the database answers within `ms`; rejects otherwise. */
-export async function pingDatabase(pool: Pool, ms = 3000): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`database did not answer within ${ms} ms`)), ms);
-  });
-  try {
-    await Promise.race([pool.query('SELECT 1'), timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 async function one<T>(pool: Pool, sql: string, values: unknown[] = []): Promise<T | undefined> {
   const [rows] = await pool.query(sql, values);

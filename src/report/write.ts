@@ -5,7 +5,7 @@ import { Transform } from 'node:stream';
 import type { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Pool, PoolConnection } from 'mysql2/promise';
-import type { Connection as CoreConnection } from 'mysql2';
+import { streamQuery } from '../db/query-stream.ts';
 import { assertZone } from '../db/zone.ts';
 import { reportQuery } from './query.ts';
 import type { ReportRow } from './query.ts';
@@ -65,9 +65,8 @@ export async function writeReport(
     await assertZone(conn, reportTz);
     const horizon = await readHorizon(conn);
     const { sql, values } = reportQuery(params.interval, params.from, params.to, params.exts);
-    // The promise wrapper has no streaming query; its underlying connection has.
-    const core = conn.connection as unknown as CoreConnection;
-    const source = core.query(sql, values).stream({ highWaterMark: 256 });
+    // Ends with an error, never hangs, when the database dies mid-way.
+    const source = streamQuery(conn, sql, values);
     // Nothing is written until the query has produced its columns: a failing query (a
     // missing view, a dead connection) still gets a clean error response, not a cut body.
     // The listener stays until the pipeline owns the stream, so an error in between is

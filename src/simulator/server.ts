@@ -1,6 +1,8 @@
 // An HTTP server that speaks the upstream API of SPEC §2: login, events (silently
 // truncated at pageSize), stats. Faults on demand: 429 with Retry-After, 500, slow
 // responses, dropped connections, bodies cut short; tokens that expire or get revoked.
+// Hostile modes for every call: `trickle` (headers, then a byte now and then), `silent`
+// (never answers), `huge` (a body of many MB).
 import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -37,7 +39,16 @@ export interface SimulatorOptions {
   slowMs?: number;
   /** Added to every response, ms (default 0): a far-away upstream. */
   latencyMs?: number;
+  /** A hostile mode for every call (default 'none'). */
+  mode?: HostileMode;
+  /** In 'trickle' mode, ms between bytes (default 1000). */
+  trickleMs?: number;
+  /** In 'huge' mode, the body's size in bytes (default 50 MB). */
+  hugeBytes?: number;
 }
+
+/** trickle: 200 and headers at once, then one byte of the body per trickleMs; silent: never answers; huge: a body of hugeBytes. */
+export type HostileMode = 'none' | 'trickle' | 'silent' | 'huge';
 
 export type FaultKind = '429' | '500' | 'slow' | 'drop' | 'cut';
 const FAULTS: readonly (readonly [FaultKind, number])[] = [
@@ -70,6 +81,7 @@ export interface SimulatorHandle {
   /** While down, every call answers 503 (an outage). */
   setDown(down: boolean): void;
   setFaultRate(rate: number): void;
+  setMode(mode: HostileMode): void;
   close(): Promise<void>;
 }
 
@@ -114,6 +126,7 @@ export async function startSimulator(opts: SimulatorOptions): Promise<SimulatorH
   const ttl = opts.tokenTtlSeconds ?? 3600;
   let faultRate = opts.faultRate ?? 0;
   let down = false;
+  let mode: HostileMode = opts.mode ?? 'none';
   const faultRng = new Rng(opts.seed ^ 0x5eed);
   const tokens = new Map<string, number>(); // token -> expiry (real clock, ms)
   const issued: string[] = [];
@@ -181,8 +194,46 @@ export async function startSimulator(opts: SimulatorOptions): Promise<SimulatorH
     return send(res, 200, statsBody(world.totals(from, to)));
   }
 
+  /** Answers in the hostile mode; returns false when there is none. */
+  function hostile(res: ServerResponse): boolean {
+    if (mode === 'silent') return true; // the socket stays open, nothing is sent
+    if (mode === 'trickle') {
+      const body = '{"events":[]}';
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': body.length });
+      let i = 0;
+      const timer = setInterval(() => {
+        res.write(body[i++]!);
+        if (i === body.length) {
+          clearInterval(timer);
+          res.end();
+        }
+      }, opts.trickleMs ?? 1000);
+      res.once('close', () => clearInterval(timer));
+      return true;
+    }
+    if (mode === 'huge') {
+      // streamed, so the simulator itself stays small: {"events":[ spaces ]}
+      const size = opts.hugeBytes ?? 50 * 1024 * 1024;
+      res.writeHead(200, { 'content-type': 'application/json' });
+      const chunk = Buffer.alloc(64 * 1024, 0x20);
+      let sent = 0;
+      res.write('{"events":[');
+      const more = () => {
+        while (sent < size) {
+          sent += chunk.length;
+          if (!res.write(chunk)) return void res.once('drain', more);
+        }
+        res.end(']}');
+      };
+      more();
+      return true;
+    }
+    return false;
+  }
+
   /** Applies a fault; returns true when the request is answered (or dropped) by it. */
   async function fault(req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean> {
+    if (hostile(res)) return true;
     if (down) {
       send(res, 503, '{"error":"service unavailable"}');
       return true;
@@ -245,6 +296,9 @@ export async function startSimulator(opts: SimulatorOptions): Promise<SimulatorH
     },
     setFaultRate: (r) => {
       faultRate = r;
+    },
+    setMode: (m) => {
+      mode = m;
     },
     close: () =>
       new Promise<void>((resolve) => {

@@ -7,6 +7,7 @@ import { UpstreamError, scrub, retryAfterMs as retryAfter } from './errors.ts';
 import { withRetry, type RetryOptions } from './retry.ts';
 import { observedFetchLog } from './report-calls.ts';
 import { registerSecret } from '../log.ts';
+import type { Logger } from '../log.ts';
 
 export const LOGIN_PATH = '/api/v2/config/login/oauth';
 /** Re-login this long before the token expires. */
@@ -31,6 +32,7 @@ export class Auth {
     private readonly creds: Credentials,
     private readonly retry: RetryOptions,
     private readonly clock: () => number = Date.now,
+    private readonly log?: Logger,
   ) {}
 
   /** A valid token, logging in when there is none or it expires within 2 minutes. */
@@ -89,6 +91,7 @@ export class Auth {
         } catch (err) {
           const message = this.scrub((err as Error).message);
           fetchLog.add({ endpoint: 'login', fromTs: null, toTs: null, status, attempt, rows: null, durationMs: Date.now() - started, error: message });
+          if (err instanceof UpstreamError && err.limit !== null) this.log?.warn('upstream call given up', { endpoint: 'login', attempt, limit: err.limit, error: message });
           throw err;
         }
       },

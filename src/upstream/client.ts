@@ -2,9 +2,11 @@
 // x-account-id; transient failures are retried; a 401 logs in again once. An events
 // response holding pageSize events may be truncated, so its range is split in halves,
 // recursively, until every piece holds fewer: no event lost, none doubled.
+import { setMaxListeners } from 'node:events';
 import type { Config } from '../config.ts';
 import type { AgentEvent, Rejected, StatsRecord } from '../types.ts';
 import { normalizeEvents, normalizeStats } from './normalize.ts';
+import { validateEvents, validateStats } from '../load/validate.ts';
 import { Http, type HttpOptions } from './http.ts';
 import { Auth } from './auth.ts';
 import { UpstreamError, retryAfterMs } from './errors.ts';
@@ -32,7 +34,9 @@ export interface UpstreamOptions {
   pageSize: number;
   http?: HttpOptions;
   retry?: RetryOptions;
-  /** Where retries are logged when they happen (default: nowhere). */
+  /** Longest one window's fetching may take, all calls and retries (UPSTREAM_WINDOW_TIMEOUT_S; default 180 s). */
+  windowTimeoutMs?: number;
+  /** Where retries (when they happen) and calls given up (deadline) are logged (default: nowhere). */
   log?: Logger;
 }
 
@@ -77,14 +81,42 @@ export class Upstream {
   constructor(private readonly opts: UpstreamOptions) {
     this.http = new Http(opts.http);
     this.base = opts.baseUrl.replace(/\/+$/, '');
-    this.auth = new Auth(this.http, { baseUrl: this.base, tenant: opts.tenant, username: opts.username, password: opts.password }, {
-      ...opts.retry,
-      onRetry: retryReporter(opts.log, 'login', null, null, (m) => this.scrub(m)),
-    });
+    this.auth = new Auth(
+      this.http,
+      { baseUrl: this.base, tenant: opts.tenant, username: opts.username, password: opts.password },
+      { ...opts.retry, onRetry: retryReporter(opts.log, 'login', null, null, (m) => this.scrub(m)) },
+      Date.now,
+      opts.log,
+    );
   }
 
   get pageSize(): number {
     return this.opts.pageSize;
+  }
+
+  /**
+   * Runs one window's `work` with a signal that aborts on `signal` (a stop) or when the
+   * window's deadline passes, with a reason that says which and what happens next.
+   */
+  async withWindowDeadline<T>(fromTs: number, toTs: number, signal: AbortSignal | undefined, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    const ms = this.opts.windowTimeoutMs ?? 180_000;
+    const controller = new AbortController();
+    const timer = setTimeout(() => {
+      const reason = new UpstreamError(
+        `window [${iso(fromTs)}, ${iso(toTs)}) given up: not fetched within ${ms / 1000} s (UPSTREAM_WINDOW_TIMEOUT_S); it is retried later`,
+        false,
+      );
+      this.opts.log?.warn('upstream window given up', { from: iso(fromTs), to: iso(toTs), limit_s: ms / 1000 });
+      controller.abort(reason);
+    }, ms);
+    const windowSignal = signal === undefined ? controller.signal : AbortSignal.any([signal, controller.signal]);
+    // every call of the window (split pieces, one per slot, retries) listens to it
+    setMaxListeners(0, windowSignal);
+    try {
+      return await work(windowSignal);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   /** A message with the password and tokens replaced, safe for logs. */
@@ -137,7 +169,9 @@ export class Upstream {
             ctx.fetchLog.add({ endpoint, fromTs, toTs, status, attempt, rows: rowsOf(json), durationMs: Date.now() - started, error: null });
             return json;
           } catch (err) {
-            ctx.fetchLog.add({ endpoint, fromTs, toTs, status, attempt, rows: null, durationMs: Date.now() - started, error: this.scrub((err as Error).message) });
+            const message = this.scrub((err as Error).message);
+            ctx.fetchLog.add({ endpoint, fromTs, toTs, status, attempt, rows: null, durationMs: Date.now() - started, error: message });
+            if (err instanceof UpstreamError && err.limit !== null) this.opts.log?.warn('upstream call given up', { endpoint, attempt, limit: err.limit, error: message });
             throw err;
           }
         }
@@ -207,6 +241,10 @@ export class Upstream {
       }
     }
     this.density = result.events.length / (toTs - fromTs);
+    // values the database would refuse are rejected here, not fatal to the window
+    const valid = validateEvents(result.events);
+    result.events = valid.events;
+    result.rejected.push(...valid.rejected);
     return result;
   }
 
@@ -226,7 +264,10 @@ export class Upstream {
     const json = await this.getJson('stats', `${STATS_PATH}?startDate=${fromTs}&endDate=${toTs}`, fromTs, toTs, ctx, (j) =>
       Array.isArray(j) ? j.length : j !== null && typeof j === 'object' ? Object.keys(j).length : 0,
     );
-    return normalizeStats(json);
+    const normal = normalizeStats(json);
+    // values the database would refuse are rejected here, not fatal to the window
+    const valid = validateStats(normal.stats, fromTs, toTs);
+    return { stats: valid.stats, rejected: [...normal.rejected, ...valid.rejected] };
   }
 
   async close(): Promise<void> {
@@ -244,6 +285,8 @@ export function upstreamFromConfig(cfg: Config, overrides: Partial<UpstreamOptio
     password: cfg.apiPassword,
     accountId: cfg.accountId,
     pageSize: cfg.apiPageSize,
+    http: { callTimeoutMs: cfg.upstreamCallTimeoutS * 1000, maxBodyBytes: cfg.upstreamMaxBodyMb * 1024 * 1024 },
+    windowTimeoutMs: cfg.upstreamWindowTimeoutS * 1000,
     ...overrides,
   });
 }

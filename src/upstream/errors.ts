@@ -2,6 +2,9 @@
 // with backoff (honouring Retry-After), anything else ends the call at once.
 
 export class UpstreamError extends Error {
+  /** The setting whose limit ended the call (UPSTREAM_CALL_TIMEOUT_S, ...), when one did. */
+  limit: string | null = null;
+
   constructor(
     message: string,
     /** Worth another attempt: 429, 5xx, resets, timeouts, a body cut short. */
@@ -43,9 +46,25 @@ export function retryAfterMs(value: string | string[] | undefined, now = Date.no
   return Number.isNaN(at) ? null : Math.max(0, at - now);
 }
 
-/** Removes secrets from a message before it reaches a log line or fetch_log. */
+/**
+ * A secret as it may appear in a message: as is, JSON-escaped (once, or twice when a JSON
+ * body is quoted inside another), URL-encoded (either hex case, a space as %20 or +).
+ */
+function encodings(secret: string): string[] {
+  const json = JSON.stringify(secret).slice(1, -1);
+  const url = encodeURIComponent(secret);
+  const urlLower = url.replace(/%[0-9A-F]{2}/g, (m) => m.toLowerCase());
+  const all = [secret, json, JSON.stringify(json).slice(1, -1), url, urlLower, url.replaceAll('%20', '+'), urlLower.replaceAll('%20', '+'), encodeURI(secret)];
+  // longest first, so a longer encoding is not left half-replaced by a shorter one
+  return [...new Set(all)].sort((a, b) => b.length - a.length);
+}
+
+/** Removes secrets, in every encoding they may take, from a message before it reaches a log line or fetch_log. */
 export function scrub(message: string, secrets: (string | null | undefined)[]): string {
   let out = message;
-  for (const s of secrets) if (s && s.length >= 4) out = out.split(s).join('***');
+  for (const s of secrets) {
+    if (!s || s.length < 4) continue;
+    for (const form of encodings(s)) out = out.split(form).join('***');
+  }
   return out;
 }

@@ -131,7 +131,7 @@ export function normalizeEvents(payload: unknown): { events: AgentEvent[]; rejec
   return { events, rejected };
 }
 
-const STATS_NUMBERS = [
+export const STATS_NUMBERS = [
   ['total_calls', 'totalCalls'],
   ['answered_calls', 'answeredCalls'],
   ['talked_time', 'talkedTime'],

@@ -38,7 +38,26 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   });
 }
 
+/**
+ * Runs `fn` until it succeeds, fails for good, or `signal` aborts. An abort ends the wait
+ * at once, with the signal's reason, even in the middle of a backoff delay.
+ */
 export async function withRetry<T>(fn: () => Promise<T>, opts: RetryOptions, signal?: AbortSignal): Promise<T> {
+  const attempts = retrying(fn, opts, signal);
+  if (signal === undefined) return attempts;
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason instanceof Error ? signal.reason : new UpstreamError('aborted', false));
+    if (signal.aborted) {
+      attempts.catch(() => {});
+      onAbort();
+      return;
+    }
+    signal.addEventListener('abort', onAbort, { once: true });
+    attempts.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}
+
+function retrying<T>(fn: () => Promise<T>, opts: RetryOptions, signal?: AbortSignal): Promise<T> {
   const attempts = opts.attempts ?? 8;
   const start = opts.startingDelayMs ?? 250;
   const max = opts.maxDelayMs ?? 15_000;

@@ -1,0 +1,80 @@
+// GET /healthz on a connection of its own: reports and status share a pool, and a check
+// that waited behind them for a connection would call a busy but healthy database
+// unreachable (and a load balancer would restart a healthy service). Concurrent checks
+// share one ping; a connection that failed is dropped and opened again on the next check.
+import type { Connection } from 'mysql2/promise';
+import { connect } from '../db/pool.ts';
+
+export type Health =
+  | { status: 'ok'; database: 'ok' }
+  | { status: 'degraded'; database: 'ok'; reason: string }
+  | { status: 'unavailable'; database: 'unreachable'; reason: string };
+
+export class HealthProbe {
+  private conn: Connection | null = null;
+  private inFlight: Promise<void> | null = null;
+
+  constructor(
+    private readonly databaseUrl: string,
+    private readonly timeoutMs = 3000,
+  ) {}
+
+  /** Resolves when the database answers within the timeout; rejects otherwise. */
+  ping(): Promise<void> {
+    this.inFlight ??= this.pingOnce().finally(() => {
+      this.inFlight = null;
+    });
+    return this.inFlight;
+  }
+
+  private async pingOnce(): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`the database did not answer within ${this.timeoutMs} ms`)), this.timeoutMs);
+    });
+    const attempt = (async () => {
+      if (this.conn === null) {
+        const conn = await connect(this.databaseUrl, { connectTimeout: this.timeoutMs });
+        // An idle connection the server closed reports it here; the next check reconnects.
+        conn.on('error', () => {
+          if (this.conn === conn) this.drop();
+        });
+        this.conn = conn;
+      }
+      await this.conn.query('SELECT 1');
+    })();
+    try {
+      await Promise.race([attempt, timeout]);
+    } catch (err) {
+      attempt.catch(() => {});
+      this.drop();
+      throw err;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private drop(): void {
+    this.conn?.destroy();
+    this.conn = null;
+  }
+
+  /**
+   * The answer of /healthz: unreachable only when the database is (the error itself, which
+   * may name hosts, goes to `onError` for the log); degraded with the reason under load.
+   */
+  async check(pressure: () => string | undefined, onError: (err: Error) => void): Promise<Health> {
+    try {
+      await this.ping();
+    } catch (err) {
+      onError(err as Error);
+      return { status: 'unavailable', database: 'unreachable', reason: 'the database does not answer; the server log has the details' };
+    }
+    const reason = pressure();
+    return reason === undefined ? { status: 'ok', database: 'ok' } : { status: 'degraded', database: 'ok', reason };
+  }
+
+  close(): void {
+    this.drop();
+  }
+}

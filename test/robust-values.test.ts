@@ -1,0 +1,94 @@
+// Absurd and oversized values from the upstream are rejected, not fatal: counts of 1e30
+// or 2^63-1, negative seconds, a field of hundreds of KB. Each goes to rejected_records
+// with a reason naming the extension and the time; the rest of the window loads and the
+// horizon moves. An upstream written by hand here, so the values can be anything.
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { useTestDatabase, rows } from './helpers/database.ts';
+import { loadConfig } from '../src/config.ts';
+import { runBackfill } from '../src/backfill/backfill.ts';
+import { readHorizon } from '../src/load/horizon.ts';
+import { memoryLogger } from '../src/log.ts';
+import { MAX_RAW_CHARS } from '../src/load/rejected.ts';
+
+const db = useTestDatabase('robust-values');
+/** 2025-09-09 08:00 UTC = 12:00 in Dubai: a report hour. */
+const T = Date.UTC(2025, 8, 9, 8) / 1000;
+const HUGE = 'x'.repeat(300_000);
+
+const ev = (ext: string, ts: number, event: string, enabled: boolean, extra: Record<string, unknown> = {}) => ({ event, enabled, user_id: `u${ext}`, ext, username: `Agent+${ext}`, state: '', Timestamp: ts, ...extra });
+
+// Raw JSON text, so 2^63-1 reaches the parser as the upstream would send it.
+const STATS =
+  '{"1001": {"name": "Agent 1001", "total_calls": 3, "answered_calls": 1, "idle_time": 600},' +
+  ' "1002": {"name": "Agent 1002", "total_calls": 1e30},' +
+  ' "1003": {"name": "Agent 1003", "total_calls": 9223372036854775807},' +
+  ' "1004": {"name": "Agent 1004", "idle_time": -5},' +
+  ` "1005": {"name": "Agent 1005", "tags": ["${'t'.repeat(100_000)}"]}}`;
+
+let server: Server;
+let url: string;
+beforeAll(async () => {
+  const events = JSON.stringify({
+    events: [
+      ev('1001', T + 10, 'agent_idle', true),
+      ev('1001', T + 600, 'agent_idle', false),
+      ev('1006', T + 20, 'agent_idle', true, { note: HUGE }),
+      ev('1007', T + 30, 'agent_not_avail_state', true, { state: HUGE }),
+      ev('1006', T + 40, 'agent_idle', false),
+    ],
+  });
+  server = createServer((req, res) => {
+    const path = new URL(req.url ?? '/', 'http://x').pathname;
+    const body = path.endsWith('/login/oauth') ? '{"accessToken":"tok-values","expiresIn":3600}' : path.endsWith('/events') ? events : STATS;
+    req.resume();
+    req.on('end', () => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(body);
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+afterAll(() => new Promise<void>((r) => server.close(() => r())));
+
+describe('absurd and oversized values', () => {
+  it('are rejected with the extension and time named; the rest of the window loads and the horizon moves', async () => {
+    const cfg = loadConfig({ DATABASE_URL: db().url, REPORT_TZ: db().reportTz, API_BASE: url, API_USERNAME: 'u', API_PASSWORD: 'p-values', TENANT: 't', ACCOUNT_ID: 'a', UPSTREAM_WINDOW_TIMEOUT_S: '2' });
+    const log = memoryLogger();
+    const s = await runBackfill(cfg, db().pool, { fromTs: T, toTs: T + 3600, log });
+    expect(s.failed).toEqual([]);
+    expect(await readHorizon(db().pool)).toBe(T + 3600);
+
+    const loaded = await rows<{ ext: string; n: number }>(db().pool, 'SELECT ext, COUNT(*) AS n FROM agent_events GROUP BY ext ORDER BY ext');
+    expect(loaded).toEqual([
+      { ext: '1001', n: 2 },
+      { ext: '1006', n: 1 },
+    ]);
+    const stats = await rows<{ ext: string }>(db().pool, 'SELECT DISTINCT ext FROM users_calls ORDER BY ext');
+    expect(stats.map((r) => r.ext)).toEqual(['1001']);
+
+    const rejected = await rows<{ endpoint: string; reason: string; len: number }>(db().pool, 'SELECT endpoint, reason, CHAR_LENGTH(raw) AS len FROM rejected_records ORDER BY id');
+    const reasons = rejected.map((r) => r.reason);
+    const hour = `[${new Date(T * 1000).toISOString().replace('.000Z', 'Z')}, `;
+    expect(reasons).toContainEqual(expect.stringMatching(new RegExp(`^total_calls 1e\\+30 is out of range \\(0 to 2147483647\\) for ext 1002 in stats \\${hour}`)));
+    expect(reasons).toContainEqual(expect.stringMatching(/^total_calls 9223372036854776000 is out of range .* for ext 1003 in stats \[/));
+    expect(reasons).toContainEqual(expect.stringMatching(/^idle_time -5 is negative for ext 1004 in stats \[/));
+    expect(reasons).toContainEqual(expect.stringMatching(/^record of \d+ bytes is over 65536 for ext 1005 in stats \[/));
+    expect(reasons).toContainEqual(`extra fields of 300011 bytes are over 65536 for ext 1006 at ${new Date((T + 20) * 1000).toISOString().replace('.000Z', 'Z')}`);
+    expect(reasons).toContain('state, user_id or username too long');
+    // the raw record is kept, cut to a bounded size
+    for (const r of rejected) expect(r.len).toBeLessThan(MAX_RAW_CHARS + 100);
+    expect(Math.max(...rejected.map((r) => r.len))).toBeGreaterThan(MAX_RAW_CHARS);
+
+    // a window that loaded has no deadline left running behind it
+    await new Promise((r) => setTimeout(r, 2500));
+    expect(log.lines.filter((l) => l.includes('given up'))).toEqual([]);
+
+    // a re-run gives the same: nothing doubled, nothing failed
+    const again = await runBackfill(cfg, db().pool, { fromTs: T, toTs: T + 3600, log: memoryLogger() });
+    expect(again.failed).toEqual([]);
+    expect((await rows<{ n: number }>(db().pool, 'SELECT COUNT(*) AS n FROM rejected_records'))[0]!.n).toBe(rejected.length);
+  });
+});
