@@ -24,6 +24,7 @@ COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund --ignore-scripts && npm cache clean --force
 COPY db ./db
 COPY --from=build /app/dist ./dist
+COPY src/page ./src/page
 USER node
 EXPOSE 6699
 # node is PID 1 and handles SIGTERM itself (finish or roll back the window, close, exit 0);

@@ -4,7 +4,7 @@
 // every data call the page makes does. A fixed list of paths, so no request path ever
 // reaches the file system.
 import { readFile } from 'node:fs/promises';
-import { readdirSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,7 +13,9 @@ import { DateTime } from 'luxon';
 import { sendJson } from './respond.ts';
 import type { Context } from './server.ts';
 
-const PAGE_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'page');
+// src/page is served as it is: beside this file in src/, two levels up from dist/http.
+const HERE = dirname(fileURLToPath(import.meta.url));
+const PAGE_DIR = existsSync(join(HERE, '..', 'page', 'index.html')) ? join(HERE, '..', 'page') : join(HERE, '..', '..', 'src', 'page');
 // chart.js exports only its module entry points; the UMD build sits beside them.
 const CHART_JS = join(dirname(createRequire(import.meta.url).resolve('chart.js')), 'chart.umd.min.js');
 
