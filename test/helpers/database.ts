@@ -5,7 +5,7 @@ import { inject, afterAll, beforeAll, onTestFailed } from 'vitest';
 import mysql from 'mysql2/promise';
 import type { Pool } from 'mysql2/promise';
 import { withDatabase } from '../../src/config.ts';
-import { createPool } from '../../src/db/pool.ts';
+import { connect, createPool } from '../../src/db/pool.ts';
 import { migrate } from '../../src/db/migrate.ts';
 
 /** The calendar the tests need: the fixtures (2025), the simulator's "now", DST days. */
@@ -40,7 +40,7 @@ export async function createTestDatabase(tag: string, reportTz = 'Asia/Dubai'): 
 
 export async function dropDatabase(db: TestDatabase): Promise<void> {
   await db.pool.end();
-  const server = await mysql.createConnection({ uri: serverUrl() });
+  const server = await connect(serverUrl());
   await server.query(`DROP DATABASE IF EXISTS ${mysql.escapeId(db.name)}`);
   await server.end();
 }
