@@ -10,6 +10,7 @@ import { connect, ensureDatabase } from './pool.ts';
 import { databaseName } from '../config.ts';
 import { ensureCalendar, fillCalendar, fillMissingSlots, localMidnight } from './calendar.ts';
 import { ZoneMismatchError, zoneMismatchMessage } from './zone.ts';
+import { lockName } from './lock-name.ts';
 
 export const DB_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'db');
 
@@ -175,7 +176,9 @@ export async function migrate(opts: MigrateOptions): Promise<MigrateResult> {
   const conn = await connect(opts.databaseUrl, { multipleStatements: true });
   try {
     // Two processes migrating at once (npm start beside npm run migrate) take turns.
-    const [lock] = await conn.query("SELECT GET_LOCK(CONCAT(DATABASE(), ':migrate'), 60) AS ok");
+    // (fn_lock_name may not exist yet: the name is derived here)
+    const migrateLock = lockName(db, 'migrate');
+    const [lock] = await conn.query('SELECT GET_LOCK(?, 60) AS ok', [migrateLock]);
     if ((lock as { ok: number }[])[0]?.ok !== 1) throw new Error('another migrate is still running after 60 s; try again when it ends');
     const postgrator = new Postgrator({
       migrationPattern: join(DB_DIR, 'migrations', '*.sql'),
@@ -193,7 +196,7 @@ export async function migrate(opts: MigrateOptions): Promise<MigrateResult> {
     await refuseSkippedMigrations(conn, postgrator);
     const routines = await applyRoutines(conn, db, log);
     const zone = await prepareZone(conn, opts, log);
-    await conn.query("SELECT RELEASE_LOCK(CONCAT(DATABASE(), ':migrate'))");
+    await conn.query('SELECT RELEASE_LOCK(?)', [migrateLock]);
     return { createdDatabase, migrations, routines, calendarHours: zone.hours, rebuiltTz: zone.rebuilt };
   } finally {
     await conn.end();
