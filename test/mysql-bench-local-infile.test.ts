@@ -23,7 +23,7 @@ describe('npm run bench where the server refuses LOAD DATA LOCAL INFILE', () => 
       const { stdout } = await run(
         process.execPath,
         ['--import', 'tsx', 'src/cli/bench.ts', '--agents', '3', '--days', '1', '--no-scale', '--out', out],
-        { env: { ...process.env, DATABASE_URL: url.toString(), API_BASE: '' }, timeout: 120_000 },
+        { env: { ...process.env, DATABASE_URL: url.toString(), API_BASE: '' }, timeout: 280_000 },
       );
       expect(stdout).toMatch(/limit: raw LOAD DATA\s+unavailable/);
       expect(stdout).toMatch(/load \/ limit\s+unavailable/);
@@ -36,5 +36,5 @@ describe('npm run bench where the server refuses LOAD DATA LOCAL INFILE', () => 
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
-  });
+  }, 300_000);
 });
