@@ -1,5 +1,7 @@
-// Every connection runs under MySQL 8's default sql_mode, whatever the server's own, so
-// MariaDB refuses what MySQL would; the routines migrate creates keep that mode.
+// What MySQL 8's defaults ask of the schema, checked on MariaDB: every connection runs
+// under MySQL 8's default sql_mode, whatever the server's own, so MariaDB refuses what
+// MySQL would, and the routines migrate creates keep that mode; every function declares
+// what binary logging (on by default in MySQL 8) requires to create it.
 import { describe, it, expect } from 'vitest';
 import { useTestDatabase, rows } from './helpers/database.ts';
 import { connect, SQL_MODE } from '../src/db/pool.ts';
@@ -39,5 +41,16 @@ describe("MySQL 8's default sql_mode", () => {
     const routines = await rows<{ n: string; m: string }>(pool, 'SELECT routine_name AS n, sql_mode AS m FROM information_schema.routines WHERE routine_schema = ?', [name]);
     expect(routines.length).toBeGreaterThan(5);
     for (const r of routines) expect(modes(r.m), r.n).toEqual(modes(SQL_MODE));
+  });
+
+  it('every function is DETERMINISTIC, NO SQL or READS SQL DATA, as binary logging requires (MySQL error 1418)', async () => {
+    const { pool, name } = db();
+    const fns = await rows<{ n: string; d: string; a: string }>(
+      pool,
+      "SELECT routine_name AS n, is_deterministic AS d, sql_data_access AS a FROM information_schema.routines WHERE routine_schema = ? AND routine_type = 'FUNCTION'",
+      [name],
+    );
+    expect(fns.map((f) => f.n)).toContain('fn_lock_name');
+    for (const f of fns) expect(f.d === 'YES' || f.a === 'NO SQL' || f.a === 'READS SQL DATA', `${f.n}: ${f.d} ${f.a}`).toBe(true);
   });
 });
