@@ -26,14 +26,20 @@ describe('vw_upstream_reasons', () => {
   it('gives every reason key its seconds, whatever characters it holds', async () => {
     const { pool } = db();
     const stats = {
-      [`${HOUR}-${HOUR + 3600}`]: {
+      [`${HOUR}-${HOUR + 900}`]: {
         '4101': { name: 'Layla', total_calls: 0, answered_calls: 0, not_available_time: 155, not_available_detailed_report: REASONS },
       },
+      [`${HOUR + 900}-${HOUR + 1800}`]: {
+        '4101': { name: 'Layla', total_calls: 0, answered_calls: 0, not_available_time: 5, not_available_detailed_report: { 'Tab\there': 5 } },
+      },
     };
-    expect(await loadFixtureStats(pool, stats)).toEqual({ rows: 1, rejected: 0 });
-    const got = await rows<{ reason: Buffer; reason_s: number }>(pool, "SELECT reason, reason_s FROM vw_upstream_reasons WHERE ext = '4101'");
+    expect(await loadFixtureStats(pool, stats)).toEqual({ rows: 2, rejected: 0 });
+    const got = await rows<{ reason: Buffer; reason_s: number }>(pool, "SELECT reason, reason_s FROM vw_upstream_reasons WHERE ext = '4101' AND slot_start = ?", [HOUR]);
     const byReason = Object.fromEntries(got.map((r) => [r.reason.toString('utf8'), Number(r.reason_s)]));
     expect(byReason).toEqual(REASONS);
+    expect(await rows(pool, "SELECT hour_start, CAST(reason AS CHAR) AS reason, reason_s FROM vw_upstream_reasons WHERE ext = '4101' AND slot_start = ?", [HOUR + 900])).toEqual([
+      { hour_start: HOUR, reason: 'Tab\there', reason_s: 5 },
+    ]);
   });
 
   it('leaves vw_reconciliation answering', async () => {
