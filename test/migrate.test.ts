@@ -20,7 +20,7 @@ describe('npm run migrate', () => {
   it('a second run changes nothing and says so', async () => {
     const before = await snapshot();
     const r = await migrate({ databaseUrl: db().url, reportTz: db().reportTz, calendar: TEST_CALENDAR });
-    expect(r).toEqual({ createdDatabase: false, migrations: [], routines: [], calendarHours: 0, rebuiltTz: false });
+    expect(r).toEqual({ createdDatabase: false, migrations: [], routines: [], dropped: [], calendarHours: 0, rebuiltTz: false });
     expect(await snapshot()).toEqual(before);
   });
 

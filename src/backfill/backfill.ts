@@ -84,8 +84,8 @@ export async function runBackfill(cfg: Config, pool: Pool, opts: BackfillOptions
   const upstream = opts.upstream ?? upstreamFromConfig(cfg, { log });
   try {
     if (opts.wipe) {
-      await wipeStaging(pool);
-      log.warn('wiped agent_events, users_calls, agent_activity, agents, loaded windows and the horizon');
+      const wiped = await wipeStaging(pool);
+      log.warn(`wiped ${wiped.join(', ')} and the data horizon`);
     }
     const runId = await startRun(pool, 'backfill', opts.fromTs, opts.toTs);
     const fetchLog = dbFetchLog(pool, runId, log);

@@ -17,6 +17,7 @@ import { databaseProblem } from './problems.ts';
 import { upstreamUnreachable } from './upstream-check.ts';
 
 const VALUES = ['from', 'to', 'hours', 'concurrency'];
+import { WIPED, wipedLines } from '../backfill/wipe.ts';
 
 const HELP = `Usage: npm run backfill -- [--from "YYYY-MM-DD HH:MM" [--to "YYYY-MM-DD HH:MM"] | --hours N]
                             [--concurrency N] [--wipe [--yes]]
@@ -28,9 +29,8 @@ after downtime, or to rebuild history. Times are REPORT_TZ local time.
                    Example: --from "2025-09-07 00:00" --to "2025-09-08 00:00"
   --hours N        the last N hours up to now (default ${DEFAULT_HOURS}); not with --from/--to
   --concurrency N  windows loaded at once (default ${DEFAULT_CONCURRENCY}, 1-16)
-  --wipe           first empty agent_events, users_calls, agent_activity, agents, the loaded
-                   windows and the horizon. Asks you to type YES; without a terminal it
-                   refuses unless --yes is given
+  --wipe           first empty ${wipedLines(62).join('\n' + ' '.repeat(19))}.
+                   Asks you to type YES; without a terminal it refuses unless --yes is given
   --yes            confirm --wipe without asking (alone it confirms nothing and is ignored)
   --help           this text
 
@@ -51,7 +51,8 @@ the windows in progress finish or roll back and prints one line: how many loaded
 many did not; run the same command again to continue.
 
 Exit codes: 0 every window loaded; 1 some failed (listed: run again to retry them);
-2 usage error; 3 --wipe not confirmed, or REPORT_TZ changed; 4 the upstream (API_BASE)
+2 usage error; 3 REPORT_TZ changed; 7 --wipe not
+confirmed; 4 the upstream (API_BASE)
 cannot be reached; 5 the database (DATABASE_URL) cannot be used; 78 configuration error;
 130 stopped by Ctrl-C/SIGTERM.
 
@@ -65,7 +66,7 @@ async function confirmWipe(db: string): Promise<boolean> {
   rl.on('SIGINT', () => ctrlC.abort());
   try {
     const answer = await rl.question(
-      `--wipe empties agent_events, users_calls, agent_activity, agents, loaded_windows and the horizon of database ${db}.\nType YES to continue: `,
+      `--wipe empties ${WIPED} of database ${db}.\nType YES to continue: `,
       { signal: ctrlC.signal },
     );
     return answer.trim() === 'YES';
@@ -117,8 +118,8 @@ async function main(): Promise<void> {
   // --yes alone confirms nothing; nightly scripts pass it by habit, so it is no error.
   if (flags.switches.has('yes') && !wipe) log.debug('--yes without --wipe: nothing to confirm');
   if (wipe && !flags.switches.has('yes')) {
-    if (!process.stdin.isTTY) fail(EXIT.REFUSED, '--wipe needs confirmation: type YES in a terminal, or pass --yes. Nothing was changed.');
-    if (!(await confirmWipe(databaseName(cfg.databaseUrl)))) fail(EXIT.REFUSED, 'not confirmed: nothing was changed.');
+    if (!process.stdin.isTTY) fail(EXIT.NOT_CONFIRMED, '--wipe needs confirmation: type YES in a terminal, or pass --yes. Nothing was changed.');
+    if (!(await confirmWipe(databaseName(cfg.databaseUrl)))) fail(EXIT.NOT_CONFIRMED, 'not confirmed: nothing was changed.');
   }
 
   // Before the database work (a first migrate fills the calendar for a while): an upstream

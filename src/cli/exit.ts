@@ -12,7 +12,7 @@ export const EXIT = {
   FAILED: 1,
   /** A flag or argument is wrong. */
   USAGE: 2,
-  /** Refused: --wipe not confirmed, REPORT_TZ changed under existing data. */
+  /** Refused: REPORT_TZ changed under existing data. */
   REFUSED: 3,
   /** The upstream (API_BASE) cannot be reached or refuses the credentials. */
   UPSTREAM: 4,
@@ -20,6 +20,8 @@ export const EXIT = {
   DATABASE: 5,
   /** The HTTP server cannot listen (port in use, address not on this machine). */
   LISTEN: 6,
+  /** backfill --wipe was not confirmed: nothing was changed. */
+  NOT_CONFIRMED: 7,
   /** A configuration variable is missing or malformed (sysexits EX_CONFIG). */
   CONFIG: 78,
   /** Stopped by SIGINT/SIGTERM before the end (a backfill; the service itself exits 0). */

@@ -6,8 +6,9 @@ import { databaseProblem } from './problems.ts';
 const HELP = `Usage: npm run migrate [-- --rebuild-tz]
 
 Creates the database named in DATABASE_URL if missing, applies db/migrations with
-postgrator, re-applies changed files of db/procedures and db/views, and fills the
-report calendar for REPORT_TZ. Running it again does nothing.
+postgrator, re-applies changed files of db/procedures and db/views (and drops a view
+or routine it created whose file is gone), and fills the report calendar for REPORT_TZ.
+Running it again does nothing.
 
   --rebuild-tz   the database was built for another REPORT_TZ: empty agent_activity
                  and users_calls (their hours belong to the old zone), refill the
@@ -30,11 +31,11 @@ async function main(): Promise<void> {
   const started = Date.now();
   try {
     const r = await migrate({ databaseUrl: cfg.databaseUrl, reportTz: cfg.reportTz, rebuildTz: args.includes('--rebuild-tz'), log: (l) => console.log(l) });
-    const nothing = !r.createdDatabase && r.migrations.length === 0 && r.routines.length === 0 && r.calendarHours === 0;
+    const nothing = !r.createdDatabase && r.migrations.length === 0 && r.routines.length === 0 && r.dropped.length === 0 && r.calendarHours === 0;
     console.log(
       nothing
         ? `migrate: nothing to do (REPORT_TZ=${cfg.reportTz})`
-        : `migrate: ${r.migrations.length} migration(s), ${r.routines.length} view/routine file(s), ${r.calendarHours} calendar hour(s) in ${Date.now() - started} ms`,
+        : `migrate: ${r.migrations.length} migration(s), ${r.routines.length} view/routine file(s), ${r.dropped.length} dropped, ${r.calendarHours} calendar hour(s) in ${Date.now() - started} ms`,
     );
   } catch (err) {
     if (err instanceof ZoneMismatchError) fail(EXIT.REFUSED, `migrate refused: ${err.message}`);

@@ -1,15 +1,18 @@
 // `npm run migrate`: versioned migrations through postgrator, then the re-runnable
-// views and routines (Flyway's "repeatable" idea), then the REPORT_TZ calendar.
+// views and routines (Flyway's "repeatable" idea; those whose file is gone are dropped),
+// then the REPORT_TZ calendar.
 import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { dirname, join, basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import mysql from 'mysql2/promise';
 import Postgrator from 'postgrator';
 import type { Connection } from 'mysql2/promise';
 import { connect, ensureDatabase } from './pool.ts';
 import { databaseName } from '../config.ts';
 import { ensureCalendar, fillCalendar, fillMissingSlots, localMidnight } from './calendar.ts';
 import { ZoneMismatchError, zoneMismatchMessage } from './zone.ts';
+import { lockName } from './lock-name.ts';
 
 export const DB_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'db');
 
@@ -36,6 +39,8 @@ export interface MigrateResult {
   createdDatabase: boolean;
   migrations: string[];
   routines: string[];
+  /** Views and routines dropped because their file was deleted or renamed. */
+  dropped: string[];
   calendarHours: number;
   rebuiltTz: boolean;
 }
@@ -67,7 +72,7 @@ export async function readRoutines(): Promise<Routine[]> {
   return out;
 }
 
-async function objectExists(conn: Connection, db: string, r: Routine): Promise<boolean> {
+async function objectExists(conn: Connection, db: string, r: Pick<Routine, 'name' | 'kind'>): Promise<boolean> {
   const [rows] =
     r.kind === 'view'
       ? await conn.query('SELECT 1 FROM information_schema.views WHERE table_schema = ? AND table_name = ?', [db, r.name])
@@ -82,11 +87,11 @@ async function objectExists(conn: Connection, db: string, r: Routine): Promise<b
  * Applies changed or missing routines. A view may read another view, so views that fail
  * are retried after the others until a pass makes no progress (then the error is real).
  */
-async function applyRoutines(conn: Connection, db: string, log: (l: string) => void): Promise<string[]> {
+async function applyRoutines(conn: Connection, db: string, files: Routine[], log: (l: string) => void): Promise<string[]> {
   const [rows] = await conn.query('SELECT name, md5 FROM repeatable_scripts');
   const known = new Map((rows as { name: string; md5: string }[]).map((r) => [r.name, r.md5]));
   let pending: Routine[] = [];
-  for (const r of await readRoutines()) {
+  for (const r of files) {
     if (known.get(r.name) !== r.md5 || !(await objectExists(conn, db, r))) pending.push(r);
   }
   const applied: string[] = [];
@@ -112,6 +117,28 @@ async function applyRoutines(conn: Connection, db: string, log: (l: string) => v
     pending = failed.map((f) => f.r);
   }
   return applied;
+}
+
+/**
+ * Drops the views and routines an earlier run created from a file that is now gone
+ * (deleted, or renamed: the new name was just created), so none stays behind unseen.
+ * Only what repeatable_scripts lists, i.e. what migrate itself created: an object made by
+ * hand is left alone. Runs after applyRoutines, so a view that read a dropped one has
+ * already been re-created from its changed file.
+ */
+async function dropRemovedRoutines(conn: Connection, db: string, files: Routine[], log: (l: string) => void): Promise<string[]> {
+  const present = new Set(files.map((f) => f.name));
+  const [rows] = await conn.query('SELECT name, kind FROM repeatable_scripts ORDER BY name');
+  const dropped: string[] = [];
+  for (const r of rows as { name: string; kind: Kind }[]) {
+    if (present.has(r.name)) continue;
+    if (!['view', 'procedure', 'function'].includes(r.kind)) throw new Error(`repeatable_scripts lists ${r.name} as a ${r.kind}: expected view, procedure or function`);
+    if (await objectExists(conn, db, r)) await conn.query(`DROP ${r.kind.toUpperCase()} ${mysql.escapeId(r.name)}`);
+    await conn.query('DELETE FROM repeatable_scripts WHERE name = ?', [r.name]);
+    dropped.push(r.name);
+    log(`  dropped ${r.kind} ${r.name} (its file is gone)`);
+  }
+  return dropped;
 }
 
 /**
@@ -175,7 +202,9 @@ export async function migrate(opts: MigrateOptions): Promise<MigrateResult> {
   const conn = await connect(opts.databaseUrl, { multipleStatements: true });
   try {
     // Two processes migrating at once (npm start beside npm run migrate) take turns.
-    const [lock] = await conn.query("SELECT GET_LOCK(CONCAT(DATABASE(), ':migrate'), 60) AS ok");
+    // (fn_lock_name may not exist yet: the name is derived here)
+    const migrateLock = lockName(db, 'migrate');
+    const [lock] = await conn.query('SELECT GET_LOCK(?, 60) AS ok', [migrateLock]);
     if ((lock as { ok: number }[])[0]?.ok !== 1) throw new Error('another migrate is still running after 60 s; try again when it ends');
     const postgrator = new Postgrator({
       migrationPattern: join(DB_DIR, 'migrations', '*.sql'),
@@ -191,10 +220,12 @@ export async function migrate(opts: MigrateOptions): Promise<MigrateResult> {
     const migrations = done.map((m) => basename(m.filename));
     for (const m of migrations) log(`  migrated ${m}`);
     await refuseSkippedMigrations(conn, postgrator);
-    const routines = await applyRoutines(conn, db, log);
+    const files = await readRoutines();
+    const routines = await applyRoutines(conn, db, files, log);
+    const dropped = await dropRemovedRoutines(conn, db, files, log);
     const zone = await prepareZone(conn, opts, log);
-    await conn.query("SELECT RELEASE_LOCK(CONCAT(DATABASE(), ':migrate'))");
-    return { createdDatabase, migrations, routines, calendarHours: zone.hours, rebuiltTz: zone.rebuilt };
+    await conn.query('SELECT RELEASE_LOCK(?)', [migrateLock]);
+    return { createdDatabase, migrations, routines, dropped, calendarHours: zone.hours, rebuiltTz: zone.rebuilt };
   } finally {
     await conn.end();
   }

@@ -1,8 +1,18 @@
 // MySQL/MariaDB connections. Every session works in UTC so TIMESTAMP columns read the
-// same whatever the server's zone; report hours never depend on it (SPEC §4).
+// same whatever the server's zone; report hours never depend on it (SPEC §4). Every
+// session also runs under MySQL 8's default sql_mode, whatever the server's own: MariaDB
+// then refuses what MySQL would (a column neither grouped nor aggregated, a zero date),
+// and the routines migrate creates keep that mode, since a routine runs with the mode it
+// was created under.
 import mysql from 'mysql2/promise';
 import type { Pool, PoolOptions, Connection, ConnectionOptions } from 'mysql2/promise';
 import { databaseName, withDatabase } from '../config.ts';
+
+/** MySQL 8.0's and 8.4's default sql_mode. */
+export const SQL_MODE = 'ONLY_FULL_GROUP_BY,STRICT_TRANS_TABLES,NO_ZERO_IN_DATE,NO_ZERO_DATE,ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION';
+
+/** What every session runs first. */
+export const SESSION_SETUP = `SET time_zone = '+00:00', sql_mode = '${SQL_MODE}'`;
 
 const common = {
   timezone: 'Z',
@@ -21,7 +31,8 @@ function withUrl<T extends object>(databaseUrl: string, extra: T): T & { uri: st
 export function createPool(databaseUrl: string, options: Partial<PoolOptions> = {}): Pool {
   const pool = mysql.createPool(withUrl(databaseUrl, { connectionLimit: 8, ...options }) as PoolOptions);
   pool.pool.on('connection', (conn) => {
-    conn.query("SET time_zone = '+00:00'");
+    // queued before any query the pool hands this connection out for
+    conn.query(SESSION_SETUP);
   });
   return pool;
 }
@@ -29,7 +40,7 @@ export function createPool(databaseUrl: string, options: Partial<PoolOptions> = 
 /** One connection; `multipleStatements` for SQL files that hold several statements. */
 export async function connect(databaseUrl: string, options: Partial<ConnectionOptions> = {}): Promise<Connection> {
   const conn = await mysql.createConnection(withUrl(databaseUrl, options) as ConnectionOptions);
-  await conn.query("SET time_zone = '+00:00'");
+  await conn.query(SESSION_SETUP);
   return conn;
 }
 

@@ -5,7 +5,7 @@ import { inject, afterAll, beforeAll, onTestFailed } from 'vitest';
 import mysql from 'mysql2/promise';
 import type { Pool } from 'mysql2/promise';
 import { withDatabase } from '../../src/config.ts';
-import { createPool } from '../../src/db/pool.ts';
+import { connect, createPool } from '../../src/db/pool.ts';
 import { migrate } from '../../src/db/migrate.ts';
 
 /** The calendar the tests need: the fixtures (2025), the simulator's "now", DST days. */
@@ -31,8 +31,11 @@ export function serverUrl(): string {
   return inject('serverUrl');
 }
 
-export async function createTestDatabase(tag: string, reportTz = 'Asia/Dubai'): Promise<TestDatabase> {
-  const name = `${testDatabasePrefix()}${createHash('sha1').update(`${tag}:${process.pid}:${Date.now()}:${Math.random()}`).digest('hex').slice(0, 12)}`;
+/** `nameLength` pads the name to that many characters (MySQL allows 64), for tests of long names. */
+export async function createTestDatabase(tag: string, reportTz = 'Asia/Dubai', nameLength?: number): Promise<TestDatabase> {
+  const hash = createHash('sha1').update(`${tag}:${process.pid}:${Date.now()}:${Math.random()}`).digest('hex');
+  let name = `${testDatabasePrefix()}${hash.slice(0, 12)}`;
+  if (nameLength !== undefined) name = `${name}_${hash}${hash}`.slice(0, nameLength);
   const url = withDatabase(serverUrl(), name);
   await migrate({ databaseUrl: url, reportTz, calendar: TEST_CALENDAR });
   return { name, url, pool: createPool(url), reportTz };
@@ -40,7 +43,7 @@ export async function createTestDatabase(tag: string, reportTz = 'Asia/Dubai'): 
 
 export async function dropDatabase(db: TestDatabase): Promise<void> {
   await db.pool.end();
-  const server = await mysql.createConnection({ uri: serverUrl() });
+  const server = await connect(serverUrl());
   await server.query(`DROP DATABASE IF EXISTS ${mysql.escapeId(db.name)}`);
   await server.end();
 }
@@ -48,11 +51,11 @@ export async function dropDatabase(db: TestDatabase): Promise<void> {
 /**
  * Registers beforeAll/afterAll for a file-scoped database. Use the returned getter in tests.
  */
-export function useTestDatabase(tag: string, reportTz = 'Asia/Dubai'): () => TestDatabase {
+export function useTestDatabase(tag: string, reportTz = 'Asia/Dubai', nameLength?: number): () => TestDatabase {
   let db: TestDatabase | undefined;
   let failed = false;
   beforeAll(async () => {
-    db = await createTestDatabase(tag, reportTz);
+    db = await createTestDatabase(tag, reportTz, nameLength);
   });
   afterAll(async () => {
     if (!db) return;
