@@ -243,7 +243,7 @@ describe('transform (Asia/Dubai)', () => {
       await conn.query("CALL sp_aggregate_hour('2025-09-07 09:00:00')");
       const [after] = await conn.query(vars);
       expect(after).toEqual(before);
-      const [lock] = await conn.query("SELECT IS_USED_LOCK(CONCAT(DATABASE(), ':aggregate')) AS holder");
+      const [lock] = await conn.query("SELECT IS_USED_LOCK(fn_lock_name('aggregate')) AS holder");
       expect((lock as { holder: unknown }[])[0]!.holder).toBeNull();
     } finally {
       conn.release();
