@@ -31,7 +31,7 @@ describe('npm run bench -- --agents 20 --days 1', () => {
       for (const k of KEYS) expect(figures[k], k).toBeTypeOf('number');
       expect(figures.agents).toBe(20);
       expect(figures.days).toBe(1);
-      // about 130 events per agent-day (issue 4): the dataset is the one the targets assume
+      // about 130 events per agent-day: the dataset is the one the targets assume
       expect(figures.events).toBeGreaterThan(20 * 80);
       expect(figures.events).toBeLessThan(20 * 200);
       for (const k of KEYS.filter((k) => k.endsWith('_eps'))) expect(figures[k], k).toBeGreaterThan(0);

@@ -1,4 +1,4 @@
-// npm run backfill (issue 4): loads [fromTs, toTs) in report-hour windows with bounded
+// npm run backfill: loads [fromTs, toTs) in report-hour windows with bounded
 // concurrency, each window in one transaction that also moves the horizon (SPEC §3);
 // windows that fail get one more try after the others. Then it re-aggregates every hour
 // that can change, from the start up to the horizon. Idempotent: re-loading gives the

@@ -1,5 +1,5 @@
 // npm run bench: the pipeline on a fresh throw-away database against the in-process
-// simulator, figure by figure (issue 6). Each figure times only its own step.
+// simulator, figure by figure. Each figure times only its own step.
 import { DateTime } from 'luxon';
 import mysql from 'mysql2/promise';
 import type { Pool } from 'mysql2/promise';

@@ -1,4 +1,4 @@
-// Runs the transform (TRANSFORM's sp_aggregate_epoch_range) over report hours, a day of
+// Runs the transform (sp_aggregate_epoch_range) over report hours, a day of
 // hours per call so progress shows and a stop request is honoured between days. After a
 // load, everything pending is aggregated: the ranges loaded windows marked, up to the
 // horizon (a filled gap changes the state carried into later hours).

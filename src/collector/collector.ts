@@ -1,4 +1,4 @@
-// The collector (issue 4): every COLLECT_CRON tick, and once at start-up, loads
+// The collector: every COLLECT_CRON tick, and once at start-up, loads
 // [horizon - COLLECT_OVERLAP_MINUTES, now) (the last 48 hours on an empty database), then
 // aggregates from the earliest touched hour up to now. One at a time across processes
 // (a MySQL named lock); the horizon moves window by window, only after a window loaded

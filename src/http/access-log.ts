@@ -1,4 +1,4 @@
-// One access-log line per request (issue 5): method, path with the query's names but not
+// One access-log line per request: method, path with the query's names but not
 // its values, status, ms, rows. Values may hold anything a client typed; the
 // Authorization header is never read here.
 import type { IncomingMessage, ServerResponse } from 'node:http';

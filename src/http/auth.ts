@@ -1,4 +1,4 @@
-// Who may ask for a report (issue 5): bearer tokens from REPORT_API_TOKENS, several at
+// Who may ask for a report: bearer tokens from REPORT_API_TOKENS, several at
 // once so they can be rotated. Without tokens the server only listens on loopback.
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { isIPv4, isIPv6 } from 'node:net';

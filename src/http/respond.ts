@@ -1,4 +1,4 @@
-// Small response helpers: every error is JSON {"error": "..."} (issue 5).
+// Small response helpers: every error is JSON {"error": "..."}.
 import type { ServerResponse } from 'node:http';
 
 export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {

@@ -1,4 +1,4 @@
-// The HTTP(S) server (issue 5): GET /api/report, GET /api/status, GET /metrics, GET /healthz.
+// The HTTP(S) server: GET /api/report, GET /api/status, GET /metrics, GET /healthz.
 // node:http / node:https only. Order per request: path (404), token (401, before any
 // parameter is read), method (405), then the handler.
 import { createServer as createHttpServer } from 'node:http';

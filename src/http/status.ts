@@ -154,7 +154,7 @@ interface FieldDiff {
 }
 
 /**
- * Data quality (TRANSFORM's views), in aggregate: counts and seconds, no extension or name.
+ * Data quality (the data-quality views), in aggregate: counts and seconds, no extension or name.
  * Reconciliation compares the derived seconds with the upstream's stats for report hours
  * that started in the last 24 h, where both cover the same part of the hour.
  */

@@ -1,4 +1,4 @@
-// One window = one transaction (issue 4). READ COMMITTED keeps InnoDB from taking gap
+// One window = one transaction. READ COMMITTED keeps InnoDB from taking gap
 // locks on the duplicate checks of an upsert, so windows loaded side by side rarely
 // collide; when they do (a deadlock), the whole transaction is simply run again.
 import type { Pool, PoolConnection } from 'mysql2/promise';

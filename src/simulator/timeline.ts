@@ -14,7 +14,7 @@ export interface SimEvent {
   state: string;
   /** Overrides the agent's username (agent_reg noise sometimes carries none). */
   username?: string;
-  /** A record the loader must reject (issue 4 tests); not part of the timeline. */
+  /** A record the loader must reject (for the loader's tests); not part of the timeline. */
   malformed?: Malformed;
 }
 
