@@ -31,60 +31,65 @@ BEGIN
   FROM vw_loaded_stretches
   WHERE s_from < v_from AND s_to > v_from;
 
+  -- (prepared on every call: MariaDB re-running this statement as part of the procedure in
+  -- the same session refused it under ONLY_FULL_GROUP_BY, which MySQL's default sql_mode
+  -- and so every routine here has; a fresh statement each time is parsed afresh)
+  SET @apr_tl_from = v_from, @apr_tl_to = v_to, @apr_tl_carry_from = v_carry_from, @apr_tl_ext = p_ext;
+  SET @apr_tl_sql = '
   WITH
-  -- the stretches' parts inside the day, merged from the windows that overlap it as
+  -- the stretches'' parts inside the day, merged from the windows that overlap it as
   -- vw_loaded_stretches merges them all (+1 at a start, -1 at an end; a part starts where
-  -- the running count leaves 0); only the part at the day's start may carry a state in
+  -- the running count leaves 0); only the part at the day''s start may carry a state in
   day_edge AS (
     SELECT p.ts, p.d,
       SUM(p.d) OVER (ORDER BY p.ts, p.d DESC ROWS UNBOUNDED PRECEDING) AS open_after
     FROM (
-      SELECT GREATEST(w.from_ts, v_from) AS ts, 1 AS d FROM loaded_windows w WHERE w.from_ts < v_to AND w.to_ts > v_from AND w.to_ts > w.from_ts
+      SELECT GREATEST(w.from_ts, @apr_tl_from) AS ts, 1 AS d FROM loaded_windows w WHERE w.from_ts < @apr_tl_to AND w.to_ts > @apr_tl_from AND w.to_ts > w.from_ts
       UNION ALL
-      SELECT LEAST(w.to_ts, v_to) AS ts, -1 AS d FROM loaded_windows w WHERE w.from_ts < v_to AND w.to_ts > v_from AND w.to_ts > w.from_ts
+      SELECT LEAST(w.to_ts, @apr_tl_to) AS ts, -1 AS d FROM loaded_windows w WHERE w.from_ts < @apr_tl_to AND w.to_ts > @apr_tl_from AND w.to_ts > w.from_ts
     ) p
   ),
   stretch AS (
-    SELECT s.ts AS sid, CASE WHEN s.ts = v_from THEN v_carry_from END AS s_from, s.ts AS c_from, e.ts AS c_to
+    SELECT s.ts AS sid, CASE WHEN s.ts = @apr_tl_from THEN @apr_tl_carry_from END AS s_from, s.ts AS c_from, e.ts AS c_to
     FROM (SELECT ts, ROW_NUMBER() OVER (ORDER BY ts) AS k FROM day_edge WHERE d = 1 AND open_after = 1) s
     JOIN (SELECT ts, ROW_NUMBER() OVER (ORDER BY ts) AS k FROM day_edge WHERE d = -1 AND open_after = 0) e ON e.k = s.k
   ),
-  -- the flags when the day's part starts: each flag's last event inside its stretch
+  -- the flags when the day''s part starts: each flag''s last event inside its stretch
   -- before it (no look-back limit); all off when the stretch starts in the day (s_from NULL)
   stretch_init AS (
     SELECT s.sid, s.c_from, s.c_to,
       COALESCE((SELECT e.enabled FROM agent_events e
-        WHERE e.ext = p_ext AND e.event = 'agent_idle' AND e.ts >= s.s_from AND e.ts < s.c_from
+        WHERE e.ext = @apr_tl_ext AND e.event = ''agent_idle'' AND e.ts >= s.s_from AND e.ts < s.c_from
         ORDER BY e.ts DESC, e.seq DESC LIMIT 1), 0) AS i1,
       COALESCE((SELECT e.enabled FROM agent_events e
-        WHERE e.ext = p_ext AND e.event = 'agent_on_call' AND e.ts >= s.s_from AND e.ts < s.c_from
+        WHERE e.ext = @apr_tl_ext AND e.event = ''agent_on_call'' AND e.ts >= s.s_from AND e.ts < s.c_from
         ORDER BY e.ts DESC, e.seq DESC LIMIT 1), 0) AS i2,
       COALESCE((SELECT e.enabled FROM agent_events e
-        WHERE e.ext = p_ext AND e.event = 'agent_hold' AND e.ts >= s.s_from AND e.ts < s.c_from
+        WHERE e.ext = @apr_tl_ext AND e.event = ''agent_hold'' AND e.ts >= s.s_from AND e.ts < s.c_from
         ORDER BY e.ts DESC, e.seq DESC LIMIT 1), 0) AS i3,
       COALESCE((SELECT e.enabled FROM agent_events e
-        WHERE e.ext = p_ext AND e.event = 'agent_wrap_up' AND e.ts >= s.s_from AND e.ts < s.c_from
+        WHERE e.ext = @apr_tl_ext AND e.event = ''agent_wrap_up'' AND e.ts >= s.s_from AND e.ts < s.c_from
         ORDER BY e.ts DESC, e.seq DESC LIMIT 1), 0) AS i4,
       -- not-available: the position (ts * 65536 + seq) of its latest event when that
       -- switched it on (its state is the reason), else 0
       COALESCE((SELECT CASE WHEN e.enabled = 0 THEN 0 ELSE e.ts * 65536 + e.seq END FROM agent_events e
-        WHERE e.ext = p_ext AND e.event = 'agent_not_avail_state' AND e.ts >= s.s_from AND e.ts < s.c_from
+        WHERE e.ext = @apr_tl_ext AND e.event = ''agent_not_avail_state'' AND e.ts >= s.s_from AND e.ts < s.c_from
         ORDER BY e.ts DESC, e.seq DESC LIMIT 1), 0) AS i5
     FROM stretch s
   ),
   ev AS (
     SELECT s.sid, e.ts, e.seq,
-      CASE e.event WHEN 'agent_idle' THEN 1 WHEN 'agent_on_call' THEN 2 WHEN 'agent_hold' THEN 3
-                   WHEN 'agent_wrap_up' THEN 4 ELSE 5 END AS flag,
-      CASE WHEN e.enabled = 0 THEN 0 WHEN e.event = 'agent_not_avail_state' THEN e.ts * 65536 + e.seq ELSE 1 END AS val,
-      CASE e.event WHEN 'agent_idle' THEN s.i1 WHEN 'agent_on_call' THEN s.i2 WHEN 'agent_hold' THEN s.i3
-                   WHEN 'agent_wrap_up' THEN s.i4 ELSE s.i5 END AS init
+      CASE e.event WHEN ''agent_idle'' THEN 1 WHEN ''agent_on_call'' THEN 2 WHEN ''agent_hold'' THEN 3
+                   WHEN ''agent_wrap_up'' THEN 4 ELSE 5 END AS flag,
+      CASE WHEN e.enabled = 0 THEN 0 WHEN e.event = ''agent_not_avail_state'' THEN e.ts * 65536 + e.seq ELSE 1 END AS val,
+      CASE e.event WHEN ''agent_idle'' THEN s.i1 WHEN ''agent_on_call'' THEN s.i2 WHEN ''agent_hold'' THEN s.i3
+                   WHEN ''agent_wrap_up'' THEN s.i4 ELSE s.i5 END AS init
     FROM stretch_init s
-    JOIN agent_events e ON e.ext = p_ext AND e.ts >= s.c_from AND e.ts < s.c_to
-    WHERE e.event IN ('agent_idle', 'agent_on_call', 'agent_hold', 'agent_wrap_up', 'agent_not_avail_state')
+    JOIN agent_events e ON e.ext = @apr_tl_ext AND e.ts >= s.c_from AND e.ts < s.c_to
+    WHERE e.event IN (''agent_idle'', ''agent_on_call'', ''agent_hold'', ''agent_wrap_up'', ''agent_not_avail_state'')
   ),
-  -- each event's change of its flag; a running sum per stretch gives every flag's value
-  -- (cast back from SUM's DECIMAL, so that f5 finds its event through the primary key)
+  -- each event''s change of its flag; a running sum per stretch gives every flag''s value
+  -- (cast back from SUM''s DECIMAL, so that f5 finds its event through the primary key)
   delta AS (
     SELECT sid, ts, seq, flag,
       val - COALESCE(LAG(val) OVER (PARTITION BY sid, flag ORDER BY ts, seq), init) AS d
@@ -103,13 +108,16 @@ BEGIN
     JOIN stretch_init i ON i.sid = d.sid
     WINDOW w AS (PARTITION BY d.sid ORDER BY d.ts, d.seq ROWS UNBOUNDED PRECEDING)
   ),
-  -- raw segments: the state at each stretch's start, then after each second with events
-  -- (only the second's last row counts: the flags' final values)
+  -- raw segments: the state at each stretch''s start, then after each second with events
+  -- (only the second''s last row counts: the flags'' final values)
   raw AS (
     SELECT i.sid, i.c_from AS seg_from,
-      COALESCE((SELECT MIN(v.ts) FROM ev v WHERE v.sid = i.sid), i.c_to) AS seg_to,
+      COALESCE(fv.first_ts, i.c_to) AS seg_to,
       i.i1 AS f1, i.i2 AS f2, i.i3 AS f3, i.i4 AS f4, i.i5 AS f5
     FROM stretch_init i
+    -- (a grouped join, not a correlated MIN(): MariaDB re-running this procedure in the
+    -- same session refused the latter under ONLY_FULL_GROUP_BY)
+    LEFT JOIN (SELECT sid, MIN(ts) AS first_ts FROM ev GROUP BY sid) fv ON fv.sid = i.sid
     UNION ALL
     SELECT sid, ts, COALESCE(next_ts, c_to), f1, f2, f3, f4, f5
     FROM flags
@@ -118,13 +126,13 @@ BEGIN
   coded AS (
     SELECT r.sid, r.seg_from, r.seg_to,
       -- SPEC §3 precedence
-      CASE WHEN r.f3 > 0 THEN 'Hold' WHEN r.f2 > 0 THEN 'Talk' WHEN r.f4 > 0 THEN 'Wrap Up'
-           WHEN r.f1 > 0 THEN 'Idle' WHEN r.f5 > 0 THEN fn_break_category(e.state) ELSE 'Offline' END AS state,
+      CASE WHEN r.f3 > 0 THEN ''Hold'' WHEN r.f2 > 0 THEN ''Talk'' WHEN r.f4 > 0 THEN ''Wrap Up''
+           WHEN r.f1 > 0 THEN ''Idle'' WHEN r.f5 > 0 THEN fn_break_category(e.state) ELSE ''Offline'' END AS state,
       CASE WHEN r.f3 > 0 OR r.f2 > 0 OR r.f4 > 0 OR r.f1 > 0 OR r.f5 = 0 THEN NULL
-           ELSE COALESCE(e.state, '') END AS reason
+           ELSE COALESCE(e.state, '''') END AS reason
     FROM raw r
     LEFT JOIN agent_events e
-      ON r.f5 > 0 AND e.ext = p_ext AND e.ts = r.f5 DIV 65536 AND e.seq = r.f5 MOD 65536
+      ON r.f5 > 0 AND e.ext = @apr_tl_ext AND e.ts = r.f5 DIV 65536 AND e.seq = r.f5 MOD 65536
     WHERE r.seg_to > r.seg_from
   ),
   -- merge neighbours with the same state and reason
@@ -148,14 +156,19 @@ BEGIN
   ),
   -- the day outside loaded time: before each stretch, and after the last
   not_loaded AS (
-    SELECT COALESCE(LAG(c_to) OVER (ORDER BY c_from), v_from) AS seg_from, c_from AS seg_to
+    SELECT COALESCE(LAG(c_to) OVER (ORDER BY c_from), @apr_tl_from) AS seg_from, c_from AS seg_to
     FROM stretch
     UNION ALL
-    SELECT COALESCE(MAX(c_to), v_from), v_to FROM stretch
+    -- (a scalar subquery: MySQL''s ONLY_FULL_GROUP_BY refuses a variable beside MAX())
+    SELECT COALESCE((SELECT MAX(c_to) FROM stretch), @apr_tl_from), @apr_tl_to
   )
   SELECT seg_from, seg_to, seg_to - seg_from AS seconds, state, reason FROM loaded
   UNION ALL
-  SELECT seg_from, seg_to, seg_to - seg_from, 'Not Loaded', NULL FROM not_loaded
-  WHERE seg_to > seg_from AND v_from IS NOT NULL
-  ORDER BY seg_from;
+  SELECT seg_from, seg_to, seg_to - seg_from, ''Not Loaded'', NULL FROM not_loaded
+  WHERE seg_to > seg_from AND @apr_tl_from IS NOT NULL
+  ORDER BY seg_from';
+  PREPARE apr_tl_stmt FROM @apr_tl_sql;
+  EXECUTE apr_tl_stmt;
+  DEALLOCATE PREPARE apr_tl_stmt;
+  SET @apr_tl_sql = NULL, @apr_tl_from = NULL, @apr_tl_to = NULL, @apr_tl_carry_from = NULL, @apr_tl_ext = NULL;
 END
