@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import { backfillRange, parseLocal } from '../src/backfill/range.ts';
-import { splitWindows } from '../src/collector/windows.ts';
+import { splitWindows } from '../src/ingest/windows.ts';
 import { reportHours } from '../src/db/calendar.ts';
 import { UsageError } from '../src/cli/args.ts';
 

@@ -7,7 +7,7 @@ import { useTestDatabase, rows, serverUrl, TEST_CALENDAR } from './helpers/datab
 import { connect } from '../src/db/pool.ts';
 import { lockName } from '../src/db/lock-name.ts';
 import { migrate } from '../src/db/migrate.ts';
-import { acquireLoadLock } from '../src/collector/lock.ts';
+import { acquireLoadLock } from '../src/ingest/lock.ts';
 
 const db = useTestDatabase('mysql-lock-names', 'Asia/Dubai', 64);
 

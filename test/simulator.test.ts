@@ -2,7 +2,7 @@ import { describe, it, expect, afterAll } from 'vitest';
 import { request } from 'undici';
 import { World } from '../src/simulator/world.ts';
 import { startSimulator } from '../src/simulator/server.ts';
-import { cleanName } from '../src/upstream/normalize.ts';
+import { cleanName } from '../src/names.ts';
 import { referenceTotals } from './reference/model.ts';
 
 const NOW = Date.UTC(2025, 8, 10) / 1000;

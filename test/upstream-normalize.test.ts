@@ -1,6 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { normalizeEvents, normalizeStats, cleanName } from '../src/upstream/normalize.ts';
+import { normalizeEvents, normalizeStats } from '../src/upstream/normalize.ts';
+import { cleanName } from '../src/names.ts';
 
 const FIX = new URL('./fixtures', import.meta.url).pathname;
 const json = (p: string): unknown => JSON.parse(readFileSync(`${FIX}/${p}`, 'utf8'));

@@ -2,7 +2,7 @@
 // (default 48) up to now. A range reaching past now is cut at now: the future has no data,
 // and loading it would push the horizon past the present.
 import { DateTime } from 'luxon';
-import { UsageError } from '../cli/args.ts';
+import { UsageError } from '../usage-error.ts';
 
 export const DEFAULT_HOURS = 48;
 const FORMATS = ['yyyy-MM-dd HH:mm:ss', 'yyyy-MM-dd HH:mm', "yyyy-MM-dd'T'HH:mm:ss", "yyyy-MM-dd'T'HH:mm", 'yyyy-MM-dd'];

@@ -4,7 +4,7 @@
 // and rejected records stay. Only under the load lock, only after the operator said YES.
 // The help, the prompt and the log name the tables from this one list.
 import type { Pool } from 'mysql2/promise';
-import { select } from '../load/db.ts';
+import { select } from '../db/query.ts';
 
 export const WIPED_TABLES = [
   'agent_events',

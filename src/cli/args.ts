@@ -1,5 +1,7 @@
 // Flags as `--name value` or `--name=value` (the replaced service's scripts took both).
-export class UsageError extends Error {}
+import { UsageError } from '../usage-error.ts';
+
+export { UsageError };
 
 export interface FlagSpec {
   /** Flags that take a value. */

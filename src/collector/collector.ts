@@ -11,12 +11,13 @@ import type { Upstream } from '../upstream/client.ts';
 import { iso } from '../upstream/client.ts';
 import { dbFetchLog } from '../upstream/fetch-log.ts';
 import { readHorizon } from '../load/horizon.ts';
-import { acquireLoadLock } from './lock.ts';
-import { finishRun, gapsNote, recordSkipped, startRun } from './runs.ts';
-import { hoursOverlapping, loadWindow, type WindowResult } from './window.ts';
-import { aggregatePending } from './aggregate.ts';
-import { splitWindows } from './windows.ts';
-import { Progressive } from '../backfill/progressive.ts';
+import { acquireLoadLock } from '../ingest/lock.ts';
+import { finishRun, gapsNote, recordSkipped, startRun } from '../ingest/runs.ts';
+import { hoursOverlapping, loadWindow, type WindowResult } from '../ingest/window.ts';
+import { aggregatePending } from '../ingest/aggregate.ts';
+import { splitWindows } from '../ingest/windows.ts';
+import { Progressive } from '../ingest/progressive.ts';
+import { windowLine } from '../ingest/window-line.ts';
 import { localTime } from '../log.ts';
 import { collectorRuns, eventsLoaded, recordsRejected, windowsFailed, windowsLoaded } from '../metrics.ts';
 
@@ -44,22 +45,6 @@ export interface CollectorRun {
   events: number;
   rejected: number;
   error?: string;
-}
-
-/** A window's log fields: its bounds in UTC with the REPORT_TZ wall-clock time beside them. */
-export function windowLine(w: WindowResult, reportTz?: string): Record<string, string | number> {
-  return {
-    from: iso(w.fromTs),
-    to: iso(w.toTs),
-    ...(reportTz ? { local: `${localTime(w.fromTs, reportTz)} .. ${localTime(w.toTs, reportTz)}` } : {}),
-    events: w.events,
-    stats: w.statsRows,
-    rejected: w.rejected,
-    splits: w.splits,
-    requests: w.requests,
-    fetch_ms: w.fetchMs,
-    load_ms: w.loadMs,
-  };
 }
 
 /** One collector run. Never throws for upstream or load failures: they end as 'failed'. */

@@ -3,6 +3,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Pool } from 'mysql2/promise';
 import { horizonGauge, lagGauge, poolGauge, registry, reportDuration, reportRequests } from '../metrics.ts';
+import { readHorizon } from '../load/horizon.ts';
 
 interface PoolInternals {
   _allConnections?: { length: number };
@@ -11,14 +12,13 @@ interface PoolInternals {
 }
 
 async function refreshGauges(pool: Pool, nowMs = Date.now()): Promise<void> {
-  const [rows] = await pool.query('SELECT horizon FROM collector_state WHERE id = 1');
-  const horizon = (rows as { horizon: number | null }[])[0]?.horizon;
-  if (horizon === null || horizon === undefined) {
+  const horizon = await readHorizon(pool);
+  if (horizon === null) {
     horizonGauge.reset();
     lagGauge.reset();
   } else {
-    horizonGauge.set(Number(horizon));
-    lagGauge.set(Math.floor(nowMs / 1000) - Number(horizon));
+    horizonGauge.set(horizon);
+    lagGauge.set(Math.floor(nowMs / 1000) - horizon);
   }
   // mysql2 keeps its counts on the inner pool; read defensively, they are not public API
   const inner = (pool as unknown as { pool?: PoolInternals }).pool;

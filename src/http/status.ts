@@ -1,6 +1,7 @@
 // What /api/status reports. Aggregates only: no agent names or extensions.
 import type { Pool } from 'mysql2/promise';
 import { isoUtc } from '../report/format.ts';
+import { readHorizon } from '../load/horizon.ts';
 
 const ER_NO_SUCH_TABLE = 'ER_NO_SUCH_TABLE';
 
@@ -55,8 +56,7 @@ function runJson(run: RunRow | undefined): Record<string, unknown> | null {
 export async function readStatus(pool: Pool, nowMs = Date.now(), nextCollectorRun: Date | null = null): Promise<Record<string, unknown>> {
   const now = Math.floor(nowMs / 1000);
   const dayAgo = now - 86400;
-  const state = await one<{ horizon: number | null }>(pool, 'SELECT horizon FROM collector_state WHERE id = 1');
-  const horizon = state?.horizon === null || state?.horizon === undefined ? null : Number(state.horizon);
+  const horizon = await readHorizon(pool);
 
   const [gapRows] = await pool.query('SELECT gap_from, gap_to FROM vw_status_gaps ORDER BY gap_from DESC LIMIT 100');
   const gapCount = await one<{ n: number; s: number | null }>(pool, 'SELECT COUNT(*) AS n, SUM(gap_to - gap_from) AS s FROM vw_status_gaps');

@@ -2,8 +2,8 @@
 // Big multi-row statements, never one INSERT per event. The feed's order lives in the
 // identity (ext, ts, seq), which also makes a re-load of a second give the same rows.
 import type { AgentEvent } from '../types.ts';
-import { cleanName } from '../upstream/normalize.ts';
-import { lit, litRepeated, queryRaw, MAX_STATEMENT_BYTES, type Db } from './db.ts';
+import { cleanName } from '../names.ts';
+import { lit, litRepeated, queryRaw, MAX_STATEMENT_BYTES, type Db } from '../db/query.ts';
 
 /** Rows per statement: big enough to amortise the round trip, small enough for any packet limit. */
 export const EVENT_BATCH_ROWS = 2000;

@@ -1,7 +1,7 @@
 // The data horizon (SPEC §3): the latest end of any successfully loaded window. It moves
 // forward only, and only inside the transaction of a window that loaded completely.
-import type { Db } from './db.ts';
-import { select } from './db.ts';
+import type { Db } from '../db/query.ts';
+import { select } from '../db/query.ts';
 
 export async function readHorizon(db: Db): Promise<number | null> {
   const [row] = await select<{ horizon: number | null }>(db, 'SELECT horizon FROM collector_state WHERE id = 1');

@@ -1,6 +1,6 @@
 // Ranges waiting for aggregation (migration 040): written in a window's transaction,
 // cleared after the aggregation ran, so a crash in between is made good by the next run.
-import { select, type Db } from './db.ts';
+import { select, type Db } from '../db/query.ts';
 
 export async function markPending(db: Db, fromTs: number, toTs: number): Promise<void> {
   await db.query('INSERT INTO pending_aggregation (from_ts, to_ts) VALUES (?, ?)', [fromTs, toTs]);

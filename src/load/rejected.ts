@@ -2,7 +2,7 @@
 // record where an operator can see them. The hash makes a re-fetch not double them.
 import { createHash } from 'node:crypto';
 import type { Rejected } from '../types.ts';
-import { lit, queryRaw, MAX_STATEMENT_BYTES, type Db } from './db.ts';
+import { lit, queryRaw, MAX_STATEMENT_BYTES, type Db } from '../db/query.ts';
 
 const BATCH = 500;
 /** Longest raw record kept, characters: a huge one is cut (its hash still covers all of it). */

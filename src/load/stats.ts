@@ -2,8 +2,8 @@
 // end)), and a re-fetch REPLACES the slot: an extension missing from the new response
 // loses its old row. Never summed across fetches.
 import type { StatsRecord } from '../types.ts';
-import { cleanName } from '../upstream/normalize.ts';
-import { lit, queryRaw, type Db } from './db.ts';
+import { cleanName } from '../names.ts';
+import { lit, queryRaw, type Db } from '../db/query.ts';
 
 const COLUMNS =
   'slot_start, hour_start, ext, fetched_to, name, tags, total_calls, answered_calls, talked_time, talked_average, duration_seconds,' +

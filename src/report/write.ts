@@ -7,6 +7,7 @@ import { pipeline } from 'node:stream/promises';
 import type { Pool, PoolConnection } from 'mysql2/promise';
 import { streamQuery } from '../db/query-stream.ts';
 import { assertZone } from '../db/zone.ts';
+import { readHorizon } from '../load/horizon.ts';
 import { reportQuery } from './query.ts';
 import type { ReportRow } from './query.ts';
 import type { ReportParams } from './params.ts';
@@ -24,12 +25,6 @@ export interface ReportHooks {
   onStart?: (meta: ReportMeta) => void;
   /** Counts rows as they go, so a report cut short still says how far it got. */
   progress?: { rows: number };
-}
-
-async function readHorizon(conn: PoolConnection): Promise<number | null> {
-  const [rows] = await conn.query('SELECT horizon FROM collector_state WHERE id = 1');
-  const h = (rows as { horizon: number | string | null }[])[0]?.horizon;
-  return h === null || h === undefined ? null : Number(h);
 }
 
 /** The encoding stages for the format: rows in, bytes out. */

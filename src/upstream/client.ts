@@ -6,7 +6,7 @@ import { setMaxListeners } from 'node:events';
 import type { Config } from '../config.ts';
 import type { AgentEvent, Rejected, StatsRecord } from '../types.ts';
 import { normalizeEvents, normalizeStats } from './normalize.ts';
-import { validateEvents, validateStats } from '../load/validate.ts';
+import { validateEvents, validateStats } from './validate.ts';
 import { Http, type HttpOptions } from './http.ts';
 import { Auth } from './auth.ts';
 import { UpstreamError, retryAfterMs } from './errors.ts';

@@ -3,7 +3,7 @@
 // so a failed window still leaves its calls on record. Never a secret: callers scrub.
 import type { Pool } from 'mysql2/promise';
 import type { Logger } from '../log.ts';
-import { lit } from '../load/db.ts';
+import { lit } from '../db/query.ts';
 
 export interface FetchLogEntry {
   endpoint: 'login' | 'events' | 'stats';

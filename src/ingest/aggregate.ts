@@ -5,7 +5,7 @@
 import type { Pool } from 'mysql2/promise';
 import type { Logger } from '../log.ts';
 import { ER_LOCK_DEADLOCK, ER_LOCK_WAIT_TIMEOUT } from '../db/pool.ts';
-import { select } from '../load/db.ts';
+import { select } from '../db/query.ts';
 import { readHorizon } from '../load/horizon.ts';
 import { clearPending, pendingRange } from '../load/pending.ts';
 import { iso } from '../upstream/client.ts';

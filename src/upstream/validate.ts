@@ -4,7 +4,7 @@
 // rejected instead, with a reason that names the extension and the time, and the rest
 // of the window loads.
 import type { AgentEvent, Rejected, StatsRecord } from '../types.ts';
-import { STATS_NUMBERS } from '../upstream/normalize.ts';
+import { STATS_NUMBERS } from './normalize.ts';
 
 /**
  * Largest count or number of seconds accepted in one stats record: far above any real

@@ -3,8 +3,8 @@
 // the horizon is already past it. Such hours are handed to the transform a day at a time,
 // one call after another, while the remaining windows load.
 import type { Pool } from 'mysql2/promise';
-import type { Hour } from '../collector/window.ts';
-import { aggregateRange } from '../collector/aggregate.ts';
+import type { Hour } from './window.ts';
+import { aggregateRange } from './aggregate.ts';
 
 const BATCH_HOURS = 24;
 

@@ -6,7 +6,7 @@ import type { Pool } from 'mysql2/promise';
 import type { Upstream } from '../upstream/client.ts';
 import type { FetchLog } from '../upstream/fetch-log.ts';
 import { ensureCalendar } from '../db/calendar.ts';
-import { select } from '../load/db.ts';
+import { select } from '../db/query.ts';
 import { loadEvents } from '../load/events.ts';
 import { replaceSlotStats } from '../load/stats.ts';
 import { insertRejected } from '../load/rejected.ts';

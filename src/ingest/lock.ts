@@ -3,7 +3,7 @@
 // process never leaves it behind. The name carries the database (fn_lock_name), so test
 // databases on one server do not block each other.
 import type { Pool, PoolConnection } from 'mysql2/promise';
-import { select } from '../load/db.ts';
+import { select } from '../db/query.ts';
 
 export interface HeldLock {
   release(): Promise<void>;
