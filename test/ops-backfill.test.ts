@@ -2,15 +2,14 @@
 // upstream, retries logged, Ctrl-C of a backfill, --yes alone, the `--` hint, --out into
 // a missing folder, --bom as the API takes it.
 import { describe, it, expect, afterAll, beforeAll, afterEach } from 'vitest';
-import { createServer, type Server } from 'node:net';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { useTestDatabase, rows } from './helpers/database.ts';
-import { simulator, PASSWORD, CREDENTIALS, ACCOUNT } from './helpers/simulator.ts';
-import { runCommand, runNpm, killLeftovers, type Child } from './helpers/child.ts';
+import { simulator, PASSWORD } from './helpers/simulator.ts';
+import { runCommand, runNpm, killLeftovers } from './helpers/child.ts';
+import { busyPort, errorLine, noStackTrace, upstreamEnv } from './helpers/ops.ts';
 import { migrate } from '../src/db/migrate.ts';
-import type { SimulatorHandle } from '../src/simulator/server.ts';
 
 const db = useTestDatabase('ops-backfill');
 // The commands migrate with the full calendar (the test database has a narrow one): done
@@ -20,36 +19,12 @@ beforeAll(async () => {
 }, 600_000);
 afterEach(killLeftovers);
 
-const upstreamEnv = (sim: SimulatorHandle) => ({
-  API_BASE: sim.url,
-  API_USERNAME: CREDENTIALS.username,
-  API_PASSWORD: PASSWORD,
-  TENANT: CREDENTIALS.tenant,
-  ACCOUNT_ID: ACCOUNT,
-});
-
-/** Every line a user saw is one line of JSON {"error": ...} or a log line: never a stack trace. */
-function noStackTrace(child: Child): void {
-  for (const l of child.lines) expect(l, child.lines.join('\n')).not.toMatch(/^\s+at .+\(?.*:\d+:\d+\)?$|Error: .*\n/);
-}
-
-function errorLine(child: Child): string {
-  const errors = child.lines.filter((l) => l.startsWith('{"error":'));
-  expect(errors, child.lines.join('\n')).toHaveLength(1);
-  return (JSON.parse(errors[0]!) as { error: string }).error;
-}
-
-async function busyPort(): Promise<{ port: number; server: Server }> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return { port: (server.address() as { port: number }).port, server };
-}
 
 
 describe('npm run backfill', async () => {
   const sim = await simulator({ agents: 20, latencyMs: 60 });
   afterAll(() => sim.close());
-  const env = () => ({ DATABASE_URL: db().url, REPORT_TZ: db().reportTz, ...upstreamEnv(sim), API_PAGE_SIZE: '300' });
+  const env = () => ({ DATABASE_URL: db().url, REPORT_TZ: db().reportTz, ...upstreamEnv(sim.url), API_PAGE_SIZE: '300' });
 
   it('an unreachable upstream is named with API_BASE within seconds, exit 4', async () => {
     const { port, server } = await busyPort();
@@ -89,7 +64,7 @@ describe('npm run backfill', async () => {
   it('every retried upstream failure is logged when it happens, without secrets', async () => {
     const flaky = await simulator({ agents: 5, faultRate: 0.3, slowMs: 100 });
     try {
-      const child = runCommand('backfill.ts', ['--from', '2025-09-09 04:00', '--to', '2025-09-09 08:00'], { ...env(), ...upstreamEnv(flaky) });
+      const child = runCommand('backfill.ts', ['--from', '2025-09-09 04:00', '--to', '2025-09-09 08:00'], { ...env(), ...upstreamEnv(flaky.url) });
       const code = await child.exited;
       expect([0, 1]).toContain(code);
       const retries = child.lines.filter((l) => / warn upstream call failed; retrying /.test(l));

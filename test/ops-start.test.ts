@@ -2,13 +2,13 @@
 // `npm start`, --help, the port in use, a public HOST without tokens, the database refused
 // / wrong password / never migrated.
 import { describe, it, expect, beforeAll, afterEach } from 'vitest';
-import { createServer, type Server } from 'node:net';
 import { mkdtempSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { useTestDatabase, rows, serverUrl } from './helpers/database.ts';
-import { PASSWORD, CREDENTIALS, ACCOUNT } from './helpers/simulator.ts';
-import { runCommand, runNpm, killLeftovers, type Child } from './helpers/child.ts';
+import { PASSWORD } from './helpers/simulator.ts';
+import { runCommand, runNpm, killLeftovers } from './helpers/child.ts';
+import { busyPort, errorLine, noStackTrace, upstreamEnv } from './helpers/ops.ts';
 import { migrate } from '../src/db/migrate.ts';
 import { withDatabase } from '../src/config.ts';
 
@@ -21,30 +21,6 @@ beforeAll(async () => {
 afterEach(killLeftovers);
 const NEVER = '0 0 1 1 *';
 
-const upstreamEnv = (apiBase: string) => ({
-  API_BASE: apiBase,
-  API_USERNAME: CREDENTIALS.username,
-  API_PASSWORD: PASSWORD,
-  TENANT: CREDENTIALS.tenant,
-  ACCOUNT_ID: ACCOUNT,
-});
-
-/** Every line a user saw is one line of JSON {"error": ...} or a log line: never a stack trace. */
-function noStackTrace(child: Child): void {
-  for (const l of child.lines) expect(l, child.lines.join('\n')).not.toMatch(/^\s+at .+\(?.*:\d+:\d+\)?$|Error: .*\n/);
-}
-
-function errorLine(child: Child): string {
-  const errors = child.lines.filter((l) => l.startsWith('{"error":'));
-  expect(errors, child.lines.join('\n')).toHaveLength(1);
-  return (JSON.parse(errors[0]!) as { error: string }).error;
-}
-
-async function busyPort(): Promise<{ port: number; server: Server }> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return { port: (server.address() as { port: number }).port, server };
-}
 
 function alive(pid: number): boolean {
   try {
