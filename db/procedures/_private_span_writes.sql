@@ -3,15 +3,17 @@
 -- produced are deleted; the others are upserted (a row that comes out the same is not
 -- written again).
 DROP PROCEDURE IF EXISTS _private_span_writes;
-CREATE PROCEDURE _private_span_writes(IN p_from BIGINT, IN p_to BIGINT,
+CREATE PROCEDURE _private_span_writes(IN p_from BIGINT, IN p_to BIGINT, IN p_to_end BIGINT,
                                       IN p_lo VARCHAR(32) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin,
                                       IN p_hi VARCHAR(32) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin)
   MODIFIES SQL DATA
   COMMENT 'internal stage of sp_aggregate_span: write the slot, hour and reason rows'
 BEGIN
+  -- (the slots of the span's hours are those starting in [p_from, p_to_end): a range of the
+  -- primary key, where a condition on hour_start would read the whole table)
   DELETE t FROM agent_slot_activity t
   LEFT JOIN apr_tmp_out_slots o ON o.slot_start = t.slot_start AND o.ext = t.ext
-  WHERE t.hour_start >= p_from AND t.hour_start < p_to AND t.ext >= p_lo AND t.ext < p_hi AND o.ext IS NULL;
+  WHERE t.slot_start >= p_from AND t.slot_start < p_to_end AND t.ext >= p_lo AND t.ext < p_hi AND o.ext IS NULL;
   INSERT INTO agent_slot_activity (slot_start, ext, slot_end, hour_start, counted_s,
     idle_s, talk_s, hold_s, wrap_s, login_s, logoff_s, dnd_s, meeting_s, training_s, chat_s, tickets_s,
     outbound_s, lunch_s, tea_s, bio_s, short_break_s, other_npt_s, offline_s, not_loaded_s, total_calls, answered_calls)

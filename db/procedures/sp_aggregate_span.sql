@@ -80,7 +80,7 @@ BEGIN
   CALL _private_span_categories(p_from);
   CALL _private_span_rows(v_lo, v_hi);
   START TRANSACTION;
-  CALL _private_span_writes(p_from, p_to, v_lo, v_hi);
+  CALL _private_span_writes(p_from, p_to, v_to, v_lo, v_hi);
   CALL _private_span_checkpoints(p_from, v_to, v_end, v_all, v_lo, v_hi);
   COMMIT;
 
