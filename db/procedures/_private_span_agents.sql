@@ -1,6 +1,11 @@
--- Stage of sp_aggregate_span: apr_tmp_agents, the agents to count, numbered (small keys
--- sort fast): a flag on at the span's start, or an event inside it. Anyone else is
--- Offline throughout and gets no row (unless the stats give it offered calls).
+-- Stage of sp_aggregate_span:
+--   apr_tmp_agents  the agents to count, numbered (small keys sort fast): a flag on at the
+--                   span's start, or an event inside it. Anyone else is Offline throughout
+--                   and gets no row (unless the stats give it offered calls).
+--   apr_tmp_group   for a group of agents (not all): every extension of the group with
+--                   events, calls or stored rows (each a loose scan of an ext-first index),
+--                   so that the later stages read and replace the group's rows as one short
+--                   range per agent of such an index, never all agents' rows of the span.
 DROP PROCEDURE IF EXISTS _private_span_agents;
 CREATE PROCEDURE _private_span_agents(IN p_from BIGINT, IN p_end BIGINT, IN p_all BOOLEAN,
                                       IN p_lo VARCHAR(32) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin,
@@ -8,11 +13,14 @@ CREATE PROCEDURE _private_span_agents(IN p_from BIGINT, IN p_end BIGINT, IN p_al
   MODIFIES SQL DATA
   COMMENT 'internal stage of sp_aggregate_span: the agents to count'
 BEGIN
-  DROP TEMPORARY TABLE IF EXISTS apr_tmp_agents;
+  DROP TEMPORARY TABLE IF EXISTS apr_tmp_agents, apr_tmp_group;
   CREATE TEMPORARY TABLE apr_tmp_agents (
     id  INT NOT NULL AUTO_INCREMENT PRIMARY KEY,
     ext VARCHAR(32) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL,
     UNIQUE KEY ux_ext (ext)
+  ) ENGINE=MEMORY;
+  CREATE TEMPORARY TABLE apr_tmp_group (
+    ext VARCHAR(32) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL PRIMARY KEY
   ) ENGINE=MEMORY;
   INSERT IGNORE INTO apr_tmp_agents (ext) SELECT ext FROM apr_tmp_carried;
   IF p_all THEN
@@ -23,5 +31,12 @@ BEGIN
     -- a group of agents over many hours: all of the group (a loose scan, one probe each)
     INSERT IGNORE INTO apr_tmp_agents (ext)
     SELECT DISTINCT ext FROM agent_events WHERE ext >= p_lo AND ext < p_hi;
+  END IF;
+  IF NOT p_all THEN
+    INSERT IGNORE INTO apr_tmp_group (ext) SELECT ext FROM apr_tmp_agents;
+    INSERT IGNORE INTO apr_tmp_group (ext) SELECT DISTINCT ext FROM users_calls WHERE ext >= p_lo AND ext < p_hi;
+    INSERT IGNORE INTO apr_tmp_group (ext) SELECT DISTINCT ext FROM agent_slot_activity WHERE ext >= p_lo AND ext < p_hi;
+    INSERT IGNORE INTO apr_tmp_group (ext) SELECT DISTINCT ext FROM agent_activity WHERE ext >= p_lo AND ext < p_hi;
+    INSERT IGNORE INTO apr_tmp_group (ext) SELECT DISTINCT ext FROM agent_reason_activity WHERE ext >= p_lo AND ext < p_hi;
   END IF;
 END

@@ -1,13 +1,12 @@
 -- Stage of sp_aggregate_span: the rows to store, in the tables' columns.
 --   apr_tmp_activity     seconds per slot and agent, pivoted into the categories' columns
 --   apr_tmp_out_slots    a row per agent and slot with a non-Offline second or an offered
---                        call (SPEC §5), with the slot's calls (users_calls)
+--                        call (SPEC §5), with the slot's calls (apr_tmp_calls)
 --   apr_tmp_out_hours    the same per report hour: sums of its slot rows; Offline is the
 --                        hour's loaded seconds less the agent's other seconds
 --   apr_tmp_out_reasons  seconds per hour, agent and raw reason (reconciliation)
 DROP PROCEDURE IF EXISTS _private_span_rows;
-CREATE PROCEDURE _private_span_rows(IN p_lo VARCHAR(32) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin,
-                                    IN p_hi VARCHAR(32) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin)
+CREATE PROCEDURE _private_span_rows()
   MODIFIES SQL DATA
   COMMENT 'internal stage of sp_aggregate_span: the slot, hour and reason rows to store'
 BEGIN
@@ -67,7 +66,7 @@ BEGIN
   FROM apr_tmp_activity t
   JOIN apr_tmp_slots s ON s.slot_idx = t.slot_idx
   JOIN apr_tmp_agents g ON g.id = t.a
-  LEFT JOIN users_calls c ON c.slot_start = s.slot_start AND c.ext = g.ext
+  LEFT JOIN apr_tmp_calls c ON c.slot_start = s.slot_start AND c.ext = g.ext
   WHERE t.active_s > 0 OR c.total_calls > 0;
   -- Offered calls from an agent Offline all slot, or never seen in the events.
   INSERT IGNORE INTO apr_tmp_out_slots (slot_start, ext, slot_end, hour_start, counted_s, offline_s, not_loaded_s,
@@ -75,7 +74,7 @@ BEGIN
   SELECT s.slot_start, c.ext, s.slot_end, s.hour_start, s.counted_s, s.counted_s, s.slot_end - s.slot_start - s.counted_s,
     c.total_calls, c.answered_calls
   FROM apr_tmp_slots s
-  JOIN users_calls c ON c.slot_start = s.slot_start AND c.ext >= p_lo AND c.ext < p_hi
+  JOIN apr_tmp_calls c ON c.slot_start = s.slot_start
   WHERE c.total_calls > 0;
 
   CREATE TEMPORARY TABLE apr_tmp_out_hours (

@@ -1,7 +1,9 @@
 -- Stage of sp_aggregate_span, inside its transaction: replaces the span's rows of these
 -- agents in agent_slot_activity, agent_activity and agent_reason_activity. Rows no longer
 -- produced are deleted; the others are upserted (a row that comes out the same is not
--- written again).
+-- written again). A group of agents' old rows are found by extension first (one short
+-- range per agent of the tables' ext-first indexes): the primary keys, time first, would
+-- read every agent's rows of the span, once per group.
 DROP PROCEDURE IF EXISTS _private_span_writes;
 CREATE PROCEDURE _private_span_writes(IN p_from BIGINT, IN p_to BIGINT, IN p_to_end BIGINT,
                                       IN p_lo VARCHAR(32) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin,
@@ -9,11 +11,18 @@ CREATE PROCEDURE _private_span_writes(IN p_from BIGINT, IN p_to BIGINT, IN p_to_
   MODIFIES SQL DATA
   COMMENT 'internal stage of sp_aggregate_span: write the slot, hour and reason rows'
 BEGIN
-  -- (the slots of the span's hours are those starting in [p_from, p_to_end): a range of the
-  -- primary key, where a condition on hour_start would read the whole table)
-  DELETE t FROM agent_slot_activity t
-  LEFT JOIN apr_tmp_out_slots o ON o.slot_start = t.slot_start AND o.ext = t.ext
-  WHERE t.slot_start >= p_from AND t.slot_start < p_to_end AND t.ext >= p_lo AND t.ext < p_hi AND o.ext IS NULL;
+  DECLARE v_exts MEDIUMTEXT;
+  DECLARE v_who TEXT;
+
+  SET v_exts = (SELECT GROUP_CONCAT(QUOTE(ext)) FROM apr_tmp_group);
+  SET @apr_lo = p_lo, @apr_hi = p_hi;
+  SET v_who = IF(v_exts IS NULL, 't.ext >= ? AND t.ext < ?', CONCAT('t.ext IN (', v_exts, ') AND t.ext >= ? AND t.ext < ?'));
+  -- (the slots of the span's hours are those starting in [p_from, p_to_end): a range of
+  -- slot_start, where a condition on hour_start would read the whole table)
+  IF p_to_end IS NOT NULL THEN
+    CALL _private_span_delete_stale('agent_slot_activity', IF(v_exts IS NULL, '', 'ix_agent_slot_activity_ext'),
+                                    'apr_tmp_out_slots', 'slot_start', v_who, p_from, p_to_end);
+  END IF;
   INSERT INTO agent_slot_activity (slot_start, ext, slot_end, hour_start, counted_s,
     idle_s, talk_s, hold_s, wrap_s, login_s, logoff_s, dnd_s, meeting_s, training_s, chat_s, tickets_s,
     outbound_s, lunch_s, tea_s, bio_s, short_break_s, other_npt_s, offline_s, not_loaded_s, total_calls, answered_calls)
@@ -30,9 +39,8 @@ BEGIN
     offline_s = VALUES(offline_s), not_loaded_s = VALUES(not_loaded_s),
     total_calls = VALUES(total_calls), answered_calls = VALUES(answered_calls);
 
-  DELETE t FROM agent_activity t
-  LEFT JOIN apr_tmp_out_hours o ON o.hour_start = t.hour_start AND o.ext = t.ext
-  WHERE t.hour_start >= p_from AND t.hour_start < p_to AND t.ext >= p_lo AND t.ext < p_hi AND o.ext IS NULL;
+  CALL _private_span_delete_stale('agent_activity', IF(v_exts IS NULL, '', 'ix_agent_activity_ext'),
+                                  'apr_tmp_out_hours', 'hour_start', v_who, p_from, p_to);
   INSERT INTO agent_activity (hour_start, ext, hour_end, local_start, local_end, counted_s,
     idle_s, talk_s, hold_s, wrap_s, login_s, logoff_s, dnd_s, meeting_s, training_s, chat_s, tickets_s,
     outbound_s, lunch_s, tea_s, bio_s, short_break_s, other_npt_s, offline_s, not_loaded_s, total_calls, answered_calls)
@@ -49,9 +57,14 @@ BEGIN
     offline_s = VALUES(offline_s), not_loaded_s = VALUES(not_loaded_s),
     total_calls = VALUES(total_calls), answered_calls = VALUES(answered_calls);
 
-  DELETE t FROM agent_reason_activity t
-  LEFT JOIN apr_tmp_out_reasons o ON o.hour_start = t.hour_start AND o.ext = t.ext AND o.reason = t.reason
-  WHERE t.hour_start >= p_from AND t.hour_start < p_to AND t.ext >= p_lo AND t.ext < p_hi AND o.ext IS NULL;
+  SET @apr_sql = CONCAT(
+    'DELETE t FROM agent_reason_activity t', IF(v_exts IS NULL, '', ' FORCE INDEX (ix_agent_reason_activity_ext)'),
+    ' LEFT JOIN apr_tmp_out_reasons o ON o.hour_start = t.hour_start AND o.ext = t.ext AND o.reason = t.reason',
+    ' WHERE ', v_who, ' AND t.hour_start >= ', p_from, ' AND t.hour_start < ', p_to, ' AND o.ext IS NULL');
+  PREPARE apr_stmt FROM @apr_sql;
+  EXECUTE apr_stmt USING @apr_lo, @apr_hi;
+  DEALLOCATE PREPARE apr_stmt;
+  SET @apr_sql = NULL, @apr_lo = NULL, @apr_hi = NULL;
   INSERT INTO agent_reason_activity (hour_start, ext, reason, reason_s)
   SELECT hour_start, ext, reason, reason_s FROM apr_tmp_out_reasons
   ON DUPLICATE KEY UPDATE reason_s = VALUES(reason_s);

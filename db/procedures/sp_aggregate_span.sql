@@ -11,7 +11,8 @@
 --   _private_span_slots          apr_tmp_slots, apr_tmp_hours, apr_tmp_edges: the span's slots with
 --                                their loaded seconds, and where loaded stretches start and end
 --   _private_span_carried_state  apr_tmp_carried: every flag on at the span's start
---   _private_span_agents         apr_tmp_agents: who to count, numbered
+--   _private_span_agents         apr_tmp_agents: who to count, numbered; apr_tmp_group: a group's extensions
+--   _private_span_calls          apr_tmp_calls: the offered and answered calls of the span's slots
 --   _private_span_input_rows     apr_tmp_in: carried state, stretch edges, slot markers, events
 --   _private_span_state_pieces   apr_tmp_state, apr_tmp_pieces: seconds per slot, agent, state
 --   _private_span_categories     apr_tmp_na_reason, apr_tmp_reasons: each break's reason and category
@@ -75,10 +76,11 @@ BEGIN
   CALL _private_span_slots(p_from, p_to, v_end, v_stretch_from);
   CALL _private_span_carried_state(p_from, v_end, v_stretch_from, v_lo, v_hi);
   CALL _private_span_agents(p_from, v_end, v_all, v_lo, v_hi);
+  CALL _private_span_calls(p_from, v_to, v_all, v_lo, v_hi);
   CALL _private_span_input_rows(p_from, v_to, v_end, v_stretch_from, v_all);
   CALL _private_span_state_pieces(v_end);
   CALL _private_span_categories(p_from);
-  CALL _private_span_rows(v_lo, v_hi);
+  CALL _private_span_rows();
   START TRANSACTION;
   CALL _private_span_writes(p_from, p_to, v_to, v_lo, v_hi);
   CALL _private_span_checkpoints(p_from, v_to, v_end, v_all, v_lo, v_hi);
