@@ -30,6 +30,8 @@ export interface Config {
   upstreamWindowTimeoutS: number;
   /** Largest upstream response body, MB. */
   upstreamMaxBodyMb: number;
+  /** Raw events and stats older than this many days are pruned; undefined keeps everything. */
+  rawRetentionDays: number | undefined;
 }
 
 export class ConfigError extends Error {
@@ -57,6 +59,17 @@ function integer(env: Env, name: string, fallback: number, min: number, max: num
   if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
     throw new ConfigError(
       `${name}=${JSON.stringify(raw)} is not valid: set ${name} to a whole number from ${min} to ${max}, or remove it to use the default ${fallback}.`,
+    );
+  }
+  return Number(raw);
+}
+
+function retentionDays(env: Env): number | undefined {
+  const raw = optional(env, 'RAW_RETENTION_DAYS');
+  if (raw === undefined) return undefined;
+  if (!/^\d+$/.test(raw) || Number(raw) < 1 || Number(raw) > 36500) {
+    throw new ConfigError(
+      `RAW_RETENTION_DAYS=${JSON.stringify(raw)} is not valid: set it to a whole number of days from 1 to 36500, or remove it to keep all raw data.`,
     );
   }
   return Number(raw);
@@ -117,6 +130,7 @@ export function loadConfig(env?: Env): Config {
     upstreamCallTimeoutS: integer(env, 'UPSTREAM_CALL_TIMEOUT_S', 60, 1, 3600),
     upstreamWindowTimeoutS: integer(env, 'UPSTREAM_WINDOW_TIMEOUT_S', 180, 1, 86400),
     upstreamMaxBodyMb: integer(env, 'UPSTREAM_MAX_BODY_MB', 32, 1, 1024),
+    rawRetentionDays: retentionDays(env),
   };
   if (apiBase !== undefined) {
     for (const name of ['API_USERNAME', 'API_PASSWORD', 'TENANT', 'ACCOUNT_ID'] as const) {

@@ -80,7 +80,7 @@ describe('npm run backfill', async () => {
     await pool.query("UPDATE agents SET name = 'stale' WHERE ext = (SELECT MIN(ext) FROM agent_events)");
     const wiped = runCommand('backfill.ts', ['--from', '2025-09-08 04:00', '--to', '2025-09-09 04:00', '--wipe', '--yes'], envFor(sim));
     expect(await wiped.exited, wiped.lines.join('\n')).toBe(0);
-    expect(wiped.lines.join('\n')).toMatch(new RegExp(`wiped ${WIPED_TABLES.join(', ')} and the data horizon`));
+    expect(wiped.lines.join('\n')).toMatch(new RegExp(`wiped ${WIPED_TABLES.join(', ')}, the data horizon and the retention cut`));
     expect(await rows(pool, 'SELECT MAX(ts) < ? AS only_first_day, COUNT(*) > 0 AS some FROM agent_events', [FROM + 86400])).toEqual([{ only_first_day: 1, some: 1 }]);
     expect(await rows(pool, "SELECT COUNT(*) AS n FROM agents WHERE name = 'stale'")).toEqual([{ n: 0 }]);
   });
@@ -107,7 +107,7 @@ describe('npm run backfill', async () => {
     };
     const before = await digests(pool);
     const no = await inTerminal('yes please');
-    expect(no.out).toContain(`--wipe empties ${WIPED_TABLES.join(', ')} and the data horizon of database ${testDatabasePrefix()}`);
+    expect(no.out).toContain(`--wipe empties ${WIPED_TABLES.join(', ')}, the data horizon and the retention cut of database ${testDatabasePrefix()}`);
     expect(no.code).toBe(EXIT.NOT_CONFIRMED);
     expect(no.out).toMatch(/not confirmed: nothing was changed/);
     expect(await digests(pool)).toEqual(before);

@@ -1,7 +1,9 @@
 -- Stage of sp_aggregate_span: apr_tmp_carried, the state carried into the span (SPEC §3):
 -- every flag on just before p_from, and the not-available-on event in force (its state is
 -- the reason), counted from the start of p_from's loaded stretch with no look-back limit
--- inside it. Nothing is carried when p_from is not loaded, nor across a gap.
+-- inside it. Nothing is carried when p_from is not loaded, nor across a gap. Where the
+-- stretch began before the retention cut (fn_raw_cut), the events before the cut are gone
+-- and the checkpoint at the cut stands in for them.
 DROP PROCEDURE IF EXISTS _private_span_carried_state;
 CREATE PROCEDURE _private_span_carried_state(IN p_from BIGINT, IN p_end BIGINT, IN p_stretch_from BIGINT,
                                              IN p_lo VARCHAR(32) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin,
@@ -9,6 +11,9 @@ CREATE PROCEDURE _private_span_carried_state(IN p_from BIGINT, IN p_end BIGINT, 
   MODIFIES SQL DATA
   COMMENT 'internal stage of sp_aggregate_span: the state carried in'
 BEGIN
+  DECLARE v_cut BIGINT DEFAULT fn_raw_cut();
+  DECLARE v_since BIGINT DEFAULT GREATEST(p_stretch_from, v_cut);
+
   DROP TEMPORARY TABLE IF EXISTS apr_tmp_last, apr_tmp_carried;
   CREATE TEMPORARY TABLE apr_tmp_last (
     ext   VARCHAR(32) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL,
@@ -45,7 +50,7 @@ BEGIN
       FROM agent_events
       WHERE ext >= p_lo AND ext < p_hi
         AND event IN ('agent_idle', 'agent_on_call', 'agent_hold', 'agent_wrap_up', 'agent_not_avail_state')
-        AND ts >= p_stretch_from AND ts < p_from
+        AND ts >= v_since AND ts < p_from
       GROUP BY ext, event;
       INSERT INTO apr_tmp_carried (ext, flag, ts, seq)
       SELECT x.ext, x.flag, x.ts, x.seq
@@ -59,6 +64,17 @@ BEGIN
         JOIN agent_events e ON e.ext = l.ext AND e.event = l.event AND e.ts = l.ts
       ) x
       WHERE x.rn = 1 AND x.enabled = 1;
+      -- flags on at the cut that no event since has set again
+      IF p_stretch_from < v_cut THEN
+        INSERT INTO apr_tmp_carried (ext, flag, ts, seq)
+        SELECT k.ext, f.flag, COALESCE(k.na_ts, 0), COALESCE(k.na_seq, 0)
+        FROM agent_state_checkpoints k
+        JOIN (SELECT 1 AS flag, _utf8mb4'agent_idle' COLLATE utf8mb4_bin AS event UNION ALL SELECT 2, 'agent_on_call' UNION ALL SELECT 3, 'agent_hold'
+              UNION ALL SELECT 4, 'agent_wrap_up' UNION ALL SELECT 5, 'agent_not_avail_state') f
+          ON (f.flag < 5 AND k.flags & (1 << (f.flag - 1))) OR (f.flag = 5 AND k.na_ts IS NOT NULL)
+        LEFT JOIN apr_tmp_last l ON l.ext = k.ext AND l.event = f.event
+        WHERE k.at_ts = v_cut AND k.ext >= p_lo AND k.ext < p_hi AND l.ext IS NULL;
+      END IF;
     END IF;
   END IF;
 END

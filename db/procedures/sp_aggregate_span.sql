@@ -47,6 +47,8 @@ BEGIN
   DECLARE v_tmp BIGINT UNSIGNED DEFAULT @@SESSION.tmp_table_size;
   DECLARE v_heap BIGINT UNSIGNED DEFAULT @@SESSION.max_heap_table_size;
   DECLARE v_concat BIGINT UNSIGNED DEFAULT @@SESSION.group_concat_max_len;
+  DECLARE v_cut BIGINT DEFAULT fn_raw_cut();
+  DECLARE v_refused VARCHAR(255) CHARACTER SET utf8mb4;
 
   DECLARE EXIT HANDLER FOR SQLEXCEPTION
   BEGIN
@@ -57,6 +59,13 @@ BEGIN
     RESIGNAL;
   END;
 
+  -- The raw data before the retention cut is gone: those hours keep the rows they have.
+  IF p_from < v_cut THEN
+    SET v_refused = CONCAT('sp_aggregate: raw data before ',
+      COALESCE((SELECT DATE_FORMAT(MIN(local_start), '%Y-%m-%d %H:%i') FROM report_hours WHERE hour_start = v_cut), FROM_UNIXTIME(v_cut)),
+      ' (report time) was pruned (RAW_RETENTION_DAYS): hours before it keep their rows and cannot be recomputed; start at the cut or later');
+    SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = v_refused;
+  END IF;
   -- Aggregations take turns (collector, backfill, an operator): two at once on the same
   -- hours would only wait on each other's row locks, or deadlock.
   IF COALESCE(GET_LOCK(v_lock, 600), 0) <> 1 THEN

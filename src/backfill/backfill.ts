@@ -17,6 +17,8 @@ import { Progressive } from '../ingest/progressive.ts';
 import { windowLine } from '../ingest/window-line.ts';
 import { readHorizon } from '../load/horizon.ts';
 import { wipeStaging } from './wipe.ts';
+import { readCut } from '../retention/prune.ts';
+import { UsageError } from '../usage-error.ts';
 import { localTime } from '../log.ts';
 import { collectorRuns, eventsLoaded, recordsRejected, windowsFailed, windowsLoaded } from '../metrics.ts';
 
@@ -85,7 +87,14 @@ export async function runBackfill(cfg: Config, pool: Pool, opts: BackfillOptions
   try {
     if (opts.wipe) {
       const wiped = await wipeStaging(pool);
-      log.warn(`wiped ${wiped.join(', ')} and the data horizon`);
+      log.warn(`wiped ${wiped.join(', ')}, the data horizon and the retention cut`);
+    }
+    const cut = await readCut(pool);
+    if (opts.fromTs < cut) {
+      const at = localTime(cut, cfg.reportTz);
+      throw new UsageError(
+        `the range starts at ${localTime(opts.fromTs, cfg.reportTz)}, before the retention cut ${at}: raw data before it was pruned (RAW_RETENTION_DAYS) and those hours keep their rows; start at ${at} or later`,
+      );
     }
     const runId = await startRun(pool, 'backfill', opts.fromTs, opts.toTs);
     const fetchLog = dbFetchLog(pool, runId, log);

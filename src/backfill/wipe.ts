@@ -1,5 +1,6 @@
 // backfill --wipe: empties staging (events, stats, agents), what is derived from it
-// (activity, checkpoints, pending aggregation), the loaded windows and the horizon, so the
+// (activity, checkpoints, pending aggregation), the loaded windows, the horizon and the
+// retention cut (nothing is left before it), so the
 // backfill that follows rebuilds them from the upstream. Logs (collector_runs, fetch_log)
 // and rejected records stay. Only under the load lock, only after the operator said YES.
 // The help, the prompt and the log name the tables from this one list.
@@ -19,8 +20,8 @@ export const WIPED_TABLES = [
   'pending_aggregation',
 ] as const;
 
-/** What --wipe empties, in words: every table, then the horizon. */
-export const WIPED = `${WIPED_TABLES.join(', ')} and the data horizon`;
+/** What --wipe empties, in words: every table, then the horizon and the cut. */
+export const WIPED = `${WIPED_TABLES.join(', ')}, the data horizon and the retention cut`;
 
 /** WIPED in lines of at most `width` characters, for the help. */
 export function wipedLines(width: number): string[] {
@@ -44,5 +45,6 @@ export async function wipeStaging(pool: Pool): Promise<string[]> {
     wiped.push(t);
   }
   await pool.query('UPDATE collector_state SET horizon = NULL WHERE id = 1');
+  await pool.query("DELETE FROM apr_settings WHERE name IN ('raw_cut', 'raw_pruned_on')");
   return wiped;
 }

@@ -144,6 +144,7 @@ async function main(): Promise<void> {
   const upstream = upstreamFromConfig(cfg, { ...(simulator ? { baseUrl: simulator.url, ...DEMO_CREDENTIALS } : {}), log });
   const pool = createPool(cfg.databaseUrl, { connectionLimit: concurrency + 4 });
   let code: ExitCode = EXIT.OK;
+  let usage: string | undefined;
   try {
     const s = await runBackfill(cfg, pool, { fromTs: range.fromTs, toTs: range.toTs, concurrency, log, wipe, upstream, signal: abort.signal });
     if (s.stopped) {
@@ -160,7 +161,8 @@ async function main(): Promise<void> {
   } catch (err) {
     const db = databaseProblem(err, cfg.databaseUrl);
     code = db ? EXIT.DATABASE : EXIT.FAILED;
-    if (!abort.signal.aborted) log.error(db ?? `backfill failed: ${upstream.scrub((err as Error).message)}`);
+    if (err instanceof UsageError) usage = err.message;
+    else if (!abort.signal.aborted) log.error(db ?? `backfill failed: ${upstream.scrub((err as Error).message)}`);
     else {
       code = EXIT.STOPPED;
       console.error(`stopped (${stoppedBy ?? 'signal'}) before any window loaded; run the same command again to continue`);
@@ -170,6 +172,7 @@ async function main(): Promise<void> {
     await simulator?.close();
     await pool.end();
   }
+  if (usage !== undefined) fail(EXIT.USAGE, usage);
   process.exit(code);
 }
 

@@ -107,6 +107,7 @@ async function main(): Promise<void> {
     log,
     reportTz: cfg.reportTz,
     overlapMinutes: cfg.collectOverlapMinutes,
+    retentionDays: cfg.rawRetentionDays,
     cron: cfg.collectCron,
   });
 

@@ -19,6 +19,7 @@ import { splitWindows } from '../ingest/windows.ts';
 import { Progressive } from '../ingest/progressive.ts';
 import { windowLine } from '../ingest/window-line.ts';
 import { localTime } from '../log.ts';
+import { pruneDue, pruneRaw } from '../retention/prune.ts';
 import { collectorRuns, eventsLoaded, recordsRejected, windowsFailed, windowsLoaded } from '../metrics.ts';
 
 export const FIRST_RUN_HOURS = 48;
@@ -31,6 +32,8 @@ export interface CollectorOptions {
   log: Logger;
   reportTz: string;
   overlapMinutes: number;
+  /** RAW_RETENTION_DAYS: raw data older than this is pruned once a day (undefined: kept). */
+  retentionDays?: number;
   /** Wall clock in ms (tests move it). */
   clock?: () => number;
   signal?: AbortSignal;
@@ -117,6 +120,15 @@ export async function runCollector(opts: CollectorOptions): Promise<CollectorRun
       run.outcome = 'failed';
       run.error = (run.error ? run.error + '; ' : '') + `aggregation: ${(err as Error).message}`;
       log.warn('aggregation failed; the next run repeats it', { run: runId, error: (err as Error).message });
+    }
+    // Once a day, under this run's lock (no window loads meanwhile); a failure only waits
+    // for the next run.
+    try {
+      if (!opts.signal?.aborted && (await pruneDue(pool, opts.reportTz, opts.retentionDays, now))) {
+        await pruneRaw(pool, { reportTz: opts.reportTz, days: opts.retentionDays!, log, nowSeconds: now, signal: opts.signal });
+      }
+    } catch (err) {
+      log.warn('prune failed; the next run tries again', { run: runId, error: (err as Error).message });
     }
     // This run loads from the horizon on: a gap before it (a failed backfill window) stays
     // until a backfill fills it, so every run says so.
