@@ -18,6 +18,7 @@ import { wipeStaging } from '../backfill/wipe.ts';
 import { runCollector } from '../collector/collector.ts';
 import { createBareCopy, rawLoad } from './raw-load.ts';
 import { startReportServer, timeReport } from './report-probe.ts';
+import { startupSeconds } from './startup.ts';
 
 export interface BenchOptions {
   agents: number;
@@ -59,6 +60,10 @@ export interface BenchFigures {
   report_31d_15m_json_rss_growth_mb: number;
   /** The server's InnoDB buffer pool: 4M events and their indexes need about 1 GB to stay in memory. */
   innodb_buffer_pool_mb: number;
+  /** `npm run backfill -- --help`, whole process, median of 5. */
+  startup_npm_s: number;
+  /** `node dist/cli/backfill.js --help`, median of 5. */
+  startup_node_s: number;
 }
 
 /** The simulated range ends at noon UTC, so the collector's last run sees a busy hour. */
@@ -103,6 +108,8 @@ export async function runBench(cfg: Config, opts: BenchOptions): Promise<BenchFi
     await migrate({ databaseUrl: dbUrl, reportTz: cfg.reportTz, calendar });
     pool = createPool(dbUrl, { connectionLimit: 8 });
     const bufferPoolMb = Math.round((await one<{ b: number }>(pool, 'SELECT @@innodb_buffer_pool_size AS b')).b / 1048576);
+    progress('process start-up: npm run backfill -- --help, five times');
+    const startup = startupSeconds();
     const log: Logger = silentLogger;
 
     // 1. limit, load, re-load: the same already-parsed events, a day at a time
@@ -221,6 +228,8 @@ export async function runBench(cfg: Config, opts: BenchOptions): Promise<BenchFi
       report_31d_15m_json_rows: Math.max(0, month15Json.rows - 1),
       report_31d_15m_json_rss_growth_mb: round(month15Json.peakRssMb - month15Json.rssBeforeMb, 1),
       innodb_buffer_pool_mb: bufferPoolMb,
+      startup_npm_s: round(startup.npm, 2),
+      startup_node_s: round(startup.node, 2),
     };
   } finally {
     await pool?.end();

@@ -15,6 +15,7 @@ against the in-process simulator, and prints one table of figures:
   agg        sp_aggregate_range over every hour; median sp_aggregate_hour of 20 busy hours
   collector  one incremental collector run, ten minutes after the range
   report     GET /api/report for one day and for 31 days, the server in its own process
+  start-up   npm run backfill -- --help, whole process (median of 5), and under node alone
 Unless --no-scale, it runs again with a tenth of the agents and shows how each figure
 grows. The figures also go to --out as JSON (default bench-results.json).`;
 
@@ -53,6 +54,8 @@ const ROWS: Row[] = [
   { label: 'report, 31 days at 15m as JSON', key: 'report_31d_15m_json_s', unit: 's' },
   { label: 'report, 31 days at 15m as JSON: rows', key: 'report_31d_15m_json_rows', unit: '' },
   { label: 'report, 31 days at 15m as JSON: RSS growth', key: 'report_31d_15m_json_rss_growth_mb', unit: 'MB', target: '≤ 100' },
+  { label: 'start-up: npm run backfill -- --help', key: 'startup_npm_s', unit: 's', target: '≤ 0.4' },
+  { label: 'start-up: node dist/cli/backfill.js --help', key: 'startup_node_s', unit: 's' },
   { label: 'server: InnoDB buffer pool', key: 'innodb_buffer_pool_mb', unit: 'MB' },
 ];
 
