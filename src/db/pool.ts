@@ -57,9 +57,3 @@ export async function ensureDatabase(databaseUrl: string): Promise<boolean> {
     await server.end();
   }
 }
-
-/** Database error codes this project handles by name. */
-export const ER_DUP_ENTRY = 'ER_DUP_ENTRY';
-export const ER_LOCK_DEADLOCK = 'ER_LOCK_DEADLOCK';
-export const ER_LOCK_WAIT_TIMEOUT = 'ER_LOCK_WAIT_TIMEOUT';
-export const ER_SIGNAL_EXCEPTION = 'ER_SIGNAL_EXCEPTION';
