@@ -1,6 +1,7 @@
 // The one place that reads the environment. Every other module receives a Config.
 import { IANAZone } from 'luxon';
 import dotenv from 'dotenv';
+import { wholeNumber } from './numbers.ts';
 
 export interface Config {
   databaseUrl: string;
@@ -54,12 +55,11 @@ function optional(env: Env, name: string): string | undefined {
 function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
   const raw = optional(env, name);
   if (raw === undefined) return fallback;
-  if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
-    throw new ConfigError(
-      `${name}=${JSON.stringify(raw)} is not valid: set ${name} to a whole number from ${min} to ${max}, or remove it to use the default ${fallback}.`,
-    );
-  }
-  return Number(raw);
+  return wholeNumber(
+    raw,
+    { min, max },
+    (allowed) => new ConfigError(`${name}=${JSON.stringify(raw)} is not valid: set ${name} to ${allowed}, or remove it to use the default ${fallback}.`),
+  );
 }
 
 function url(env: Env, name: string, fallback: string | undefined, protocols: string[]): string | undefined {

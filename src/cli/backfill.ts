@@ -15,6 +15,7 @@ import { DEMO_CREDENTIALS, DEMO_SIMULATOR } from '../simulator/demo.ts';
 import { EXIT, configOrExit, fail, npmSwallowedHint, type ExitCode } from './exit.ts';
 import { databaseProblem } from './problems.ts';
 import { upstreamUnreachable } from './upstream-check.ts';
+import { wholeFlag } from '../numbers.ts';
 
 const VALUES = ['from', 'to', 'hours', 'concurrency'];
 import { WIPED, wipedLines } from '../backfill/wipe.ts';
@@ -92,11 +93,7 @@ async function main(): Promise<void> {
   try {
     flags = parseFlags(argv, { values: VALUES, switches: ['wipe', 'yes', 'help'] });
     range = backfillRange(flags.values, cfg.reportTz, Math.floor(Date.now() / 1000));
-    const c = flags.values.get('concurrency');
-    if (c !== undefined) {
-      concurrency = Number(c);
-      if (!/^\d+$/.test(c) || concurrency < 1 || concurrency > 16) throw new UsageError(`--concurrency ${JSON.stringify(c)}: give a whole number from 1 to 16`);
-    }
+    concurrency = wholeFlag(flags.values, 'concurrency', { min: 1, max: 16 }) ?? DEFAULT_CONCURRENCY;
   } catch (err) {
     if (err instanceof UsageError) fail(EXIT.USAGE, `${err.message} (see npm run backfill -- --help)`);
     throw err;

@@ -3,6 +3,7 @@ import { writeFile } from 'node:fs/promises';
 import { loadConfigOrExit } from '../config.ts';
 import { parseFlags, UsageError } from './args.ts';
 import { runBench, type BenchFigures } from '../bench/run.ts';
+import { wholeFlag } from '../numbers.ts';
 
 const HELP = `Usage: npm run bench -- [--agents 1000] [--days 30] [--seed 1] [--out bench-results.json] [--no-scale]
 
@@ -82,8 +83,12 @@ function table(main: BenchFigures, small: BenchFigures | undefined): string {
 
 async function main(): Promise<void> {
   let flags;
+  let agents: number, days: number, seed: number;
   try {
     flags = parseFlags(process.argv.slice(2), { values: ['agents', 'days', 'seed', 'out'], switches: ['no-scale', 'help'] });
+    agents = wholeFlag(flags.values, 'agents', { min: 1, max: 100_000 }) ?? 1000;
+    days = wholeFlag(flags.values, 'days', { min: 1, max: 366 }) ?? 30;
+    seed = wholeFlag(flags.values, 'seed', { min: 1, max: 2 ** 31 - 1 }) ?? 1;
   } catch (err) {
     if (err instanceof UsageError) {
       console.error(`${err.message}\n\n${HELP}`);
@@ -95,18 +100,6 @@ async function main(): Promise<void> {
     console.log(HELP);
     return;
   }
-  const num = (name: string, fallback: number, max: number): number => {
-    const raw = flags.values.get(name);
-    if (raw === undefined) return fallback;
-    if (!/^\d+$/.test(raw) || Number(raw) < 1 || Number(raw) > max) {
-      console.error(`--${name} must be a whole number from 1 to ${max} (got ${JSON.stringify(raw)})`);
-      process.exit(2);
-    }
-    return Number(raw);
-  };
-  const agents = num('agents', 1000, 100_000);
-  const days = num('days', 30, 366);
-  const seed = num('seed', 1, 2 ** 31 - 1);
   const out = flags.values.get('out') ?? 'bench-results.json';
   const cfg = loadConfigOrExit();
   const progress = (line: string) => console.error(`bench: ${line}`);
