@@ -157,16 +157,3 @@ export function redacted(cfg: Config): Record<string, unknown> {
     reportApiTokens: `${cfg.reportApiTokens.length} token(s)`,
   };
 }
-
-/** Exits the process with the config error's message; used by every command's start-up. */
-export function loadConfigOrExit(): Config {
-  try {
-    return loadConfig();
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      console.error(`configuration error: ${err.message}`);
-      process.exit(78);
-    }
-    throw err;
-  }
-}
