@@ -21,7 +21,7 @@ import { windowLine } from '../ingest/window-line.ts';
 import { localTime } from '../log.ts';
 import { collectorRuns, eventsLoaded, recordsRejected, windowsFailed, windowsLoaded } from '../metrics.ts';
 
-export const FIRST_RUN_HOURS = 48;
+const FIRST_RUN_HOURS = 48;
 /** A catch-up after downtime is loaded in windows of at most this many report hours. */
 const CATCH_UP_WINDOW_HOURS = 3;
 

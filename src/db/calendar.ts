@@ -15,7 +15,7 @@ export interface ReportHour {
 }
 
 /** A slot is a quarter of an hour of wall clock: every real zone's offset is a multiple of it. */
-export const SLOT_SECONDS = 900;
+const SLOT_SECONDS = 900;
 
 type Wall = (epoch: number) => number;
 

@@ -15,13 +15,13 @@ import { builtZone, ZoneMismatchError, zoneMismatchMessage } from './zone.ts';
 import { lockName } from './lock-name.ts';
 import { one, select } from './query.ts';
 
-export const DB_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'db');
+const DB_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'db');
 
 /**
  * The calendar migrate makes sure of: from two years before this year to two after (hours
  * and their slots). Loads outside it extend it (calendar.ts ensureCalendar); it only grows.
  */
-export function defaultCalendar(now = new Date()): { from: string; to: string } {
+function defaultCalendar(now = new Date()): { from: string; to: string } {
   const year = now.getUTCFullYear();
   return { from: `${year - 2}-01-01`, to: `${year + 3}-01-01` };
 }
@@ -45,8 +45,6 @@ export interface MigrateResult {
   calendarHours: number;
   rebuiltTz: boolean;
 }
-
-export { ZoneMismatchError } from './zone.ts';
 
 type Kind = 'view' | 'procedure' | 'function';
 

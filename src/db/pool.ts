@@ -13,7 +13,7 @@ import { one } from './query.ts';
 export const SQL_MODE = 'ONLY_FULL_GROUP_BY,STRICT_TRANS_TABLES,NO_ZERO_IN_DATE,NO_ZERO_DATE,ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION';
 
 /** What every session runs first. */
-export const SESSION_SETUP = `SET time_zone = '+00:00', sql_mode = '${SQL_MODE}'`;
+const SESSION_SETUP = `SET time_zone = '+00:00', sql_mode = '${SQL_MODE}'`;
 
 const common = {
   timezone: 'Z',

@@ -7,8 +7,8 @@
 // still load, so the transform meets the same conflicts the windows do, and a short,
 // growing pause lets the other transaction finish instead of colliding with it again.
 
-export const ER_LOCK_DEADLOCK = 'ER_LOCK_DEADLOCK';
-export const ER_LOCK_WAIT_TIMEOUT = 'ER_LOCK_WAIT_TIMEOUT';
+const ER_LOCK_DEADLOCK = 'ER_LOCK_DEADLOCK';
+const ER_LOCK_WAIT_TIMEOUT = 'ER_LOCK_WAIT_TIMEOUT';
 
 /** The error codes after which the same work is run again. */
 const RETRYABLE: ReadonlySet<string> = new Set([ER_LOCK_DEADLOCK, ER_LOCK_WAIT_TIMEOUT]);
@@ -21,7 +21,7 @@ function pauseMs(attempt: number): number {
   return 20 * attempt + Math.random() * 50;
 }
 
-export function isLockConflict(err: unknown): boolean {
+function isLockConflict(err: unknown): boolean {
   const code = (err as { code?: unknown } | null)?.code;
   return typeof code === 'string' && RETRYABLE.has(code);
 }

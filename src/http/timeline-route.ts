@@ -11,10 +11,10 @@ const PARAMS = ['ext', 'date'] as const;
 const EXT = /^[A-Za-z0-9_.-]{1,32}$/;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
-export class TimelineParamError extends Error {}
+class TimelineParamError extends Error {}
 
 /** The checked parameters, or a TimelineParamError naming the fix. */
-export function parseTimelineParams(url: URL): { ext: string; date: string } {
+function parseTimelineParams(url: URL): { ext: string; date: string } {
   const seen = new Map<string, string>();
   for (const [name, value] of url.searchParams) {
     if (!(PARAMS as readonly string[]).includes(name)) {
