@@ -1,6 +1,7 @@
 // The one place that reads the environment. Every other module receives a Config.
 import { IANAZone } from 'luxon';
 import dotenv from 'dotenv';
+import { wholeNumber } from './numbers.ts';
 
 export interface Config {
   databaseUrl: string;
@@ -56,23 +57,24 @@ function optional(env: Env, name: string): string | undefined {
 function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
   const raw = optional(env, name);
   if (raw === undefined) return fallback;
-  if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
-    throw new ConfigError(
-      `${name}=${JSON.stringify(raw)} is not valid: set ${name} to a whole number from ${min} to ${max}, or remove it to use the default ${fallback}.`,
-    );
-  }
-  return Number(raw);
+  return wholeNumber(
+    raw,
+    { min, max },
+    (allowed) => new ConfigError(`${name}=${JSON.stringify(raw)} is not valid: set ${name} to ${allowed}, or remove it to use the default ${fallback}.`),
+  );
 }
+
+/** RAW_RETENTION_DAYS and npm run prune --days. */
+export const RETENTION_DAYS = { min: 1, max: 36500, of: 'days' };
 
 function retentionDays(env: Env): number | undefined {
   const raw = optional(env, 'RAW_RETENTION_DAYS');
   if (raw === undefined) return undefined;
-  if (!/^\d+$/.test(raw) || Number(raw) < 1 || Number(raw) > 36500) {
-    throw new ConfigError(
-      `RAW_RETENTION_DAYS=${JSON.stringify(raw)} is not valid: set it to a whole number of days from 1 to 36500, or remove it to keep all raw data.`,
-    );
-  }
-  return Number(raw);
+  return wholeNumber(
+    raw,
+    RETENTION_DAYS,
+    (allowed) => new ConfigError(`RAW_RETENTION_DAYS=${JSON.stringify(raw)} is not valid: set it to ${allowed}, or remove it to keep all raw data.`),
+  );
 }
 
 function url(env: Env, name: string, fallback: string | undefined, protocols: string[]): string | undefined {
@@ -170,17 +172,4 @@ export function redacted(cfg: Config): Record<string, unknown> {
     apiPassword: cfg.apiPassword ? '***' : '',
     reportApiTokens: `${cfg.reportApiTokens.length} token(s)`,
   };
-}
-
-/** Exits the process with the config error's message; used by every command's start-up. */
-export function loadConfigOrExit(): Config {
-  try {
-    return loadConfig();
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      console.error(`configuration error: ${err.message}`);
-      process.exit(78);
-    }
-    throw err;
-  }
 }

@@ -60,7 +60,7 @@ function scrubValue(v: unknown, depth = 0): unknown {
 }
 
 /** One readable line from one pino JSON record: the format the service always printed. */
-export function prettyLine(record: Record<string, unknown>): string {
+function prettyLine(record: Record<string, unknown>): string {
   const { time, level, msg, ...fields } = record;
   const parts = [String(time), String(level), String(msg ?? '')];
   for (const [k, v] of Object.entries(fields)) {
@@ -83,7 +83,7 @@ function wrap(p: Pino): Logger {
 }
 
 /** The format for LOG_FORMAT (json | pretty), else pretty on a terminal and JSON otherwise. */
-export function defaultFormat(env: Record<string, string | undefined> = process.env): LogFormat {
+function defaultFormat(env: Record<string, string | undefined> = process.env): LogFormat {
   const f = env.LOG_FORMAT?.trim().toLowerCase();
   if (f === 'json' || f === 'pretty') return f;
   return process.stdout.isTTY ? 'pretty' : 'json';

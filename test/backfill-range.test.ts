@@ -2,7 +2,7 @@ import { describe, it, expect } from 'vitest';
 import { backfillRange, parseLocal } from '../src/backfill/range.ts';
 import { splitWindows } from '../src/ingest/windows.ts';
 import { reportHours } from '../src/db/calendar.ts';
-import { UsageError } from '../src/cli/args.ts';
+import { UsageError } from '../src/usage-error.ts';
 
 const NOW = Date.UTC(2025, 8, 10, 12, 34, 56) / 1000;
 const flags = (o: Record<string, string>) => new Map(Object.entries(o));

@@ -3,6 +3,7 @@
 // and loading it would push the horizon past the present.
 import { DateTime } from 'luxon';
 import { UsageError } from '../usage-error.ts';
+import { wholeFlag } from '../numbers.ts';
 
 export const DEFAULT_HOURS = 48;
 const FORMATS = ['yyyy-MM-dd HH:mm:ss', 'yyyy-MM-dd HH:mm', "yyyy-MM-dd'T'HH:mm:ss", "yyyy-MM-dd'T'HH:mm", 'yyyy-MM-dd'];
@@ -35,8 +36,7 @@ export function backfillRange(values: Map<string, string>, tz: string, nowSecond
     fromTs = parseLocal(from, tz, 'from');
     toTs = to === undefined ? nowSeconds : parseLocal(to, tz, 'to');
   } else {
-    const n = hours === undefined ? DEFAULT_HOURS : Number(hours);
-    if (!Number.isInteger(n) || n < 1 || n > 24 * 3660) throw new UsageError(`--hours ${JSON.stringify(hours)}: give a whole number of hours from 1 to ${24 * 3660}`);
+    const n = wholeFlag(values, 'hours', { min: 1, max: 24 * 3660, of: 'hours' }) ?? DEFAULT_HOURS;
     toTs = nowSeconds;
     fromTs = nowSeconds - n * 3600;
   }

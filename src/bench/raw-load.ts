@@ -7,11 +7,11 @@ import type { Connection } from 'mysql2/promise';
 import type { AgentEvent } from '../types.ts';
 
 /** MySQL 8.0.19+: local_infile is off on the server, or the client did not offer it. */
-export const ER_CLIENT_LOCAL_FILES_DISABLED = 3948;
+const ER_CLIENT_LOCAL_FILES_DISABLED = 3948;
 /** MariaDB's equivalent. */
-export const ER_LOAD_INFILE_CAPABILITY_DISABLED = 4166;
+const ER_LOAD_INFILE_CAPABILITY_DISABLED = 4166;
 /** Older servers of both kinds. */
-export const ER_NOT_ALLOWED_COMMAND = 1148;
+const ER_NOT_ALLOWED_COMMAND = 1148;
 
 const REFUSALS = new Set([ER_CLIENT_LOCAL_FILES_DISABLED, ER_LOAD_INFILE_CAPABILITY_DISABLED, ER_NOT_ALLOWED_COMMAND]);
 
@@ -35,7 +35,7 @@ export async function createBareCopy(conn: Connection): Promise<void> {
 }
 
 /** Why the server refused LOAD DATA LOCAL INFILE, with the fix; undefined for any other error. */
-export function localInfileRefusal(err: unknown): string | undefined {
+function localInfileRefusal(err: unknown): string | undefined {
   const errno = (err as { errno?: unknown }).errno;
   if (typeof errno !== 'number' || !REFUSALS.has(errno)) return undefined;
   return (

@@ -1,8 +1,6 @@
 // Flags as `--name value` or `--name=value` (the replaced service's scripts took both).
 import { UsageError } from '../usage-error.ts';
 
-export { UsageError };
-
 export interface FlagSpec {
   /** Flags that take a value. */
   values: string[];
@@ -30,7 +28,7 @@ export function parseFlags(argv: string[], spec: FlagSpec): ParsedFlags {
       switches.add(name);
       continue;
     }
-    if (!spec.values.includes(name)) throw new UsageError(`unknown flag --${name}`);
+    if (!spec.values.includes(name)) throw new UsageError(`unknown argument --${name}`);
     if (values.has(name)) throw new UsageError(`--${name} is given twice`);
     let value = m[2];
     if (value === undefined) {

@@ -3,21 +3,16 @@
 import { setMaxListeners } from 'node:events';
 import { createInterface } from 'node:readline/promises';
 import { databaseName } from '../config.ts';
-import { loggerFromEnv, registerSecret } from '../log.ts';
-import { createPool } from '../db/pool.ts';
-import { migrate, ZoneMismatchError } from '../db/migrate.ts';
-import { parseFlags, UsageError } from './args.ts';
 import { backfillRange, DEFAULT_HOURS } from '../backfill/range.ts';
 import { runBackfill, DEFAULT_CONCURRENCY } from '../backfill/backfill.ts';
-import { upstreamFromConfig, iso } from '../upstream/client.ts';
-import { startSimulator, type SimulatorHandle } from '../simulator/server.ts';
-import { DEMO_CREDENTIALS, DEMO_SIMULATOR } from '../simulator/demo.ts';
-import { EXIT, configOrExit, fail, npmSwallowedHint, type ExitCode } from './exit.ts';
-import { databaseProblem } from './problems.ts';
-import { upstreamUnreachable } from './upstream-check.ts';
-
-const VALUES = ['from', 'to', 'hours', 'concurrency'];
 import { WIPED, wipedLines } from '../backfill/wipe.ts';
+import { iso } from '../upstream/client.ts';
+import { DEMO_SIMULATOR } from '../simulator/demo.ts';
+import { wholeFlag } from '../numbers.ts';
+import { runCommand } from './command.ts';
+import { EXIT, fail } from './exit.ts';
+import { databaseProblem } from './problems.ts';
+import { UsageError } from '../usage-error.ts';
 
 const HELP = `Usage: npm run backfill -- [--from "YYYY-MM-DD HH:MM" [--to "YYYY-MM-DD HH:MM"] | --hours N]
                             [--concurrency N] [--wipe [--yes]]
@@ -77,32 +72,10 @@ async function confirmWipe(db: string): Promise<boolean> {
   }
 }
 
-async function main(): Promise<void> {
-  const argv = process.argv.slice(2);
-  if (argv.includes('--help') || argv.includes('-h')) {
-    console.log(HELP);
-    return;
-  }
-  const hint = npmSwallowedHint('backfill', [...VALUES, 'wipe'], process.env);
-  if (hint) fail(EXIT.USAGE, hint);
-  const cfg = configOrExit();
-  let range;
-  let flags;
-  let concurrency = DEFAULT_CONCURRENCY;
-  try {
-    flags = parseFlags(argv, { values: VALUES, switches: ['wipe', 'yes', 'help'] });
-    range = backfillRange(flags.values, cfg.reportTz, Math.floor(Date.now() / 1000));
-    const c = flags.values.get('concurrency');
-    if (c !== undefined) {
-      concurrency = Number(c);
-      if (!/^\d+$/.test(c) || concurrency < 1 || concurrency > 16) throw new UsageError(`--concurrency ${JSON.stringify(c)}: give a whole number from 1 to 16`);
-    }
-  } catch (err) {
-    if (err instanceof UsageError) fail(EXIT.USAGE, `${err.message} (see npm run backfill -- --help)`);
-    throw err;
-  }
-  registerSecret(cfg.apiPassword);
-  const log = loggerFromEnv();
+await runCommand({ name: 'backfill', help: HELP, flags: { values: ['from', 'to', 'hours', 'concurrency'], switches: ['wipe', 'yes'] } }, async (ctx) => {
+  const { flags, cfg, log } = ctx;
+  const range = backfillRange(flags.values, cfg.reportTz, Math.floor(Date.now() / 1000));
+  const concurrency = wholeFlag(flags.values, 'concurrency', { min: 1, max: 16 }) ?? DEFAULT_CONCURRENCY;
   // From here on a signal stops the run cleanly (during start-up: before any window).
   // Ctrl-C reaches npm and node both; either way the run stops once and says so once, at the end.
   const abort = new AbortController();
@@ -124,56 +97,34 @@ async function main(): Promise<void> {
 
   // Before the database work (a first migrate fills the calendar for a while): an upstream
   // that cannot be reached is said within seconds.
-  if (cfg.apiBase !== undefined) {
-    const unreachable = await upstreamUnreachable(cfg.apiBase);
-    if (unreachable) fail(EXIT.UPSTREAM, `${unreachable}. Nothing was loaded.`);
-  }
-  try {
-    await migrate({ databaseUrl: cfg.databaseUrl, reportTz: cfg.reportTz, log: (l) => log.info(`migrate: ${l.trim()}`) });
-  } catch (err) {
-    if (err instanceof ZoneMismatchError) fail(EXIT.REFUSED, `migrate refused: ${err.message}`);
-    const db = databaseProblem((err as Error).cause ?? err, cfg.databaseUrl);
-    fail(db ? EXIT.DATABASE : EXIT.FAILED, db ?? `migrate failed: ${(err as Error).message}`);
-  }
+  const upstream = await ctx.upstream({ whenUnreachable: 'exit' });
+  await ctx.migrate();
   if (range.note) log.warn(range.note);
-  let simulator: SimulatorHandle | undefined;
-  if (cfg.apiBase === undefined) {
-    simulator = await startSimulator({ port: 0, ...DEMO_SIMULATOR, pageSize: cfg.apiPageSize });
-    log.info(`API_BASE is not set: loading from the built-in simulator (${DEMO_SIMULATOR.agents} agents, seed ${DEMO_SIMULATOR.seed})`);
-  }
-  const upstream = upstreamFromConfig(cfg, { ...(simulator ? { baseUrl: simulator.url, ...DEMO_CREDENTIALS } : {}), log });
-  const pool = createPool(cfg.databaseUrl, { connectionLimit: concurrency + 4 });
-  let code: ExitCode = EXIT.OK;
-  let usage: string | undefined;
+  const pool = ctx.pool({ connectionLimit: concurrency + 4 });
   try {
     const s = await runBackfill(cfg, pool, { fromTs: range.fromTs, toTs: range.toTs, concurrency, log, wipe, upstream, signal: abort.signal });
     if (s.stopped) {
-      code = EXIT.STOPPED;
       const loaded = s.windows - s.notLoaded;
       console.error(
         `stopped (${stoppedBy ?? 'signal'}): ${loaded} window(s) loaded, ${s.notLoaded} not loaded; run the same command again to continue (loading is idempotent)`,
       );
-    } else if (s.failed.length > 0) {
-      code = EXIT.FAILED;
+      return EXIT.STOPPED;
+    }
+    if (s.failed.length > 0) {
       log.error(`${s.failed.length} window(s) failed; run the same command again to retry them:`);
       for (const w of s.failed) log.error(`  [${iso(w.fromTs)}, ${iso(w.toTs)}): ${w.error}`);
+      return EXIT.FAILED;
     }
+    return EXIT.OK;
   } catch (err) {
-    const db = databaseProblem(err, cfg.databaseUrl);
-    code = db ? EXIT.DATABASE : EXIT.FAILED;
-    if (err instanceof UsageError) usage = err.message;
-    else if (!abort.signal.aborted) log.error(db ?? `backfill failed: ${upstream.scrub((err as Error).message)}`);
-    else {
-      code = EXIT.STOPPED;
+    // (the runner says it in one line and exits 2: a range before the retention cut)
+    if (err instanceof UsageError) throw err;
+    if (abort.signal.aborted) {
       console.error(`stopped (${stoppedBy ?? 'signal'}) before any window loaded; run the same command again to continue`);
+      return EXIT.STOPPED;
     }
-  } finally {
-    await upstream.close();
-    await simulator?.close();
-    await pool.end();
+    const db = databaseProblem(err, cfg.databaseUrl);
+    log.error(db ?? `backfill failed: ${upstream.scrub((err as Error).message)}`);
+    return db ? EXIT.DATABASE : EXIT.FAILED;
   }
-  if (usage !== undefined) fail(EXIT.USAGE, usage);
-  process.exit(code);
-}
-
-await main();
+});

@@ -1,8 +1,9 @@
 // npm run bench -- [--agents 1000] [--days 30] [--seed 1] [--out bench-results.json] [--no-scale]
 import { writeFile } from 'node:fs/promises';
-import { loadConfigOrExit } from '../config.ts';
-import { parseFlags, UsageError } from './args.ts';
 import { runBench, type BenchFigures } from '../bench/run.ts';
+import { wholeFlag } from '../numbers.ts';
+import { runCommand } from './command.ts';
+import { EXIT } from './exit.ts';
 
 const HELP = `Usage: npm run bench -- [--agents 1000] [--days 30] [--seed 1] [--out bench-results.json] [--no-scale]
 
@@ -83,35 +84,11 @@ function table(main: BenchFigures, small: BenchFigures | undefined): string {
   return lines.map((l) => l.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ')).join('\n');
 }
 
-async function main(): Promise<void> {
-  let flags;
-  try {
-    flags = parseFlags(process.argv.slice(2), { values: ['agents', 'days', 'seed', 'out'], switches: ['no-scale', 'help'] });
-  } catch (err) {
-    if (err instanceof UsageError) {
-      console.error(`${err.message}\n\n${HELP}`);
-      process.exit(2);
-    }
-    throw err;
-  }
-  if (flags.switches.has('help')) {
-    console.log(HELP);
-    return;
-  }
-  const num = (name: string, fallback: number, max: number): number => {
-    const raw = flags.values.get(name);
-    if (raw === undefined) return fallback;
-    if (!/^\d+$/.test(raw) || Number(raw) < 1 || Number(raw) > max) {
-      console.error(`--${name} must be a whole number from 1 to ${max} (got ${JSON.stringify(raw)})`);
-      process.exit(2);
-    }
-    return Number(raw);
-  };
-  const agents = num('agents', 1000, 100_000);
-  const days = num('days', 30, 366);
-  const seed = num('seed', 1, 2 ** 31 - 1);
+await runCommand({ name: 'bench', help: HELP, flags: { values: ['agents', 'days', 'seed', 'out'], switches: ['no-scale'] } }, async ({ flags, cfg }) => {
+  const agents = wholeFlag(flags.values, 'agents', { min: 1, max: 100_000 }) ?? 1000;
+  const days = wholeFlag(flags.values, 'days', { min: 1, max: 366 }) ?? 30;
+  const seed = wholeFlag(flags.values, 'seed', { min: 1, max: 2 ** 31 - 1 }) ?? 1;
   const out = flags.values.get('out') ?? 'bench-results.json';
-  const cfg = loadConfigOrExit();
   const progress = (line: string) => console.error(`bench: ${line}`);
   const started = new Date();
   const main = await runBench(cfg, { agents, days, seed, progress });
@@ -125,6 +102,5 @@ async function main(): Promise<void> {
   if (main.limit_unavailable) console.log(`\nlimit: raw LOAD DATA unavailable: ${main.limit_unavailable}`);
   await writeFile(out, JSON.stringify({ ...main, date: started.toISOString(), seed, report_tz: cfg.reportTz, scale: small ?? null }, null, 2) + '\n');
   console.log(`\nfigures written to ${out}`);
-}
-
-await main();
+  return EXIT.OK;
+});

@@ -1,7 +1,6 @@
 // Failures an operator fixes outside the code: the database or the upstream cannot be
 // used. Each becomes one line naming the variable or the command that fixes it.
 import { databaseName } from '../config.ts';
-import { EXIT, type ExitCode } from './exit.ts';
 
 const UNREACHABLE = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ECONNRESET', 'PROTOCOL_CONNECTION_LOST']);
 
@@ -27,12 +26,5 @@ export function databaseProblem(err: unknown, databaseUrl: string): string | und
   if (code === 'ER_NO_SUCH_TABLE' || code === 'ER_SP_DOES_NOT_EXIST') {
     return `the database ${databaseName(databaseUrl)} is not migrated (${code}): run npm run migrate`;
   }
-  return undefined;
-}
-
-/** The exit code and line for an error a command cannot recover from. */
-export function classify(err: unknown, databaseUrl: string): { code: ExitCode; message: string } | undefined {
-  const db = databaseProblem(err, databaseUrl);
-  if (db !== undefined) return { code: EXIT.DATABASE, message: db };
   return undefined;
 }

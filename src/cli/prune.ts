@@ -1,12 +1,11 @@
 // npm run prune -- [--days N]
-import { loggerFromEnv } from '../log.ts';
-import { createPool } from '../db/pool.ts';
-import { migrate, ZoneMismatchError } from '../db/migrate.ts';
+import { RETENTION_DAYS } from '../config.ts';
 import { acquireLoadLock } from '../ingest/lock.ts';
 import { pruneRaw } from '../retention/prune.ts';
-import { parseFlags, UsageError } from './args.ts';
-import { EXIT, configOrExit, fail, npmSwallowedHint, type ExitCode } from './exit.ts';
-import { databaseProblem } from './problems.ts';
+import { wholeFlag } from '../numbers.ts';
+import { UsageError } from '../usage-error.ts';
+import { runCommand } from './command.ts';
+import { EXIT } from './exit.ts';
 
 const LOCK_WAIT_S = 600;
 
@@ -34,60 +33,19 @@ Exit codes: 0 done; 1 failed (the message says why; run it again); 2 usage error
 no RAW_RETENTION_DAYS and no --days); 3 REPORT_TZ changed; 5 the database (DATABASE_URL)
 cannot be used; 78 configuration error.`;
 
-async function main(): Promise<void> {
-  const argv = process.argv.slice(2);
-  if (argv.includes('--help') || argv.includes('-h')) {
-    console.log(HELP);
-    return;
+await runCommand({ name: 'prune', help: HELP, flags: { values: ['days'] } }, async (ctx) => {
+  const days = wholeFlag(ctx.flags.values, 'days', RETENTION_DAYS) ?? ctx.cfg.rawRetentionDays;
+  if (days === undefined) throw new UsageError('RAW_RETENTION_DAYS is not set, so all raw data is kept: set it in .env, or give --days N');
+  await ctx.migrate();
+  const pool = ctx.pool({ connectionLimit: 4 });
+  const lock = await acquireLoadLock(pool, LOCK_WAIT_S);
+  if (lock === null) {
+    throw new Error(`a collector run or a backfill held the load lock for ${LOCK_WAIT_S} s: nothing was pruned; run it again when that ends`);
   }
-  const hint = npmSwallowedHint('prune', ['days'], process.env);
-  if (hint) fail(EXIT.USAGE, hint);
-  const cfg = configOrExit();
-  let days = cfg.rawRetentionDays;
   try {
-    const flags = parseFlags(argv, { values: ['days'], switches: ['help'] });
-    const d = flags.values.get('days');
-    if (d !== undefined) {
-      if (!/^\d+$/.test(d) || Number(d) < 1 || Number(d) > 36500) throw new UsageError(`--days ${JSON.stringify(d)}: give a whole number of days from 1 to 36500`);
-      days = Number(d);
-    }
-    if (days === undefined) throw new UsageError('RAW_RETENTION_DAYS is not set, so all raw data is kept: set it in .env, or give --days N');
-  } catch (err) {
-    if (err instanceof UsageError) fail(EXIT.USAGE, `${err.message} (see npm run prune -- --help)`);
-    throw err;
-  }
-  const log = loggerFromEnv();
-  try {
-    await migrate({ databaseUrl: cfg.databaseUrl, reportTz: cfg.reportTz, log: (l) => log.info(`migrate: ${l.trim()}`) });
-  } catch (err) {
-    if (err instanceof ZoneMismatchError) fail(EXIT.REFUSED, `migrate refused: ${err.message}`);
-    const db = databaseProblem((err as Error).cause ?? err, cfg.databaseUrl);
-    fail(db ? EXIT.DATABASE : EXIT.FAILED, db ?? `migrate failed: ${(err as Error).message}`);
-  }
-  const pool = createPool(cfg.databaseUrl, { connectionLimit: 4 });
-  let code: ExitCode = EXIT.OK;
-  let message: string | undefined;
-  try {
-    const lock = await acquireLoadLock(pool, LOCK_WAIT_S);
-    if (lock === null) {
-      code = EXIT.FAILED;
-      message = `a collector run or a backfill held the load lock for ${LOCK_WAIT_S} s: nothing was pruned; run it again when that ends`;
-    } else {
-      try {
-        await pruneRaw(pool, { reportTz: cfg.reportTz, days: days!, log });
-      } finally {
-        await lock.release();
-      }
-    }
-  } catch (err) {
-    const db = databaseProblem(err, cfg.databaseUrl);
-    code = db ? EXIT.DATABASE : EXIT.FAILED;
-    message = db ?? `prune failed: ${(err as Error).message}`;
+    await pruneRaw(pool, { reportTz: ctx.cfg.reportTz, days, log: ctx.log });
   } finally {
-    await pool.end();
+    await lock.release();
   }
-  if (message !== undefined) fail(code, message);
-  process.exit(code);
-}
-
-await main();
+  return EXIT.OK;
+});

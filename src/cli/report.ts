@@ -3,10 +3,10 @@
 import { constants, createWriteStream } from 'node:fs';
 import { access, rename, rm, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { createPool } from '../db/pool.ts';
-import { parseFlags, UsageError } from './args.ts';
+import { UsageError } from '../usage-error.ts';
 import { PARAM_NAMES, ParamError, parseReportParams, reportFilename } from '../report/params.ts';
-import { EXIT, configOrExit, fail, npmSwallowedHint, type ExitCode } from './exit.ts';
+import { runCommand } from './command.ts';
+import { EXIT, fail } from './exit.ts';
 import { databaseProblem } from './problems.ts';
 import { writeReport } from '../report/write.ts';
 import { ZoneMismatchError } from '../db/zone.ts';
@@ -52,36 +52,28 @@ async function checkOutFolder(path: string): Promise<void> {
   }
 }
 
-async function main(argv: string[]): Promise<void> {
-  if (argv.includes('--help')) {
-    console.log(HELP);
-    return;
+await runCommand({ name: 'report', help: HELP, flags: { values: VALUES, switches: ['no-bom'] } }, async (ctx) => {
+  const { flags, cfg } = ctx;
+  const out = flags.values.get('out');
+  if (out === '') throw new UsageError('--out needs a file name');
+  const pairs: [string, string][] = [...flags.values].filter(([name]) => name !== 'out');
+  if (flags.switches.has('no-bom')) {
+    if (flags.values.has('bom')) throw new UsageError('give --bom 0 or --no-bom, not both');
+    pairs.push(['bom', '0']);
   }
-  const hint = npmSwallowedHint('report', [...VALUES], process.env);
-  if (hint) fail(EXIT.USAGE, hint);
-  const cfg = configOrExit();
   let params;
-  let path: string;
   try {
-    const flags = parseFlags(argv, { values: VALUES, switches: ['no-bom', 'help'] });
-    const out = flags.values.get('out');
-    if (out === '') throw new UsageError('--out needs a file name');
-    const pairs: [string, string][] = [...flags.values].filter(([name]) => name !== 'out');
-    if (flags.switches.has('no-bom')) {
-      if (flags.values.has('bom')) throw new UsageError('give --bom 0 or --no-bom, not both');
-      pairs.push(['bom', '0']);
-    }
     params = parseReportParams(pairs, cfg.reportTz, cfg.reportMaxDays);
-    path = resolve(out ?? reportFilename(params));
-    await checkOutFolder(path);
   } catch (err) {
-    if (err instanceof UsageError || err instanceof ParamError) fail(EXIT.USAGE, err.message);
+    // the API's very words for the same request: nothing added
+    if (err instanceof ParamError) fail(EXIT.USAGE, err.message);
     throw err;
   }
+  const path = resolve(out ?? reportFilename(params));
+  await checkOutFolder(path);
   // Written beside the target and renamed at the end: a failed run leaves no half file.
   const partial = `${path}.${process.pid}.partial`;
-  const pool = createPool(cfg.databaseUrl, { connectionLimit: 1 });
-  let problem: { code: ExitCode; message: string } | undefined;
+  const pool = ctx.pool({ connectionLimit: 1 });
   try {
     const file = createWriteStream(partial);
     // an error before the pipeline takes the stream (disk full, folder gone) reaches it there
@@ -89,15 +81,12 @@ async function main(argv: string[]): Promise<void> {
     const { rows } = await writeReport(pool, params, cfg.reportTz, file);
     await rename(partial, path);
     console.log(`wrote ${path} (${rows} row${rows === 1 ? '' : 's'})`);
+    return EXIT.OK;
   } catch (err) {
     await rm(partial, { force: true });
+    await ctx.close().catch(() => {});
+    if (err instanceof ZoneMismatchError) fail(EXIT.REFUSED, err.message);
     const db = databaseProblem(err, cfg.databaseUrl);
-    if (err instanceof ZoneMismatchError) problem = { code: EXIT.REFUSED, message: err.message };
-    else problem = { code: db ? EXIT.DATABASE : EXIT.FAILED, message: `the report could not be written: ${db ?? (err as Error).message}` };
-  } finally {
-    await pool.end().catch(() => {});
+    fail(db ? EXIT.DATABASE : EXIT.FAILED, `the report could not be written: ${db ?? (err as Error).message}`);
   }
-  if (problem) fail(problem.code, problem.message);
-}
-
-await main(process.argv.slice(2));
+});

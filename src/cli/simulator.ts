@@ -1,6 +1,8 @@
 // npm run simulator -- --port 7070 --agents 200 --seed 42 [--fault-rate 0.2] [--page-size 2000]
-import { parseFlags, UsageError } from './args.ts';
+import { UsageError } from '../usage-error.ts';
 import { startSimulator, type HostileMode } from '../simulator/server.ts';
+import { wholeFlag } from '../numbers.ts';
+import { runCommand } from './command.ts';
 import { EXIT, fail } from './exit.ts';
 
 const MODES: readonly HostileMode[] = ['none', 'trickle', 'silent', 'huge'];
@@ -31,42 +33,31 @@ Point the service at it:
   API_BASE=http://127.0.0.1:7070 API_USERNAME=demo API_PASSWORD=demo TENANT=demo ACCOUNT_ID=demo npm start
 Any non-empty credentials are accepted.`;
 
-function number(flags: Map<string, string>, name: string, fallback: number, min: number, max: number, integer = true): number {
+/** A share from 0 to 1 (--fault-rate): the one flag that is not a whole number. */
+function share(flags: Map<string, string>, name: string): number | undefined {
   const raw = flags.get(name);
-  if (raw === undefined) return fallback;
+  if (raw === undefined) return undefined;
   const n = Number(raw);
-  if (raw.trim() === '' || !Number.isFinite(n) || n < min || n > max || (integer && !Number.isInteger(n))) {
-    throw new UsageError(`--${name} ${JSON.stringify(raw)}: give ${integer ? 'a whole number' : 'a number'} from ${min} to ${max}`);
-  }
+  if (raw.trim() === '' || !(n >= 0 && n <= 1)) throw new UsageError(`--${name} ${JSON.stringify(raw)}: give a number from 0 to 1`);
   return n;
 }
 
-async function main(): Promise<void> {
-  const argv = process.argv.slice(2);
-  if (argv.includes('--help') || argv.includes('-h')) {
-    console.log(HELP);
-    return;
-  }
-  let opts;
-  try {
-    const { values } = parseFlags(argv, { values: ['port', 'host', 'agents', 'seed', 'fault-rate', 'page-size', 'days', 'mode', 'trickle-ms'] });
-    const mode = values.get('mode') ?? 'none';
-    if (!(MODES as readonly string[]).includes(mode)) throw new UsageError(`--mode ${JSON.stringify(mode)}: give one of ${MODES.join(', ')}`);
-    opts = {
-      port: number(values, 'port', 7070, 0, 65535),
-      host: values.get('host') ?? '127.0.0.1',
-      agents: number(values, 'agents', 200, 1, 100_000),
-      seed: number(values, 'seed', 42, 0, 2 ** 31 - 1),
-      faultRate: number(values, 'fault-rate', 0, 0, 1, false),
-      pageSize: number(values, 'page-size', 2000, 1, 1_000_000),
-      days: values.has('days') ? number(values, 'days', 0, 1, 3650) : undefined,
-      mode: mode as HostileMode,
-      trickleMs: number(values, 'trickle-ms', 1000, 1, 3_600_000),
-    };
-  } catch (err) {
-    if (err instanceof UsageError) fail(EXIT.USAGE, `${err.message} (see npm run simulator -- --help)`);
-    throw err;
-  }
+const FLAGS = { values: ['port', 'host', 'agents', 'seed', 'fault-rate', 'page-size', 'days', 'mode', 'trickle-ms'] };
+
+await runCommand({ name: 'simulator', help: HELP, flags: FLAGS, config: false }, async ({ flags: { values } }) => {
+  const mode = values.get('mode') ?? 'none';
+  if (!(MODES as readonly string[]).includes(mode)) throw new UsageError(`--mode ${JSON.stringify(mode)}: give one of ${MODES.join(', ')}`);
+  const opts = {
+    port: wholeFlag(values, 'port', { min: 0, max: 65535 }) ?? 7070,
+    host: values.get('host') ?? '127.0.0.1',
+    agents: wholeFlag(values, 'agents', { min: 1, max: 100_000 }) ?? 200,
+    seed: wholeFlag(values, 'seed', { min: 0, max: 2 ** 31 - 1 }) ?? 42,
+    faultRate: share(values, 'fault-rate') ?? 0,
+    pageSize: wholeFlag(values, 'page-size', { min: 1, max: 1_000_000 }) ?? 2000,
+    days: wholeFlag(values, 'days', { min: 1, max: 3650 }),
+    mode: mode as HostileMode,
+    trickleMs: wholeFlag(values, 'trickle-ms', { min: 1, max: 3_600_000 }) ?? 1000,
+  };
   let sim;
   try {
     sim = await startSimulator(opts);
@@ -79,11 +70,12 @@ async function main(): Promise<void> {
       (opts.days ? `, ${opts.days} days of history` : '') +
       (opts.mode !== 'none' ? `, mode ${opts.mode}` : ''),
   );
-  const stop = () => {
-    void sim.close().then(() => process.exit(0));
-  };
-  process.on('SIGTERM', stop);
-  process.on('SIGINT', stop);
-}
-
-await main();
+  // Runs until SIGTERM or SIGINT (Ctrl-C reaches npm and node both: the listeners stay,
+  // so a second signal while closing is no crash).
+  await new Promise((resolve) => {
+    process.on('SIGTERM', resolve);
+    process.on('SIGINT', resolve);
+  });
+  await sim.close();
+  return EXIT.OK;
+});

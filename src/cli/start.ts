@@ -4,19 +4,12 @@
 // What an operator can get wrong is checked first, each with one line and its own exit
 // code: the configuration, a public HOST without tokens, the database, the port.
 import { redacted } from '../config.ts';
-import { loggerFromEnv, registerSecret } from '../log.ts';
-import { createPool } from '../db/pool.ts';
-import { migrate, ZoneMismatchError } from '../db/migrate.ts';
 import { startHttpServer } from '../http/server.ts';
 import { refusalReason } from '../http/auth.ts';
-import { upstreamFromConfig } from '../upstream/client.ts';
 import { startCollector, type Collector } from '../collector/collector.ts';
-import { startSimulator, type SimulatorHandle } from '../simulator/server.ts';
-import { DEMO_CREDENTIALS, DEMO_SIMULATOR } from '../simulator/demo.ts';
-import { EXIT, configOrExit, fail } from './exit.ts';
-import { databaseProblem } from './problems.ts';
-import { upstreamUnreachable } from './upstream-check.ts';
-import { parseFlags, UsageError } from './args.ts';
+import { DEMO_SIMULATOR } from '../simulator/demo.ts';
+import { runCommand } from './command.ts';
+import { EXIT, fail, type ExitCode } from './exit.ts';
 
 const HELP = `Usage: npm start [-- --help]
 
@@ -33,26 +26,13 @@ back, the server closes, exit 0. Exit codes when it cannot start: 78 configurati
 5 database (DATABASE_URL, npm run migrate), 6 the port is in use, 3 REPORT_TZ changed
 (npm run migrate -- --rebuild-tz), 1 anything else.`;
 
-async function main(): Promise<void> {
-  const argv = process.argv.slice(2);
-  if (argv.includes('--help') || argv.includes('-h')) {
-    console.log(HELP);
-    return;
-  }
-  try {
-    parseFlags(argv, { values: [], switches: ['help'] });
-  } catch (err) {
-    if (err instanceof UsageError) fail(EXIT.USAGE, `${err.message}: npm start takes no flags (see npm start -- --help)`);
-    throw err;
-  }
-  const cfg = configOrExit();
+await runCommand({ name: 'start', help: HELP }, async (ctx) => {
+  const { cfg } = ctx;
   // Before anything starts (the simulator, the database): a public address needs tokens.
   const refusal = refusalReason(cfg.host, cfg.reportApiTokens);
   if (refusal !== undefined) fail(EXIT.CONFIG, `configuration error: ${refusal}`);
-  registerSecret(cfg.apiPassword);
-  for (const t of cfg.reportApiTokens) registerSecret(t);
 
-  const log = loggerFromEnv();
+  const log = ctx.log;
   // Signals are caught from here on: one that arrives while starting up stops the service
   // as soon as it has started (never a half-started process killed mid-migration).
   let stopRequested: string | undefined;
@@ -65,17 +45,11 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => onSignal('SIGTERM'));
   process.on('SIGINT', () => onSignal('SIGINT'));
   log.info('starting', { report_tz: cfg.reportTz, database: String(redacted(cfg).databaseUrl), api_base: cfg.apiBase ?? 'built-in simulator' });
-  try {
-    await migrate({ databaseUrl: cfg.databaseUrl, reportTz: cfg.reportTz, log: (l) => log.info(`migrate: ${l.trim()}`) });
-  } catch (err) {
-    if (err instanceof ZoneMismatchError) fail(EXIT.REFUSED, `migrate refused: ${err.message}`);
-    const db = databaseProblem((err as Error).cause ?? err, cfg.databaseUrl);
-    fail(db ? EXIT.DATABASE : EXIT.FAILED, db ?? `migrate failed: ${(err as Error).message}`);
-  }
-  const pool = createPool(cfg.databaseUrl);
+  await ctx.migrate();
+  const pool = ctx.pool();
   // Reports get a pool of their own, so streams that hold connections never starve the
   // collector (REPORT_MAX_STREAMS of them, plus room for /api/status).
-  const reportPool = createPool(cfg.databaseUrl, { connectionLimit: cfg.reportMaxStreams + 2 });
+  const reportPool = ctx.pool({ connectionLimit: cfg.reportMaxStreams + 2 });
 
   // The collector's next tick, for /api/status (the collector starts after the server).
   let collector: Collector | undefined;
@@ -83,24 +57,12 @@ async function main(): Promise<void> {
   try {
     server = await startHttpServer(cfg, reportPool, log, { nextCollectorRun: () => collector?.nextRun() ?? null });
   } catch (err) {
-    await Promise.all([pool.end(), reportPool.end()]);
+    await ctx.close();
     fail(EXIT.LISTEN, (err as Error).message);
   }
-
-  let simulator: SimulatorHandle | undefined;
-  if (cfg.apiBase === undefined) {
-    simulator = await startSimulator({ port: 0, ...DEMO_SIMULATOR, pageSize: cfg.apiPageSize });
-    log.info(
-      `API_BASE is not set: collecting from the built-in simulator at ${simulator.url} ` +
-        `(${DEMO_SIMULATOR.agents} agents, seed ${DEMO_SIMULATOR.seed}); set API_BASE and its credentials in .env for the real upstream`,
-    );
-  } else {
-    // The service keeps running (reports are served, every tick retries); it says so now.
-    const unreachable = await upstreamUnreachable(cfg.apiBase);
-    if (unreachable) log.error(`${unreachable}; the collector keeps retrying on every tick`);
-  }
-  const upstream = upstreamFromConfig(cfg, { ...(simulator ? { baseUrl: simulator.url, ...DEMO_CREDENTIALS } : {}), log });
-
+  // An upstream that cannot be reached is logged: the service keeps serving reports, and
+  // every collector run tries again.
+  const upstream = await ctx.upstream({ whenUnreachable: 'keep-retrying' });
   collector = startCollector({
     pool,
     upstream,
@@ -111,26 +73,27 @@ async function main(): Promise<void> {
     cron: cfg.collectCron,
   });
 
-  let stopping = false;
-  const stop = async (signal: string) => {
-    if (stopping) return; // Ctrl-C reaches npm and node both: one stop
-    stopping = true;
-    log.info(`${signal}: stopping; the current window finishes or rolls back`);
-    try {
+  // Runs until a signal: then the current window finishes or rolls back, and the exit code is 0.
+  return new Promise<ExitCode>((resolve) => {
+    let stopping = false;
+    stopNow = (signal) => {
+      if (stopping) return; // Ctrl-C reaches npm and node both: one stop
+      stopping = true;
+      log.info(`${signal}: stopping; the current window finishes or rolls back`);
       // Report streams are cut at once while the current window finishes or rolls back.
-      await Promise.all([collector!.stop(), server.close()]);
-      await upstream.close();
-      await simulator?.close();
-      await Promise.all([pool.end(), reportPool.end()]);
-      log.info('stopped');
-      process.exit(EXIT.OK);
-    } catch (err) {
-      log.error('error while stopping', { error: (err as Error).message });
-      process.exit(EXIT.FAILED);
-    }
-  };
-  stopNow = (signal) => void stop(signal);
-  if (stopRequested !== undefined) stopNow(stopRequested);
-}
-
-await main();
+      Promise.all([collector!.stop(), server.close()])
+        .then(() => ctx.close())
+        .then(
+          () => {
+            log.info('stopped');
+            resolve(EXIT.OK);
+          },
+          (err: unknown) => {
+            log.error('error while stopping', { error: (err as Error).message });
+            resolve(EXIT.FAILED);
+          },
+        );
+    };
+    if (stopRequested !== undefined) stopNow(stopRequested);
+  });
+});

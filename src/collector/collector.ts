@@ -22,7 +22,7 @@ import { localTime } from '../log.ts';
 import { pruneDue, pruneRaw } from '../retention/prune.ts';
 import { collectorRuns, eventsLoaded, recordsRejected, windowsFailed, windowsLoaded } from '../metrics.ts';
 
-export const FIRST_RUN_HOURS = 48;
+const FIRST_RUN_HOURS = 48;
 /** A catch-up after downtime is loaded in windows of at most this many report hours. */
 const CATCH_UP_WINDOW_HOURS = 3;
 

@@ -3,6 +3,7 @@
 // report_slots, so that SQL never needs the server's time-zone tables.
 import { DateTime, IANAZone } from 'luxon';
 import type { Connection } from 'mysql2/promise';
+import { one } from './query.ts';
 
 export interface ReportHour {
   hourStart: number; // UTC epoch seconds
@@ -14,7 +15,7 @@ export interface ReportHour {
 }
 
 /** A slot is a quarter of an hour of wall clock: every real zone's offset is a multiple of it. */
-export const SLOT_SECONDS = 900;
+const SLOT_SECONDS = 900;
 
 type Wall = (epoch: number) => number;
 
@@ -105,10 +106,10 @@ export async function fillCalendar(conn: Connection, tz: string, fromDate: strin
 
 /** Fills report_slots for report hours that have none (a calendar made before slots existed). */
 export async function fillMissingSlots(conn: Connection, tz: string): Promise<void> {
-  const [rows] = await conn.query(
+  const { lo, hi } = (await one<{ lo: number | null; hi: number | null }>(
+    conn,
     'SELECT MIN(h.hour_start) AS lo, MAX(h.hour_end) AS hi FROM report_hours h LEFT JOIN report_slots s ON s.slot_start = h.hour_start WHERE s.slot_start IS NULL',
-  );
-  const { lo, hi } = (rows as { lo: number | null; hi: number | null }[])[0]!;
+  ))!;
   if (lo !== null && hi !== null) await insertHours(conn, tz, Number(lo), Number(hi));
 }
 
@@ -117,8 +118,7 @@ export async function fillMissingSlots(conn: Connection, tz: string): Promise<vo
  * when a load reaches outside the range migrate filled. Returns the hours added.
  */
 export async function ensureCalendar(conn: Connection, tz: string, fromEpoch: number, toEpoch: number): Promise<number> {
-  const [rows] = await conn.query('SELECT MIN(hour_start) AS lo, MAX(hour_end) AS hi FROM report_hours');
-  const { lo, hi } = (rows as { lo: number | null; hi: number | null }[])[0]!;
+  const { lo, hi } = (await one<{ lo: number | null; hi: number | null }>(conn, 'SELECT MIN(hour_start) AS lo, MAX(hour_end) AS hi FROM report_hours'))!;
   if (lo === null || hi === null) return insertHours(conn, tz, fromEpoch - 86400, toEpoch + 86400);
   let added = 0;
   if (fromEpoch < lo) added += await insertHours(conn, tz, fromEpoch - 86400, lo);

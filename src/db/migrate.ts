@@ -11,16 +11,17 @@ import type { Connection } from 'mysql2/promise';
 import { connect, ensureDatabase } from './pool.ts';
 import { databaseName } from '../config.ts';
 import { ensureCalendar, fillCalendar, fillMissingSlots, localMidnight } from './calendar.ts';
-import { ZoneMismatchError, zoneMismatchMessage } from './zone.ts';
+import { builtZone, ZoneMismatchError, zoneMismatchMessage } from './zone.ts';
 import { lockName } from './lock-name.ts';
+import { one, select } from './query.ts';
 
-export const DB_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'db');
+const DB_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'db');
 
 /**
  * The calendar migrate makes sure of: from two years before this year to two after (hours
  * and their slots). Loads outside it extend it (calendar.ts ensureCalendar); it only grows.
  */
-export function defaultCalendar(now = new Date()): { from: string; to: string } {
+function defaultCalendar(now = new Date()): { from: string; to: string } {
   const year = now.getUTCFullYear();
   return { from: `${year - 2}-01-01`, to: `${year + 3}-01-01` };
 }
@@ -44,8 +45,6 @@ export interface MigrateResult {
   calendarHours: number;
   rebuiltTz: boolean;
 }
-
-export { ZoneMismatchError } from './zone.ts';
 
 type Kind = 'view' | 'procedure' | 'function';
 
@@ -73,14 +72,15 @@ export async function readRoutines(): Promise<Routine[]> {
 }
 
 async function objectExists(conn: Connection, db: string, r: Pick<Routine, 'name' | 'kind'>): Promise<boolean> {
-  const [rows] =
+  const row =
     r.kind === 'view'
-      ? await conn.query('SELECT 1 FROM information_schema.views WHERE table_schema = ? AND table_name = ?', [db, r.name])
-      : await conn.query(
-          'SELECT 1 FROM information_schema.routines WHERE routine_schema = ? AND routine_name = ? AND routine_type = ?',
-          [db, r.name, r.kind.toUpperCase()],
-        );
-  return (rows as unknown[]).length > 0;
+      ? await one(conn, 'SELECT 1 FROM information_schema.views WHERE table_schema = ? AND table_name = ?', [db, r.name])
+      : await one(conn, 'SELECT 1 FROM information_schema.routines WHERE routine_schema = ? AND routine_name = ? AND routine_type = ?', [
+          db,
+          r.name,
+          r.kind.toUpperCase(),
+        ]);
+  return row !== undefined;
 }
 
 /**
@@ -88,8 +88,8 @@ async function objectExists(conn: Connection, db: string, r: Pick<Routine, 'name
  * are retried after the others until a pass makes no progress (then the error is real).
  */
 async function applyRoutines(conn: Connection, db: string, files: Routine[], log: (l: string) => void): Promise<string[]> {
-  const [rows] = await conn.query('SELECT name, md5 FROM repeatable_scripts');
-  const known = new Map((rows as { name: string; md5: string }[]).map((r) => [r.name, r.md5]));
+  const rows = await select<{ name: string; md5: string }>(conn, 'SELECT name, md5 FROM repeatable_scripts');
+  const known = new Map(rows.map((r) => [r.name, r.md5]));
   let pending: Routine[] = [];
   for (const r of files) {
     if (known.get(r.name) !== r.md5 || !(await objectExists(conn, db, r))) pending.push(r);
@@ -128,9 +128,8 @@ async function applyRoutines(conn: Connection, db: string, files: Routine[], log
  */
 async function dropRemovedRoutines(conn: Connection, db: string, files: Routine[], log: (l: string) => void): Promise<string[]> {
   const present = new Set(files.map((f) => f.name));
-  const [rows] = await conn.query('SELECT name, kind FROM repeatable_scripts ORDER BY name');
   const dropped: string[] = [];
-  for (const r of rows as { name: string; kind: Kind }[]) {
+  for (const r of await select<{ name: string; kind: Kind }>(conn, 'SELECT name, kind FROM repeatable_scripts ORDER BY name')) {
     if (present.has(r.name)) continue;
     if (!['view', 'procedure', 'function'].includes(r.kind)) throw new Error(`repeatable_scripts lists ${r.name} as a ${r.kind}: expected view, procedure or function`);
     if (await objectExists(conn, db, r)) await conn.query(`DROP ${r.kind.toUpperCase()} ${mysql.escapeId(r.name)}`);
@@ -146,8 +145,8 @@ async function dropRemovedRoutines(conn: Connection, db: string, files: Routine[
  * added later with a lower number). Applying it out of order could be wrong too, so stop.
  */
 async function refuseSkippedMigrations(conn: Connection, postgrator: Postgrator): Promise<void> {
-  const [rows] = await conn.query('SELECT version FROM schemaversion');
-  const applied = new Set((rows as { version: number | string }[]).map((r) => Number(r.version)));
+  const rows = await select<{ version: number | string }>(conn, 'SELECT version FROM schemaversion');
+  const applied = new Set(rows.map((r) => Number(r.version)));
   const skipped = (await postgrator.getMigrations()).filter((m) => m.action === 'do' && !applied.has(Number(m.version)));
   if (skipped.length > 0) {
     throw new Error(
@@ -155,11 +154,6 @@ async function refuseSkippedMigrations(conn: Connection, postgrator: Postgrator)
         'so postgrator skips it. Renumber it above the highest applied migration (files that shipped are never edited).',
     );
   }
-}
-
-async function setting(conn: Connection, name: string): Promise<string | undefined> {
-  const [rows] = await conn.query('SELECT value FROM apr_settings WHERE name = ?', [name]);
-  return (rows as { value: string }[])[0]?.value;
 }
 
 async function putSetting(conn: Connection, name: string, value: string): Promise<void> {
@@ -171,7 +165,7 @@ async function putSetting(conn: Connection, name: string, value: string): Promis
  * unless asked to rebuild (which empties what belongs to the old zone's hours).
  */
 async function prepareZone(conn: Connection, opts: MigrateOptions, log: (l: string) => void): Promise<{ hours: number; rebuilt: boolean }> {
-  const built = await setting(conn, 'report_tz');
+  const built = await builtZone(conn);
   const { from, to } = opts.calendar ?? defaultCalendar();
   const rebuilt = built !== undefined && built !== opts.reportTz;
   if (rebuilt) {
@@ -189,7 +183,7 @@ async function prepareZone(conn: Connection, opts: MigrateOptions, log: (l: stri
   }
   const hours = await ensureCalendar(conn, opts.reportTz, localMidnight(from, opts.reportTz), localMidnight(to, opts.reportTz));
   await putSetting(conn, 'report_tz', opts.reportTz);
-  const [[counts]] = (await conn.query('SELECT COUNT(*) AS n, MIN(local_start) AS lo, MAX(local_end) AS hi FROM report_hours')) as unknown as [[{ n: number; lo: string; hi: string }]];
+  const counts = (await one<{ n: number; lo: string; hi: string }>(conn, 'SELECT COUNT(*) AS n, MIN(local_start) AS lo, MAX(local_end) AS hi FROM report_hours'))!;
   if (rebuilt || built === undefined || hours > 0) log(`calendar: ${counts.n} report hours of ${opts.reportTz} from ${counts.lo} to ${counts.hi}`);
   return { hours: rebuilt || built === undefined ? Number(counts.n) : hours, rebuilt };
 }
@@ -204,8 +198,8 @@ export async function migrate(opts: MigrateOptions): Promise<MigrateResult> {
     // Two processes migrating at once (npm start beside npm run migrate) take turns.
     // (fn_lock_name may not exist yet: the name is derived here)
     const migrateLock = lockName(db, 'migrate');
-    const [lock] = await conn.query('SELECT GET_LOCK(?, 60) AS ok', [migrateLock]);
-    if ((lock as { ok: number }[])[0]?.ok !== 1) throw new Error('another migrate is still running after 60 s; try again when it ends');
+    const lock = await one<{ ok: number | null }>(conn, 'SELECT GET_LOCK(?, 60) AS ok', [migrateLock]);
+    if (lock?.ok !== 1) throw new Error('another migrate is still running after 60 s; try again when it ends');
     const postgrator = new Postgrator({
       migrationPattern: join(DB_DIR, 'migrations', '*.sql'),
       driver: 'mysql',

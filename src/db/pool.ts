@@ -7,12 +7,13 @@
 import mysql from 'mysql2/promise';
 import type { Pool, PoolOptions, Connection, ConnectionOptions } from 'mysql2/promise';
 import { databaseName, withDatabase } from '../config.ts';
+import { one } from './query.ts';
 
 /** MySQL 8.0's and 8.4's default sql_mode. */
 export const SQL_MODE = 'ONLY_FULL_GROUP_BY,STRICT_TRANS_TABLES,NO_ZERO_IN_DATE,NO_ZERO_DATE,ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION';
 
 /** What every session runs first. */
-export const SESSION_SETUP = `SET time_zone = '+00:00', sql_mode = '${SQL_MODE}'`;
+const SESSION_SETUP = `SET time_zone = '+00:00', sql_mode = '${SQL_MODE}'`;
 
 const common = {
   timezone: 'Z',
@@ -49,17 +50,10 @@ export async function ensureDatabase(databaseUrl: string): Promise<boolean> {
   const name = databaseName(databaseUrl);
   const server = await connect(withDatabase(databaseUrl, ''));
   try {
-    const [rows] = await server.query('SELECT 1 FROM information_schema.schemata WHERE schema_name = ?', [name]);
-    if ((rows as unknown[]).length > 0) return false;
+    if ((await one(server, 'SELECT 1 FROM information_schema.schemata WHERE schema_name = ?', [name])) !== undefined) return false;
     await server.query(`CREATE DATABASE ${mysql.escapeId(name)} CHARACTER SET utf8mb4 COLLATE utf8mb4_bin`);
     return true;
   } finally {
     await server.end();
   }
 }
-
-/** Database error codes this project handles by name. */
-export const ER_DUP_ENTRY = 'ER_DUP_ENTRY';
-export const ER_LOCK_DEADLOCK = 'ER_LOCK_DEADLOCK';
-export const ER_LOCK_WAIT_TIMEOUT = 'ER_LOCK_WAIT_TIMEOUT';
-export const ER_SIGNAL_EXCEPTION = 'ER_SIGNAL_EXCEPTION';

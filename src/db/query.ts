@@ -1,5 +1,6 @@
-// What the loader needs from mysql2: something that runs a query. A pool, a pooled
-// connection or a single connection all do; callers that need a transaction pass a connection.
+// How the code reads from mysql2, in one place: select() for the rows of a query, one() for
+// its first row. Either takes a pool, a pooled connection or a single connection; callers
+// that need a transaction pass a connection.
 import mysql from 'mysql2/promise';
 import type { Connection, Pool, PoolConnection } from 'mysql2/promise';
 
@@ -9,6 +10,11 @@ export type Db = Pool | PoolConnection | Connection;
 export async function select<T>(db: Db, sql: string, params: unknown[] = []): Promise<T[]> {
   const [rows] = await db.query(sql, params);
   return rows as T[];
+}
+
+/** The first row of a SELECT, or undefined when it returns none. */
+export async function one<T>(db: Db, sql: string, params: unknown[] = []): Promise<T | undefined> {
+  return (await select<T>(db, sql, params))[0];
 }
 
 /** Characters MySQL string literals need escaped (as mysql2's own escaper does). */

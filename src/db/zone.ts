@@ -2,7 +2,7 @@
 // to that REPORT_TZ. migrate refuses another zone unless told to rebuild, and a report
 // asked with another zone is refused with the same words, never printed with hours of one
 // zone labelled in another.
-import type { Connection, Pool, PoolConnection } from 'mysql2/promise';
+import { one, type Db } from './query.ts';
 
 export class ZoneMismatchError extends Error {}
 
@@ -16,13 +16,12 @@ export function zoneMismatchMessage(built: string, wanted: string): string {
 }
 
 /** The REPORT_TZ the database was built for, or undefined before the first migrate. */
-export async function builtZone(db: Pool | PoolConnection | Connection): Promise<string | undefined> {
-  const [rows] = await db.query("SELECT value FROM apr_settings WHERE name = 'report_tz'");
-  return (rows as { value: string }[])[0]?.value;
+export async function builtZone(db: Db): Promise<string | undefined> {
+  return (await one<{ value: string }>(db, "SELECT value FROM apr_settings WHERE name = 'report_tz'"))?.value;
 }
 
 /** Throws ZoneMismatchError when the database was built for a zone other than `tz`. */
-export async function assertZone(db: Pool | PoolConnection | Connection, tz: string): Promise<void> {
+export async function assertZone(db: Db, tz: string): Promise<void> {
   const built = await builtZone(db);
   if (built !== undefined && built !== tz) throw new ZoneMismatchError(zoneMismatchMessage(built, tz));
 }

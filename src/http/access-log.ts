@@ -7,7 +7,7 @@ import type { Logger } from '../log.ts';
 const MAX_PATH = 300;
 
 /** `/api/report?startDate&endDate` from `/api/report?startDate=...&endDate=...`. */
-export function pathWithoutValues(rawUrl: string): string {
+function pathWithoutValues(rawUrl: string): string {
   const q = rawUrl.indexOf('?');
   const path = q < 0 ? rawUrl : rawUrl.slice(0, q);
   let out = path;

@@ -2,13 +2,9 @@
 import type { Pool } from 'mysql2/promise';
 import { isoUtc } from '../report/format.ts';
 import { readHorizon } from '../load/horizon.ts';
+import { one, select } from '../db/query.ts';
 
 const ER_NO_SUCH_TABLE = 'ER_NO_SUCH_TABLE';
-
-async function one<T>(pool: Pool, sql: string, values: unknown[] = []): Promise<T | undefined> {
-  const [rows] = await pool.query(sql, values);
-  return (rows as T[])[0];
-}
 
 /** TIMESTAMP(3) read as 'YYYY-MM-DD HH:MM:SS[.mmm]' in the session's UTC, as ISO-8601. */
 function isoFromSql(ts: string | null | undefined): string | null {
@@ -58,7 +54,7 @@ export async function readStatus(pool: Pool, nowMs = Date.now(), nextCollectorRu
   const dayAgo = now - 86400;
   const horizon = await readHorizon(pool);
 
-  const [gapRows] = await pool.query('SELECT gap_from, gap_to FROM vw_status_gaps ORDER BY gap_from DESC LIMIT 100');
+  const gapRows = await select<{ gap_from: number; gap_to: number }>(pool, 'SELECT gap_from, gap_to FROM vw_status_gaps ORDER BY gap_from DESC LIMIT 100');
   const gapCount = await one<{ n: number; s: number | null }>(pool, 'SELECT COUNT(*) AS n, SUM(gap_to - gap_from) AS s FROM vw_status_gaps');
 
   // The collector's last run and the last backfill apart: a backfill must not hide that
@@ -97,7 +93,7 @@ export async function readStatus(pool: Pool, nowMs = Date.now(), nextCollectorRu
     gaps: {
       count: Number(gapCount?.n ?? 0),
       seconds: Number(gapCount?.s ?? 0),
-      latest: (gapRows as { gap_from: number; gap_to: number }[]).map((g) => ({
+      latest: gapRows.map((g) => ({
         from: isoUtc(Number(g.gap_from)),
         to: isoUtc(Number(g.gap_to)),
         seconds: Number(g.gap_to) - Number(g.gap_from),
@@ -125,7 +121,8 @@ export async function readStatus(pool: Pool, nowMs = Date.now(), nextCollectorRu
  * (a gap, a failed window, time before the first load), for an operator to backfill.
  */
 async function readNotLoadedHours(pool: Pool, horizon: number): Promise<{ start: string; end: string; localStart: string; notLoadedSeconds: number }[]> {
-  const [rows] = await pool.query(
+  const rows = await select<{ hour_start: number; hour_end: number; local_start: string; not_loaded_s: number }>(
+    pool,
     `SELECT h.hour_start, h.hour_end, h.local_start,
        LEAST(h.hour_end, ?) - h.hour_start
          - COALESCE(SUM(GREATEST(0, LEAST(h.hour_end, t.s_to, ?) - GREATEST(h.hour_start, t.s_from))), 0) AS not_loaded_s
@@ -137,7 +134,7 @@ async function readNotLoadedHours(pool: Pool, horizon: number): Promise<{ start:
      ORDER BY h.hour_start`,
     [horizon, horizon, horizon - 7 * 86400, horizon],
   );
-  return (rows as { hour_start: number; hour_end: number; local_start: string; not_loaded_s: number }[]).map((r) => ({
+  return rows.map((r) => ({
     start: isoUtc(Number(r.hour_start)),
     end: isoUtc(Number(r.hour_end)),
     localStart: String(r.local_start),
@@ -160,7 +157,8 @@ interface FieldDiff {
  */
 async function readDataQuality(pool: Pool, dayAgo: number): Promise<Record<string, unknown>> {
   const reconciliation = await fromView(async () => {
-    const [rows] = await pool.query(
+    const list = await select<FieldDiff>(
+      pool,
       `SELECT field, COUNT(*) AS compared, SUM(diff_s <> 0) AS differing,
          COUNT(DISTINCT CASE WHEN diff_s <> 0 THEN CONCAT(hour_start, ':', ext) END) AS agent_hours,
          SUM(ABS(diff_s)) AS abs_s
@@ -169,7 +167,6 @@ async function readDataQuality(pool: Pool, dayAgo: number): Promise<Record<strin
        GROUP BY field ORDER BY field`,
       [dayAgo],
     );
-    const list = rows as FieldDiff[];
     const total = (k: 'compared' | 'differing' | 'abs_s') => list.reduce((n, r) => n + Number(r[k] ?? 0), 0);
     return {
       hoursSince: isoUtc(dayAgo),
@@ -186,8 +183,8 @@ async function readDataQuality(pool: Pool, dayAgo: number): Promise<Record<strin
     return { last24h: Number(r?.day ?? 0), total: Number(r?.total ?? 0) };
   });
   const unknownEventTypes = await fromView(async () => {
-    const [rows] = await pool.query('SELECT event, events FROM vw_unknown_event_types ORDER BY events DESC, event LIMIT 20');
-    return (rows as { event: string; events: number }[]).map((r) => ({ event: r.event, events: Number(r.events) }));
+    const rows = await select<{ event: string; events: number }>(pool, 'SELECT event, events FROM vw_unknown_event_types ORDER BY events DESC, event LIMIT 20');
+    return rows.map((r) => ({ event: r.event, events: Number(r.events) }));
   });
   const unmappedReasons = await fromView(async () => {
     const r = await one<{ n: number; s: number | null }>(pool, 'SELECT COUNT(*) AS n, SUM(other_npt_s) AS s FROM vw_unmapped_reasons');

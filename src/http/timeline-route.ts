@@ -5,15 +5,16 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { DateTime } from 'luxon';
 import { sendError, sendJson } from './respond.ts';
 import type { Context } from './server.ts';
+import { one } from '../db/query.ts';
 
 const PARAMS = ['ext', 'date'] as const;
 const EXT = /^[A-Za-z0-9_.-]{1,32}$/;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
-export class TimelineParamError extends Error {}
+class TimelineParamError extends Error {}
 
 /** The checked parameters, or a TimelineParamError naming the fix. */
-export function parseTimelineParams(url: URL): { ext: string; date: string } {
+function parseTimelineParams(url: URL): { ext: string; date: string } {
   const seen = new Map<string, string>();
   for (const [name, value] of url.searchParams) {
     if (!(PARAMS as readonly string[]).includes(name)) {
@@ -67,14 +68,13 @@ export async function handleTimeline(ctx: Context, _req: IncomingMessage, res: S
     throw err;
   }
   const tz = ctx.cfg.reportTz;
-  const [result] = await ctx.pool.query('CALL sp_agent_timeline(?, ?)', [params.ext, params.date]);
-  const rows = ((result as unknown[])[0] ?? []) as SegmentRow[];
+  // a CALL answers with its result sets, then a status: the first result set is the segments
+  const rows = (await one<SegmentRow[]>(ctx.pool, 'CALL sp_agent_timeline(?, ?)', [params.ext, params.date])) ?? [];
   if (rows.length === 0) {
     sendError(res, 400, `date ${params.date} is outside the report calendar: pick a day inside the calendar that npm run migrate filled`);
     return;
   }
-  const [names] = await ctx.pool.query('SELECT COALESCE(NULLIF(name, \'\'), stats_name) AS name FROM agents WHERE ext = ?', [params.ext]);
-  const name = (names as { name: string | null }[])[0]?.name ?? null;
+  const name = (await one<{ name: string | null }>(ctx.pool, "SELECT COALESCE(NULLIF(name, ''), stats_name) AS name FROM agents WHERE ext = ?", [params.ext]))?.name ?? null;
   const segments: Segment[] = rows.map((r) => ({
     start: isoLocal(Number(r.seg_from), tz),
     end: isoLocal(Number(r.seg_to), tz),

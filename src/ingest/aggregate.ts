@@ -4,7 +4,7 @@
 // horizon (a filled gap changes the state carried into later hours).
 import type { Pool } from 'mysql2/promise';
 import type { Logger } from '../log.ts';
-import { ER_LOCK_DEADLOCK, ER_LOCK_WAIT_TIMEOUT } from '../db/pool.ts';
+import { retryLockConflicts } from '../db/retry.ts';
 import { select } from '../db/query.ts';
 import { readHorizon } from '../load/horizon.ts';
 import { clearPending, pendingRange } from '../load/pending.ts';
@@ -12,7 +12,6 @@ import { iso } from '../upstream/client.ts';
 import { aggregationSeconds } from '../metrics.ts';
 
 const HOURS_PER_CALL = 24;
-const RETRIES = 3;
 
 export interface AggregateResult {
   fromTs: number;
@@ -45,17 +44,12 @@ export async function aggregateRange(pool: Pool, fromTs: number, toTs: number, s
     for (let i = 0; i < hours.length; i += HOURS_PER_CALL) {
       signal?.throwIfAborted();
       const chunk = hours.slice(i, i + HOURS_PER_CALL);
-      for (let attempt = 1; ; attempt++) {
-        try {
-          const timer = aggregationSeconds.startTimer();
-          await conn.query('CALL sp_aggregate_epoch_range(?, ?)', [chunk[0]!.start, chunk[chunk.length - 1]!.end]);
-          timer();
-          break;
-        } catch (err) {
-          const code = (err as { code?: string }).code;
-          if (attempt >= RETRIES || (code !== ER_LOCK_DEADLOCK && code !== ER_LOCK_WAIT_TIMEOUT)) throw err;
-        }
-      }
+      // a deadlock or lock wait with a loading window: the call is run again (src/db/retry.ts)
+      await retryLockConflicts(async () => {
+        const timer = aggregationSeconds.startTimer();
+        await conn.query('CALL sp_aggregate_epoch_range(?, ?)', [chunk[0]!.start, chunk[chunk.length - 1]!.end]);
+        timer();
+      });
       done += chunk.length;
     }
     return done;

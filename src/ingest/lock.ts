@@ -3,7 +3,7 @@
 // process never leaves it behind. The name carries the database (fn_lock_name), so test
 // databases on one server do not block each other.
 import type { Pool, PoolConnection } from 'mysql2/promise';
-import { select } from '../db/query.ts';
+import { one } from '../db/query.ts';
 
 export interface HeldLock {
   release(): Promise<void>;
@@ -13,7 +13,7 @@ export interface HeldLock {
 export async function acquireLoadLock(pool: Pool, waitSeconds: number): Promise<HeldLock | null> {
   const conn: PoolConnection = await pool.getConnection();
   try {
-    const [row] = await select<{ ok: number | null }>(conn, "SELECT GET_LOCK(fn_lock_name('load'), ?) AS ok", [waitSeconds]);
+    const row = await one<{ ok: number | null }>(conn, "SELECT GET_LOCK(fn_lock_name('load'), ?) AS ok", [waitSeconds]);
     if (row?.ok !== 1) {
       conn.release();
       return null;

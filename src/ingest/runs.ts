@@ -1,6 +1,7 @@
 // collector_runs: one row per collector or backfill run, what it asked for and how it ended.
 import type { Pool } from 'mysql2/promise';
 import { DateTime } from 'luxon';
+import { one } from '../db/query.ts';
 
 export type RunKind = 'collector' | 'backfill';
 
@@ -46,8 +47,10 @@ export async function recordSkipped(pool: Pool, kind: RunKind, message: string):
  * fills the latest; null when there is none. `reportTz` gives the command's local times.
  */
 export async function gapsNote(pool: Pool, reportTz: string): Promise<string | null> {
-  const [rows] = await pool.query('SELECT gap_from, gap_to, COUNT(*) OVER () AS n FROM vw_status_gaps ORDER BY gap_from DESC LIMIT 1');
-  const g = (rows as { gap_from: number; gap_to: number; n: number }[])[0];
+  const g = await one<{ gap_from: number; gap_to: number; n: number }>(
+    pool,
+    'SELECT gap_from, gap_to, COUNT(*) OVER () AS n FROM vw_status_gaps ORDER BY gap_from DESC LIMIT 1',
+  );
   if (g === undefined) return null;
   const local = (ts: number) => DateTime.fromSeconds(Number(ts), { zone: reportTz }).toFormat('yyyy-MM-dd HH:mm');
   const iso = (ts: number) => new Date(Number(ts) * 1000).toISOString().replace('.000Z', 'Z');

@@ -6,7 +6,7 @@ import { cleanName } from '../names.ts';
 import { lit, litRepeated, queryRaw, MAX_STATEMENT_BYTES, type Db } from '../db/query.ts';
 
 /** Rows per statement: big enough to amortise the round trip, small enough for any packet limit. */
-export const EVENT_BATCH_ROWS = 2000;
+const EVENT_BATCH_ROWS = 2000;
 
 // A re-fetch of a second upserts: the same identity gets the latest content (SPEC §3).
 const EVENT_UPSERT =
@@ -65,7 +65,7 @@ interface AgentSeen {
 }
 
 /** Per extension: the latest event with a non-empty cleaned name, and the time range seen. */
-export function agentsOf(events: AgentEvent[]): AgentSeen[] {
+function agentsOf(events: AgentEvent[]): AgentSeen[] {
   const byExt = new Map<string, AgentSeen>();
   const cleaned = new Map<string, string>(); // names repeat on every event: clean each once
   for (const e of events) {

@@ -12,7 +12,7 @@ function kept(raw: string): string {
   return raw.length <= MAX_RAW_CHARS ? raw : `${raw.slice(0, MAX_RAW_CHARS)}… (cut: ${raw.length} characters in all)`;
 }
 
-export function rejectedHash(r: Rejected, rawJson: string): string {
+function rejectedHash(r: Rejected, rawJson: string): string {
   return createHash('sha256').update(r.endpoint).update('\u0000').update(r.reason).update('\u0000').update(rawJson).digest('hex');
 }
 

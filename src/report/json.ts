@@ -8,7 +8,7 @@ import type { ReportRow } from './query.ts';
 import { interval, isoLocal, shortDate } from './format.ts';
 
 /** One report row as a JSON object, keys in column order. */
-export function toJsonObject(r: ReportRow): Record<string, string | number | null> {
+function toJsonObject(r: ReportRow): Record<string, string | number | null> {
   const out: Record<string, string | number | null> = {};
   for (const c of COLUMNS) {
     switch (c.key) {

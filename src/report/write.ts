@@ -4,7 +4,7 @@
 import { Transform } from 'node:stream';
 import type { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import type { Pool, PoolConnection } from 'mysql2/promise';
+import type { Pool } from 'mysql2/promise';
 import { streamQuery } from '../db/query-stream.ts';
 import { assertZone } from '../db/zone.ts';
 import { readHorizon } from '../load/horizon.ts';

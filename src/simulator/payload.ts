@@ -150,41 +150,7 @@ export function eventsBody(items: FeedItem[]): string {
   return '{"events":[' + parts.join(',') + ']}';
 }
 
-/** One stats record: the SPEC §3 figures the report reconciles, plus the upstream's other fields. */
-export function statsRecord(agent: SimAgent, t: AgentTotals): Record<string, unknown> {
-  const onCall = t.talk + t.hold;
-  let notAvailable = 0;
-  const detail: Record<string, number> = {};
-  for (const [reason, secs] of t.reasons) {
-    detail[reason] = secs;
-    notAvailable += secs;
-  }
-  const record: Record<string, unknown> = {
-    name: agent.username,
-    tags: null,
-    total_calls: t.answered + t.missed,
-    answered_calls: t.answered,
-    talked_time: onCall,
-    talked_average: t.answered > 0 ? Math.round(onCall / t.answered) : 0,
-    duration_seconds: onCall + t.wrap,
-    max_connect_seconds: 0,
-    avg_connect_seconds: 0,
-    total_connect_seconds: 0,
-    callee_id_number: '',
-    callee_id_name: '',
-    registered_time: onCall + t.wrap + t.idle + notAvailable,
-    idle_time: t.idle,
-    wrap_up_time: t.wrap,
-    hold_time: t.hold,
-    on_call_time: onCall,
-    on_call_time_avg: t.answered > 0 ? Math.round(onCall / t.answered) : 0,
-    not_available_time: notAvailable,
-  };
-  if (t.reasons.size > 0) record.not_available_detailed_report = detail;
-  return record;
-}
-
-/** The stats response: an object keyed by extension, as ASCII JSON text (fields as statsRecord). */
+/** The stats response: an object keyed by extension, as ASCII JSON text: per extension the SPEC §3 figures the report reconciles, plus the upstream's other fields. */
 export function statsBody(totals: Map<SimAgent, AgentTotals>): string {
   let body = '';
   for (const [agent, t] of totals) {

@@ -243,7 +243,7 @@ const FLAG_OF: Record<string, Flag> = {
  * holds until the next second with events. Used for the stats, so they agree with the
  * events by construction.
  */
-export function segmentsOf(events: SimEvent[]): Segment[] {
+function segmentsOf(events: SimEvent[]): Segment[] {
   const f = { idle: false, onCall: false, hold: false, wrapUp: false, notAvail: false };
   let reason: string | null = null;
   const out: Segment[] = [];

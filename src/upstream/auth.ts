@@ -9,7 +9,7 @@ import { observedFetchLog } from './report-calls.ts';
 import { registerSecret } from '../log.ts';
 import type { Logger } from '../log.ts';
 
-export const LOGIN_PATH = '/api/v2/config/login/oauth';
+const LOGIN_PATH = '/api/v2/config/login/oauth';
 /** Re-login this long before the token expires. */
 const EARLY_MS = 120_000;
 const DEFAULT_TTL_S = 3600;

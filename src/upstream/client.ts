@@ -15,10 +15,10 @@ import type { FetchLog } from './fetch-log.ts';
 import type { Logger } from '../log.ts';
 import { observedFetchLog, retryReporter } from './report-calls.ts';
 
-export const EVENTS_PATH = '/api/v2/reports/callcenter/agents/activity/events';
-export const STATS_PATH = '/api/v2/reports/callcenter/agents/stats';
+const EVENTS_PATH = '/api/v2/reports/callcenter/agents/activity/events';
+const STATS_PATH = '/api/v2/reports/callcenter/agents/stats';
 /** The API refuses longer ranges (SPEC §2). */
-export const MAX_RANGE_S = 31 * 86400;
+const MAX_RANGE_S = 31 * 86400;
 /** How many halvings one truncated response may trigger at once (2^6 = 64 pieces). */
 const MAX_LEVELS_AT_ONCE = 6;
 /** Pieces are sized to hold about this share of a page, so they rarely come back full. */

@@ -11,9 +11,9 @@ import { STATS_NUMBERS } from './normalize.ts';
  * figure (68 years of seconds), and small enough that sums over months of agents and
  * slots stay inside BIGINT.
  */
-export const MAX_STATS_VALUE = 2 ** 31 - 1;
+const MAX_STATS_VALUE = 2 ** 31 - 1;
 /** Largest record kept as JSON (an event's extra fields, a stats record as sent), bytes. */
-export const MAX_RECORD_BYTES = 64 * 1024;
+const MAX_RECORD_BYTES = 64 * 1024;
 
 const iso = (ts: number) => new Date(ts * 1000).toISOString().replace('.000Z', 'Z');
 
