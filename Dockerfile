@@ -25,6 +25,7 @@ RUN npm ci --omit=dev --no-audit --no-fund --ignore-scripts && npm cache clean -
 COPY db ./db
 COPY --from=build /app/dist ./dist
 COPY src/page ./src/page
+COPY scripts ./scripts
 USER node
 EXPOSE 6699
 # node is PID 1 and handles SIGTERM itself (finish or roll back the window, close, exit 0);

@@ -9,7 +9,8 @@ import { simulator, configFor, clientFor, digests, SIM_NOW, PASSWORD, CREDENTIAL
 import { runCommand, killLeftovers } from './helpers/child.ts';
 import { migrate } from '../src/db/migrate.ts';
 import { runBackfill } from '../src/backfill/backfill.ts';
-import { wipeStaging, WIPED_TABLES } from '../src/backfill/wipe.ts';
+import { wipeStaging } from '../src/backfill/wipe.ts';
+import { WIPED_TABLES } from '../src/backfill/options.ts';
 import { EXIT } from '../src/cli/exit.ts';
 import { silentLogger } from '../src/log.ts';
 import type { SimulatorHandle } from '../src/simulator/server.ts';

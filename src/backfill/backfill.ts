@@ -17,12 +17,11 @@ import { Progressive } from '../ingest/progressive.ts';
 import { windowLine } from '../ingest/window-line.ts';
 import { readHorizon } from '../load/horizon.ts';
 import { wipeStaging } from './wipe.ts';
+import { DEFAULT_CONCURRENCY } from './options.ts';
 import { readCut } from '../retention/prune.ts';
 import { UsageError } from '../usage-error.ts';
 import { localTime } from '../log.ts';
 import { collectorRuns, eventsLoaded, recordsRejected, windowsFailed, windowsLoaded } from '../metrics.ts';
-
-export const DEFAULT_CONCURRENCY = 4;
 
 export interface BackfillOptions {
   fromTs: number;

@@ -4,8 +4,8 @@
 import { DateTime } from 'luxon';
 import { UsageError } from '../usage-error.ts';
 import { wholeFlag } from '../numbers.ts';
+import { DEFAULT_HOURS } from './options.ts';
 
-export const DEFAULT_HOURS = 48;
 const FORMATS = ['yyyy-MM-dd HH:mm:ss', 'yyyy-MM-dd HH:mm', "yyyy-MM-dd'T'HH:mm:ss", "yyyy-MM-dd'T'HH:mm", 'yyyy-MM-dd'];
 
 /** Epoch seconds of a local date-time of `tz`: "2025-09-07 00:00", "2025-09-07 09:30:00" or "2025-09-07". */

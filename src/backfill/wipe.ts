@@ -3,36 +3,10 @@
 // retention cut (nothing is left before it), so the
 // backfill that follows rebuilds them from the upstream. Logs (collector_runs, fetch_log)
 // and rejected records stay. Only under the load lock, only after the operator said YES.
-// The help, the prompt and the log name the tables from this one list.
+// The help, the prompt and the log name the tables from one list (options.ts).
 import type { Pool } from 'mysql2/promise';
 import { select } from '../db/query.ts';
-
-export const WIPED_TABLES = [
-  'agent_events',
-  'users_calls',
-  'agent_activity',
-  'agent_slot_activity',
-  'agent_reason_activity',
-  'agent_state_checkpoints',
-  'agent_state_marks',
-  'agents',
-  'loaded_windows',
-  'pending_aggregation',
-] as const;
-
-/** What --wipe empties, in words: every table, then the horizon and the cut. */
-export const WIPED = `${WIPED_TABLES.join(', ')}, the data horizon and the retention cut`;
-
-/** WIPED in lines of at most `width` characters, for the help. */
-export function wipedLines(width: number): string[] {
-  const lines: string[] = [];
-  for (const word of WIPED.split(' ')) {
-    const last = lines.length - 1;
-    if (last >= 0 && lines[last]!.length + 1 + word.length <= width) lines[last] += ` ${word}`;
-    else lines.push(word);
-  }
-  return lines;
-}
+import { WIPED_TABLES } from './options.ts';
 
 export async function wipeStaging(pool: Pool): Promise<string[]> {
   const present = new Set(

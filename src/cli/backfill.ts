@@ -3,10 +3,8 @@
 import { setMaxListeners } from 'node:events';
 import { createInterface } from 'node:readline/promises';
 import { databaseName } from '../config.ts';
-import { backfillRange, DEFAULT_HOURS } from '../backfill/range.ts';
-import { runBackfill, DEFAULT_CONCURRENCY } from '../backfill/backfill.ts';
-import { WIPED, wipedLines } from '../backfill/wipe.ts';
-import { iso } from '../upstream/client.ts';
+import { backfillRange } from '../backfill/range.ts';
+import { DEFAULT_CONCURRENCY, DEFAULT_HOURS, WIPED, wipedLines } from '../backfill/options.ts';
 import { DEMO_SIMULATOR } from '../simulator/demo.ts';
 import { wholeFlag } from '../numbers.ts';
 import { runCommand } from './command.ts';
@@ -100,7 +98,10 @@ await runCommand({ name: 'backfill', help: HELP, flags: { values: ['from', 'to',
   const upstream = await ctx.upstream({ whenUnreachable: 'exit' });
   await ctx.migrate();
   if (range.note) log.warn(range.note);
-  const pool = ctx.pool({ connectionLimit: concurrency + 4 });
+  const pool = await ctx.pool({ connectionLimit: concurrency + 4 });
+  // (loaded here, not at the top: --help needs none of the loading engine)
+  const { runBackfill } = await import('../backfill/backfill.ts');
+  const { iso } = await import('../upstream/client.ts');
   try {
     const s = await runBackfill(cfg, pool, { fromTs: range.fromTs, toTs: range.toTs, concurrency, log, wipe, upstream, signal: abort.signal });
     if (s.stopped) {

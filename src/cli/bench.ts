@@ -1,6 +1,6 @@
 // npm run bench -- [--agents 1000] [--days 30] [--seed 1] [--out bench-results.json] [--no-scale]
 import { writeFile } from 'node:fs/promises';
-import { runBench, type BenchFigures } from '../bench/run.ts';
+import type { BenchFigures } from '../bench/run.ts';
 import { wholeFlag } from '../numbers.ts';
 import { runCommand } from './command.ts';
 import { EXIT } from './exit.ts';
@@ -91,6 +91,7 @@ await runCommand({ name: 'bench', help: HELP, flags: { values: ['agents', 'days'
   const out = flags.values.get('out') ?? 'bench-results.json';
   const progress = (line: string) => console.error(`bench: ${line}`);
   const started = new Date();
+  const { runBench } = await import('../bench/run.ts');
   const main = await runBench(cfg, { agents, days, seed, progress });
   let small: BenchFigures | undefined;
   if (!flags.switches.has('no-scale') && agents >= 10) {

@@ -14,7 +14,7 @@
 //      before it checks the upstream):
 //        ctx.migrate()   applies pending migrations; exits 3 (REPORT_TZ changed), 5 (the
 //                        database cannot be used) or 1 (a migration failed)
-//        ctx.pool()      a database pool
+//        ctx.pool()      a database pool (a promise)
 //        ctx.upstream()  the API_BASE client, or the built-in simulator's when API_BASE is
 //                        unset; an API_BASE that cannot be reached exits 4, or is logged
 //      What these opened is closed when the body returns (ctx.close() does it sooner).
@@ -24,24 +24,24 @@
 //
 // A new command (src/cli/<name>.ts, and "<name>": "exec node dist/cli/<name>.js" in package.json):
 //   await runCommand({ name: 'prune', help: HELP, flags: { values: ['before'] } }, async (ctx) => {
-//     const pool = ctx.pool();
+//     const pool = await ctx.pool();
 //     ... ctx.flags.values.get('before'), ctx.cfg, ctx.log ...
 //     return EXIT.OK;
 //   });
+//
+// The database driver, migrations, the upstream client and the simulator are imported
+// when first asked for, not at the top: --help, and a mistake in the flags or the
+// configuration, answer before any of them loads.
 import type { Pool, PoolOptions } from 'mysql2/promise';
 import type { Config } from '../config.ts';
+import type { MigrateResult } from '../db/migrate.ts';
+import type { Upstream } from '../upstream/client.ts';
 import { loggerFromEnv, registerSecret, type Logger } from '../log.ts';
-import { createPool } from '../db/pool.ts';
-import { migrate, type MigrateResult } from '../db/migrate.ts';
-import { ZoneMismatchError } from '../db/zone.ts';
-import { upstreamFromConfig, type Upstream } from '../upstream/client.ts';
-import { startSimulator } from '../simulator/server.ts';
 import { DEMO_CREDENTIALS, DEMO_SIMULATOR } from '../simulator/demo.ts';
 import { UsageError } from '../usage-error.ts';
 import { parseFlags, type FlagSpec, type ParsedFlags } from './args.ts';
 import { EXIT, configOrExit, fail, npmSwallowedHint, type ExitCode } from './exit.ts';
 import { databaseProblem } from './problems.ts';
-import { upstreamUnreachable } from './upstream-check.ts';
 
 export interface CommandSpec {
   /** The npm script: `npm start` for 'start', `npm run <name>` for any other. */
@@ -61,7 +61,7 @@ export interface CommandContext {
   log: Logger;
   /** Applies pending migrations, logging each line (or passing it to `log`); exits on failure. */
   migrate(opts?: { rebuildTz?: boolean; log?: (line: string) => void }): Promise<MigrateResult>;
-  pool(options?: Partial<PoolOptions>): Pool;
+  pool(options?: Partial<PoolOptions>): Promise<Pool>;
   /**
    * The upstream: API_BASE, or the built-in simulator when it is unset. An API_BASE that
    * cannot be reached exits 4 ('exit': nothing is loaded), or is logged while the service
@@ -112,6 +112,8 @@ export async function runCommand(spec: CommandSpec, body: (ctx: CommandContext) 
     },
     async migrate(opts = {}) {
       const { databaseUrl, reportTz } = ctx.cfg;
+      const { migrate } = await import('../db/migrate.ts');
+      const { ZoneMismatchError } = await import('../db/zone.ts');
       try {
         return await migrate({ databaseUrl, reportTz, rebuildTz: opts.rebuildTz, log: opts.log ?? ((l) => ctx.log.info(`migrate: ${l.trim()}`)) });
       } catch (err) {
@@ -120,7 +122,8 @@ export async function runCommand(spec: CommandSpec, body: (ctx: CommandContext) 
         fail(db ? EXIT.DATABASE : EXIT.FAILED, db ?? `migrate failed: ${(err as Error).message}`);
       }
     },
-    pool(options = {}) {
+    async pool(options = {}) {
+      const { createPool } = await import('../db/pool.ts');
       const pool = createPool(ctx.cfg.databaseUrl, options);
       closers.push(() => pool.end());
       return pool;
@@ -128,12 +131,15 @@ export async function runCommand(spec: CommandSpec, body: (ctx: CommandContext) 
     async upstream({ whenUnreachable }) {
       const c = ctx.cfg;
       let simulatorUrl: string | undefined;
+      const { upstreamFromConfig } = await import('../upstream/client.ts');
       if (c.apiBase !== undefined) {
         // said within seconds, instead of after minutes of retries
+        const { upstreamUnreachable } = await import('./upstream-check.ts');
         const unreachable = await upstreamUnreachable(c.apiBase);
         if (unreachable && whenUnreachable === 'exit') fail(EXIT.UPSTREAM, `${unreachable}. Nothing was loaded.`);
         if (unreachable) ctx.log.error(`${unreachable}; the collector keeps retrying on every tick`);
       } else {
+        const { startSimulator } = await import('../simulator/server.ts');
         const simulator = await startSimulator({ port: 0, ...DEMO_SIMULATOR, pageSize: c.apiPageSize });
         closers.push(() => simulator.close());
         simulatorUrl = simulator.url;

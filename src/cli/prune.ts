@@ -1,7 +1,5 @@
 // npm run prune -- [--days N]
 import { RETENTION_DAYS } from '../config.ts';
-import { acquireLoadLock } from '../ingest/lock.ts';
-import { pruneRaw } from '../retention/prune.ts';
 import { wholeFlag } from '../numbers.ts';
 import { UsageError } from '../usage-error.ts';
 import { runCommand } from './command.ts';
@@ -37,7 +35,9 @@ await runCommand({ name: 'prune', help: HELP, flags: { values: ['days'] } }, asy
   const days = wholeFlag(ctx.flags.values, 'days', RETENTION_DAYS) ?? ctx.cfg.rawRetentionDays;
   if (days === undefined) throw new UsageError('RAW_RETENTION_DAYS is not set, so all raw data is kept: set it in .env, or give --days N');
   await ctx.migrate();
-  const pool = ctx.pool({ connectionLimit: 4 });
+  const { acquireLoadLock } = await import('../ingest/lock.ts');
+  const { pruneRaw } = await import('../retention/prune.ts');
+  const pool = await ctx.pool({ connectionLimit: 4 });
   const lock = await acquireLoadLock(pool, LOCK_WAIT_S);
   if (lock === null) {
     throw new Error(`a collector run or a backfill held the load lock for ${LOCK_WAIT_S} s: nothing was pruned; run it again when that ends`);

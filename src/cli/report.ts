@@ -8,8 +8,6 @@ import { PARAM_NAMES, ParamError, parseReportParams, reportFilename } from '../r
 import { runCommand } from './command.ts';
 import { EXIT, fail } from './exit.ts';
 import { databaseProblem } from './problems.ts';
-import { writeReport } from '../report/write.ts';
-import { ZoneMismatchError } from '../db/zone.ts';
 
 const HELP = `Usage: npm run report -- --startDate YYYY-MM-DD [options]
 
@@ -73,7 +71,10 @@ await runCommand({ name: 'report', help: HELP, flags: { values: VALUES, switches
   await checkOutFolder(path);
   // Written beside the target and renamed at the end: a failed run leaves no half file.
   const partial = `${path}.${process.pid}.partial`;
-  const pool = ctx.pool({ connectionLimit: 1 });
+  const pool = await ctx.pool({ connectionLimit: 1 });
+  // (loaded here, not at the top: --help and a wrong flag need no database code)
+  const { writeReport } = await import('../report/write.ts');
+  const { ZoneMismatchError } = await import('../db/zone.ts');
   try {
     const file = createWriteStream(partial);
     // an error before the pipeline takes the stream (disk full, folder gone) reaches it there

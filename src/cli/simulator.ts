@@ -1,6 +1,6 @@
 // npm run simulator -- --port 7070 --agents 200 --seed 42 [--fault-rate 0.2] [--page-size 2000]
 import { UsageError } from '../usage-error.ts';
-import { startSimulator, type HostileMode } from '../simulator/server.ts';
+import type { HostileMode } from '../simulator/server.ts';
 import { wholeFlag } from '../numbers.ts';
 import { runCommand } from './command.ts';
 import { EXIT, fail } from './exit.ts';
@@ -58,6 +58,7 @@ await runCommand({ name: 'simulator', help: HELP, flags: FLAGS, config: false },
     mode: mode as HostileMode,
     trickleMs: wholeFlag(values, 'trickle-ms', { min: 1, max: 3_600_000 }) ?? 1000,
   };
+  const { startSimulator } = await import('../simulator/server.ts');
   let sim;
   try {
     sim = await startSimulator(opts);

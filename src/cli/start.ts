@@ -4,9 +4,7 @@
 // What an operator can get wrong is checked first, each with one line and its own exit
 // code: the configuration, a public HOST without tokens, the database, the port.
 import { redacted } from '../config.ts';
-import { startHttpServer } from '../http/server.ts';
-import { refusalReason } from '../http/auth.ts';
-import { startCollector, type Collector } from '../collector/collector.ts';
+import type { Collector } from '../collector/collector.ts';
 import { DEMO_SIMULATOR } from '../simulator/demo.ts';
 import { runCommand } from './command.ts';
 import { EXIT, fail, type ExitCode } from './exit.ts';
@@ -28,6 +26,10 @@ back, the server closes, exit 0. Exit codes when it cannot start: 78 configurati
 
 await runCommand({ name: 'start', help: HELP }, async (ctx) => {
   const { cfg } = ctx;
+  // (loaded here, not at the top: --help needs neither the server nor the collector)
+  const { startHttpServer } = await import('../http/server.ts');
+  const { refusalReason } = await import('../http/auth.ts');
+  const { startCollector } = await import('../collector/collector.ts');
   // Before anything starts (the simulator, the database): a public address needs tokens.
   const refusal = refusalReason(cfg.host, cfg.reportApiTokens);
   if (refusal !== undefined) fail(EXIT.CONFIG, `configuration error: ${refusal}`);
@@ -46,10 +48,10 @@ await runCommand({ name: 'start', help: HELP }, async (ctx) => {
   process.on('SIGINT', () => onSignal('SIGINT'));
   log.info('starting', { report_tz: cfg.reportTz, database: String(redacted(cfg).databaseUrl), api_base: cfg.apiBase ?? 'built-in simulator' });
   await ctx.migrate();
-  const pool = ctx.pool();
+  const pool = await ctx.pool();
   // Reports get a pool of their own, so streams that hold connections never starve the
   // collector (REPORT_MAX_STREAMS of them, plus room for /api/status).
-  const reportPool = ctx.pool({ connectionLimit: cfg.reportMaxStreams + 2 });
+  const reportPool = await ctx.pool({ connectionLimit: cfg.reportMaxStreams + 2 });
 
   // The collector's next tick, for /api/status (the collector starts after the server).
   let collector: Collector | undefined;
@@ -79,7 +81,8 @@ await runCommand({ name: 'start', help: HELP }, async (ctx) => {
     stopNow = (signal) => {
       if (stopping) return; // Ctrl-C reaches npm and node both: one stop
       stopping = true;
-      log.info(`${signal}: stopping; the current window finishes or rolls back`);
+      // (a signal during start-up has said so already)
+      if (stopRequested === undefined) log.info(`${signal}: stopping; the current window finishes or rolls back`);
       // Report streams are cut at once while the current window finishes or rolls back.
       Promise.all([collector!.stop(), server.close()])
         .then(() => ctx.close())
