@@ -29,6 +29,10 @@ function tsv(events: AgentEvent[]): string {
   return lines.join('\n') + '\n';
 }
 
+function* pieces(buf: Buffer, size: number): Generator<Buffer> {
+  for (let at = 0; at < buf.length; at += size) yield buf.subarray(at, at + size);
+}
+
 export async function createBareCopy(conn: Connection): Promise<void> {
   await conn.query('DROP TABLE IF EXISTS bench_raw_events');
   await conn.query('CREATE TABLE bench_raw_events LIKE agent_events');
@@ -57,7 +61,8 @@ export async function rawLoad(conn: Connection, events: AgentEvent[]): Promise<n
         "LOAD DATA LOCAL INFILE 'bench-events.tsv' INTO TABLE bench_raw_events CHARACTER SET utf8mb4 " +
         "FIELDS TERMINATED BY '\\t' LINES TERMINATED BY '\\n' " +
         '(ext, ts, seq, event, enabled, state, user_id, username, raw_timestamp)',
-      infileStreamFactory: () => Readable.from([Buffer.from(body, 'utf8')]),
+      // in pieces: the driver sends each as a packet, which must stay under max_allowed_packet
+      infileStreamFactory: () => Readable.from(pieces(Buffer.from(body, 'utf8'), 1 << 20)),
     });
   } catch (err) {
     const refused = localInfileRefusal(err);

@@ -41,6 +41,8 @@ export interface BenchFigures {
   load_vs_limit: number | null;
   e2e_seconds: number;
   e2e_eps: number;
+  /** End-to-end microseconds per event: a scale run (--agents 10000 --days 2) compares this. */
+  e2e_us_per_event: number;
   agg_full_seconds: number;
   agg_full_eps: number;
   agg_hour_median_s: number;
@@ -209,6 +211,7 @@ export async function runBench(cfg: Config, opts: BenchOptions): Promise<BenchFi
       load_vs_limit: rawRefused === null ? round(rawS / loadS, 2) : null,
       e2e_seconds: round(e2eS, 1),
       e2e_eps: Math.round(summary.events / e2eS),
+      e2e_us_per_event: round((e2eS * 1e6) / summary.events, 1),
       agg_full_seconds: round(aggFullS, 2),
       agg_full_eps: Math.round(events / aggFullS),
       agg_hour_median_s: round(median(hourTimes)),
