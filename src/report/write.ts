@@ -27,17 +27,23 @@ export interface ReportHooks {
   progress?: { rows: number };
 }
 
-/** The encoding stages for the format: rows in, bytes out. */
-function encoders(params: ReportParams): Transform[] {
-  if (params.format === 'json') return [jsonEncoder()];
-  const toFields = new Transform({
-    objectMode: true,
-    highWaterMark: 256,
-    transform(row: ReportRow, _enc, done) {
-      done(null, toRecord(row, params.durations));
-    },
-  });
-  return [toFields, csvEncoder(params)];
+/**
+ * The stages for the format, rows in, bytes out; the first counts the rows. (For CSV one
+ * stage both counts and turns a row into its fields: each object-mode stage costs about a
+ * microsecond a row, a second over a month of a large centre.)
+ */
+function encoders(params: ReportParams, progress: { rows: number }): Transform[] {
+  const counting = (toOut: (row: ReportRow) => unknown) =>
+    new Transform({
+      objectMode: true,
+      highWaterMark: 256,
+      transform(row: ReportRow, _enc, done) {
+        progress.rows++;
+        done(null, toOut(row));
+      },
+    });
+  if (params.format === 'json') return [counting((row) => row), jsonEncoder()];
+  return [counting((row) => toRecord(row, params.durations)), csvEncoder(params)];
 }
 
 /**
@@ -74,15 +80,7 @@ export async function writeReport(
       source.once('fields', () => resolve());
     });
     hooks.onStart?.({ horizon, contentType: params.format === 'json' ? JSON_CONTENT_TYPE : CSV_CONTENT_TYPE });
-    const counter = new Transform({
-      objectMode: true,
-      highWaterMark: 256,
-      transform(row: ReportRow, _enc, done) {
-        progress.rows++;
-        done(null, row);
-      },
-    });
-    const done = pipeline([source, counter, ...encoders(params), out]);
+    const done = pipeline([source, ...encoders(params, progress), out]);
     source.off('error', guard);
     await done;
     await conn.query('COMMIT');
