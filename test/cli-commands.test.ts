@@ -16,7 +16,7 @@ afterEach(killLeftovers);
 const scripts = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { scripts: Record<string, string> }).scripts;
 /** [npm script, its file in src/cli] for every script that runs a command. */
 const COMMANDS = Object.entries(scripts).flatMap(([name, cmd]) => {
-  const m = /^exec node dist\/cli\/([\w-]+)\.js$/.exec(cmd);
+  const m = /^exec node scripts\/run\.mjs ([\w-]+)$/.exec(cmd);
   return m ? [[name, `${m[1]}.ts`] as const] : [];
 });
 const npmCommand = (name: string) => (name === 'start' ? 'npm start' : `npm run ${name}`);
@@ -36,7 +36,7 @@ async function neverCreated(): Promise<void> {
 
 describe('every command', () => {
   it('is found in package.json', () => {
-    expect(COMMANDS.map(([name]) => name).sort()).toEqual(expect.arrayContaining(['backfill', 'bench', 'healthcheck', 'migrate', 'report', 'simulator', 'start']));
+    expect(COMMANDS.map(([name]) => name).sort()).toEqual(expect.arrayContaining(['backfill', 'bench', 'healthcheck', 'migrate', 'prune', 'report', 'simulator', 'start']));
   });
 
   it('--help and -h print its usage and run nothing', async () => {
