@@ -126,4 +126,30 @@ describe('collector', async () => {
     expect(text).not.toContain(PASSWORD);
     for (const t of sim.issuedTokens()) expect(text).not.toContain(t);
   });
+
+  it('with RAW_RETENTION_DAYS, prunes once a day and every stored row stays as it was', async () => {
+    const { pool } = db();
+    const before = await actualActivity(pool);
+    const cut = Date.UTC(2025, 8, 8, 20) / 1000;
+    expect(await count(pool, 'SELECT COUNT(*) AS n FROM agent_events WHERE ts < ?', [cut - 3 * H])).toBeGreaterThan(0);
+    const pruneLog = memoryLogger();
+    now += 600;
+    const run = await runCollector({ ...opts(), log: pruneLog, retentionDays: 1 });
+    expect(run.outcome).toBe('ok');
+    // Asia/Dubai: today is 2025-09-10, so the cut is 2025-09-09 00:00 local (20:00 UTC the day before)
+    expect(await rows(pool, "SELECT CAST(value AS SIGNED) AS cut FROM apr_settings WHERE name = 'raw_cut'")).toEqual([{ cut }]);
+    expect(pruneLog.lines.filter((l) => /prune done/.test(l))).toHaveLength(1);
+    expect(await count(pool, 'SELECT COUNT(*) AS n FROM users_calls WHERE slot_start < ?', [cut])).toBe(0);
+    // (before the cut only the not-available events its checkpoint names are kept)
+    expect(await count(pool, 'SELECT COUNT(*) AS n FROM agent_events WHERE ts < ? AND event <> ?', [cut, 'agent_not_avail_state'])).toBe(0);
+    // every row stays as it was, before the cut and after it (the run only adds its last minutes)
+    const after = await actualActivity(pool);
+    expect(before.filter((r) => r.hourStart < cut).length).toBeGreaterThan(0);
+    const settled = (r: { hourStart: number }) => r.hourStart < now - 2 * H;
+    expect(after.filter(settled)).toEqual(before.filter(settled));
+    // the same day again: no second prune
+    now += 600;
+    await runCollector({ ...opts(), log: pruneLog, retentionDays: 1 });
+    expect(pruneLog.lines.filter((l) => /prune done/.test(l))).toHaveLength(1);
+  });
 });
