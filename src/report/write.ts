@@ -36,7 +36,7 @@ function encoders(params: ReportParams, progress: { rows: number }): Transform[]
   const counting = (toOut: (row: ReportRow) => unknown) =>
     new Transform({
       objectMode: true,
-      highWaterMark: 256,
+      highWaterMark: 64,
       transform(row: ReportRow, _enc, done) {
         progress.rows++;
         done(null, toOut(row));
