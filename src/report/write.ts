@@ -11,7 +11,7 @@ import { readHorizon } from '../load/horizon.ts';
 import { reportQuery } from './query.ts';
 import type { ReportRow } from './query.ts';
 import type { ReportParams } from './params.ts';
-import { CSV_CONTENT_TYPE, csvEncoder, toRecord } from './csv.ts';
+import { CSV_CONTENT_TYPE, csvEncoder, recordMaker } from './csv.ts';
 import { JSON_CONTENT_TYPE, jsonEncoder } from './json.ts';
 
 export interface ReportMeta {
@@ -43,7 +43,7 @@ function encoders(params: ReportParams, progress: { rows: number }): Transform[]
       },
     });
   if (params.format === 'json') return [counting((row) => row), jsonEncoder()];
-  return [counting((row) => toRecord(row, params.durations)), csvEncoder(params)];
+  return [counting(recordMaker(params.durations)), csvEncoder(params)];
 }
 
 /**
