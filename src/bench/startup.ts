@@ -1,5 +1,6 @@
 // Process start-up, whole process, as an operator meets it: `npm run backfill -- --help`
-// (npm, its pre-script, node, the compiled command) and the command alone under node.
+// (npm, then node running scripts/run.mjs and the compiled command) and the command alone
+// under node.
 import { spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';

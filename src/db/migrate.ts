@@ -14,6 +14,7 @@ import { ensureCalendar, fillCalendar, fillMissingSlots, localMidnight } from '.
 import { builtZone, ZoneMismatchError, zoneMismatchMessage } from './zone.ts';
 import { lockName } from './lock-name.ts';
 import { one, select } from './query.ts';
+import { writeSetting } from './settings.ts';
 
 const DB_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'db');
 
@@ -156,10 +157,6 @@ async function refuseSkippedMigrations(conn: Connection, postgrator: Postgrator)
   }
 }
 
-async function putSetting(conn: Connection, name: string, value: string): Promise<void> {
-  await conn.query('INSERT INTO apr_settings (name, value) VALUES (?, ?) ON DUPLICATE KEY UPDATE value = VALUES(value)', [name, value]);
-}
-
 /**
  * Makes sure the calendar of REPORT_TZ covers the calendar range; refuses a different zone
  * unless asked to rebuild (which empties what belongs to the old zone's hours).
@@ -182,7 +179,7 @@ async function prepareZone(conn: Connection, opts: MigrateOptions, log: (l: stri
     await fillMissingSlots(conn, opts.reportTz);
   }
   const hours = await ensureCalendar(conn, opts.reportTz, localMidnight(from, opts.reportTz), localMidnight(to, opts.reportTz));
-  await putSetting(conn, 'report_tz', opts.reportTz);
+  await writeSetting(conn, 'report_tz', opts.reportTz);
   const counts = (await one<{ n: number; lo: string; hi: string }>(conn, 'SELECT COUNT(*) AS n, MIN(local_start) AS lo, MAX(local_end) AS hi FROM report_hours'))!;
   if (rebuilt || built === undefined || hours > 0) log(`calendar: ${counts.n} report hours of ${opts.reportTz} from ${counts.lo} to ${counts.hi}`);
   return { hours: rebuilt || built === undefined ? Number(counts.n) : hours, rebuilt };

@@ -2,7 +2,8 @@
 // to that REPORT_TZ. migrate refuses another zone unless told to rebuild, and a report
 // asked with another zone is refused with the same words, never printed with hours of one
 // zone labelled in another.
-import { one, type Db } from './query.ts';
+import type { Db } from './query.ts';
+import { readSetting } from './settings.ts';
 
 export class ZoneMismatchError extends Error {}
 
@@ -17,7 +18,7 @@ export function zoneMismatchMessage(built: string, wanted: string): string {
 
 /** The REPORT_TZ the database was built for, or undefined before the first migrate. */
 export async function builtZone(db: Db): Promise<string | undefined> {
-  return (await one<{ value: string }>(db, "SELECT value FROM apr_settings WHERE name = 'report_tz'"))?.value;
+  return readSetting(db, 'report_tz');
 }
 
 /** Throws ZoneMismatchError when the database was built for a zone other than `tz`. */

@@ -11,8 +11,9 @@
 import { DateTime } from 'luxon';
 import type { Pool } from 'mysql2/promise';
 import type { Logger } from '../log.ts';
-import { select } from '../db/query.ts';
-import { aggregatePending } from '../ingest/aggregate.ts';
+import { one } from '../db/query.ts';
+import { readSetting, writeSetting } from '../db/settings.ts';
+import { aggregatePending, aggregateRange } from '../ingest/aggregate.ts';
 import { readHorizon } from '../load/horizon.ts';
 import { iso } from '../upstream/client.ts';
 
@@ -31,8 +32,7 @@ export interface PruneResult {
 
 /** The cut in force: raw data before it was pruned (0: never). */
 export async function readCut(pool: Pool): Promise<number> {
-  const [r] = await select<{ cut: number }>(pool, 'SELECT fn_raw_cut() AS cut');
-  return Number(r?.cut ?? 0);
+  return Number((await one<{ cut: number }>(pool, 'SELECT fn_raw_cut() AS cut'))?.cut ?? 0);
 }
 
 /**
@@ -44,7 +44,7 @@ export async function retentionCut(pool: Pool, reportTz: string, days: number, n
   const horizon = await readHorizon(pool);
   if (horizon === null) return null;
   const day = DateTime.fromSeconds(nowSeconds, { zone: reportTz }).startOf('day').minus({ days }).toFormat('yyyy-MM-dd HH:mm:ss');
-  const [r] = await select<{ by_age: number | null; by_horizon: number | null }>(
+  const r = await one<{ by_age: number | null; by_horizon: number | null }>(
     pool,
     `SELECT (SELECT MIN(hour_start) FROM report_hours WHERE local_start >= ?) AS by_age,
             (SELECT MAX(hour_start) FROM report_hours WHERE hour_start <= ?) AS by_horizon`,
@@ -56,8 +56,7 @@ export async function retentionCut(pool: Pool, reportTz: string, days: number, n
 
 /** The local date of the last prune (apr_settings), to run it once a day. */
 export async function prunedOn(pool: Pool): Promise<string | null> {
-  const [r] = await select<{ value: string }>(pool, "SELECT value FROM apr_settings WHERE name = 'raw_pruned_on'");
-  return r?.value ?? null;
+  return (await readSetting(pool, 'raw_pruned_on')) ?? null;
 }
 
 /** Whether a collector run should prune: RAW_RETENTION_DAYS is set and today has no prune yet. */
@@ -70,8 +69,8 @@ export async function pruneDue(pool: Pool, reportTz: string, days: number | unde
 async function moveCut(pool: Pool, cut: number, log: Logger): Promise<void> {
   await aggregatePending(pool, log);
   // the hour starting at the cut, all agents: writes and marks the checkpoint at the cut
-  await pool.query('CALL sp_aggregate_epoch_range(?, ?)', [cut, cut + 1]);
-  const [r] = await select<{ inside: number; marked: number }>(
+  await aggregateRange(pool, cut, cut + 1);
+  const r = await one<{ inside: number; marked: number }>(
     pool,
     `SELECT EXISTS (SELECT 1 FROM vw_loaded_stretches WHERE s_from < ? AND s_to > ?) AS inside,
             EXISTS (SELECT 1 FROM agent_state_marks WHERE at_ts = ?) AS marked`,
@@ -81,17 +80,14 @@ async function moveCut(pool: Pool, cut: number, log: Logger): Promise<void> {
   if (Number(r?.inside) === 1 && Number(r?.marked) !== 1) {
     throw new Error(`prune: the state at ${iso(cut)} could not be checkpointed; nothing was deleted. Run npm run backfill over the last days, then prune again`);
   }
-  await pool.query(
-    "INSERT INTO apr_settings (name, value) VALUES ('raw_cut', ?) ON DUPLICATE KEY UPDATE value = VALUES(value)",
-    [String(cut)],
-  );
+  await writeSetting(pool, 'raw_cut', String(cut));
 }
 
 /** Deletes what lies before the cut, a day at a time; returns the rows deleted per table. */
 async function deleteBefore(pool: Pool, cut: number, reportTz: string, log: Logger, signal?: AbortSignal): Promise<Omit<PruneResult, 'cut' | 'moved' | 'seconds'>> {
   const done = { events: 0, stats: 0, rejected: 0 };
   const first = async (sql: string, from: number): Promise<number | null> => {
-    const [r] = await select<{ lo: number | null }>(pool, sql, [from, cut]);
+    const r = await one<{ lo: number | null }>(pool, sql, [from, cut]);
     return r?.lo == null ? null : Number(r.lo);
   };
   const firstDay = async (from: number) => {
@@ -142,10 +138,7 @@ export async function pruneRaw(
   if (moved) await moveCut(pool, wanted, opts.log);
   const cut = moved ? wanted : previous;
   const deleted = cut > 0 ? await deleteBefore(pool, cut, opts.reportTz, opts.log, opts.signal) : { events: 0, stats: 0, rejected: 0 };
-  await pool.query(
-    "INSERT INTO apr_settings (name, value) VALUES ('raw_pruned_on', ?) ON DUPLICATE KEY UPDATE value = VALUES(value)",
-    [DateTime.fromSeconds(now, { zone: opts.reportTz }).toISODate()],
-  );
+  await writeSetting(pool, 'raw_pruned_on', DateTime.fromSeconds(now, { zone: opts.reportTz }).toISODate()!);
   const result = { cut, moved, ...deleted, seconds: Number(((Date.now() - started) / 1000).toFixed(1)) };
   opts.log.info('prune done', {
     cut: cut > 0 ? DateTime.fromSeconds(cut, { zone: opts.reportTz }).toFormat('yyyy-MM-dd HH:mm') : 'none',
