@@ -84,6 +84,13 @@ export const reportDuration = new Histogram({
   registers: [registry],
 });
 
+export const scheduleDeliveries = new Counter({
+  name: 'apr_schedule_deliveries_total',
+  help: 'Scheduled report deliveries, by destination (email, folder, webhook) and outcome (sent, failed after its retries)',
+  labelNames: ['destination', 'outcome'] as const,
+  registers: [registry],
+});
+
 /** Gauges whose values are read when scraped (the horizon lives in the database). */
 export const horizonGauge = new Gauge({
   name: 'apr_data_horizon_timestamp_seconds',
@@ -101,6 +108,20 @@ export const poolGauge = new Gauge({
   name: 'apr_db_pool_connections',
   help: 'Database pool connections, by state (in_use, idle) and the limit',
   labelNames: ['state'] as const,
+  registers: [registry],
+});
+
+export const scheduleLastOutcome = new Gauge({
+  name: 'apr_schedule_last_run_outcome',
+  help: 'The last run of each scheduled report: 1 for its outcome (running, ok, failed), read from schedule_runs when scraped',
+  labelNames: ['schedule', 'outcome'] as const,
+  registers: [registry],
+});
+
+export const scheduleLastRunTime = new Gauge({
+  name: 'apr_schedule_last_run_timestamp_seconds',
+  help: 'When the last run of each scheduled report started (Unix seconds)',
+  labelNames: ['schedule'] as const,
   registers: [registry],
 });
 

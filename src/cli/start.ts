@@ -5,6 +5,7 @@
 // code: the configuration, a public HOST without tokens, the database, the port.
 import { redacted } from '../config.ts';
 import type { Collector } from '../collector/collector.ts';
+import type { Scheduler } from '../schedules/scheduler.ts';
 import { DEMO_SIMULATOR } from '../simulator/demo.ts';
 import { runCommand } from './command.ts';
 import { EXIT, fail, type ExitCode } from './exit.ts';
@@ -13,7 +14,8 @@ const HELP = `Usage: npm start [-- --help]
 
 Runs the service in one process: applies pending migrations, starts the report server
 (GET /api/report, /api/status, /metrics, /healthz on HOST:PORT), and runs the collector
-at start-up and on every COLLECT_CRON tick. Without API_BASE it collects from the
+at start-up and on every COLLECT_CRON tick, and the scheduled reports of REPORT_SCHEDULES
+after it (see npm run schedules -- --help). Without API_BASE it collects from the
 built-in simulator (${DEMO_SIMULATOR.agents} agents, seed ${DEMO_SIMULATOR.seed}).
 
 Configuration comes from the environment and .env (see .env.example). Logs go to stdout:
@@ -33,6 +35,12 @@ await runCommand({ name: 'start', help: HELP }, async (ctx) => {
   // Before anything starts (the simulator, the database): a public address needs tokens.
   const refusal = refusalReason(cfg.host, cfg.reportApiTokens);
   if (refusal !== undefined) fail(EXIT.CONFIG, `configuration error: ${refusal}`);
+  // A bad schedule file stops start-up here, before anything runs, naming the schedule and field.
+  const { schedulesFromConfig, runContextFrom } = await import('../schedules/setup.ts');
+  const { ScheduleFileError } = await import('../schedules/file.ts');
+  const schedules = await schedulesFromConfig(cfg, { checkDestinations: true }).catch((err: unknown) =>
+    err instanceof ScheduleFileError ? fail(EXIT.CONFIG, `configuration error: ${err.message}`) : Promise.reject(err),
+  );
 
   const log = ctx.log;
   // Signals are caught from here on: one that arrives while starting up stops the service
@@ -55,9 +63,10 @@ await runCommand({ name: 'start', help: HELP }, async (ctx) => {
 
   // The collector's next tick, for /api/status (the collector starts after the server).
   let collector: Collector | undefined;
+  let scheduler: Scheduler | undefined;
   let server: Awaited<ReturnType<typeof startHttpServer>>;
   try {
-    server = await startHttpServer(cfg, reportPool, log, { nextCollectorRun: () => collector?.nextRun() ?? null });
+    server = await startHttpServer(cfg, reportPool, log, { nextCollectorRun: () => collector?.nextRun() ?? null, nextScheduledReports: () => scheduler?.nextRuns() ?? [] });
   } catch (err) {
     await ctx.close();
     fail(EXIT.LISTEN, (err as Error).message);
@@ -74,6 +83,10 @@ await runCommand({ name: 'start', help: HELP }, async (ctx) => {
     retentionDays: cfg.rawRetentionDays,
     cron: cfg.collectCron,
   });
+  // Scheduled reports run where the collector runs (never on a report-only server), each
+  // after the collector's run of its minute.
+  const { startSchedules } = await import('../schedules/scheduler.ts');
+  scheduler = schedules.length === 0 ? undefined : startSchedules(schedules, { ...runContextFrom(cfg, pool, log), collectorSettled: () => collector!.settled() });
 
   // Runs until a signal: then the current window finishes or rolls back, and the exit code is 0.
   return new Promise<ExitCode>((resolve) => {
@@ -84,7 +97,7 @@ await runCommand({ name: 'start', help: HELP }, async (ctx) => {
       // (a signal during start-up has said so already)
       if (stopRequested === undefined) log.info(`${signal}: stopping; the current window finishes or rolls back`);
       // Report streams are cut at once while the current window finishes or rolls back.
-      Promise.all([collector!.stop(), server.close()])
+      Promise.all([collector!.stop(), server.close(), scheduler?.stop()])
         .then(() => ctx.close())
         .then(
           () => {

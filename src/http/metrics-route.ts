@@ -4,6 +4,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Pool } from 'mysql2/promise';
 import { horizonGauge, lagGauge, poolGauge, registry, reportDuration, reportRequests } from '../metrics.ts';
 import { readHorizon } from '../load/horizon.ts';
+import { refreshScheduleGauges } from '../schedules/status.ts';
 
 interface PoolInternals {
   _allConnections?: { length: number };
@@ -29,6 +30,7 @@ async function refreshGauges(pool: Pool, nowMs = Date.now()): Promise<void> {
     poolGauge.set({ state: 'idle' }, free);
   }
   if (inner?.config?.connectionLimit !== undefined) poolGauge.set({ state: 'limit' }, inner.config.connectionLimit);
+  await refreshScheduleGauges(pool);
 }
 
 export async function handleMetrics(pool: Pool, res: ServerResponse): Promise<void> {

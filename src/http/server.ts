@@ -16,6 +16,7 @@ import type { RequestInfo } from './access-log.ts';
 import { sendError, sendJson } from './respond.ts';
 import { handleReport } from './report-route.ts';
 import { readStatus } from './status.ts';
+import { scheduledReportsStatus } from '../schedules/status.ts';
 import { handleMetrics, observeReport } from './metrics-route.ts';
 import { pageRoutes } from './page-route.ts';
 import { handleTimeline } from './timeline-route.ts';
@@ -27,6 +28,8 @@ import { answerClientError } from './client-error.ts';
 export interface ServerHooks {
   /** When the collector runs next (null: not scheduled). */
   nextCollectorRun?: () => Date | null;
+  /** When each scheduled report runs next in this process ([]: none run here). */
+  nextScheduledReports?: () => { name: string; next: Date | null }[];
 }
 
 export interface Context {
@@ -64,7 +67,8 @@ const routes: Record<string, Route> = {
   '/api/status': {
     protected: true,
     async handle(ctx, _req, res) {
-      sendJson(res, 200, await readStatus(ctx.pool, Date.now(), ctx.hooks.nextCollectorRun?.() ?? null));
+      const status = await readStatus(ctx.pool, Date.now(), ctx.hooks.nextCollectorRun?.() ?? null);
+      sendJson(res, 200, { ...status, scheduledReports: await scheduledReportsStatus(ctx.pool, ctx.hooks.nextScheduledReports?.() ?? []) });
     },
   },
   // Prometheus scrape: operational detail, so behind the token like /api/status.
