@@ -25,6 +25,6 @@ export async function writeToFolder(d: Delivery, folder: string): Promise<string
   } catch (err) {
     await rm(temp, { force: true }).catch(() => {});
     const code = (err as { code?: string }).code ?? '';
-    throw new DeliveryError(`folder ${folder}: ${(err as Error).message}`, !PERMANENT.has(code));
+    throw new DeliveryError(`${(err as Error).message}`, !PERMANENT.has(code));
   }
 }

@@ -45,11 +45,12 @@ export async function postWebhook(d: Delivery, hook: { url: string; secret: stri
     await res.body.dump();
     if (res.statusCode >= 200 && res.statusCode < 300) return `HTTP ${res.statusCode}`;
     const transient = res.statusCode >= 500 || res.statusCode === 408 || res.statusCode === 425 || res.statusCode === 429;
-    throw new DeliveryError(`webhook ${where}: HTTP ${res.statusCode}`, transient);
+    throw new DeliveryError(`${where}: HTTP ${res.statusCode}`, transient);
   } catch (err) {
     if (err instanceof DeliveryError) throw err;
     const code = (err as { code?: string }).code;
-    throw new DeliveryError(`webhook ${where}: ${code ?? ''} ${(err as Error).message}`.replace(/\s+/g, ' '), true);
+    const detail = (err as Error).message;
+    throw new DeliveryError(`${where}: ${code !== undefined && !detail.includes(code) ? `${code} ` : ""}${detail}`, true);
   } finally {
     await agent.close().catch(() => {});
   }
