@@ -275,3 +275,17 @@ describe('restarts', () => {
     expect(runs).toEqual([{ run_key: `at:${AT / 1000}`, trigger_kind: 'catch-up', range_label: '2025-09-07 00:00 to 2025-09-08 00:00', outcome: 'ok' }]);
   });
 });
+
+describe('status and metrics', () => {
+  it('/api/status and /metrics show the last outcome of each schedule', async () => {
+    const status = (await get(`${api.url}/api/status`)).json() as { scheduledReports: { name: string; nextRun: string | null; lastRun: { outcome: string; range: string; rows: number | null; error: string | null } | null }[] };
+    const byName = new Map(status.scheduledReports.map((s) => [s.name, s]));
+    expect(byName.get('caught-up')).toMatchObject({ nextRun: null, lastRun: { outcome: 'ok', range: '2025-09-07 00:00 to 2025-09-08 00:00', rows: 48, error: null } });
+    expect(byName.get('north-daily')?.lastRun?.outcome).toMatch(/^(ok|failed)$/);
+    const metrics = (await get(`${api.url}/metrics`)).text;
+    expect(metrics).toContain('apr_schedule_last_run_outcome{schedule="caught-up",outcome="ok"} 1');
+    expect(metrics).toContain('apr_schedule_last_run_outcome{schedule="caught-up",outcome="failed"} 0');
+    expect(metrics).toMatch(/apr_schedule_last_run_timestamp_seconds\{schedule="caught-up"\} \d{10}/);
+    expect(metrics).toMatch(/apr_schedule_deliveries_total\{destination="webhook",outcome="sent"\} [1-9]/);
+  });
+});
