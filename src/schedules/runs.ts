@@ -3,7 +3,8 @@
 // and /metrics show. A run's identity is (schedule, run_key): claiming one that exists
 // fails, so a scheduled time is run once whatever restarts or second collectors do.
 import { createHash } from 'node:crypto';
-import type { Pool, PoolConnection } from 'mysql2/promise';
+import type { Pool } from 'mysql2/promise';
+import { acquireNamedLock, type HeldLock } from '../db/named-lock.ts';
 import { one, select } from '../db/query.ts';
 import type { Destination } from './file.ts';
 
@@ -134,27 +135,6 @@ export async function lastRunPerSchedule(pool: Pool): Promise<RunRow[]> {
  * found 'running' whose lock is free belongs to a process that died, and may be resumed.
  * Null when another process holds it.
  */
-export async function lockRun(pool: Pool, runId: number): Promise<{ release(): Promise<void> } | null> {
-  const conn: PoolConnection = await pool.getConnection();
-  const name = `schedule-run:${runId}`;
-  try {
-    const row = await one<{ ok: number | null }>(conn, 'SELECT GET_LOCK(fn_lock_name(?), 0) AS ok', [name]);
-    if (row?.ok !== 1) {
-      conn.release();
-      return null;
-    }
-  } catch (err) {
-    conn.release();
-    throw err;
-  }
-  return {
-    async release() {
-      try {
-        await conn.query('SELECT RELEASE_LOCK(fn_lock_name(?))', [name]);
-        conn.release();
-      } catch {
-        conn.destroy(); // the server frees the lock with the connection
-      }
-    },
-  };
+export function lockRun(pool: Pool, runId: number): Promise<HeldLock | null> {
+  return acquireNamedLock(pool, `schedule-run:${runId}`, 0);
 }
