@@ -138,3 +138,13 @@ describe('yesterday on DST days, from the database', () => {
     });
   }
 });
+
+describe('the README', () => {
+  it("example schedule file is accepted as it is", () => {
+    const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+    const section = readme.slice(readme.indexOf('## Scheduled reports'));
+    const json = /```json\n([\s\S]*?)```/.exec(section)![1]!;
+    const schedules = parseSchedules('README.md', JSON.parse(json), 'Asia/Dubai');
+    expect(schedules.map((s) => [s.name, s.range])).toEqual([['north-daily', 'yesterday'], ['weekly-days', 'last-week'], ['monthly-json', 'last-month']]);
+  });
+});
