@@ -108,7 +108,7 @@ function deliverOnce(ctx: RunContext, schedule: Schedule, destination: Destinati
     case 'folder':
       return writeToFolder(d, schedule.folder!);
     case 'webhook':
-      return postWebhook(d, schedule.webhook!, ctx.webhook);
+      return postWebhook(d, schedule.webhook!, { ...ctx.webhook, signal: ctx.signal });
   }
 }
 

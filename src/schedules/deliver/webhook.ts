@@ -12,6 +12,8 @@ export interface WebhookSettings {
   tls?: ConnectionOptions;
   /** Headers and body each, ms (default 30 s). */
   timeoutMs?: number;
+  /** Stops the request (the service is stopping; the delivery is resumed at the next start). */
+  signal?: AbortSignal;
 }
 
 export async function signature(path: string, secret: string): Promise<string> {
@@ -41,7 +43,7 @@ export async function postWebhook(d: Delivery, hook: { url: string; secret: stri
   if (d.notLoaded !== null) headers['x-apr-not-loaded'] = headerSafe(d.notLoaded);
   const where = new URL(hook.url).origin;
   try {
-    const res = await request(hook.url, { method: 'POST', headers, body: createReadStream(p.path), dispatcher: agent });
+    const res = await request(hook.url, { method: 'POST', headers, body: createReadStream(p.path), dispatcher: agent, signal: settings.signal });
     await res.body.dump();
     if (res.statusCode >= 200 && res.statusCode < 300) return `HTTP ${res.statusCode}`;
     const transient = res.statusCode >= 500 || res.statusCode === 408 || res.statusCode === 425 || res.statusCode === 429;
