@@ -86,7 +86,8 @@ await runCommand({ name: 'start', help: HELP }, async (ctx) => {
   // Scheduled reports run where the collector runs (never on a report-only server), each
   // after the collector's run of its minute.
   const { startSchedules } = await import('../schedules/scheduler.ts');
-  scheduler = schedules.length === 0 ? undefined : startSchedules(schedules, { ...runContextFrom(cfg, pool, log), collectorSettled: () => collector!.settled() });
+  const running = collector;
+  scheduler = running === undefined || schedules.length === 0 ? undefined : startSchedules(schedules, { ...runContextFrom(cfg, pool, log), collectorSettled: () => running.settled() });
 
   // Runs until a signal: then the current window finishes or rolls back, and the exit code is 0.
   return new Promise<ExitCode>((resolve) => {
