@@ -4,7 +4,7 @@
 // refusal that is not retried, a range sent incomplete with its Not Loaded hours named,
 // a resumed run that sends only what was left, a missed time caught up once.
 import { createHmac } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -273,6 +273,39 @@ describe('restarts', () => {
     }
     const runs = await rows<{ run_key: string; trigger_kind: string; range_label: string; outcome: string }>(pool, "SELECT run_key, trigger_kind, range_label, outcome FROM schedule_runs WHERE schedule = 'caught-up' AND run_key <> 'at:1'");
     expect(runs).toEqual([{ run_key: `at:${AT / 1000}`, trigger_kind: 'catch-up', range_label: '2025-09-07 00:00 to 2025-09-08 00:00', outcome: 'ok' }]);
+  });
+});
+
+describe('on its cron', () => {
+  it('fires at its local time in REPORT_TZ, after the collector run going then, keyed by the scheduled second', async () => {
+    const target = Math.ceil(Date.now() / 1000) + 3; // a few seconds from now
+    const local = DateTime.fromSeconds(target, { zone: TZ });
+    const cron = `${local.second} ${local.minute} ${local.hour} * * *`;
+    const dir = mkdtempSync(join(tmpdir(), 'apr-sched-cron-'));
+    const s = { ...schedule({ email: undefined, webhook: undefined, folder: dir }, 'on-cron'), cron };
+    let collectorDoneAt = 0;
+    // the collector's run of that minute is still going when the schedule fires: it ends 1.5 s later
+    const collectorSettled = () => new Promise<void>((resolve) => setTimeout(() => resolve(), Math.max(0, target * 1000 + 1500 - Date.now()))).then(() => {
+      collectorDoneAt ||= Date.now();
+    });
+    const scheduler = startSchedules([s], { ...context(), collectorSettled });
+    expect(scheduler.nextRuns()).toEqual([{ name: 'on-cron', next: new Date(target * 1000) }]);
+    try {
+      const run = await (async () => {
+        for (let i = 0; i < 100; i++) {
+          const [r] = await rows<{ run_key: string; trigger_kind: string; outcome: string }>(db().pool, "SELECT run_key, trigger_kind, outcome FROM schedule_runs WHERE schedule = 'on-cron' AND outcome <> 'running'");
+          if (r) return r;
+          await new Promise((res) => setTimeout(res, 100));
+        }
+        throw new Error('the schedule did not run');
+      })();
+      expect(run).toEqual({ run_key: `at:${target}`, trigger_kind: 'schedule', outcome: 'ok' });
+      const [file] = readdirSync(dir);
+      expect(collectorDoneAt).toBeGreaterThan(0);
+      expect(statSync(join(dir, file!)).mtimeMs).toBeGreaterThanOrEqual(collectorDoneAt - 5); // (file times may round down)
+    } finally {
+      await scheduler.stop();
+    }
   });
 });
 
