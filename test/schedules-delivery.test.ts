@@ -268,7 +268,6 @@ describe('restarts', () => {
     for (let i = 0; i < 2; i++) {
       const scheduler = startSchedules([s], { ...context(), clock });
       await scheduler.ready;
-      await new Promise((r) => setTimeout(r, 500));
       await scheduler.stop();
     }
     const runs = await rows<{ run_key: string; trigger_kind: string; range_label: string; outcome: string }>(pool, "SELECT run_key, trigger_kind, range_label, outcome FROM schedule_runs WHERE schedule = 'caught-up' AND run_key <> 'at:1'");

@@ -101,6 +101,8 @@ async function waitForLoaded(ctx: RunContext, range: LocalRange, deadlineMs: num
 }
 
 function deliverOnce(ctx: RunContext, schedule: Schedule, destination: Destination, d: Delivery): Promise<string> {
+  // a run resumed after the file changed
+  if (schedule[destination] === undefined) throw new DeliveryError(`${destination} is no longer in the schedule`, false);
   switch (destination) {
     case 'email':
       if (ctx.mail === undefined) throw new DeliveryError('SMTP_URL and SMTP_FROM are not set', false);
@@ -154,7 +156,7 @@ async function deliver(ctx: RunContext, runId: number, schedule: Schedule, desti
 }
 
 /** Produces and delivers a claimed run whose lock is held, to the destinations not yet served. */
-async function carryOut(ctx: RunContext, runId: number, schedule: Schedule, runKey: string, range: LocalRange, deadlineMs: number): Promise<RunResult> {
+async function carryOut(ctx: RunContext, runId: number, schedule: Schedule, range: LocalRange, deadlineMs: number): Promise<RunResult> {
   const label = `${rangeLabel(range)} (${ctx.reportTz})`;
   let produced: Produced | undefined;
   try {
@@ -228,7 +230,7 @@ export async function runSchedule(ctx: RunContext, schedule: Schedule, atMs: num
   try {
     ctx.log.info('scheduled report run', { schedule: schedule.name, run: runId, trigger, range: rangeLabel(range), local_tz: ctx.reportTz });
     const waitMs = wait ? (schedule.waitMinutes ?? ctx.waitMinutes) * 60_000 : 0;
-    return await carryOut(ctx, runId, schedule, runKey, range, atMs + waitMs);
+    return await carryOut(ctx, runId, schedule, range, atMs + waitMs);
   } finally {
     await lock.release();
   }
@@ -246,7 +248,7 @@ export async function resumeRun(ctx: RunContext, schedule: Schedule, row: runs.R
     const atMs = Number(row.scheduled_at) * 1000;
     const range = localRange(schedule.range, atMs, ctx.reportTz);
     ctx.log.info('scheduled report resumed after a restart', { schedule: schedule.name, run: row.id, range: rangeLabel(range) });
-    return await carryOut(ctx, row.id, schedule, row.run_key, range, (ctx.clock ?? Date.now)());
+    return await carryOut(ctx, row.id, schedule, range, (ctx.clock ?? Date.now)());
   } finally {
     await lock.release();
   }

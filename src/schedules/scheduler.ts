@@ -18,7 +18,7 @@ const COLLECTOR_START_MS = 1000;
 export interface Scheduler {
   /** When each schedule runs next (null once stopped). */
   nextRuns(): { name: string; next: Date | null }[];
-  /** Resolves when the start-up work (resume, catch-up) is done. */
+  /** Resolves when the start-up work (the runs resumed and caught up) is done. */
   ready: Promise<void>;
   /** Cancels the jobs, stops waits and retries (what is left is resumed at the next start), waits. */
   stop(): Promise<void>;
@@ -57,23 +57,23 @@ export function startSchedules(schedules: Schedule[], ctx: Omit<RunContext, 'sig
   };
   const fire = (s: Schedule, atMs: number, trigger: runs.Trigger) => track(runSchedule(collectorFirst, s, atMs, trigger, runKeyAt(atMs), true));
 
+  // all side by side: a resumed run retrying a slow destination holds up no other schedule
   const startUp = async () => {
     const byName = new Map(schedules.map((s) => [s.name, s]));
+    const work: Promise<unknown>[] = [];
     for (const row of await runs.unfinishedRuns(ctx.pool, Math.floor(now() / 1000) - CATCH_UP_S)) {
       const s = byName.get(row.schedule);
-      if (s === undefined) {
-        await runs.finishRun(ctx.pool, row.id, 'failed', 'the schedule is no longer in REPORT_SCHEDULES');
-        continue;
-      }
-      await track(resumeRun(run, s, row));
+      if (s === undefined) await runs.finishRun(ctx.pool, row.id, 'failed', 'the schedule is no longer in REPORT_SCHEDULES');
+      else work.push(track(resumeRun(run, s, row)));
     }
     for (const s of schedules) {
       const prev = previousRun(s.cron, ctx.reportTz, now()).getTime();
       if (prev < now() - CATCH_UP_S * 1000) continue;
       if (!(await runs.hasScheduledRun(ctx.pool, s.name)) || (await runs.runExists(ctx.pool, s.name, runKeyAt(prev)))) continue;
       ctx.log.info('scheduled report missed while stopped: running it now', { schedule: s.name, scheduled: new Date(prev).toISOString() });
-      void fire(s, prev, 'catch-up');
+      work.push(fire(s, prev, 'catch-up'));
     }
+    await Promise.all(work);
   };
 
   const jobs = schedules.map((s) => {
