@@ -105,6 +105,11 @@ describe('npm start with REPORT_SCHEDULES', () => {
     try {
       await b.waitFor(/scheduled report resumed after a restart/, 60_000);
       await b.waitFor(/scheduled report delivered .*destination=webhook/, 60_000);
+      // the run is finished (recorded) just after its last delivery
+      await until('the run to finish', async () => {
+        const [r] = await rows<{ outcome: string }>(pool, "SELECT outcome FROM schedule_runs WHERE schedule = ? AND run_key <> 'at:1'", [name]);
+        return r?.outcome === 'running' ? undefined : r;
+      });
       const runs = await rows<{ id: number; run_key: string; trigger_kind: string; outcome: string; sha256: string; range_label: string }>(
         pool, "SELECT id, run_key, trigger_kind, outcome, sha256, range_label FROM schedule_runs WHERE schedule = ? AND run_key <> 'at:1'", [name]);
       const yesterday = DateTime.fromMillis(missed, { zone: db().reportTz }).minus({ days: 1 }).toISODate();
