@@ -53,13 +53,13 @@ function fileRoute(file: string): PageRoute {
   };
 }
 
-/** Today's local date and the zone, so the page's defaults follow REPORT_TZ, not the browser's clock zone. */
+/** Today's local date, the zone and the longest range (REPORT_MAX_DAYS), so the page's defaults follow REPORT_TZ, not the browser's clock zone. */
 function configRoute(): PageRoute {
   return {
     protected: false,
     async handle(ctx, _req, res) {
       const now = DateTime.now().setZone(ctx.cfg.reportTz);
-      sendJson(res, 200, { timeZone: ctx.cfg.reportTz, today: now.toISODate(), tokenRequired: ctx.cfg.reportApiTokens.length > 0 });
+      sendJson(res, 200, { timeZone: ctx.cfg.reportTz, today: now.toISODate(), tokenRequired: ctx.cfg.reportApiTokens.length > 0, maxDays: ctx.cfg.reportMaxDays });
     },
   };
 }

@@ -19,6 +19,7 @@ import { readStatus } from './status.ts';
 import { handleMetrics, observeReport } from './metrics-route.ts';
 import { pageRoutes } from './page-route.ts';
 import { handleTimeline } from './timeline-route.ts';
+import { handleIntervals } from './intervals-route.ts';
 import { ReportStreams } from './report-stream.ts';
 import { HealthProbe } from './health.ts';
 import { answerClientError } from './client-error.ts';
@@ -79,6 +80,10 @@ const routes: Record<string, Route> = {
   '/api/timeline': {
     protected: true,
     handle: (ctx, req, res, url) => handleTimeline(ctx, req, res, url),
+  },
+  '/api/intervals': {
+    protected: true,
+    handle: (ctx, req, res, url) => handleIntervals(ctx, req, res, url),
   },
   // the page and its assets: no agent data, no token
   ...pageRoutes(),

@@ -89,7 +89,7 @@ export const COLUMNS: readonly { header: string; json: string; key: Key; kind: K
 ];
 
 /** The seconds columns summed from the stored rows (agent_slot_activity, agent_activity). */
-const SUMMED = [
+export const SUMMED = [
   'idle_s', 'talk_s', 'hold_s', 'wrap_s', 'login_s', 'logoff_s', 'dnd_s', 'meeting_s', 'training_s', 'chat_s',
   'tickets_s', 'outbound_s', 'lunch_s', 'tea_s', 'bio_s', 'short_break_s', 'other_npt_s', 'total_calls', 'answered_calls',
 ] as const;
@@ -122,8 +122,8 @@ const GRAINS: Record<Interval, Grain> = {
   total: { rows: 'agent_activity', unit: 'report_hours', start: 'hour_start', end: 'hour_end', key: () => '0', selectBy: (x) => `${x}.hour_start`, single: false },
 };
 
-/** SQL that computes every figure of SPEC §5 from the sums in alias `r` (and the period's `p`). */
-function figures(): string {
+/** SQL that computes every figure of SPEC §5 from the sums in alias `r` (and the period's `p`: its loaded_s and len_s). */
+export function figures(p = 'p'): string {
   const avail = '(r.idle_s + r.talk_s + r.hold_s + r.wrap_s)';
   const handled = '(r.talk_s + r.hold_s + r.wrap_s)';
   const staffed = `(${avail} + r.meeting_s + r.training_s + r.chat_s + r.tickets_s + r.outbound_s
@@ -146,18 +146,20 @@ function figures(): string {
   CASE WHEN ${avail} > 0 THEN LEAST((20000 * ${handled} + ${avail}) DIV (2 * ${avail}), 10000) END AS occupancy_h,
   -- SPEC §3 conservation: Staffed + Offline = the period's loaded seconds, + Not Loaded = its length
   ${staffed} AS staffed_s,
-  p.loaded_s - ${staffed} AS offline_s,
-  p.len_s - p.loaded_s AS not_loaded_s`;
+  ${p}.loaded_s - ${staffed} AS offline_s,
+  ${p}.len_s - ${p}.loaded_s AS not_loaded_s`;
 }
 
-/** SQL and values for the report rows of intervals selected by [from, to), optionally some extensions. */
-export function reportQuery(interval: Interval, from: number, to: number, exts: string[] | undefined): { sql: string; values: unknown[] } {
+/**
+ * The two halves of the report's SELECT for intervals selected by [from, to): `periods`,
+ * each interval's key k, bounds, length and loaded seconds (its overlap with the stretches
+ * of loaded time, the same for every agent; values [from, to]); `rows`, the summed stored
+ * rows per interval and agent (values [from, to] and the extensions, if any).
+ */
+export function reportParts(interval: Interval, exts: string[] | undefined): { periods: string; rows: string } {
   const g = GRAINS[interval];
   const sums = SUMMED.map((c) => (g.single ? `a.${c}` : `SUM(a.${c}) AS ${c}`)).join(', ');
   const extFilter = exts === undefined ? '' : ' AND a.ext IN (?)';
-  // The units (slots or hours) selected, grouped into periods: each period's bounds, its
-  // length and its loaded seconds (its overlap with the stretches of loaded time), the
-  // same for every agent.
   const periods = `
     SELECT u.k, MIN(u.${g.start}) AS p_start, MAX(u.${g.end}) AS p_end,
       SUM(u.${g.end} - u.${g.start}) AS len_s, SUM(u.loaded_s) AS loaded_s
@@ -175,6 +177,19 @@ export function reportQuery(interval: Interval, from: number, to: number, exts: 
     FROM ${g.rows} a
     WHERE ${g.selectBy('a')} >= ? AND ${g.selectBy('a')} < ?${extFilter}
     ${g.single ? '' : 'GROUP BY k, a.ext'}`;
+  return { periods, rows };
+}
+
+/** The calendar table an interval's bounds are read from, and its start and end columns. */
+export function calendarOf(interval: Interval): { unit: string; start: string; end: string } {
+  const g = GRAINS[interval];
+  return { unit: g.unit, start: g.start, end: g.end };
+}
+
+/** SQL and values for the report rows of intervals selected by [from, to), optionally some extensions. */
+export function reportQuery(interval: Interval, from: number, to: number, exts: string[] | undefined): { sql: string; values: unknown[] } {
+  const g = GRAINS[interval];
+  const { periods, rows } = reportParts(interval, exts);
   const calendar = g.unit;
   const sql = `
 SELECT p.p_start, p.p_end, ls.local_start, le.local_end, r.ext,

@@ -1,0 +1,113 @@
+// Every interval of a range with the selected agents' seconds and counts summed per
+// interval (the page's chart and totals), and the parts of the range outside loaded time
+// by kind (the page's data status). Both in SQL: the figures of an interval come from its
+// sums as the report's do (SPEC §5), so a month of a large centre is a few thousand rows,
+// not a million. Read in one snapshot with the horizon and the retention cut.
+import type { Pool } from 'mysql2/promise';
+import { select } from '../db/query.ts';
+import { assertZone } from '../db/zone.ts';
+import { readHorizon } from '../load/horizon.ts';
+import { COLUMNS, calendarOf, figures, reportParts, SUMMED } from './query.ts';
+import type { ReportRow } from './query.ts';
+import type { Interval } from './params.ts';
+import { interval as intervalLabel, isoLocal, isoUtc, shortDate } from './format.ts';
+
+/** Why a part of the range is Not Loaded (SPEC §3). */
+export type NotLoadedKind = 'nothing loaded' | 'before first load' | 'gap' | 'after horizon';
+
+export interface IntervalsAnswer {
+  horizon: string | null;
+  /** Raw data before this instant was pruned (RAW_RETENTION_DAYS); null when never. */
+  cut: string | null;
+  notLoaded: { start: string; end: string; seconds: number; kind: NotLoadedKind }[];
+  intervals: Record<string, string | number | null>[];
+}
+
+type IntervalRow = ReportRow & { interval_s: number; interval_not_loaded_s: number; agents: number };
+
+function intervalsQuery(interval: Interval, from: number, to: number, exts: string[] | undefined): { sql: string; values: unknown[] } {
+  const { periods, rows } = reportParts(interval, exts);
+  const cal = calendarOf(interval);
+  const sums = SUMMED.map((c) => `COALESCE(SUM(x.${c}), 0) AS ${c}`).join(', ');
+  // Per interval: its own length and loaded seconds, the number of agent rows, and those
+  // rows' sums; len_s and loaded_s are the rows' (so Offline and Not Loaded are the sums of
+  // the table's columns), interval_s and the interval's Not Loaded are the interval's own.
+  const sql = `
+SELECT r.p_start, r.p_end, ls.local_start, le.local_end, r.interval_s,
+  r.interval_s - r.interval_loaded_s AS interval_not_loaded_s, r.agents,
+  ${figures('r')}
+FROM (
+  SELECT per.k, per.p_start, per.p_end, per.len_s AS interval_s, per.loaded_s AS interval_loaded_s,
+    COUNT(x.ext) AS agents, COUNT(x.ext) * per.len_s AS len_s, COUNT(x.ext) * per.loaded_s AS loaded_s, ${sums}
+  FROM (${periods}) per
+  LEFT JOIN (${rows}) x ON x.k = per.k
+  GROUP BY per.k, per.p_start, per.p_end, per.len_s, per.loaded_s
+) r
+JOIN ${cal.unit} ls ON ls.${cal.start} = r.p_start
+JOIN ${cal.unit} le ON le.${cal.end} = r.p_end
+ORDER BY r.p_start`;
+  const values: unknown[] = [from, to, from, to];
+  if (exts !== undefined) values.push(exts);
+  return { sql, values };
+}
+
+// The range [lo, hi) minus the stretches of loaded time: before the first stretch, between
+// two (a gap), after the last (the horizon), or all of it when nothing is loaded.
+const NOT_LOADED_SQL = `
+SELECT nl_from, nl_to, kind FROM (
+  SELECT GREATEST(COALESCE(g.g_from, b.lo), b.lo) AS nl_from, LEAST(COALESCE(g.g_to, b.hi), b.hi) AS nl_to, g.kind
+  FROM (
+    SELECT LAG(s_to) OVER (ORDER BY s_from) AS g_from, s_from AS g_to,
+      CASE WHEN LAG(s_to) OVER (ORDER BY s_from) IS NULL THEN 'before first load' ELSE 'gap' END AS kind
+    FROM vw_loaded_stretches
+    UNION ALL
+    SELECT MAX(s_to), NULL, CASE WHEN MAX(s_to) IS NULL THEN 'nothing loaded' ELSE 'after horizon' END
+    FROM vw_loaded_stretches
+  ) g
+  CROSS JOIN (SELECT ? AS lo, ? AS hi) b
+) n
+WHERE nl_to > nl_from
+ORDER BY nl_from`;
+
+const NUMERIC = COLUMNS.filter((c) => c.kind !== 'text');
+
+function toJson(r: IntervalRow): Record<string, string | number | null> {
+  const out: Record<string, string | number | null> = {
+    interval: intervalLabel(r.local_start, r.local_end),
+    date: shortDate(r.local_start),
+    start_time: isoLocal(r.local_start, Number(r.p_start)),
+    end_time: isoLocal(r.local_end, Number(r.p_end)),
+    seconds: Number(r.interval_s),
+    interval_not_loaded: Number(r.interval_not_loaded_s),
+    rows: Number(r.agents),
+  };
+  for (const c of NUMERIC) {
+    const v = r[c.key as keyof ReportRow];
+    out[c.json] = v === null ? null : c.kind === 'percent' ? Number(v) / 100 : Number(v);
+  }
+  return out;
+}
+
+export async function readIntervals(pool: Pool, reportTz: string, interval: Interval, from: number, to: number, exts: string[] | undefined): Promise<IntervalsAnswer> {
+  const conn = await pool.getConnection();
+  try {
+    await conn.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ');
+    await conn.query('START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY');
+    await assertZone(conn, reportTz);
+    const horizon = await readHorizon(conn);
+    const [cutRow] = await select<{ cut: number }>(conn, 'SELECT fn_raw_cut() AS cut');
+    const { sql, values } = intervalsQuery(interval, from, to, exts);
+    const rows = await select<IntervalRow>(conn, sql, values);
+    const parts = await select<{ nl_from: number; nl_to: number; kind: NotLoadedKind }>(conn, NOT_LOADED_SQL, [from, to]);
+    await conn.query('COMMIT');
+    const cut = Number(cutRow?.cut ?? 0);
+    return {
+      horizon: horizon === null ? null : isoUtc(horizon),
+      cut: cut > 0 ? isoUtc(cut) : null,
+      notLoaded: parts.map((p) => ({ start: isoUtc(Number(p.nl_from)), end: isoUtc(Number(p.nl_to)), seconds: Number(p.nl_to) - Number(p.nl_from), kind: p.kind })),
+      intervals: rows.map(toJson),
+    };
+  } finally {
+    conn.release();
+  }
+}
