@@ -148,6 +148,10 @@ describe('GET /api/report', () => {
       expect(r.status, path).toBe(404);
       expect((r.json() as { error: string }).error, path).toMatch(/no such path.*\/api\/report/);
     }
+    // every path is named, the page's files as one
+    expect((await get(`${server.url}/nowhere`)).json()).toEqual({
+      error: 'no such path "/nowhere": the paths are /, /api/config, /api/intervals, /api/report, /api/status, /api/timeline, /healthz, /metrics, /page/<file>, /vendor/chart.umd.min.js',
+    });
     const post = await get(`${server.url}/api/report?${WORKED}`, {}, 'POST');
     expect(post.status).toBe(405);
     expect(post.headers.allow).toBe('GET');

@@ -8,6 +8,7 @@ import type { Config } from '../config.ts';
 import type { Logger } from '../log.ts';
 import { Upstream, iso, upstreamFromConfig } from '../upstream/client.ts';
 import { dbFetchLog } from '../upstream/fetch-log.ts';
+import { UpstreamError } from '../upstream/errors.ts';
 import { acquireLoadLock } from '../ingest/lock.ts';
 import { finishRun, startRun } from '../ingest/runs.ts';
 import { hoursOverlapping, loadWindow, type WindowResult } from '../ingest/window.ts';
@@ -41,6 +42,8 @@ export interface FailedWindow {
   fromTs: number;
   toTs: number;
   error: string;
+  /** The upstream refused in a way another attempt will not change (a login 404, a 401). */
+  permanent?: boolean;
 }
 
 export interface BackfillSummary {
@@ -137,7 +140,7 @@ export async function runBackfill(cfg: Config, pool: Pool, opts: BackfillOptions
         }
         windowsFailed.inc({ source: 'backfill' });
         const error = upstream.scrub((err as Error).message);
-        failed.push({ fromTs: f, toTs: t, error });
+        failed.push({ fromTs: f, toTs: t, error, permanent: err instanceof UpstreamError && !err.transient && err.status !== null });
         log.warn(pass === 1 ? 'window failed; it is tried again after the others' : 'window failed again', { from: iso(f), to: iso(t), error });
       }
     };

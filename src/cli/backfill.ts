@@ -10,6 +10,7 @@ import { wholeFlag } from '../numbers.ts';
 import { runCommand } from './command.ts';
 import { EXIT, fail } from './exit.ts';
 import { databaseProblem } from './problems.ts';
+import { localTime } from '../log.ts';
 import { UsageError } from '../usage-error.ts';
 
 const HELP = `Usage: npm run backfill -- [--from "YYYY-MM-DD HH:MM" [--to "YYYY-MM-DD HH:MM"] | --hours N]
@@ -112,8 +113,12 @@ await runCommand({ name: 'backfill', help: HELP, flags: { values: ['from', 'to',
       return EXIT.STOPPED;
     }
     if (s.failed.length > 0) {
-      log.error(`${s.failed.length} window(s) failed; run the same command again to retry them:`);
-      for (const w of s.failed) log.error(`  [${iso(w.fromTs)}, ${iso(w.toTs)}): ${w.error}`);
+      // one line on stderr, the windows in REPORT_TZ's local time (as --from takes them) and UTC
+      const list = s.failed.map((w) => `${localTime(w.fromTs, cfg.reportTz)} .. ${localTime(w.toTs, cfg.reportTz)} ([${iso(w.fromTs)}, ${iso(w.toTs)})): ${w.error}`);
+      const advice = s.failed.every((w) => w.permanent)
+        ? 'another try will not change this answer of the upstream: check API_BASE (the API\'s base URL), API_USERNAME, API_PASSWORD and TENANT, then run the same command again'
+        : 'run the same command again to retry them (loading is idempotent)';
+      console.error(JSON.stringify({ error: upstream.scrub(`${s.failed.length} window(s) failed; ${advice}: ${list.join('; ')}`) }));
       return EXIT.FAILED;
     }
     return EXIT.OK;

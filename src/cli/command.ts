@@ -117,7 +117,7 @@ export async function runCommand(spec: CommandSpec, body: (ctx: CommandContext) 
       try {
         return await migrate({ databaseUrl, reportTz, rebuildTz: opts.rebuildTz, log: opts.log ?? ((l) => ctx.log.info(`migrate: ${l.trim()}`)) });
       } catch (err) {
-        if (err instanceof ZoneMismatchError) fail(EXIT.REFUSED, `migrate refused: ${err.message}`);
+        if (err instanceof ZoneMismatchError) fail(EXIT.REFUSED, `${command} refused: ${err.message}`);
         const db = databaseProblem((err as Error).cause ?? err, databaseUrl);
         fail(db ? EXIT.DATABASE : EXIT.FAILED, db ?? `migrate failed: ${(err as Error).message}`);
       }

@@ -2,7 +2,7 @@
 // the same request, written to a file.
 import { constants, createWriteStream } from 'node:fs';
 import { access, rename, rm, stat } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { UsageError } from '../usage-error.ts';
 import { PARAM_NAMES, ParamError, parseReportParams, reportFilename } from '../report/params.ts';
 import { runCommand } from './command.ts';
@@ -35,9 +35,11 @@ file is not written), 3 REPORT_TZ differs from the database's, 5 the database (D
 // The API's parameter names, plus where to write: the same names and value forms on both.
 const VALUES = [...PARAM_NAMES.filter((n) => n !== 'bom'), 'bom', 'out'];
 
-/** The folder --out writes into must exist and be writable; said before anything runs. */
-async function checkOutFolder(path: string): Promise<void> {
+/** --out names a file (not a folder) in a folder that exists and is writable; said before anything runs. */
+async function checkOutFolder(path: string, defaultName: string): Promise<void> {
   const dir = dirname(path);
+  const target = await stat(path).catch(() => undefined);
+  if (target?.isDirectory()) throw new UsageError(`--out ${path} is a folder: name a file, e.g. --out ${join(path, defaultName)}`);
   try {
     if (!(await stat(dir)).isDirectory()) throw new UsageError(`--out ${path}: ${dir} is not a folder`);
     await access(dir, constants.W_OK);
@@ -68,7 +70,7 @@ await runCommand({ name: 'report', help: HELP, flags: { values: VALUES, switches
     throw err;
   }
   const path = resolve(out ?? reportFilename(params));
-  await checkOutFolder(path);
+  await checkOutFolder(path, reportFilename(params));
   // Written beside the target and renamed at the end: a failed run leaves no half file.
   const partial = `${path}.${process.pid}.partial`;
   const pool = await ctx.pool({ connectionLimit: 1 });
@@ -88,6 +90,7 @@ await runCommand({ name: 'report', help: HELP, flags: { values: VALUES, switches
     await ctx.close().catch(() => {});
     if (err instanceof ZoneMismatchError) fail(EXIT.REFUSED, err.message);
     const db = databaseProblem(err, cfg.databaseUrl);
-    fail(db ? EXIT.DATABASE : EXIT.FAILED, `the report could not be written: ${db ?? (err as Error).message}`);
+    // a database an operator must fix is said as every command says it
+    fail(db ? EXIT.DATABASE : EXIT.FAILED, db ?? `the report could not be written: ${(err as Error).message}`);
   }
 });

@@ -89,6 +89,9 @@ const routes: Record<string, Route> = {
   ...pageRoutes(),
 };
 
+// Every path served, for the 404's words: the page's own files as one /page/<file>.
+const PATHS = [...new Set(Object.keys(routes).map((p) => (p.startsWith('/page/') ? '/page/<file>' : p)))].sort().join(', ');
+
 async function dispatch(ctx: Context, tokens: TokenCheck, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const info: RequestInfo = {};
   logWhenDone(ctx.log, req, res, info);
@@ -101,7 +104,7 @@ async function dispatch(ctx: Context, tokens: TokenCheck, req: IncomingMessage, 
   }
   const route = Object.hasOwn(routes, url.pathname) ? routes[url.pathname] : undefined;
   if (route === undefined) {
-    sendError(res, 404, `no such path ${JSON.stringify(url.pathname.slice(0, 100))}: the paths are /api/report, /api/status, /metrics and /healthz`);
+    sendError(res, 404, `no such path ${JSON.stringify(url.pathname.slice(0, 100))}: the paths are ${PATHS}`);
     return;
   }
   // counted whatever the answer, a refused token included
