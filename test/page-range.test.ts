@@ -69,8 +69,8 @@ describe('the chart and the data status over a whole day', () => {
     expect(offline.visible).toBe(false);
     expect(await page.isVisible('#chart-note')).toBe(false);
     await page.getByLabel('Offline in the chart').check();
-    await expect.poll(() => new URL(page.url()).searchParams.get('offline')).toBe('1');
     await settled(page);
+    expect(new URL(page.url()).searchParams.get('offline')).toBe('1');
     const shown = (await readChart(page)).sets.find((s) => s.label === 'Offline')!;
     expect(shown.visible).toBe(true);
     // the two agents' Offline seconds of 08:00-09:00, as the table's rows sum them
@@ -113,8 +113,8 @@ describe('choices and refusals', () => {
     const page = await open(RANGE);
     await page.getByLabel('Interval', { exact: true }).selectOption('15m');
     // no Show: the change applies by itself
-    await expect.poll(() => new URL(page.url()).searchParams.get('interval')).toBe('15m');
     await settled(page);
+    expect(new URL(page.url()).searchParams.get('interval')).toBe('15m');
     const quarters = (await get(`${server.url}/api/report?${RANGE}&interval=15m&format=json`, AUTH)).json() as unknown[];
     expect((await readTable(page)).rows.length).toBe(quarters.length);
     // changed and downloaded at once: the file is the new choice's
@@ -129,12 +129,12 @@ describe('choices and refusals', () => {
   it('replaces the result with words when a range is refused, and keeps the refused range out of the URL', async () => {
     const page = await open(RANGE);
     await page.fill('#endDate', '2025-09-06');
-    await expect.poll(() => page.textContent('#message')).toBe('The end is not after the start: pick a later end date or time.');
+    await expect.poll(() => page.textContent('#message'), { timeout: 10_000 }).toBe('The end is not after the start: pick a later end date or time.');
     await settled(page);
     expect(await page.isVisible('#result')).toBe(false);
     expect(new URL(page.url()).searchParams.get('endDate')).toBe('2025-09-07');
     await page.fill('#endDate', '2026-01-07');
-    await expect.poll(() => page.textContent('#message')).toMatch(/^That range is 123 days long; the longest report is 93 days: pick a shorter range\.$/);
+    await expect.poll(() => page.textContent('#message'), { timeout: 10_000 }).toMatch(/^That range is 123 days long; the longest report is 93 days: pick a shorter range\.$/);
     expect(await page.textContent('#message')).not.toMatch(/REPORT_MAX_DAYS|startDate|endDate/);
     await page.fill('#endDate', '2025-09-07');
     await settled(page);
@@ -189,13 +189,13 @@ describe('a phone', () => {
     }
     expect(await page.locator('#table tbody tr:not(.spacer) td.ext').first().textContent()).toBe('4101');
     await page.locator('#table tbody tr:not(.spacer) td.ext button').first().click();
-    await expect.poll(() => page.locator('#timeline .seg').count()).toBeGreaterThan(10);
+    await expect.poll(() => page.locator('#timeline .seg').count(), { timeout: 10_000 }).toBeGreaterThan(10);
     // 10:50-11:00 Idle is under 3 px; a tap a few px to its right, on the 13-hour Not
     // Loaded segment, picks it: its middle is nearest
     const idle = (await page.locator('#timeline .seg[data-state="Idle"]').last().boundingBox())!;
     expect(idle.width).toBeLessThan(4);
     await page.touchscreen.tap(idle.x + idle.width + 4, idle.y + idle.height / 2);
-    await expect.poll(() => page.evaluate(() => `${(document.activeElement as HTMLElement).dataset.state} ${(document.activeElement as HTMLElement).dataset.start?.slice(11, 16)}`)).toBe('Idle 10:50');
+    await expect.poll(() => page.evaluate(() => `${(document.activeElement as HTMLElement).dataset.state} ${(document.activeElement as HTMLElement).dataset.start?.slice(11, 16)}`), { timeout: 10_000 }).toBe('Idle 10:50');
     expect(await page.textContent('#tooltip')).toContain('10:50:00 – 11:00:00');
     await page.close();
   });
@@ -239,7 +239,7 @@ describe('a big table', () => {
     });
     const api = (await get(`${server.url}/api/report?startDate=2025-09-10&endDate=2025-09-11&interval=15m&format=json`, AUTH)).json() as { ext: string; interval: string }[];
     expect(api).toHaveLength(3840);
-    await expect.poll(async () => (await readTable(page)).rows.at(-1)!.slice(0, 3)).toEqual([api.at(-1)!.ext, '', api.at(-1)!.interval]);
+    await expect.poll(async () => (await readTable(page)).rows.at(-1)!.slice(0, 3), { timeout: 10_000 }).toEqual([api.at(-1)!.ext, '', api.at(-1)!.interval]);
     // sorted by Idle Time descending: the first drawn row has the largest value
     await page.evaluate(() => {
       document.getElementById('table-box')!.scrollTop = 0;
@@ -285,7 +285,7 @@ describe('a pruned day', () => {
     expect(pruned.segments.map((s) => s.state)).toEqual(['Pruned']);
 
     const page = await open('startDate=2025-09-08&endDate=2025-09-09&ext=4103&timeline=4103&timelineDate=2025-09-08');
-    await expect.poll(() => page.textContent('#timeline .timeline-note')).toContain('The raw events of this day were deleted by the retention (RAW_RETENTION_DAYS, npm run prune)');
+    await expect.poll(() => page.textContent('#timeline .timeline-note'), { timeout: 10_000 }).toContain('The raw events of this day were deleted by the retention (RAW_RETENTION_DAYS, npm run prune)');
     expect(await page.locator('#timeline .seg[data-state="Offline"]').count()).toBe(0);
     // the table still shows the agent working that day
     expect(await page.textContent('#message')).toBe('24 row(s).');

@@ -194,14 +194,18 @@ async function show() {
   say('Loading…');
   try {
     const q = reportQuery(choices);
-    const [all, status, answer] = await Promise.all([
-      getReportRows(reportQuery({ ...choices, interval: AGENT_LIST_INTERVAL }, { withExt: false }), abort.signal),
-      getStatus(),
-      getIntervals(q, abort.signal),
-    ]);
+    // the agent list sums the whole range per agent: it fills in when it comes, the result does not wait for it
+    getReportRows(reportQuery({ ...choices, interval: AGENT_LIST_INTERVAL }, { withExt: false }), abort.signal)
+      .then((all) => {
+        if (run !== generation) return;
+        agents = all.map((r) => ({ ext: r.ext, name: r.name }));
+        drawAgents();
+      })
+      .catch((err) => {
+        if (run === generation) failed(err);
+      });
+    const [status, answer] = await Promise.all([getStatus(), getIntervals(q, abort.signal)]);
     if (run !== generation) return;
-    agents = all.map((r) => ({ ext: r.ext, name: r.name }));
-    drawAgents();
     pages = planPages(answer.intervals, choices);
     lastTotals = totals(answer.intervals, COLUMNS);
     await showPage(0, run, abort.signal, lastTotals);

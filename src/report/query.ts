@@ -156,9 +156,9 @@ export function figures(p = 'p'): string {
  * of loaded time, the same for every agent; values [from, to]); `rows`, the summed stored
  * rows per interval and agent (values [from, to] and the extensions, if any).
  */
-export function reportParts(interval: Interval, exts: string[] | undefined): { periods: string; rows: string } {
+export function reportParts(interval: Interval, exts: string[] | undefined): { periods: string; rows: string; sums: string } {
   const g = GRAINS[interval];
-  const sums = SUMMED.map((c) => (g.single ? `a.${c}` : `SUM(a.${c}) AS ${c}`)).join(', ');
+  const perAgent = SUMMED.map((c) => (g.single ? `a.${c}` : `SUM(a.${c}) AS ${c}`)).join(', ');
   const extFilter = exts === undefined ? '' : ' AND a.ext IN (?)';
   const periods = `
     SELECT u.k, MIN(u.${g.start}) AS p_start, MAX(u.${g.end}) AS p_end,
@@ -173,11 +173,19 @@ export function reportParts(interval: Interval, exts: string[] | undefined): { p
     ) u
     GROUP BY u.k`;
   const rows = `
-    SELECT ${g.key('a')} AS k, a.ext, ${sums}
+    SELECT ${g.key('a')} AS k, a.ext, ${perAgent}
     FROM ${g.rows} a
     WHERE ${g.selectBy('a')} >= ? AND ${g.selectBy('a')} < ?${extFilter}
     ${g.single ? '' : 'GROUP BY k, a.ext'}`;
-  return { periods, rows };
+  // the same stored rows summed per interval over all the agents, and how many agent rows
+  // the report has in it (one per agent with a stored row); values as for rows
+  const sums = `
+    SELECT ${g.key('a')} AS k, ${g.single ? 'COUNT(*)' : 'COUNT(DISTINCT a.ext)'} AS agents,
+      ${SUMMED.map((c) => `SUM(a.${c}) AS ${c}`).join(', ')}
+    FROM ${g.rows} a
+    WHERE ${g.selectBy('a')} >= ? AND ${g.selectBy('a')} < ?${extFilter}
+    GROUP BY k`;
+  return { periods, rows, sums };
 }
 
 /** The calendar table an interval's bounds are read from, and its start and end columns. */
