@@ -2,17 +2,15 @@
 // interval in SQL: the sums equal the report's own rows summed by hand for every interval
 // length, intervals with no row are there with zeros, each interval's own Not Loaded
 // seconds and the range's Not Loaded parts by kind follow the loaded windows.
-import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useTestDatabase } from './helpers/database.ts';
-import { loadFixtureEvents, loadFixtureStats, markLoaded } from './helpers/fixtures.ts';
+import { loadWorkedExampleDay } from './helpers/worked-example-day.ts';
 import { startHttpServer } from '../src/http/server.ts';
 import { silentLogger } from '../src/log.ts';
 import { get, testConfig } from './report-helpers.ts';
 import { WORKED_EXAMPLE_LOADED } from './timeline-worked-example.ts';
 
 const db = useTestDatabase('http-intervals', 'Asia/Dubai');
-const FIXTURE = new URL('./fixtures/worked-example/', import.meta.url);
 const AUTH = { Authorization: 'Bearer tok-i' };
 const DAY = 'startDate=2025-09-07&endDate=2025-09-08';
 let server: { url: string; close(): Promise<void> };
@@ -21,16 +19,8 @@ type Obj = Record<string, number | string | null>;
 
 beforeAll(async () => {
   const { pool, url } = db();
-  await loadFixtureEvents(pool, JSON.parse(readFileSync(new URL('events.json', FIXTURE), 'utf8')), null);
-  await loadFixtureEvents(pool, { events: [
-    { event: 'agent_idle', enabled: true, ext: '4102', username: 'Omar+Haddad', state: 'available', Timestamp: 1757222400 },
-    { event: 'agent_idle', enabled: false, ext: '4102', username: 'Omar+Haddad', state: 'available', Timestamp: 1757224200 },
-  ] }, null);
-  await loadFixtureStats(pool, JSON.parse(readFileSync(new URL('v2/stats.json', FIXTURE), 'utf8')) as Record<string, unknown>);
   // loaded 08:00-09:50 and 10:10-11:00: a 20-minute gap
-  await markLoaded(pool, WORKED_EXAMPLE_LOADED.from, WORKED_EXAMPLE_LOADED.from + 6600);
-  await markLoaded(pool, WORKED_EXAMPLE_LOADED.from + 7800, WORKED_EXAMPLE_LOADED.to);
-  await pool.query("CALL sp_aggregate_range('2025-09-07 00:00:00', '2025-09-08 00:00:00')");
+  await loadWorkedExampleDay(pool, [[WORKED_EXAMPLE_LOADED.from, WORKED_EXAMPLE_LOADED.from + 6600], [WORKED_EXAMPLE_LOADED.from + 7800, WORKED_EXAMPLE_LOADED.to]]);
   server = await startHttpServer(testConfig(url, 'Asia/Dubai', { REPORT_API_TOKENS: 'tok-i' }), pool, silentLogger);
 });
 afterAll(async () => server?.close());

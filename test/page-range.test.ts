@@ -6,11 +6,11 @@
 // applied as they change, refusals in words that replace the result, a table of
 // thousands of rows drawn a screenful at a time (and paged beyond), a phone's view, the
 // timeline of a pruned day, and blanks sorted last.
-import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { useTestDatabase } from './helpers/database.ts';
-import { loadFixtureEvents, loadFixtureStats, markLoaded } from './helpers/fixtures.ts';
+import { loadFixtureEvents, markLoaded } from './helpers/fixtures.ts';
+import { loadWorkedExampleDay } from './helpers/worked-example-day.ts';
 import { launchBrowser } from './helpers/browser.ts';
 import { newPage, readChart, readTable, settled, signIn } from './helpers/page-driver.ts';
 import { startHttpServer } from '../src/http/server.ts';
@@ -20,7 +20,6 @@ import { get, testConfig } from './report-helpers.ts';
 import { WORKED_EXAMPLE_LOADED } from './timeline-worked-example.ts';
 
 const db = useTestDatabase('page-range', 'Asia/Dubai');
-const FIXTURE = new URL('./fixtures/worked-example/', import.meta.url);
 const TOKEN = 'page-range-token';
 const AUTH = { Authorization: `Bearer ${TOKEN}` };
 const DAY = 'startDate=2025-09-07&startTime=00:00:00&endDate=2025-09-08&endTime=00:00:00';
@@ -32,14 +31,7 @@ let browser: Browser;
 
 beforeAll(async () => {
   const { pool, url } = db();
-  await loadFixtureEvents(pool, JSON.parse(readFileSync(new URL('events.json', FIXTURE), 'utf8')), null);
-  await loadFixtureEvents(pool, { events: [
-    { event: 'agent_idle', enabled: true, ext: '4102', username: 'Omar+Haddad', state: 'available', Timestamp: 1757222400 },
-    { event: 'agent_idle', enabled: false, ext: '4102', username: 'Omar+Haddad', state: 'available', Timestamp: 1757224200 },
-  ] }, null);
-  await loadFixtureStats(pool, JSON.parse(readFileSync(new URL('v2/stats.json', FIXTURE), 'utf8')) as Record<string, unknown>);
-  await markLoaded(pool, WORKED_EXAMPLE_LOADED.from, WORKED_EXAMPLE_LOADED.to);
-  await pool.query("CALL sp_aggregate_range('2025-09-07 00:00:00', '2025-09-08 00:00:00')");
+  await loadWorkedExampleDay(pool);
   server = await startHttpServer(testConfig(url, 'Asia/Dubai', { REPORT_API_TOKENS: TOKEN }), pool, silentLogger);
   browser = await launchBrowser();
 }, 60_000);

@@ -11,7 +11,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { useTestDatabase } from './helpers/database.ts';
-import { loadFixtureEvents, loadFixtureStats, markLoaded } from './helpers/fixtures.ts';
+import { markLoaded } from './helpers/fixtures.ts';
+import { loadWorkedExampleDay } from './helpers/worked-example-day.ts';
 import { launchBrowser } from './helpers/browser.ts';
 import { newPage as openPage, readTable, settled, signIn as signInAt } from './helpers/page-driver.ts';
 import { startHttpServer } from '../src/http/server.ts';
@@ -26,22 +27,12 @@ const TOKEN = 'page-test-token';
 const AUTH = { Authorization: `Bearer ${TOKEN}` };
 const RANGE = 'startDate=2025-09-07&startTime=09:00:00&endDate=2025-09-07&endTime=11:00:00';
 
-// A second agent, so that search and selection choose among several.
-const OTHER_AGENT = [
-  { event: 'agent_idle', enabled: true, ext: '4102', username: 'Omar+Haddad', state: 'available', Timestamp: 1757222400 },
-  { event: 'agent_idle', enabled: false, ext: '4102', username: 'Omar+Haddad', state: 'available', Timestamp: 1757224200 },
-];
-
 let server: { url: string; close(): Promise<void> };
 let browser: Browser;
 
 beforeAll(async () => {
   const { pool, url } = db();
-  await loadFixtureEvents(pool, JSON.parse(readFileSync(new URL('events.json', FIXTURE), 'utf8')), null);
-  await loadFixtureEvents(pool, { events: OTHER_AGENT }, null);
-  await loadFixtureStats(pool, JSON.parse(readFileSync(new URL('v2/stats.json', FIXTURE), 'utf8')) as Record<string, unknown>);
-  await markLoaded(pool, WORKED_EXAMPLE_LOADED.from, WORKED_EXAMPLE_LOADED.to);
-  await pool.query("CALL sp_aggregate_range('2025-09-07 00:00:00', '2025-09-08 00:00:00')");
+  await loadWorkedExampleDay(pool);
   server = await startHttpServer(testConfig(url, 'Asia/Dubai', { REPORT_API_TOKENS: TOKEN }), pool, silentLogger);
   browser = await launchBrowser();
   mkdirSync(ARTIFACTS, { recursive: true });
