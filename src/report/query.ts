@@ -6,6 +6,7 @@
 // in hundredths of a percent (20000n + d) DIV (2d). Floating-point ROUND would give 0.12
 // for 1/800 where 0.13 is right.
 import type { Interval } from './params.ts';
+import { extOrder } from '../db/ext-order.ts';
 
 export interface ReportRow {
   /** The interval's (or its first hour's) UTC start and its (last hour's) UTC end. */
@@ -186,15 +187,8 @@ JOIN (${periods}) p ON p.k = r.k
 JOIN ${calendar} ls ON ls.${g.start} = p.p_start
 JOIN ${calendar} le ON le.${g.end} = p.p_end
 LEFT JOIN agents n ON n.ext = r.ext
--- SPEC §5 order: the interval's UTC start, then all-digit extensions by number (compared as
--- text without leading zeros, shorter first, so any length works; '007' and '7' then go by
--- bytes), then the others in binary order. Keys are cast to BINARY because utf8mb4_bin pads
--- with spaces when comparing ('Z<tab>' would sort before 'Z').
-ORDER BY p.p_start,
-  CASE WHEN r.ext REGEXP '^[0-9]+$' THEN 0 ELSE 1 END,
-  CASE WHEN r.ext REGEXP '^[0-9]+$' THEN LENGTH(TRIM(LEADING '0' FROM r.ext)) ELSE 0 END,
-  CAST(CASE WHEN r.ext REGEXP '^[0-9]+$' THEN TRIM(LEADING '0' FROM r.ext) ELSE r.ext END AS BINARY),
-  CAST(r.ext AS BINARY)`;
+-- SPEC §5 order: the interval's UTC start, then the extension in report order
+ORDER BY p.p_start, ${extOrder('r.ext')}`;
   const values: unknown[] = [from, to];
   if (exts !== undefined) values.push(exts);
   values.push(from, to);
