@@ -59,8 +59,3 @@ export async function listTeams(reader: Db): Promise<Membership[]> {
   );
   return rows.map((r) => ({ team: r.team, ext: r.ext }));
 }
-
-/** Every team's name, in binary order. */
-export async function teamNames(reader: Db): Promise<string[]> {
-  return (await select<{ name: string }>(reader, 'SELECT name FROM teams ORDER BY CAST(name AS BINARY)')).map((r) => r.name);
-}

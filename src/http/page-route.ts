@@ -59,7 +59,7 @@ function configRoute(): PageRoute {
     protected: false,
     async handle(ctx, _req, res) {
       const now = DateTime.now().setZone(ctx.cfg.reportTz);
-      sendJson(res, 200, { timeZone: ctx.cfg.reportTz, today: now.toISODate(), tokenRequired: ctx.cfg.reportApiTokens.length > 0 });
+      sendJson(res, 200, { timeZone: ctx.cfg.reportTz, today: now.toISODate(), tokenRequired: await ctx.auth.required() });
     },
   };
 }
