@@ -3,12 +3,12 @@
 // shows the token's name and scope, a team picker of that team only, agent lists of that
 // team only, and by=team as a view whose table equals the API's team rows; nothing of the
 // other team appears anywhere on the page.
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { useTestDatabase } from './helpers/database.ts';
-import { loadFixtureEvents, loadFixtureStats, markLoaded } from './helpers/fixtures.ts';
+import { loadWorkedExample } from './helpers/fixtures.ts';
 import { launchBrowser } from './helpers/browser.ts';
 import { startHttpServer } from '../src/http/server.ts';
 import { silentLogger } from '../src/log.ts';
@@ -32,11 +32,7 @@ let north: string;
 
 beforeAll(async () => {
   const { pool, url } = db();
-  await loadFixtureEvents(pool, JSON.parse(readFileSync(join(FIXTURE, 'events.json'), 'utf8')), null);
-  await loadFixtureEvents(pool, { events: OUTSIDER }, null);
-  await loadFixtureStats(pool, JSON.parse(readFileSync(join(FIXTURE, 'v2', 'stats.json'), 'utf8')) as Record<string, unknown>);
-  await markLoaded(pool, 1757217600, 1757228400);
-  await pool.query("CALL sp_aggregate_range('2025-09-07 00:00:00', '2025-09-08 00:00:00')");
+  await loadWorkedExample(pool, FIXTURE, OUTSIDER);
   await importTeams(pool, [
     { team: 'North', ext: '4101' },
     { team: 'South', ext: '5202' },

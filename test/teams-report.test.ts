@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useTestDatabase } from './helpers/database.ts';
-import { loadFixtureEvents, loadFixtureStats, markLoaded } from './helpers/fixtures.ts';
+import { loadWorkedExample } from './helpers/fixtures.ts';
 import { startHttpServer } from '../src/http/server.ts';
 import { silentLogger } from '../src/log.ts';
 import { importTeams } from '../src/access/teams.ts';
@@ -46,10 +46,7 @@ function asTeam(file: string, team: string): string {
 
 beforeAll(async () => {
   const { pool } = db();
-  await loadFixtureEvents(pool, JSON.parse(readFileSync(join(FIXTURE, 'events.json'), 'utf8')), null);
-  await loadFixtureStats(pool, JSON.parse(readFileSync(join(FIXTURE, 'v2', 'stats.json'), 'utf8')) as Record<string, unknown>);
-  await markLoaded(pool, 1757217600, 1757228400);
-  await pool.query("CALL sp_aggregate_range('2025-09-07 00:00:00', '2025-09-08 00:00:00')");
+  await loadWorkedExample(pool, FIXTURE);
   await importTeams(pool, [
     { team: 'North', ext: '4101' },
     { team: 'Nobody', ext: '9999' },

@@ -5,11 +5,10 @@
 // Naming what lies outside is a 403 that names only what was asked. Revoked tokens are
 // refused on every server within the refresh; last use is recorded; REPORT_API_TOKENS keep
 // full access; a public HOST may start with database tokens only.
-import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useTestDatabase } from './helpers/database.ts';
-import { loadFixtureEvents, loadFixtureStats, markLoaded } from './helpers/fixtures.ts';
+import { loadWorkedExample } from './helpers/fixtures.ts';
 import { startHttpServer } from '../src/http/server.ts';
 import { silentLogger } from '../src/log.ts';
 import { importTeams } from '../src/access/teams.ts';
@@ -37,11 +36,7 @@ const auth = (t: string) => ({ Authorization: `Bearer ${t}` });
 
 beforeAll(async () => {
   const { pool } = db();
-  await loadFixtureEvents(pool, JSON.parse(readFileSync(join(FIXTURE, 'events.json'), 'utf8')), null);
-  await loadFixtureEvents(pool, { events: OUTSIDER }, null);
-  await loadFixtureStats(pool, JSON.parse(readFileSync(join(FIXTURE, 'v2', 'stats.json'), 'utf8')) as Record<string, unknown>);
-  await markLoaded(pool, 1757217600, 1757228400);
-  await pool.query("CALL sp_aggregate_range('2025-09-07 00:00:00', '2025-09-08 00:00:00')");
+  await loadWorkedExample(pool, FIXTURE, OUTSIDER);
   await importTeams(pool, [
     { team: 'North', ext: '4101' },
     { team: 'South', ext: '5202' },

@@ -3,6 +3,7 @@
 import type { Pool } from 'mysql2/promise';
 import { select, type Db } from '../db/query.ts';
 import { extOrder } from '../db/ext-order.ts';
+import { withTransaction } from '../db/transaction.ts';
 import type { Membership } from './team-csv.ts';
 
 /** An import the database state forbids; nothing was changed. */
@@ -17,9 +18,7 @@ export class TeamImportRefused extends Error {}
 export async function importTeams(pool: Pool, memberships: Membership[]): Promise<{ teams: number; memberships: number }> {
   const teams = [...new Set(memberships.map((m) => m.team))];
   const members = memberships.filter((m) => m.ext !== null).map((m) => [m.team, m.ext]);
-  const conn = await pool.getConnection();
-  try {
-    await conn.beginTransaction();
+  return withTransaction(pool, async (conn) => {
     // locks the tokens' scopes, so a token made meanwhile cannot name a team dropped here
     const held = await select<{ team: string; token_name: string }>(
       conn,
@@ -40,14 +39,8 @@ export async function importTeams(pool: Pool, memberships: Membership[]): Promis
     else await conn.query('DELETE FROM teams WHERE name NOT IN (?)', [teams]);
     if (teams.length > 0) await conn.query('INSERT IGNORE INTO teams (name) VALUES ?', [teams.map((t) => [t])]);
     if (members.length > 0) await conn.query('INSERT INTO team_members (team, ext) VALUES ?', [members]);
-    await conn.commit();
     return { teams: teams.length, memberships: members.length };
-  } catch (err) {
-    await conn.rollback().catch(() => {});
-    throw err;
-  } finally {
-    conn.release();
-  }
+  });
 }
 
 /** Every membership (a team with none as one line with no ext), by team name, then ext as in the report. */

@@ -4,6 +4,7 @@
 import { createHash, randomInt } from 'node:crypto';
 import type { Pool } from 'mysql2/promise';
 import { select, type Db } from '../db/query.ts';
+import { withTransaction } from '../db/transaction.ts';
 
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 /** 43 characters of 62: about 256 bits, as much as the SHA-256 that keeps them. */
@@ -41,9 +42,7 @@ export interface TokenInfo {
  */
 export async function addToken(pool: Pool, name: string, teams: string[] | null, now = Math.floor(Date.now() / 1000)): Promise<string> {
   const token = newToken();
-  const conn = await pool.getConnection();
-  try {
-    await conn.beginTransaction();
+  await withTransaction(pool, async (conn) => {
     if (teams !== null) {
       // locked, so an import cannot drop them before the scope is written
       const found = new Set((await select<{ name: string }>(conn, 'SELECT name FROM teams WHERE name IN (?) FOR UPDATE', [teams])).map((r) => r.name));
@@ -58,14 +57,8 @@ export async function addToken(pool: Pool, name: string, teams: string[] | null,
     }
     await conn.query('INSERT INTO api_tokens (name, token_sha256, full_access, created_at) VALUES (?, ?, ?, ?)', [name, tokenHash(token), teams === null ? 1 : 0, now]);
     if (teams !== null && teams.length > 0) await conn.query('INSERT INTO api_token_teams (token_name, team) VALUES ?', [teams.map((t) => [name, t])]);
-    await conn.commit();
-    return token;
-  } catch (err) {
-    await conn.rollback().catch(() => {});
-    throw err;
-  } finally {
-    conn.release();
-  }
+  });
+  return token;
 }
 
 /** Every token (never the token itself), by name. */
