@@ -140,4 +140,13 @@ describe('npm run tokens', () => {
     expect(errorLine(r)).toMatch(/leaves out team "South" \(token "sup-north"\).*revoke the token first.*nothing was changed/);
     expect(await snapshot()).toEqual(before);
   });
+
+  it('npm start on a public HOST with no REPORT_API_TOKENS starts once the database holds a usable token', async () => {
+    const child = runCommand('start.ts', [], { ...env(), HOST: '0.0.0.0', PORT: '0', COLLECT_CRON: '0 0 1 1 *', LOG_FORMAT: 'json', LOG_LEVEL: 'info' });
+    const listening = JSON.parse(await child.waitFor(/"msg":"report server listening"/, 120_000)) as { auth: string };
+    expect(listening.auth).toMatch(/0 token\(s\) of REPORT_API_TOKENS, 1 of the database/);
+    child.proc.kill('SIGTERM');
+    expect(await child.exited).toBe(0);
+    expect(child.lines.join('\n')).not.toMatch(/apr_[A-Za-z0-9]{40}/);
+  }, 150_000);
 });

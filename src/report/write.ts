@@ -70,7 +70,12 @@ export async function writeReport(
     await assertZone(conn, reportTz);
     const horizon = await readHorizon(conn);
     // the agents and teams are read in the same snapshot as the rows (SPEC §8)
-    const sel = await resolveAgents(conn, { ext: params.exts, team: params.teams }, hooks.scope ?? FULL_SCOPE);
+    const sel = await resolveAgents(conn, { ext: params.exts, team: params.teams }, hooks.scope ?? FULL_SCOPE).catch(async (err: unknown) => {
+      // refused before any row was asked for: the connection is clean and goes back
+      await conn.query('ROLLBACK');
+      clean = true;
+      throw err;
+    });
     const { sql, values } = reportQuery(params.interval, params.from, params.to, sel.exts, params.by === 'team' ? { teams: sel.teams } : undefined);
     // Ends with an error, never hangs, when the database dies mid-way.
     const source = streamQuery(conn, sql, values);
