@@ -22,3 +22,21 @@ export function checkName(raw: string, what: 'team' | 'token'): { name: string }
   if ([...name].length > MAX) return { problem: `the ${what} name ${shown} is longer than ${MAX} characters: shorten it` };
   return { name };
 }
+
+/** At most this many teams in one team= parameter. */
+const MAX_TEAMS = 1000;
+
+/**
+ * The team parameter (`team=North,South`, API and CLI alike) as names, trimmed, each once;
+ * or what to fix.
+ */
+export function teamParam(value: string): { teams: string[] } | { problem: string } {
+  const teams: string[] = [];
+  for (const raw of value.split(',')) {
+    const c = checkName(raw, 'team');
+    if ('problem' in c) return { problem: `team must be a comma-separated list of team names, e.g. team=North,South: ${c.problem}` };
+    if (!teams.includes(c.name)) teams.push(c.name);
+  }
+  if (teams.length > MAX_TEAMS) return { problem: `team lists ${teams.length} teams; at most ${MAX_TEAMS}` };
+  return { teams };
+}

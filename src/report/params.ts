@@ -2,7 +2,7 @@
 // parser, so the API and the CLI accept and refuse exactly the same things, with the
 // same words.
 import { wallDate, wallSeconds, wallToInstant } from './localtime.ts';
-import { checkName } from '../access/names.ts';
+import { teamParam } from '../access/names.ts';
 
 export type Durations = 'hms' | 'seconds';
 export const INTERVALS = ['15m', '30m', '1h', 'day', 'week', 'total'] as const;
@@ -83,14 +83,9 @@ function exts(value: string): string[] {
 
 /** team=North,South: each name trimmed, repeated ones once. */
 function teams(value: string): string[] {
-  const out: string[] = [];
-  for (const raw of value.split(',')) {
-    const c = checkName(raw, 'team');
-    if ('problem' in c) throw new ParamError(`team must be a comma-separated list of team names, e.g. team=North,South: ${c.problem}`);
-    if (!out.includes(c.name)) out.push(c.name);
-  }
-  if (out.length > MAX_EXTS) throw new ParamError(`team lists ${out.length} teams; at most ${MAX_EXTS}`);
-  return out;
+  const t = teamParam(value);
+  if ('problem' in t) throw new ParamError(t.problem);
+  return t.teams;
 }
 
 /**
