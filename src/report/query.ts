@@ -211,19 +211,22 @@ export function reportQuery(
     WHERE ${g.selectBy('a')} >= ? AND ${g.selectBy('a')} < ?${extFilter}
     ${g.single ? '' : 'GROUP BY k, a.ext'}`;
   const calendar = g.unit;
-  const values: unknown[] = [from, to];
-  if (exts !== undefined && exts.length > 0) values.push(exts);
+  const values: unknown[] = [];
   if (byTeam !== undefined) {
     const teamFilter = byTeam.teams === undefined ? '' : byTeam.teams.length === 0 ? ' AND 1 = 0' : ' AND m.team IN (?)';
     if (byTeam.teams !== undefined && byTeam.teams.length > 0) values.push(byTeam.teams);
     values.push(from, to);
-    // SPEC §8: a team's row sums its members' agent rows of the interval (an agent in two
-    // teams counts in both), and every figure is computed from those sums as for an agent
+    if (exts !== undefined && exts.length > 0) values.push(exts);
+    values.push(from, to);
+    // SPEC §8: a team's row sums its members' rows of the interval (an agent in two teams
+    // counts in both; summing the stored rows per team at once equals summing the agents'
+    // interval rows), and every figure is computed from those sums as for an agent
     const teamRows = `
-    SELECT ar.k, m.team, COUNT(*) AS agents, ${SUMMED.map((c) => `SUM(ar.${c}) AS ${c}`).join(', ')}
-    FROM (${rows}) ar
-    JOIN team_members m ON m.ext = ar.ext${teamFilter}
-    GROUP BY ar.k, m.team`;
+    SELECT ${g.key('a')} AS k, m.team, COUNT(DISTINCT a.ext) AS agents, ${SUMMED.map((c) => `SUM(a.${c}) AS ${c}`).join(', ')}
+    FROM ${g.rows} a
+    JOIN team_members m ON m.ext = a.ext${teamFilter}
+    WHERE ${g.selectBy('a')} >= ? AND ${g.selectBy('a')} < ?${extFilter}
+    GROUP BY k, m.team`;
     const sql = `
 SELECT p.p_start, p.p_end, ls.local_start, le.local_end, r.team, r.agents,
   ${figures('r.agents')}
@@ -235,6 +238,8 @@ JOIN ${calendar} le ON le.${g.end} = p.p_end
 ORDER BY p.p_start, CAST(r.team AS BINARY)`;
     return { sql, values };
   }
+  values.push(from, to);
+  if (exts !== undefined && exts.length > 0) values.push(exts);
   values.push(from, to);
   const sql = `
 SELECT p.p_start, p.p_end, ls.local_start, le.local_end, r.ext,
