@@ -138,6 +138,7 @@ async function dispatch(ctx: Context, req: IncomingMessage, res: ServerResponse)
     });
     return;
   }
+  if (access.name !== null) info.caller = access.name;
   if (req.method !== 'GET') {
     sendError(res, 405, `${url.pathname} answers GET only`, { Allow: 'GET' });
     return;
