@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useTestDatabase } from './helpers/database.ts';
 import { loadWorkedExample } from './helpers/fixtures.ts';
 import { startHttpServer } from '../src/http/server.ts';
-import { silentLogger } from '../src/log.ts';
+import { memoryLogger, silentLogger } from '../src/log.ts';
 import { importTeams } from '../src/access/teams.ts';
 import { addToken, listTokens, revokeToken } from '../src/access/tokens.ts';
 import { REFRESH_MS } from '../src/access/token-store.ts';
@@ -30,6 +30,7 @@ const OUTSIDER = [
 ];
 
 let srv: { url: string; close(): Promise<void> };
+const log = memoryLogger();
 let north: string;
 let admin: string;
 const auth = (t: string) => ({ Authorization: `Bearer ${t}` });
@@ -43,7 +44,7 @@ beforeAll(async () => {
   ]);
   north = await addToken(pool, 'sup-north', ['North']);
   admin = await addToken(pool, 'admin', null);
-  srv = await startHttpServer(testConfig(db().url, 'Asia/Dubai', { REPORT_API_TOKENS: ENV_TOKEN }), pool, silentLogger);
+  srv = await startHttpServer(testConfig(db().url, 'Asia/Dubai', { REPORT_API_TOKENS: ENV_TOKEN }), pool, log);
 });
 
 afterAll(async () => {
@@ -172,6 +173,11 @@ describe('database tokens', () => {
     expect(used).toBeLessThanOrEqual(Math.ceil(Date.now() / 1000));
     const [rows] = await db().pool.query('SELECT * FROM api_tokens');
     expect(JSON.stringify(rows)).not.toContain(north);
+  });
+
+  it('are named in the access log (caller), never logged themselves', async () => {
+    expect(log.lines.some((l) => l.includes('sup-north'))).toBe(true);
+    for (const l of log.lines) for (const t of [north, admin, ENV_TOKEN, north.slice(4, 20)]) expect(l).not.toContain(t);
   });
 
   it('refuse a wrong token, a prefix of a right one, and another scheme', async () => {
