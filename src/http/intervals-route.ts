@@ -1,22 +1,25 @@
-// GET /api/intervals: the report's range parameters (startDate, startTime, endDate,
-// endTime, interval, ext), answered as every interval of the range with the selected
+// GET /api/intervals: the report's range and agent parameters (startDate, startTime,
+// endDate, endTime, interval, ext, team; by is accepted and changes nothing), answered as every interval of the range with the selected
 // agents' sums, and the range's Not Loaded parts by kind (src/report/intervals.ts). The
-// page draws its chart, totals and data status from it.
+// page draws its chart, totals and data status from it. A scoped token sees its teams'
+// agents only, as in the report (SPEC §8).
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ParamError, parseReportParams } from '../report/params.ts';
 import { readIntervals } from '../report/intervals.ts';
 import { ZoneMismatchError } from '../db/zone.ts';
+import { ScopeError } from '../access/scope.ts';
+import type { Access } from './auth.ts';
 import { sendError, sendJson } from './respond.ts';
 import type { Context } from './server.ts';
 
 const NOT_HERE = new Set(['bom', 'durations', 'format']);
 
-export async function handleIntervals(ctx: Context, _req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+export async function handleIntervals(ctx: Context, _req: IncomingMessage, res: ServerResponse, url: URL, access: Access): Promise<void> {
   let params;
   try {
     const pairs = [...url.searchParams.entries()];
     const other = pairs.find(([name]) => NOT_HERE.has(name));
-    if (other) throw new ParamError(`${other[0]} does not apply here: /api/intervals answers JSON with whole seconds; give startDate, startTime, endDate, endTime, interval and ext only`);
+    if (other) throw new ParamError(`${other[0]} does not apply here: /api/intervals answers JSON with whole seconds; give startDate, startTime, endDate, endTime, interval, ext and team only`);
     params = parseReportParams(pairs, ctx.cfg.reportTz, ctx.cfg.reportMaxDays);
   } catch (err) {
     if (err instanceof ParamError) {
@@ -26,8 +29,12 @@ export async function handleIntervals(ctx: Context, _req: IncomingMessage, res: 
     throw err;
   }
   try {
-    sendJson(res, 200, await readIntervals(ctx.pool, ctx.cfg.reportTz, params.interval, params.from, params.to, params.exts));
+    sendJson(res, 200, await readIntervals(ctx.pool, ctx.cfg.reportTz, params, access.scope));
   } catch (err) {
+    if (err instanceof ScopeError) {
+      sendError(res, err.status, err.message);
+      return;
+    }
     if (err instanceof ZoneMismatchError) {
       sendError(res, 503, err.message);
       return;

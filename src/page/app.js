@@ -10,6 +10,7 @@ import { drawTimeline, focusTimeline } from './timeline.js';
 import { choicesQuery, fullTime, rangeProblem, readChoicesWithNotes, reportQuery } from './state.js';
 import { totals } from './format.js';
 import { COLUMNS } from './columns.js';
+import { drawTeamPicker, drawWhoami, getWhoami, pickedTeams, viewColumns } from './teams.js';
 
 const $ = (id) => document.getElementById(id);
 let config;
@@ -22,6 +23,7 @@ let pageIndex = 0;
 let generation = 0;
 let inFlight = null;
 let pendingApply = null;
+let who = { name: null, access: 'full', teams: [] }; // the signed-in token (GET /api/whoami)
 // The agent list comes from the range's report summed per agent.
 const AGENT_LIST_INTERVAL = 'total';
 const APPLY_DELAY_MS = 400;
@@ -35,6 +37,7 @@ function showSignIn(message = '') {
   session.token = null;
   $('app').hidden = true;
   $('sign-out').hidden = true;
+  $('whoami').hidden = true;
   $('sign-in').hidden = false;
   $('sign-in-error').textContent = message;
   $('token').value = '';
@@ -61,7 +64,7 @@ function failed(err) {
 }
 
 function fillControls() {
-  for (const id of ['startDate', 'endDate', 'interval', 'durations', 'line']) $(id).value = choices[id];
+  for (const id of ['startDate', 'endDate', 'interval', 'by', 'durations', 'line']) $(id).value = choices[id];
   $('startTime').value = choices.startTime;
   $('endTime').value = choices.endTime;
   $('offline').checked = choices.offline;
@@ -75,6 +78,8 @@ function readControls() {
     endDate: $('endDate').value,
     endTime: fullTime($('endTime').value),
     interval: $('interval').value,
+    by: $('by').value,
+    team: pickedTeams($('team-list')),
     durations: $('durations').value,
     line: $('line').value,
     offline: $('offline').checked,
@@ -157,7 +162,10 @@ async function showPage(index, run, signal, sums) {
   pageIndex = index;
   const rows = await getReportRows(reportQuery({ ...choices, ...pages[index] }), signal);
   if (run !== generation) return;
-  table.setRows(rows, { durations: choices.durations, totals: sums });
+  const columns = viewColumns(choices.by);
+  // a team row sums its members (an agent of two teams counts in both): its totals are the team rows' own
+  table.setRows(rows, { durations: choices.durations, columns, totals: choices.by === 'team' ? totals(rows, columns) : sums });
+  shownRows = rows.length;
   drawPager();
 }
 
@@ -174,6 +182,7 @@ async function turnPage(step) {
 }
 
 let lastTotals = null;
+let shownRows = 0;
 
 async function show() {
   const problem = rangeProblem(choices, config.maxDays);
@@ -195,7 +204,7 @@ async function show() {
   try {
     const q = reportQuery(choices);
     // the agent list sums the whole range per agent: it fills in when it comes, the result does not wait for it
-    getReportRows(reportQuery({ ...choices, interval: AGENT_LIST_INTERVAL }, { withExt: false }), abort.signal)
+    getReportRows(reportQuery({ ...choices, by: 'agent', interval: AGENT_LIST_INTERVAL }, { withExt: false }), abort.signal)
       .then((all) => {
         if (run !== generation) return;
         agents = all.map((r) => ({ ext: r.ext, name: r.name }));
@@ -206,7 +215,8 @@ async function show() {
       });
     const [status, answer] = await Promise.all([getStatus(), getIntervals(q, abort.signal)]);
     if (run !== generation) return;
-    pages = planPages(answer.intervals, choices);
+    // team rows are few (teams × intervals): one page of them
+    pages = choices.by === 'team' ? planPages(answer.intervals, choices, Infinity) : planPages(answer.intervals, choices);
     lastTotals = totals(answer.intervals, COLUMNS);
     await showPage(0, run, abort.signal, lastTotals);
     if (run !== generation) return;
@@ -217,7 +227,7 @@ async function show() {
     drawEmptyWords(answer);
     shownChoices = choices;
     remember();
-    const n = pages.reduce((s, p) => s + p.rows, 0);
+    const n = choices.by === 'team' ? shownRows : pages.reduce((s, p) => s + p.rows, 0);
     say(n === 0 ? 'No rows in this range.' : `${n.toLocaleString('en')} row(s).`);
     if (choices.timeline && choices.timelineDate) await openTimeline(choices.timeline, choices.timelineDate);
   } catch (err) {
@@ -275,7 +285,20 @@ function start() {
   $('app').hidden = false;
   $('sign-out').hidden = !config.tokenRequired;
   fillControls();
-  void show();
+  void showWho().then(show);
+}
+
+/** The token's name and scope, and the team picker of its teams. */
+async function showWho() {
+  try {
+    who = await getWhoami();
+  } catch (err) {
+    failed(err);
+    return;
+  }
+  drawWhoami($('whoami'), who, config.tokenRequired);
+  choices = { ...choices, team: choices.team.filter((t) => who.teams.includes(t)) };
+  drawTeamPicker($('team-box'), $('team-list'), who.teams, choices.team);
 }
 
 async function main() {
@@ -287,7 +310,8 @@ async function main() {
   $('note').textContent = read.notes.join(' ');
   $('note').hidden = read.notes.length === 0;
   if (read.notes.length > 0) remember();
-  table = createTable($('table-box'), $('table'), { onOpen: (r) => openTimeline(r.ext, r.start_time.slice(0, 10), { focus: true }) });
+  // a team row has no timeline of its own
+  table = createTable($('table-box'), $('table'), { onOpen: (r) => (r.ext === undefined ? undefined : openTimeline(r.ext, r.start_time.slice(0, 10), { focus: true })) });
 
   $('sign-in').addEventListener('submit', async (e) => {
     e.preventDefault();

@@ -4,6 +4,8 @@ export const INTERVALS = ['15m', '30m', '1h', 'day', 'week', 'total'];
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const TIME = /^\d{2}:\d{2}:\d{2}$/;
 const EXT = /^[A-Za-z0-9_.-]{1,32}$/;
+// a team name as SPEC §8 allows it: no comma, no control character, 1-64 characters
+const TEAM = /^[^,\u0000-\u001f\u007f-\u009f]{1,64}$/;
 
 function nextDay(date) {
   const d = new Date(`${date}T00:00:00Z`);
@@ -26,7 +28,7 @@ export function isDate(v) {
 const isTime = (v) => TIME.test(v) && v < '24:00:00' && Number(v.slice(3, 5)) < 60 && Number(v.slice(6, 8)) < 60;
 
 // the link's names for a supervisor
-const SHOWN = { startDate: 'start date', startTime: 'start time', endDate: 'end date', endTime: 'end time', interval: 'interval', ext: 'agent', durations: 'durations', line: 'line', timeline: 'timeline agent', timelineDate: 'timeline date' };
+const SHOWN = { startDate: 'start date', startTime: 'start time', endDate: 'end date', endTime: 'end time', interval: 'interval', ext: 'agent', by: 'rows per', team: 'team', durations: 'durations', line: 'line', timeline: 'timeline agent', timelineDate: 'timeline date' };
 
 /**
  * The choices in a URL's query, each checked, with defaults for today in REPORT_TZ, and a
@@ -60,6 +62,8 @@ export function readChoicesWithNotes(search, today) {
     endTime: pick('endTime', isTime, '00:00:00'),
     interval: pick('interval', (v) => INTERVALS.includes(v), '1h'),
     ext,
+    team: (p.get('team') ?? '').split(',').filter((t) => TEAM.test(t) && t.trim() === t),
+    by: pick('by', (v) => v === 'team' || v === 'agent', 'agent'),
     durations: pick('durations', (v) => v === 'seconds' || v === 'hms', 'hms'),
     line: pick('line', (v) => v === 'answer_rate' || v === 'occupancy', 'occupancy'),
     offline: p.get('offline') === '1',
@@ -97,6 +101,8 @@ export function choicesQuery(c) {
   const p = new URLSearchParams({ startDate: c.startDate, startTime: c.startTime, endDate: c.endDate, endTime: c.endTime });
   if (c.interval !== '1h') p.set('interval', c.interval);
   if (c.ext.length > 0) p.set('ext', c.ext.join(','));
+  if (c.team.length > 0) p.set('team', c.team.join(','));
+  if (c.by !== 'agent') p.set('by', c.by);
   if (c.durations !== 'hms') p.set('durations', c.durations);
   if (c.line !== 'occupancy') p.set('line', c.line);
   if (c.offline) p.set('offline', '1');
@@ -112,5 +118,7 @@ export function reportQuery(c, { withExt = true } = {}) {
   const q = { startDate: c.startDate, startTime: c.startTime, endDate: c.endDate, endTime: c.endTime };
   if (c.interval !== '1h') q.interval = c.interval;
   if (withExt && c.ext.length > 0) q.ext = c.ext.join(',');
+  if (c.team.length > 0) q.team = c.team.join(',');
+  if (c.by !== 'agent') q.by = c.by;
   return q;
 }

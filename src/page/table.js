@@ -7,10 +7,16 @@
 import { COLUMNS } from './columns.js';
 import { cellText } from './format.js';
 
-// Ext and Name lead, so an agent stays in view on a narrow screen; the rest as in the CSV.
-const FIRST = ['ext', 'name'];
-const SHOWN = [...FIRST.map((k) => COLUMNS.find((c) => c.key === k)), ...COLUMNS.filter((c) => !FIRST.includes(c.key))];
 const OVERSCAN = 10;
+
+/**
+ * The columns as shown: the row's who (Ext and Name, or Team and Agents: columns 5 and 6
+ * of the CSV) lead, so an agent stays in view on a narrow screen; the rest as in the CSV.
+ */
+function leading(columns) {
+  const who = columns.slice(4, 6);
+  return [...who.map((c, i) => ({ ...c, lead: i + 1 })), ...columns.filter((c) => !who.includes(c))];
+}
 
 const blank = (v) => v === null || v === undefined || v === '';
 
@@ -32,6 +38,7 @@ export function createTable(box, table, { onOpen }) {
   let order = [];
   let durations = 'hms';
   let sort = { key: null, dir: 1 };
+  let SHOWN = leading(COLUMNS);
   let rowHeight = 0;
   let drawnFirst = -1;
   const thead = document.createElement('thead');
@@ -45,7 +52,7 @@ export function createTable(box, table, { onOpen }) {
       const th = document.createElement('th');
       th.scope = 'col';
       th.dataset.key = c.key;
-      th.className = c.key;
+      th.className = c.lead ? `${c.key} lead-${c.lead}` : c.key;
       if (c.key === sort.key) th.setAttribute('aria-sort', sort.dir > 0 ? 'ascending' : 'descending');
       const b = document.createElement('button');
       b.type = 'button';
@@ -71,7 +78,7 @@ export function createTable(box, table, { onOpen }) {
     }
     for (const c of SHOWN) {
       const td = document.createElement('td');
-      td.className = `${c.kind} ${c.key}`;
+      td.className = c.lead ? `${c.kind} ${c.key} lead-${c.lead}` : `${c.kind} ${c.key}`;
       const text = cellText(r, c, durations);
       if (c.key === 'ext') {
         const b = document.createElement('button');
@@ -127,9 +134,9 @@ export function createTable(box, table, { onOpen }) {
   const drawFoot = (totals) => {
     const foot = document.createElement('tr');
     for (const c of SHOWN) {
-      const td = document.createElement(c.key === 'ext' ? 'th' : 'td');
-      td.className = `${c.kind} ${c.key}`;
-      if (c.key === 'ext') {
+      const td = document.createElement(c.lead === 1 ? 'th' : 'td');
+      td.className = c.lead ? `${c.kind} ${c.key} lead-${c.lead}` : `${c.kind} ${c.key}`;
+      if (c.lead === 1) {
         td.scope = 'row';
         td.textContent = 'Total';
       } else if (c.kind !== 'text' && totals) {
@@ -144,9 +151,12 @@ export function createTable(box, table, { onOpen }) {
   addEventListener('resize', () => drawBody(true));
 
   return {
+    /** options: { durations, totals, columns (default: the report's) }. */
     setRows(next, options) {
       rows = next;
       durations = options.durations;
+      SHOWN = leading(options.columns ?? COLUMNS);
+      if (!SHOWN.some((c) => c.key === sort.key)) sort = { key: null, dir: 1 };
       box.scrollTop = 0;
       drawHead();
       drawFoot(options.totals);

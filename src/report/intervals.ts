@@ -7,9 +7,10 @@ import type { Pool } from 'mysql2/promise';
 import { select } from '../db/query.ts';
 import { assertZone } from '../db/zone.ts';
 import { readHorizon } from '../load/horizon.ts';
-import { COLUMNS, calendarOf, figures, reportParts, SUMMED } from './query.ts';
+import { COLUMNS, figures, intervalParts, SUMMED } from './query.ts';
 import type { ReportRow } from './query.ts';
-import type { Interval } from './params.ts';
+import type { Interval, ReportParams } from './params.ts';
+import { resolveAgents, type Scope } from '../access/scope.ts';
 import { interval as intervalLabel, isoLocal, isoUtc, shortDate } from './format.ts';
 
 /** Why a part of the range is Not Loaded (SPEC §3). */
@@ -26,29 +27,27 @@ export interface IntervalsAnswer {
 type IntervalRow = ReportRow & { interval_s: number; interval_not_loaded_s: number; agents: number };
 
 function intervalsQuery(interval: Interval, from: number, to: number, exts: string[] | undefined): { sql: string; values: unknown[] } {
-  const { periods, sums } = reportParts(interval, exts);
-  const cal = calendarOf(interval);
+  const { periods, sums, unit, start, end } = intervalParts(interval, exts);
   const summed = SUMMED.map((c) => `COALESCE(x.${c}, 0) AS ${c}`).join(', ');
   // Per interval: its own length and loaded seconds, the number of agent rows, and those
-  // rows' sums; len_s and loaded_s are the rows' (so Offline and Not Loaded are the sums of
-  // the table's columns), interval_s and the interval's Not Loaded are the interval's own.
-  // The stored rows are summed per interval before the join (a month of 1,000 agents at
-  // 15 minutes is a million rows, the intervals a few thousand).
+  // rows' sums (so Offline and Not Loaded are the sums of the table's columns), the
+  // interval's own Not Loaded beside them. The stored rows are summed per interval before
+  // the join (a month of 1,000 agents at 15 minutes is a million rows, the intervals a few
+  // thousand).
   const sql = `
-SELECT r.p_start, r.p_end, ls.local_start, le.local_end, r.interval_s,
-  r.interval_s - r.interval_loaded_s AS interval_not_loaded_s, r.agents,
-  ${figures('r')}
+SELECT r.p_start, r.p_end, ls.local_start, le.local_end, r.len_s AS interval_s,
+  r.len_s - r.loaded_s AS interval_not_loaded_s, r.agents,
+  ${figures('r.agents', 'r')}
 FROM (
-  SELECT per.k, per.p_start, per.p_end, per.len_s AS interval_s, per.loaded_s AS interval_loaded_s,
-    COALESCE(x.agents, 0) AS agents, COALESCE(x.agents, 0) * per.len_s AS len_s, COALESCE(x.agents, 0) * per.loaded_s AS loaded_s, ${summed}
-  FROM (${periods}) per
-  LEFT JOIN (${sums}) x ON x.k = per.k
+  SELECT p.k, p.p_start, p.p_end, p.len_s, p.loaded_s, COALESCE(x.agents, 0) AS agents, ${summed}
+  FROM (${periods}) p
+  LEFT JOIN (${sums}) x ON x.k = p.k
 ) r
-JOIN ${cal.unit} ls ON ls.${cal.start} = r.p_start
-JOIN ${cal.unit} le ON le.${cal.end} = r.p_end
+JOIN ${unit} ls ON ls.${start} = r.p_start
+JOIN ${unit} le ON le.${end} = r.p_end
 ORDER BY r.p_start`;
   const values: unknown[] = [from, to, from, to];
-  if (exts !== undefined) values.push(exts);
+  if (exts !== undefined && exts.length > 0) values.push(exts);
   return { sql, values };
 }
 
@@ -89,12 +88,19 @@ function toJson(r: IntervalRow): Record<string, string | number | null> {
   return out;
 }
 
-export async function readIntervals(pool: Pool, reportTz: string, interval: Interval, from: number, to: number, exts: string[] | undefined): Promise<IntervalsAnswer> {
+/**
+ * The intervals of the request's range for its agents (ext and team, within `scope`: a
+ * ScopeError names what is outside it), read in one snapshot.
+ */
+export async function readIntervals(pool: Pool, reportTz: string, params: ReportParams, scope: Scope): Promise<IntervalsAnswer> {
   const conn = await pool.getConnection();
   try {
     await conn.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ');
     await conn.query('START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY');
     await assertZone(conn, reportTz);
+    const { interval, from, to } = params;
+    // the agents and teams are read in the same snapshot as the rows (SPEC §8)
+    const { exts } = await resolveAgents(conn, { ext: params.exts, team: params.teams }, scope);
     const horizon = await readHorizon(conn);
     const [cutRow] = await select<{ cut: number }>(conn, 'SELECT fn_raw_cut() AS cut');
     const { sql, values } = intervalsQuery(interval, from, to, exts);
@@ -108,6 +114,9 @@ export async function readIntervals(pool: Pool, reportTz: string, interval: Inte
       notLoaded: parts.map((p) => ({ start: isoUtc(Number(p.nl_from)), end: isoUtc(Number(p.nl_to)), seconds: Number(p.nl_to) - Number(p.nl_from), kind: p.kind })),
       intervals: rows.map(toJson),
     };
+  } catch (err) {
+    await conn.query('ROLLBACK').catch(() => {});
+    throw err;
   } finally {
     conn.release();
   }
