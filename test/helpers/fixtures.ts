@@ -66,14 +66,19 @@ export async function loadFixtureStats(pool: Pool, statsByRange: Record<string, 
 export const WORKED_EXAMPLE_WINDOW = { from: 1757217600, to: 1757228400 };
 
 /**
- * The worked example (SPEC §6) loaded as one window through the real loader, with
+ * The worked example (SPEC §6) loaded through the real loader (as one window, or `loaded`), with
  * `extraEvents` (other agents' events of the same window) beside it, and aggregated.
  * `fixture` is the worked-example folder.
  */
-export async function loadWorkedExample(pool: Pool, fixture: string, extraEvents: unknown[] = []): Promise<void> {
+export async function loadWorkedExample(
+  pool: Pool,
+  fixture: string,
+  extraEvents: unknown[] = [],
+  loaded: [number, number][] = [[WORKED_EXAMPLE_WINDOW.from, WORKED_EXAMPLE_WINDOW.to]],
+): Promise<void> {
   await loadFixtureEvents(pool, JSON.parse(readFileSync(join(fixture, 'events.json'), 'utf8')), null);
   if (extraEvents.length > 0) await loadFixtureEvents(pool, { events: extraEvents }, null);
   await loadFixtureStats(pool, JSON.parse(readFileSync(join(fixture, 'v2', 'stats.json'), 'utf8')) as Record<string, unknown>);
-  await markLoaded(pool, WORKED_EXAMPLE_WINDOW.from, WORKED_EXAMPLE_WINDOW.to);
+  for (const [from, to] of loaded) await markLoaded(pool, from, to);
   await pool.query("CALL sp_aggregate_range('2025-09-07 00:00:00', '2025-09-08 00:00:00')");
 }
