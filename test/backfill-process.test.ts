@@ -127,8 +127,8 @@ describe('npm run backfill', async () => {
     const error = (JSON.parse(errors[0]!) as { error: string }).error;
     expect(error).toMatch(/^2 window\(s\) failed; another try will not change this answer of the upstream: check API_BASE/);
     expect(error).not.toMatch(/run the same command again to retry/);
-    expect(error).toMatch(/2025-09-08 04:00\+04:00 \.\. 2025-09-08 05:00\+04:00 \(\[2025-09-08T00:00:00Z, 2025-09-08T01:00:00Z\)\): (events|stats): HTTP 403/);
-    expect(error).toMatch(/2025-09-08 05:00\+04:00 \.\. 2025-09-08 06:00\+04:00 \(\[2025-09-08T01:00:00Z, 2025-09-08T02:00:00Z\)\): (events|stats): HTTP 403/);
+    expect(error).toMatch(/2025-09-08 04:00\+04:00 \.\. 2025-09-08 05:00\+04:00 \[2025-09-08T00:00:00Z, 2025-09-08T01:00:00Z\): (events|stats): HTTP 403/);
+    expect(error).toMatch(/2025-09-08 05:00\+04:00 \.\. 2025-09-08 06:00\+04:00 \[2025-09-08T01:00:00Z, 2025-09-08T02:00:00Z\): (events|stats): HTTP 403/);
     expect(child.lines.join('\n')).toMatch(/backfill done windows=2 failed=2 /);
   });
 

@@ -114,7 +114,7 @@ await runCommand({ name: 'backfill', help: HELP, flags: { values: ['from', 'to',
     }
     if (s.failed.length > 0) {
       // one line on stderr, the windows in REPORT_TZ's local time (as --from takes them) and UTC
-      const list = s.failed.map((w) => `${localTime(w.fromTs, cfg.reportTz)} .. ${localTime(w.toTs, cfg.reportTz)} ([${iso(w.fromTs)}, ${iso(w.toTs)})): ${w.error}`);
+      const list = s.failed.map((w) => `${localTime(w.fromTs, cfg.reportTz)} .. ${localTime(w.toTs, cfg.reportTz)} [${iso(w.fromTs)}, ${iso(w.toTs)}): ${w.error}`);
       const advice = s.failed.every((w) => w.permanent)
         ? 'another try will not change this answer of the upstream: check API_BASE (the API\'s base URL), API_USERNAME, API_PASSWORD and TENANT, then run the same command again'
         : 'run the same command again to retry them (loading is idempotent)';
