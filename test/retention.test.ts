@@ -14,6 +14,7 @@ import type { RefEvent } from './reference/model.ts';
 import { pruneRaw, readCut } from '../src/retention/prune.ts';
 import { runBackfill } from '../src/backfill/backfill.ts';
 import { UsageError } from '../src/usage-error.ts';
+import { REFUSALS } from '../src/db/refusals.ts';
 import { EXIT } from '../src/cli/exit.ts';
 import { memoryLogger } from '../src/log.ts';
 import { parseReportParams } from '../src/report/params.ts';
@@ -123,9 +124,10 @@ describe('raw-data retention', () => {
 
   it('refuses to recompute an hour before the cut, naming the cut and the variable', async () => {
     const { pool } = db();
-    await expect(pool.query("CALL sp_aggregate_hour('2025-09-07 23:00:00')")).rejects.toThrow(/before 2025-09-08 00:00 .*RAW_RETENTION_DAYS/);
-    await expect(pool.query("CALL sp_aggregate_range('2025-09-07 00:00:00', '2025-09-09 00:00:00')")).rejects.toThrow(/RAW_RETENTION_DAYS/);
-    await expect(pool.query('CALL sp_aggregate_epoch_range(?, ?)', [FROM, TO])).rejects.toThrow(/RAW_RETENTION_DAYS/);
+    const refused = { sqlState: REFUSALS.beforeRetentionCut.sqlState };
+    await expect(pool.query("CALL sp_aggregate_hour('2025-09-07 23:00:00')")).rejects.toMatchObject({ ...refused, message: expect.stringMatching(/before 2025-09-08 00:00 .*RAW_RETENTION_DAYS/) });
+    await expect(pool.query("CALL sp_aggregate_range('2025-09-07 00:00:00', '2025-09-09 00:00:00')")).rejects.toMatchObject(refused);
+    await expect(pool.query('CALL sp_aggregate_epoch_range(?, ?)', [FROM, TO])).rejects.toMatchObject(refused);
     expect(await reports()).toEqual(before);
 
     const sim = await simulator({ agents: 2 });

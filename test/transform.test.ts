@@ -10,6 +10,7 @@ import { loadFixtureEvents, loadFixtureStats } from './helpers/fixtures.ts';
 import { DEFAULT_RULES, categorizeWith, defaultCategorize, referenceActivity, type RefEvent } from './reference/model.ts';
 import { REASONS } from './reference/timelines.ts';
 import { clearData, conservationViolations, hoursBetween, insertEvents, readActivity, readEvents, setHorizon, setLoaded, withoutCalls } from './reference/sql.ts';
+import { REFUSALS } from '../src/db/refusals.ts';
 
 const FIXTURES = new URL('./fixtures/worked-example/', import.meta.url);
 const weEvents = JSON.parse(readFileSync(new URL('events.json', FIXTURES), 'utf8')) as unknown;
@@ -236,10 +237,11 @@ describe('transform (Asia/Dubai)', () => {
     try {
       const vars = "SELECT @@SESSION.sort_buffer_size AS s, @@SESSION.tmp_table_size AS t, @@SESSION.max_heap_table_size AS h";
       const [before] = await conn.query(vars);
-      await expect(conn.query("CALL sp_aggregate_hour('2025-09-07 09:30:00')")).rejects.toThrow(/whole local hour/);
-      await expect(conn.query("CALL sp_aggregate_hour('2051-01-01 00:00:00')")).rejects.toThrow(/outside the report calendar/);
-      await expect(conn.query("CALL sp_aggregate_range('2025-09-08 00:00:00', '2025-09-07 00:00:00')")).rejects.toThrow(/p_from <= p_to/);
-      await expect(conn.query('CALL sp_aggregate_epoch_range(?, ?)', [0, 100])).rejects.toThrow(/outside the report calendar/);
+      const { badRange, outsideCalendar } = REFUSALS;
+      await expect(conn.query("CALL sp_aggregate_hour('2025-09-07 09:30:00')")).rejects.toMatchObject({ sqlState: badRange.sqlState, message: expect.stringMatching(/whole local hour/) });
+      await expect(conn.query("CALL sp_aggregate_hour('2051-01-01 00:00:00')")).rejects.toMatchObject({ sqlState: outsideCalendar.sqlState });
+      await expect(conn.query("CALL sp_aggregate_range('2025-09-08 00:00:00', '2025-09-07 00:00:00')")).rejects.toMatchObject({ sqlState: badRange.sqlState, message: expect.stringMatching(/p_from <= p_to/) });
+      await expect(conn.query('CALL sp_aggregate_epoch_range(?, ?)', [0, 100])).rejects.toMatchObject({ sqlState: outsideCalendar.sqlState });
       await conn.query("CALL sp_aggregate_hour('2025-09-07 09:00:00')");
       const [after] = await conn.query(vars);
       expect(after).toEqual(before);

@@ -35,7 +35,7 @@ BEGIN
   WHERE s.hour_start >= p_from AND s.hour_start < p_to
   GROUP BY s.slot_start, s.slot_end, s.hour_start;
   IF (SELECT COUNT(*) FROM apr_tmp_slots) > 4094 THEN
-    SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'sp_aggregate_span: at most 4094 slots (1,023 hours) at a time';
+    SIGNAL SQLSTATE '45005' SET MESSAGE_TEXT = 'sp_aggregate_span: at most 4094 slots (1,023 hours) at a time';  -- spanTooLong (src/db/refusals.ts)
   END IF;
 
   CREATE TEMPORARY TABLE apr_tmp_hours (

@@ -13,11 +13,11 @@ BEGIN
   DECLARE v_from BIGINT;
   DECLARE v_to BIGINT;
   IF p_from IS NULL OR p_to IS NULL OR p_to < p_from THEN
-    SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'sp_aggregate_range: give p_from <= p_to, local DATETIMEs of REPORT_TZ';
+    SIGNAL SQLSTATE '45001' SET MESSAGE_TEXT = 'sp_aggregate_range: give p_from <= p_to, local DATETIMEs of REPORT_TZ';  -- badRange (src/db/refusals.ts)
   END IF;
   IF NOT EXISTS (SELECT 1 FROM report_hours WHERE local_start <= p_from)
      OR NOT EXISTS (SELECT 1 FROM report_hours WHERE local_end >= p_to) THEN
-    SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'sp_aggregate_range: the range reaches outside the report calendar (report_hours); run npm run migrate';
+    SIGNAL SQLSTATE '45002' SET MESSAGE_TEXT = 'sp_aggregate_range: the range reaches outside the report calendar (report_hours); run npm run migrate';  -- outsideCalendar (src/db/refusals.ts)
   END IF;
   -- Local starts only repeat at a fall-back, where the repeated hours are consecutive: the
   -- hours of a local range are one run of UTC hours.

@@ -64,12 +64,12 @@ BEGIN
     SET v_refused = CONCAT('sp_aggregate: raw data before ',
       COALESCE((SELECT DATE_FORMAT(MIN(local_start), '%Y-%m-%d %H:%i') FROM report_hours WHERE hour_start = v_cut), FROM_UNIXTIME(v_cut)),
       ' (report time) was pruned (RAW_RETENTION_DAYS): hours before it keep their rows and cannot be recomputed; start at the cut or later');
-    SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = v_refused;
+    SIGNAL SQLSTATE '45003' SET MESSAGE_TEXT = v_refused;  -- beforeRetentionCut (src/db/refusals.ts)
   END IF;
   -- Aggregations take turns (collector, backfill, an operator): two at once on the same
   -- hours would only wait on each other's row locks, or deadlock.
   IF COALESCE(GET_LOCK(v_lock, 600), 0) <> 1 THEN
-    SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'sp_aggregate: another aggregation held the lock for 10 minutes; try again';
+    SIGNAL SQLSTATE '45004' SET MESSAGE_TEXT = 'sp_aggregate: another aggregation held the lock for 10 minutes; try again';  -- aggregationBusy (src/db/refusals.ts)
   END IF;
   -- A span holds about a day of a 1,000-agent centre: sort and group it in memory.
   SET SESSION sort_buffer_size = GREATEST(v_sort, 64 * 1024 * 1024),

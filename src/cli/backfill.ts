@@ -11,6 +11,7 @@ import { runCommand } from './command.ts';
 import { EXIT, fail } from './exit.ts';
 import { databaseProblem } from './problems.ts';
 import { UsageError } from '../usage-error.ts';
+import { refusalOf } from '../db/refusals.ts';
 
 const HELP = `Usage: npm run backfill -- [--from "YYYY-MM-DD HH:MM" [--to "YYYY-MM-DD HH:MM"] | --hours N]
                             [--concurrency N] [--wipe [--yes]]
@@ -118,8 +119,9 @@ await runCommand({ name: 'backfill', help: HELP, flags: { values: ['from', 'to',
     }
     return EXIT.OK;
   } catch (err) {
-    // (the runner says it in one line and exits 2: a range before the retention cut)
-    if (err instanceof UsageError) throw err;
+    // (the runner says it in one line and exits 2: a range before the retention cut, also
+    // when the transform refuses it, should a prune move the cut meanwhile)
+    if (err instanceof UsageError || refusalOf(err)) throw err;
     if (abort.signal.aborted) {
       console.error(`stopped (${stoppedBy ?? 'signal'}) before any window loaded; run the same command again to continue`);
       return EXIT.STOPPED;
