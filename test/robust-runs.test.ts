@@ -11,7 +11,7 @@ import { runCommand } from './helpers/child.ts';
 import { loadConfig } from '../src/config.ts';
 import { runCollector } from '../src/collector/collector.ts';
 import { upstreamFromConfig } from '../src/upstream/client.ts';
-import { readHorizon } from '../src/load/horizon.ts';
+import { readHorizon } from '../src/db/horizon.ts';
 import { readStatus } from '../src/http/status.ts';
 import { memoryLogger } from '../src/log.ts';
 

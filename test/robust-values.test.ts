@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useTestDatabase, rows } from './helpers/database.ts';
 import { loadConfig } from '../src/config.ts';
 import { runBackfill } from '../src/backfill/backfill.ts';
-import { readHorizon } from '../src/load/horizon.ts';
+import { readHorizon } from '../src/db/horizon.ts';
 import { memoryLogger } from '../src/log.ts';
 import { MAX_RAW_CHARS } from '../src/load/rejected.ts';
 

@@ -11,6 +11,7 @@ import { runCommand } from './command.ts';
 import { EXIT, fail } from './exit.ts';
 import { databaseProblem } from './problems.ts';
 import { UsageError } from '../usage-error.ts';
+import { isoUtc } from '../time.ts';
 import { refusalOf } from '../db/refusals.ts';
 
 const HELP = `Usage: npm run backfill -- [--from "YYYY-MM-DD HH:MM" [--to "YYYY-MM-DD HH:MM"] | --hours N]
@@ -102,7 +103,6 @@ await runCommand({ name: 'backfill', help: HELP, flags: { values: ['from', 'to',
   const pool = await ctx.pool({ connectionLimit: concurrency + 4 });
   // (loaded here, not at the top: --help needs none of the loading engine)
   const { runBackfill } = await import('../backfill/backfill.ts');
-  const { iso } = await import('../upstream/client.ts');
   try {
     const s = await runBackfill(cfg, pool, { fromTs: range.fromTs, toTs: range.toTs, concurrency, log, wipe, upstream, signal: abort.signal });
     if (s.stopped) {
@@ -114,7 +114,7 @@ await runCommand({ name: 'backfill', help: HELP, flags: { values: ['from', 'to',
     }
     if (s.failed.length > 0) {
       log.error(`${s.failed.length} window(s) failed; run the same command again to retry them:`);
-      for (const w of s.failed) log.error(`  [${iso(w.fromTs)}, ${iso(w.toTs)}): ${w.error}`);
+      for (const w of s.failed) log.error(`  [${isoUtc(w.fromTs)}, ${isoUtc(w.toTs)}): ${w.error}`);
       return EXIT.FAILED;
     }
     return EXIT.OK;

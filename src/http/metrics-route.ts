@@ -3,7 +3,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Pool } from 'mysql2/promise';
 import { horizonGauge, lagGauge, poolGauge, registry, reportDuration, reportRequests } from '../metrics.ts';
-import { readHorizon } from '../load/horizon.ts';
+import { readHorizon } from '../db/horizon.ts';
 
 interface PoolInternals {
   _allConnections?: { length: number };

@@ -3,7 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ParamError, parseReportParams, reportFilename } from '../report/params.ts';
 import { writeReport } from '../report/write.ts';
 import { ZoneMismatchError } from '../db/zone.ts';
-import { isoUtc } from '../report/format.ts';
+import { isoUtc } from '../time.ts';
 import type { RequestInfo } from './access-log.ts';
 import { sendError } from './respond.ts';
 import { RETRY_AFTER_S } from './report-stream.ts';

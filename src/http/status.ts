@@ -1,7 +1,7 @@
 // What /api/status reports. Aggregates only: no agent names or extensions.
 import type { Pool } from 'mysql2/promise';
-import { isoUtc } from '../report/format.ts';
-import { readHorizon } from '../load/horizon.ts';
+import { isoUtc } from '../time.ts';
+import { readHorizon } from '../db/horizon.ts';
 import { one, select } from '../db/query.ts';
 
 const ER_NO_SUCH_TABLE = 'ER_NO_SUCH_TABLE';

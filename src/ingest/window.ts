@@ -10,7 +10,8 @@ import { select } from '../db/query.ts';
 import { loadEvents } from '../load/events.ts';
 import { replaceSlotStats } from '../load/stats.ts';
 import { insertRejected } from '../load/rejected.ts';
-import { advanceHorizon, forgetMarksIfLoadedTimeChanges, readHorizon, recordWindow } from '../load/horizon.ts';
+import { advanceHorizon, forgetMarksIfLoadedTimeChanges, recordWindow } from '../load/horizon.ts';
+import { readHorizon } from '../db/horizon.ts';
 import { markPending } from '../load/pending.ts';
 import { withTransaction } from '../load/transaction.ts';
 

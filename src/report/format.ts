@@ -44,11 +44,6 @@ export function safeName(name: string): string {
   return /^[=+\-@\t\r]/.test(name) ? `'${name}` : name;
 }
 
-/** ISO-8601 UTC of epoch seconds, without milliseconds: `2025-09-07T07:00:00Z`. */
-export function isoUtc(epoch: number): string {
-  return new Date(epoch * 1000).toISOString().replace('.000Z', 'Z');
-}
-
 /**
  * ISO 8601 with the local offset, `2025-09-07T09:00:00+04:00`, from the wall clock and
  * the instant it names (their difference is the offset, whole minutes in every real zone).

@@ -7,7 +7,7 @@ import { pipeline } from 'node:stream/promises';
 import type { Pool } from 'mysql2/promise';
 import { streamQuery } from '../db/query-stream.ts';
 import { assertZone } from '../db/zone.ts';
-import { readHorizon } from '../load/horizon.ts';
+import { readHorizon } from '../db/horizon.ts';
 import { reportQuery } from './query.ts';
 import type { ReportRow } from './query.ts';
 import type { ReportParams } from './params.ts';

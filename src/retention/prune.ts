@@ -13,9 +13,10 @@ import type { Pool } from 'mysql2/promise';
 import type { Logger } from '../log.ts';
 import { one } from '../db/query.ts';
 import { readSetting, writeSetting } from '../db/settings.ts';
+import { readCut } from '../db/raw-cut.ts';
 import { aggregatePending, aggregateRange } from '../ingest/aggregate.ts';
-import { readHorizon } from '../load/horizon.ts';
-import { iso } from '../upstream/client.ts';
+import { readHorizon } from '../db/horizon.ts';
+import { isoUtc } from '../time.ts';
 
 const DAY = 86400;
 
@@ -28,11 +29,6 @@ export interface PruneResult {
   stats: number;
   rejected: number;
   seconds: number;
-}
-
-/** The cut in force: raw data before it was pruned (0: never). */
-export async function readCut(pool: Pool): Promise<number> {
-  return Number((await one<{ cut: number }>(pool, 'SELECT fn_raw_cut() AS cut'))?.cut ?? 0);
 }
 
 /**
@@ -78,7 +74,7 @@ async function moveCut(pool: Pool, cut: number, log: Logger): Promise<void> {
   );
   // Outside loaded time nothing is carried across the cut, so no checkpoint is needed.
   if (Number(r?.inside) === 1 && Number(r?.marked) !== 1) {
-    throw new Error(`prune: the state at ${iso(cut)} could not be checkpointed; nothing was deleted. Run npm run backfill over the last days, then prune again`);
+    throw new Error(`prune: the state at ${isoUtc(cut)} could not be checkpointed; nothing was deleted. Run npm run backfill over the last days, then prune again`);
   }
   await writeSetting(pool, 'raw_cut', String(cut));
 }

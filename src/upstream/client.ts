@@ -4,6 +4,7 @@
 // recursively, until every piece holds fewer: no event lost, none doubled.
 import { setMaxListeners } from 'node:events';
 import type { Config } from '../config.ts';
+import { isoUtc } from '../time.ts';
 import type { AgentEvent, Rejected, StatsRecord } from '../types.ts';
 import { normalizeEvents, normalizeStats } from './normalize.ts';
 import { validateEvents, validateStats } from './validate.ts';
@@ -60,9 +61,6 @@ export interface StatsResult {
   rejected: Rejected[];
 }
 
-export function iso(ts: number): string {
-  return new Date(ts * 1000).toISOString().replace('.000Z', 'Z');
-}
 
 /** The floored second of a raw Timestamp, or undefined when it is not a number. */
 function secondOf(raw: unknown): number | undefined {
@@ -103,10 +101,10 @@ export class Upstream {
     const controller = new AbortController();
     const timer = setTimeout(() => {
       const reason = new UpstreamError(
-        `window [${iso(fromTs)}, ${iso(toTs)}) given up: not fetched within ${ms / 1000} s (UPSTREAM_WINDOW_TIMEOUT_S); it is retried later`,
+        `window [${isoUtc(fromTs)}, ${isoUtc(toTs)}) given up: not fetched within ${ms / 1000} s (UPSTREAM_WINDOW_TIMEOUT_S); it is retried later`,
         false,
       );
-      this.opts.log?.warn('upstream window given up', { from: iso(fromTs), to: iso(toTs), limit_s: ms / 1000 });
+      this.opts.log?.warn('upstream window given up', { from: isoUtc(fromTs), to: isoUtc(toTs), limit_s: ms / 1000 });
       controller.abort(reason);
     }, ms);
     const windowSignal = signal === undefined ? controller.signal : AbortSignal.any([signal, controller.signal]);
@@ -144,7 +142,7 @@ export class Upstream {
             const res = await this.http.send(
               url,
               { method: 'GET', headers: { authorization: `Bearer ${token}`, accept: 'application/json', 'x-account-id': this.opts.accountId }, signal: ctx.signal },
-              `${endpoint} [${iso(fromTs)}, ${iso(toTs)})`,
+              `${endpoint} [${isoUtc(fromTs)}, ${isoUtc(toTs)})`,
             );
             status = res.status;
             if (res.status === 401) {
@@ -210,7 +208,7 @@ export class Upstream {
       if (list.length < this.opts.pageSize) return [{ from, to, list }];
       if (to - from <= 1) {
         throw new UpstreamError(
-          `events: the one second [${iso(from)}, ${iso(to)}) holds ${list.length} events, API_PAGE_SIZE=${this.opts.pageSize} or more; ` +
+          `events: the one second [${isoUtc(from)}, ${isoUtc(to)}) holds ${list.length} events, API_PAGE_SIZE=${this.opts.pageSize} or more; ` +
             'the rest cannot be fetched without losing events: raise API_PAGE_SIZE (and the upstream page size)',
           false,
         );
