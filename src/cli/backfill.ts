@@ -4,7 +4,8 @@ import { setMaxListeners } from 'node:events';
 import { createInterface } from 'node:readline/promises';
 import { databaseName } from '../config.ts';
 import { backfillRange } from '../backfill/range.ts';
-import { DEFAULT_CONCURRENCY, DEFAULT_HOURS, WIPED, wipedLines } from '../backfill/options.ts';
+import { DEFAULT_CONCURRENCY, DEFAULT_HOURS, WIPED } from '../backfill/options.ts';
+import { wrapHelp } from './help.ts';
 import { DEMO_SIMULATOR } from '../simulator/demo.ts';
 import { wholeFlag } from '../numbers.ts';
 import { runCommand } from './command.ts';
@@ -24,7 +25,7 @@ after downtime, or to rebuild history. Times are REPORT_TZ local time.
                    Example: --from "2025-09-07 00:00" --to "2025-09-08 00:00"
   --hours N        the last N hours up to now (default ${DEFAULT_HOURS}); not with --from/--to
   --concurrency N  windows loaded at once (default ${DEFAULT_CONCURRENCY}, 1-16)
-  --wipe           first empty ${wipedLines(62).join('\n' + ' '.repeat(19))}.
+  --wipe           first empty ${wrapHelp(WIPED, 62, 19)}.
                    Asks you to type YES; without a terminal it refuses unless --yes is given
   --yes            confirm --wipe without asking (alone it confirms nothing and is ignored)
   --help           this text

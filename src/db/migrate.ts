@@ -15,6 +15,8 @@ import { builtZone, ZoneMismatchError, zoneMismatchMessage } from './zone.ts';
 import { lockName } from './lock-name.ts';
 import { one, select } from './query.ts';
 import { writeSetting } from './settings.ts';
+import { readCut } from './raw-cut.ts';
+import { ZONE_TABLES } from './zone-tables.ts';
 
 const DB_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'db');
 
@@ -159,18 +161,18 @@ async function refuseSkippedMigrations(conn: Connection, postgrator: Postgrator)
 
 /**
  * Makes sure the calendar of REPORT_TZ covers the calendar range; refuses a different zone
- * unless asked to rebuild (which empties what belongs to the old zone's hours).
+ * unless asked to rebuild (which empties what belongs to the old zone's hours), and always
+ * once raw data was pruned (those hours could not be computed again).
  */
 async function prepareZone(conn: Connection, opts: MigrateOptions, log: (l: string) => void): Promise<{ hours: number; rebuilt: boolean }> {
   const built = await builtZone(conn);
   const { from, to } = opts.calendar ?? defaultCalendar();
   const rebuilt = built !== undefined && built !== opts.reportTz;
   if (rebuilt) {
-    if (!opts.rebuildTz) throw new ZoneMismatchError(zoneMismatchMessage(built, opts.reportTz));
-    log(`rebuilding for REPORT_TZ=${opts.reportTz} (was ${built}): emptying agent_activity, agent_slot_activity and users_calls`);
-    await conn.query('DELETE FROM agent_activity');
-    await conn.query('DELETE FROM agent_slot_activity');
-    await conn.query('DELETE FROM users_calls');
+    const cut = await readCut(conn);
+    if (!opts.rebuildTz || cut > 0) throw new ZoneMismatchError(zoneMismatchMessage(built, opts.reportTz, cut));
+    log(`rebuilding for REPORT_TZ=${opts.reportTz} (was ${built}): emptying ${ZONE_TABLES.join(', ')}`);
+    for (const table of ZONE_TABLES) await conn.query(`DELETE FROM ${table}`);
   }
   if (rebuilt || built === undefined) {
     await fillCalendar(conn, opts.reportTz, from, to);
