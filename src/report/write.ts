@@ -14,6 +14,12 @@ import type { ReportParams } from './params.ts';
 import { CSV_CONTENT_TYPE, csvEncoder, recordMaker } from './csv.ts';
 import { JSON_CONTENT_TYPE, jsonEncoder } from './json.ts';
 
+/**
+ * Leads the report query's text, so an operator (and a test) finds a running report in
+ * the server's process list: `SELECT ... FROM information_schema.processlist WHERE info LIKE '%apr:report%'`.
+ */
+export const REPORT_SQL_TAG = '/* apr:report */';
+
 export interface ReportMeta {
   /** collector_state.horizon when the report was read (epoch seconds), null when nothing is loaded. */
   horizon: number | null;
@@ -67,7 +73,7 @@ export async function writeReport(
     const horizon = await readHorizon(conn);
     const { sql, values } = reportQuery(params.interval, params.from, params.to, params.exts);
     // Ends with an error, never hangs, when the database dies mid-way.
-    const source = streamQuery(conn, sql, values);
+    const source = streamQuery(conn, `${REPORT_SQL_TAG}${sql}`, values);
     // Nothing is written until the query has produced its columns: a failing query (a
     // missing view, a dead connection) still gets a clean error response, not a cut body.
     // The listener stays until the pipeline owns the stream, so an error in between is
