@@ -65,12 +65,6 @@ async function readRows(pool: Pool, table: string, startColumn: string, from: nu
   return asActivityRows(rows as Record<string, unknown>[], startColumn);
 }
 
-/** Report slots whose UTC start lies in [from, to), in the reference model's unit shape. */
-export async function slotsBetween(pool: Pool, from: number, to: number): Promise<RefHour[]> {
-  const [rows] = await pool.query('SELECT slot_start, slot_end FROM report_slots WHERE slot_start >= ? AND slot_start < ? ORDER BY slot_start', [from, to]);
-  return (rows as { slot_start: number; slot_end: number }[]).map((r) => ({ hourStart: Number(r.slot_start), hourEnd: Number(r.slot_end) }));
-}
-
 function asActivityRows(rows: Record<string, unknown>[], startColumn: string): ActivityRow[] {
   return rows.map((r) => {
     const out: Record<string, unknown> = { hourStart: Number(r[startColumn]), ext: String(r.ext) };
