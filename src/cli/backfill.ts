@@ -31,15 +31,17 @@ after downtime, or to rebuild history. Times are REPORT_TZ local time.
   --help           this text
 
 How it works. The range is cut into report-hour windows. Each window fetches its events
-(splitting a range whose page comes back full, so nothing is lost) and the stats of its
-hour, then loads everything in one transaction and moves the data horizon to the window's
-end if that is later (never back). A window that fails is tried once more after the
-others. Then every hour that can change is re-aggregated: from --from up to the horizon
-(a filled gap changes the state carried into later hours).
+(splitting a range whose page comes back full, so nothing is lost) and the stats of each
+15-minute slot it touches, then loads everything in one transaction and moves the data
+horizon to the window's end if that is later (never back). A window that fails is tried
+once more after the others. Hours are aggregated while later windows load; at the end
+every hour that can change is: from --from up to the horizon (a filled gap changes the
+state carried into later hours).
 
 It is idempotent and non-destructive: running it twice, or over overlapping ranges, gives
-the same rows (events keep their identity, an hour's stats are replaced, not added). It
-waits for a running collector to finish (one loader at a time).
+the same rows (events keep their identity, a slot's stats are replaced, not added). It
+waits for a running collector to finish (one loader at a time). A range that starts
+before the retention cut (RAW_RETENTION_DAYS) is refused: its raw data was pruned.
 
 Each window prints one line (events, stats rows, rejected records, splits); the run ends
 with a summary (windows, events, rejected, seconds, events/s). Ctrl-C (or SIGTERM) lets
@@ -47,10 +49,9 @@ the windows in progress finish or roll back and prints one line: how many loaded
 many did not; run the same command again to continue.
 
 Exit codes: 0 every window loaded; 1 some failed (listed: run again to retry them);
-2 usage error; 3 REPORT_TZ changed; 7 --wipe not
-confirmed; 4 the upstream (API_BASE)
-cannot be reached; 5 the database (DATABASE_URL) cannot be used; 78 configuration error;
-130 stopped by Ctrl-C/SIGTERM.
+2 usage error (also a range before the retention cut); 3 REPORT_TZ changed; 4 the
+upstream (API_BASE) cannot be reached; 5 the database (DATABASE_URL) cannot be used;
+7 --wipe not confirmed; 78 configuration error; 130 stopped by Ctrl-C/SIGTERM.
 
 Without API_BASE it loads from the built-in simulator (${DEMO_SIMULATOR.agents} agents, seed ${DEMO_SIMULATOR.seed}), the same
 one npm start uses.`;

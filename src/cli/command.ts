@@ -23,7 +23,8 @@
 //      exits 5 when it is a database an operator must fix, else 1.
 // Every failure is one line {"error": "..."} on stderr, never a stack trace.
 //
-// A new command (src/cli/<name>.ts, and "<name>": "exec node dist/cli/<name>.js" in package.json):
+// A new command (src/cli/<name>.ts, "<name>": "exec node scripts/run.mjs <name>" in
+// package.json's scripts, a row in README's Commands table):
 //   await runCommand({ name: 'prune', help: HELP, flags: { values: ['before'] } }, async (ctx) => {
 //     const pool = await ctx.pool();
 //     ... ctx.flags.values.get('before'), ctx.cfg, ctx.log ...

@@ -1,4 +1,5 @@
-// Formatting only (SPEC §5): the figures arrive computed by vw_report. No locale is
+// Formatting only (rules §5): the figures arrive computed by the report query
+// (src/report/query.ts). No locale is
 // consulted anywhere: month names and separators are fixed here.
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
