@@ -19,7 +19,7 @@ const log = memoryLogger();
 
 beforeAll(async () => {
   const { pool, url } = db();
-  // The worked example's figures (SPEC §6) as the transform produces them.
+  // The worked example's figures (rules §6) as the transform produces them.
   const hours = await seedWorkedExampleActivity(pool);
   await setHorizon(pool, hours[1]! + 3600);
   server = await startHttpServer(testConfig(url, 'Asia/Dubai'), pool, log);

@@ -120,3 +120,27 @@ describe('names in help texts, comments and docs', () => {
     expect([...new Set(wrong)]).toEqual([]);
   });
 });
+
+describe('citations of docs/rules.md', () => {
+  const sections = new Set([...read('docs/rules.md').matchAll(/^#{2,3} (\d+(?:\.\d+)?)\.? /gm)].map((m) => m[1]!));
+  // the migrations are history: a shipped file is never edited, so they keep "SPEC §n"
+  const cited = [...files('src', /\.(ts|js)$/), ...files('db/procedures', /\.sql$/), ...files('db/views', /\.sql$/), ...files('test', /\.ts$/), ...files('scripts', /\.mjs$/), 'README.md', 'docs/rules.md']
+    .filter((f) => f !== 'test/names-in-words.test.ts')
+    .map((f) => ({ f, text: read(f) }));
+
+  it('reads the sections', () => {
+    for (const s of ['1', '3', '3.6', '5.4', '7']) expect(sections).toContain(s);
+  });
+
+  it('cite the repository\'s own document, "rules §n", never the SPEC it was written from', () => {
+    // (docs/rules.md itself says what the migrations write)
+    expect(cited.filter(({ f, text }) => f !== 'docs/rules.md' && /SPEC §/.test(text)).map(({ f }) => f)).toEqual([]);
+  });
+
+  it('name sections that exist', () => {
+    const missing = cited.flatMap(({ f, text }) =>
+      [...text.matchAll(/rules §(\d+(?:\.\d+)?)(?:-§(\d+(?:\.\d+)?))?/g)].flatMap((m) => [m[1]!, m[2]].filter((n): n is string => n !== undefined && !sections.has(n.replace(/\.$/, ''))).map((n) => `${f}: rules §${n}`)),
+    );
+    expect(missing).toEqual([]);
+  });
+});

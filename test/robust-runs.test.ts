@@ -1,5 +1,5 @@
 // A backfill whose middle window fails: the later windows still load (the horizon is the
-// latest end of any loaded window, SPEC §3), but the gap is there and everyone says so:
+// latest end of any loaded window, rules §3), but the gap is there and everyone says so:
 // the command exits 1 naming the window, /api/status lists the gap, the next collector
 // run (which loads from the horizon on) warns with the command that fills it, and that
 // command fills it. Also: a run a crash left 'running' is marked 'abandoned' by the next.

@@ -1,5 +1,5 @@
 -- Recomputes agent_activity and agent_slot_activity for one report hour (its four 15-minute
--- slots), every agent, in one transaction (SPEC §3-§4). p_hour is the hour's local start
+-- slots), every agent, in one transaction (rules §3-§4). p_hour is the hour's local start
 -- in REPORT_TZ as the report shows it:
 --   CALL sp_aggregate_hour('2025-09-07 09:00:00');
 -- On a DST fall-back day both occurrences of that wall-clock hour are computed; an hour

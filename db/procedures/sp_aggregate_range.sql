@@ -1,5 +1,5 @@
 -- Recomputes agent_activity and agent_slot_activity for every report hour whose local start (REPORT_TZ) lies in
--- [p_from, p_to), every agent (SPEC §3-§4). The collector and backfill call it (or its
+-- [p_from, p_to), every agent (rules §3-§4). The collector and backfill call it (or its
 -- epoch twin sp_aggregate_epoch_range); an operator runs it after editing
 -- break_reason_map, e.g. for all of September:
 --   CALL sp_aggregate_range('2025-09-01 00:00:00', '2025-10-01 00:00:00');

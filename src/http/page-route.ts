@@ -1,4 +1,4 @@
-// The report page (SPEC: "page"): GET / and its static assets from src/page, the charting
+// The report page (README "The page"): GET / and its static assets from src/page, the charting
 // library straight from node_modules, and GET /api/config (the zone, today's date and
 // whether a token is needed). None of these carries agent data, so none needs a token;
 // every data call the page makes does. A fixed list of paths, so no request path ever

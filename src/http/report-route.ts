@@ -1,4 +1,4 @@
-// GET /api/report (SPEC §5): validate, then stream the CSV or JSON straight into the response.
+// GET /api/report (rules §5): validate, then stream the CSV or JSON straight into the response.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ParamError, parseReportParams, reportFilename } from '../report/params.ts';
 import { writeReport } from '../report/write.ts';

@@ -34,7 +34,7 @@ export async function recordWindow(db: Db, w: LoadedWindow): Promise<void> {
 }
 
 /**
- * SPEC §3: a stretch of loaded time is computed on its own, so the state checkpoints
+ * rules §3: a stretch of loaded time is computed on its own, so the state checkpoints
  * (agent_state_marks) rest on the stretches they were computed in. A window that loads
  * time before the horizon that was not loaded yet (a filled gap, an older range) may join
  * stretches: the marks from its start on are dropped, and the aggregation reads the

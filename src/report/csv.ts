@@ -1,4 +1,4 @@
-// The report as CSV (SPEC §5): RFC 4180 through csv-stringify, CRLF, quoted only where
+// The report as CSV (rules §5): RFC 4180 through csv-stringify, CRLF, quoted only where
 // needed, a byte-order mark unless bom=0; durations as HH:MM:SS or whole seconds.
 import type { Transform } from 'node:stream';
 import { stringify } from 'csv-stringify';

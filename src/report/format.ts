@@ -40,7 +40,7 @@ export function dateTime(local: string): string {
   return `${day(local)}/${month(local)}/${year(local)}, ${clock(local)}`;
 }
 
-/** A Name a spreadsheet would run as a formula gets a leading `'` (SPEC §5). */
+/** A Name a spreadsheet would run as a formula gets a leading `'` (rules §5). */
 export function safeName(name: string): string {
   return /^[=+\-@\t\r]/.test(name) ? `'${name}` : name;
 }

@@ -1,4 +1,4 @@
-// The report as JSON (SPEC §5): one array, one object per row, one documented key per
+// The report as JSON (rules §5): one array, one object per row, one documented key per
 // column, streamed: durations and counts as numbers (whole seconds), percentages as numbers
 // with two decimals or null, times as ISO 8601 with the local offset. The Name is as
 // stored (the spreadsheet guard of the CSV does not apply).

@@ -1,4 +1,4 @@
-// The report request (SPEC §5), shared by GET /api/report and `npm run report`: one
+// The report request (rules §5), shared by GET /api/report and `npm run report`: one
 // parser, so the API and the CLI accept and refuse exactly the same things, with the
 // same words.
 import { wallDate, wallSeconds, wallToInstant } from './localtime.ts';

@@ -1,4 +1,4 @@
-// Writes a report (SPEC §5) for the API and the CLI alike: one streamed SELECT, encoded
+// Writes a report (rules §5) for the API and the CLI alike: one streamed SELECT, encoded
 // as CSV or JSON, into any Writable, with backpressure all the way, so a 93-day report
 // never sits in memory. The horizon, the zone check and the rows are read in one snapshot.
 import { Transform } from 'node:stream';

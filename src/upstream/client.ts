@@ -1,4 +1,4 @@
-// Fetching events and stats (SPEC §2). Every call carries the bearer token, Accept and
+// Fetching events and stats (rules §2). Every call carries the bearer token, Accept and
 // x-account-id; transient failures are retried; a 401 logs in again once. An events
 // response holding pageSize events may be truncated, so its range is split in halves,
 // recursively, until every piece holds fewer: no event lost, none doubled.
@@ -18,7 +18,7 @@ import { observedFetchLog, retryReporter } from './report-calls.ts';
 
 const EVENTS_PATH = '/api/v2/reports/callcenter/agents/activity/events';
 const STATS_PATH = '/api/v2/reports/callcenter/agents/stats';
-/** The API refuses longer ranges (SPEC §2). */
+/** The API refuses longer ranges (rules §2). */
 const MAX_RANGE_S = 31 * 86400;
 /** How many halvings one truncated response may trigger at once (2^6 = 64 pieces). */
 const MAX_LEVELS_AT_ONCE = 6;
@@ -195,7 +195,7 @@ export class Upstream {
    * Events of [fromTs, toTs). A full page means "maybe more": the range is halved
    * (several levels at once when the page shows how dense the range is) and each half
    * fetched the same way. Splits fall on whole seconds, so every second is fetched whole
-   * and keeps its identities (SPEC §3).
+   * and keeps its identities (rules §3).
    */
   async fetchEvents(fromTs: number, toTs: number, ctx: CallContext): Promise<EventsResult> {
     const result: EventsResult = { events: [], rejected: [], splits: 0, requests: 0 };
@@ -257,7 +257,7 @@ export class Upstream {
     return parts.flat();
   }
 
-  /** Stats of [fromTs, toTs): one report hour, or the part of it the window reaches (SPEC §4). */
+  /** Stats of [fromTs, toTs): one report hour, or the part of it the window reaches (rules §4). */
   async fetchStats(fromTs: number, toTs: number, ctx: CallContext): Promise<StatsResult> {
     const json = await this.getJson('stats', `${STATS_PATH}?startDate=${fromTs}&endDate=${toTs}`, fromTs, toTs, ctx, (j) =>
       Array.isArray(j) ? j.length : j !== null && typeof j === 'object' ? Object.keys(j).length : 0,

@@ -1,5 +1,5 @@
 // Loads upstream payloads through the real normaliser and loader, for tests of every part
-// (the worked example of SPEC §6, hand-made timelines). No aggregation: callers run theirs.
+// (the worked example of rules §6, hand-made timelines). No aggregation: callers run theirs.
 import type { Pool } from 'mysql2/promise';
 import { normalizeEvents, normalizeStats } from '../../src/upstream/normalize.ts';
 import { loadEvents } from '../../src/load/events.ts';
@@ -9,7 +9,7 @@ import { advanceHorizon, recordWindow } from '../../src/load/horizon.ts';
 import { withTransaction } from '../../src/load/transaction.ts';
 
 /**
- * Records [fromTs, toTs) as a successfully loaded window (SPEC §3 loaded time) and moves
+ * Records [fromTs, toTs) as a successfully loaded window (rules §3 loaded time) and moves
  * the horizon to its end if later, as the loader does for a window it loaded.
  */
 export async function markLoaded(pool: Pool, fromTs: number, toTs: number): Promise<void> {
