@@ -1,4 +1,4 @@
--- Stage of sp_aggregate_span: apr_tmp_carried, the state carried into the span (SPEC §3):
+-- Stage of sp_aggregate_span: apr_tmp_carried, the state carried into the span (rules §3):
 -- every flag on just before p_from, and the not-available-on event in force (its state is
 -- the reason), counted from the start of p_from's loaded stretch with no look-back limit
 -- inside it. Nothing is carried when p_from is not loaded, nor across a gap. Where the

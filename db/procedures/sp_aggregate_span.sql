@@ -1,4 +1,4 @@
--- The transform (SPEC §3-§4) for a run of consecutive report hours and a range of agents:
+-- The transform (rules §3-§4) for a run of consecutive report hours and a range of agents:
 -- recomputes agent_slot_activity (per 15-minute slot), agent_activity (per hour) and
 -- agent_reason_activity for every report hour whose start lies in [p_from, p_to) and every
 -- extension in [p_ext_lo, p_ext_hi) (NULL: unbounded), in one transaction. Internal: the
@@ -78,7 +78,7 @@ BEGIN
       SESSION group_concat_max_len = GREATEST(v_concat, 16 * 1024 * 1024);
 
   SELECT MAX(hour_end) INTO v_to FROM report_hours WHERE hour_start >= p_from AND hour_start < p_to;
-  -- SPEC §3: nothing is counted past the data horizon (NULL: nothing loaded yet).
+  -- rules §3: nothing is counted past the data horizon (NULL: nothing loaded yet).
   SET v_end = GREATEST(p_from, LEAST(COALESCE(v_to, p_from),
                                      COALESCE((SELECT horizon FROM collector_state WHERE id = 1), p_from)));
 

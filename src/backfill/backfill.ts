@@ -1,5 +1,5 @@
 // npm run backfill: loads [fromTs, toTs) in report-hour windows with bounded
-// concurrency, each window in one transaction that also moves the horizon (SPEC §3);
+// concurrency, each window in one transaction that also moves the horizon (rules §3);
 // windows that fail get one more try after the others. Then it re-aggregates every hour
 // that can change, from the start up to the horizon. Idempotent: re-loading gives the
 // same rows (event identity, stats replace per hour).

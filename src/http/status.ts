@@ -117,7 +117,7 @@ export async function readStatus(pool: Pool, nowMs = Date.now(), nextCollectorRu
 }
 
 /**
- * SPEC §3: report hours of the 7 days before the horizon with seconds outside loaded time
+ * rules §3: report hours of the 7 days before the horizon with seconds outside loaded time
  * (a gap, a failed window, time before the first load), for an operator to backfill.
  */
 async function readNotLoadedHours(pool: Pool, horizon: number): Promise<{ start: string; end: string; localStart: string; notLoadedSeconds: number }[]> {

@@ -1,4 +1,4 @@
-// The report's one SELECT (SPEC §5): per agent and interval, the sums of its slot or hour
+// The report's one SELECT (rules §5): per agent and interval, the sums of its slot or hour
 // rows, every figure computed from those sums with exact integer rounding, in report
 // order. The TypeScript layer only formats what this query returns.
 //
@@ -49,7 +49,7 @@ export interface ReportRow {
 type Kind = 'duration' | 'count' | 'percent' | 'text';
 type Key = keyof ReportRow | 'interval' | 'date' | 'start' | 'end';
 
-/** The report's columns in order (SPEC §5): CSV header, JSON key, query column, how to print it. */
+/** The report's columns in order (rules §5): CSV header, JSON key, query column, how to print it. */
 export const COLUMNS: readonly { header: string; json: string; key: Key; kind: Kind }[] = [
   { header: 'Interval', json: 'interval', key: 'interval', kind: 'text' },
   { header: 'Date', json: 'date', key: 'date', kind: 'text' },
@@ -102,7 +102,7 @@ interface Grain {
   end: 'slot_end' | 'hour_end';
   /** The interval a unit belongs to, from a row or calendar row aliased `x`. */
   key: (x: string) => string;
-  /** The start by which a unit is selected: the interval's own start (SPEC §5). */
+  /** The start by which a unit is selected: the interval's own start (rules §5). */
   selectBy: (x: string) => string;
   /** Whether one unit is one interval (no sums needed). */
   single: boolean;
@@ -122,7 +122,7 @@ const GRAINS: Record<Interval, Grain> = {
   total: { rows: 'agent_activity', unit: 'report_hours', start: 'hour_start', end: 'hour_end', key: () => '0', selectBy: (x) => `${x}.hour_start`, single: false },
 };
 
-/** SQL that computes every figure of SPEC §5 from the sums in alias `r` (and the period's `p`). */
+/** SQL that computes every figure of rules §5 from the sums in alias `r` (and the period's `p`). */
 function figures(): string {
   const avail = '(r.idle_s + r.talk_s + r.hold_s + r.wrap_s)';
   const handled = '(r.talk_s + r.hold_s + r.wrap_s)';
@@ -133,7 +133,7 @@ function figures(): string {
   r.meeting_s + r.training_s + r.chat_s + r.tickets_s + r.outbound_s AS productive_s,
   r.lunch_s + r.tea_s + r.bio_s + r.short_break_s + r.other_npt_s AS non_productive_s,
   r.login_s, r.logoff_s, r.idle_s, r.total_calls, r.answered_calls,
-  -- answered > total is upstream noise (SPEC §4): no negative failures
+  -- answered > total is upstream noise (rules §4): no negative failures
   GREATEST(CAST(r.total_calls AS SIGNED) - CAST(r.answered_calls AS SIGNED), 0) AS failed_calls,
   -- AHT = (Talk + Hold + Wrap Up) / Answered to the nearest second, 0 when none answered
   CASE WHEN r.answered_calls > 0 THEN (2 * ${handled} + r.answered_calls) DIV (2 * r.answered_calls) ELSE 0 END AS aht_s,
@@ -144,7 +144,7 @@ function figures(): string {
   r.talk_s, r.hold_s, r.wrap_s, r.dnd_s,
   -- Occupancy = (Talk + Hold + Wrap Up) / Available in hundredths, NULL (empty) when Available is 0
   CASE WHEN ${avail} > 0 THEN LEAST((20000 * ${handled} + ${avail}) DIV (2 * ${avail}), 10000) END AS occupancy_h,
-  -- SPEC §3 conservation: Staffed + Offline = the period's loaded seconds, + Not Loaded = its length
+  -- rules §3 conservation: Staffed + Offline = the period's loaded seconds, + Not Loaded = its length
   ${staffed} AS staffed_s,
   p.loaded_s - ${staffed} AS offline_s,
   p.len_s - p.loaded_s AS not_loaded_s`;
@@ -178,7 +178,7 @@ export function reportQuery(interval: Interval, from: number, to: number, exts: 
   const calendar = g.unit;
   const sql = `
 SELECT p.p_start, p.p_end, ls.local_start, le.local_end, r.ext,
-  -- the cleaned event name; the stats name only when no event has one (SPEC §5, Name)
+  -- the cleaned event name; the stats name only when no event has one (rules §5, Name)
   COALESCE(NULLIF(n.name, ''), n.stats_name, '') AS name,
   ${figures()}
 FROM (${rows}) r
@@ -186,7 +186,7 @@ JOIN (${periods}) p ON p.k = r.k
 JOIN ${calendar} ls ON ls.${g.start} = p.p_start
 JOIN ${calendar} le ON le.${g.end} = p.p_end
 LEFT JOIN agents n ON n.ext = r.ext
--- SPEC §5 order: the interval's UTC start, then all-digit extensions by number (compared as
+-- rules §5 order: the interval's UTC start, then all-digit extensions by number (compared as
 -- text without leading zeros, shorter first, so any length works; '007' and '7' then go by
 -- bytes), then the others in binary order. Keys are cast to BINARY because utf8mb4_bin pads
 -- with spaces when comparing ('Z<tab>' would sort before 'Z').
