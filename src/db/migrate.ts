@@ -15,6 +15,7 @@ import { builtZone, ZoneMismatchError, zoneMismatchMessage } from './zone.ts';
 import { lockName } from './lock-name.ts';
 import { one, select } from './query.ts';
 import { writeSetting } from './settings.ts';
+import { DAYS_AHEAD, ensureDayPartitions } from './partitions.ts';
 
 const DB_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'db');
 
@@ -185,6 +186,26 @@ async function prepareZone(conn: Connection, opts: MigrateOptions, log: (l: stri
   return { hours: rebuilt || built === undefined ? Number(counts.n) : hours, rebuilt };
 }
 
+/**
+ * The raw tables' daily partitions (partitions.ts) from the first day loaded, or today, to
+ * DAYS_AHEAD days ahead. Where a split cannot run now, the next collector run or backfill
+ * does it; the loads are right either way.
+ */
+async function splitDays(conn: Connection, reportTz: string, log: (l: string) => void): Promise<void> {
+  const now = Math.floor(Date.now() / 1000);
+  const first = await one<{ e: number | null; s: number | null }>(
+    conn,
+    'SELECT (SELECT MIN(ts) FROM agent_events) AS e, (SELECT MIN(slot_start) FROM users_calls) AS s',
+  );
+  const from = Math.min(now, ...[first?.e, first?.s].filter((x): x is number => x !== null && x !== undefined).map(Number));
+  try {
+    const created = await ensureDayPartitions(conn, reportTz, from, now + DAYS_AHEAD * 86400);
+    if (created > 0) log(`partitions: ${created} split off (agent_events, users_calls), a local day each`);
+  } catch (err) {
+    log(`partitions: not split now (${(err as Error).message}); the next collector run or backfill tries again`);
+  }
+}
+
 export async function migrate(opts: MigrateOptions): Promise<MigrateResult> {
   const log = opts.log ?? (() => {});
   const db = databaseName(opts.databaseUrl);
@@ -215,6 +236,7 @@ export async function migrate(opts: MigrateOptions): Promise<MigrateResult> {
     const routines = await applyRoutines(conn, db, files, log);
     const dropped = await dropRemovedRoutines(conn, db, files, log);
     const zone = await prepareZone(conn, opts, log);
+    await splitDays(conn, opts.reportTz, log);
     await conn.query('SELECT RELEASE_LOCK(?)', [migrateLock]);
     return { createdDatabase, migrations, routines, dropped, calendarHours: zone.hours, rebuiltTz: zone.rebuilt };
   } finally {
