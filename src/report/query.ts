@@ -186,15 +186,10 @@ JOIN (${periods}) p ON p.k = r.k
 JOIN ${calendar} ls ON ls.${g.start} = p.p_start
 JOIN ${calendar} le ON le.${g.end} = p.p_end
 LEFT JOIN agents n ON n.ext = r.ext
--- SPEC §5 order: the interval's UTC start, then all-digit extensions by number (compared as
--- text without leading zeros, shorter first, so any length works; '007' and '7' then go by
--- bytes), then the others in binary order. Keys are cast to BINARY because utf8mb4_bin pads
--- with spaces when comparing ('Z<tab>' would sort before 'Z').
-ORDER BY p.p_start,
-  CASE WHEN r.ext REGEXP '^[0-9]+$' THEN 0 ELSE 1 END,
-  CASE WHEN r.ext REGEXP '^[0-9]+$' THEN LENGTH(TRIM(LEADING '0' FROM r.ext)) ELSE 0 END,
-  CAST(CASE WHEN r.ext REGEXP '^[0-9]+$' THEN TRIM(LEADING '0' FROM r.ext) ELSE r.ext END AS BINARY),
-  CAST(r.ext AS BINARY)`;
+-- SPEC §5 order: the interval's UTC start, then the extension's sort key, kept with the
+-- agent (agents.ext_sort, migration 102: all-digit extensions by number, then the others in
+-- binary order); computed here only for an extension without an agents row
+ORDER BY p.p_start, COALESCE(n.ext_sort, fn_ext_sort(r.ext))`;
   const values: unknown[] = [from, to];
   if (exts !== undefined) values.push(exts);
   values.push(from, to);

@@ -13,6 +13,7 @@ import type { ReportRow } from './query.ts';
 import type { ReportParams } from './params.ts';
 import { CSV_CONTENT_TYPE, csvEncoder, recordMaker } from './csv.ts';
 import { JSON_CONTENT_TYPE, jsonEncoder } from './json.ts';
+import { batchBytes } from './batches.ts';
 
 export interface ReportMeta {
   /** collector_state.horizon when the report was read (epoch seconds), null when nothing is loaded. */
@@ -42,8 +43,8 @@ function encoders(params: ReportParams, progress: { rows: number }): Transform[]
         done(null, toOut(row));
       },
     });
-  if (params.format === 'json') return [counting((row) => row), jsonEncoder()];
-  return [counting(recordMaker(params.durations)), csvEncoder(params)];
+  if (params.format === 'json') return [counting((row) => row), jsonEncoder(), batchBytes()];
+  return [counting(recordMaker(params.durations)), csvEncoder(params), batchBytes()];
 }
 
 /**
