@@ -20,6 +20,7 @@ import { runCollector } from '../collector/collector.ts';
 import { createBareCopy, rawLoad } from './raw-load.ts';
 import { startReportServer, timeReport } from './report-probe.ts';
 import { startupSeconds } from './startup.ts';
+import { dayBackfill } from './backfill-day.ts';
 
 export interface BenchOptions {
   agents: number;
@@ -27,6 +28,8 @@ export interface BenchOptions {
   seed: number;
   /** Print a line per step. */
   progress: (line: string) => void;
+  /** Also time one day's backfill, whole process, at 200 and 1,000 agents (the main run only). */
+  dayBackfills?: boolean;
 }
 
 export interface BenchFigures {
@@ -67,6 +70,11 @@ export interface BenchFigures {
   startup_npm_s: number;
   /** `node dist/cli/backfill.js --help`, median of 5. */
   startup_node_s: number;
+  /** One local day's `backfill` from the simulator over HTTP, whole process, median of 3 (null: not run). */
+  backfill_day_200_s: number | null;
+  backfill_day_1000_s: number | null;
+  /** That command's start to its first window, at 1,000 agents. */
+  backfill_startup_s: number | null;
 }
 
 /** The simulated range ends at noon UTC, so the collector's last run sees a busy hour. */
@@ -180,7 +188,16 @@ export async function runBench(cfg: Config, opts: BenchOptions): Promise<BenchFi
     await upstream.close();
     if (run.outcome !== 'ok') throw new Error(`collector run ended ${run.outcome}: ${run.error ?? ''}`);
 
-    // 6. reports through HTTP, server in its own process
+    // 6. one day's backfill, whole process, at 200 and 1,000 agents
+    let day200 = null;
+    let day1000 = null;
+    if (opts.dayBackfills) {
+      progress('one day backfill, whole process, from the simulator over HTTP: 200 and 1000 agents, three times each');
+      day200 = await dayBackfill(cfg, { agents: 200, seed, endTs: END_TS, runs: 3 });
+      day1000 = await dayBackfill(cfg, { agents: 1000, seed, endTs: END_TS, runs: 3 });
+    }
+
+    // 7. reports through HTTP, server in its own process
     const zone = cfg.reportTz;
     // the last whole local day of the range (with one day of data: the day it starts in)
     const dayStart = days > 1 ? DateTime.fromSeconds(END_TS, { zone }).startOf('day').minus({ days: 1 }) : DateTime.fromSeconds(fromTs, { zone }).startOf('day');
@@ -237,6 +254,9 @@ export async function runBench(cfg: Config, opts: BenchOptions): Promise<BenchFi
       innodb_buffer_pool_mb: bufferPoolMb,
       startup_npm_s: round(startup.npm, 2),
       startup_node_s: round(startup.node, 2),
+      backfill_day_200_s: day200 && round(day200.seconds, 2),
+      backfill_day_1000_s: day1000 && round(day1000.seconds, 2),
+      backfill_startup_s: day1000 && round(day1000.startupSeconds, 2),
     };
   } finally {
     await pool?.end();
