@@ -14,7 +14,7 @@ import { ensureCalendar, fillCalendar, fillMissingSlots, localMidnight } from '.
 import { builtZone, ZoneMismatchError, zoneMismatchMessage } from './zone.ts';
 import { lockName } from './lock-name.ts';
 import { one, select } from './query.ts';
-import { writeSetting } from './settings.ts';
+import { readSetting, writeSetting } from './settings.ts';
 import { DAYS_AHEAD, ensureDayPartitions } from './partitions.ts';
 
 const DB_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'db');
@@ -73,17 +73,18 @@ export async function readRoutines(): Promise<Routine[]> {
   return out;
 }
 
-async function objectExists(conn: Connection, db: string, r: Pick<Routine, 'name' | 'kind'>): Promise<boolean> {
-  const row =
-    r.kind === 'view'
-      ? await one(conn, 'SELECT 1 FROM information_schema.views WHERE table_schema = ? AND table_name = ?', [db, r.name])
-      : await one(conn, 'SELECT 1 FROM information_schema.routines WHERE routine_schema = ? AND routine_name = ? AND routine_type = ?', [
-          db,
-          r.name,
-          r.kind.toUpperCase(),
-        ]);
-  return row !== undefined;
+/** The views and routines the database has, as `kind name` (one look at information_schema, not one per object). */
+async function existingObjects(conn: Connection, db: string): Promise<Set<string>> {
+  const rows = await select<{ k: string }>(
+    conn,
+    `SELECT CONCAT('view ', table_name) AS k FROM information_schema.views WHERE table_schema = ?
+     UNION ALL SELECT CONCAT(LOWER(routine_type), ' ', routine_name) FROM information_schema.routines WHERE routine_schema = ?`,
+    [db, db],
+  );
+  return new Set(rows.map((r) => r.k));
 }
+
+const objectKey = (r: Pick<Routine, 'name' | 'kind'>) => `${r.kind} ${r.name}`;
 
 /**
  * Applies changed or missing routines. A view may read another view, so views that fail
@@ -92,10 +93,8 @@ async function objectExists(conn: Connection, db: string, r: Pick<Routine, 'name
 async function applyRoutines(conn: Connection, db: string, files: Routine[], log: (l: string) => void): Promise<string[]> {
   const rows = await select<{ name: string; md5: string }>(conn, 'SELECT name, md5 FROM repeatable_scripts');
   const known = new Map(rows.map((r) => [r.name, r.md5]));
-  let pending: Routine[] = [];
-  for (const r of files) {
-    if (known.get(r.name) !== r.md5 || !(await objectExists(conn, db, r))) pending.push(r);
-  }
+  const existing = await existingObjects(conn, db);
+  let pending = files.filter((r) => known.get(r.name) !== r.md5 || !existing.has(objectKey(r)));
   const applied: string[] = [];
   while (pending.length > 0) {
     const failed: { r: Routine; err: unknown }[] = [];
@@ -130,11 +129,12 @@ async function applyRoutines(conn: Connection, db: string, files: Routine[], log
  */
 async function dropRemovedRoutines(conn: Connection, db: string, files: Routine[], log: (l: string) => void): Promise<string[]> {
   const present = new Set(files.map((f) => f.name));
+  const existing = await existingObjects(conn, db);
   const dropped: string[] = [];
   for (const r of await select<{ name: string; kind: Kind }>(conn, 'SELECT name, kind FROM repeatable_scripts ORDER BY name')) {
     if (present.has(r.name)) continue;
     if (!['view', 'procedure', 'function'].includes(r.kind)) throw new Error(`repeatable_scripts lists ${r.name} as a ${r.kind}: expected view, procedure or function`);
-    if (await objectExists(conn, db, r)) await conn.query(`DROP ${r.kind.toUpperCase()} ${mysql.escapeId(r.name)}`);
+    if (existing.has(objectKey(r))) await conn.query(`DROP ${r.kind.toUpperCase()} ${mysql.escapeId(r.name)}`);
     await conn.query('DELETE FROM repeatable_scripts WHERE name = ?', [r.name]);
     dropped.push(r.name);
     log(`  dropped ${r.kind} ${r.name} (its file is gone)`);
@@ -175,14 +175,20 @@ async function prepareZone(conn: Connection, opts: MigrateOptions, log: (l: stri
   }
   if (rebuilt || built === undefined) {
     await fillCalendar(conn, opts.reportTz, from, to);
-  } else {
-    // calendars made before slots existed get their slots first
+  }
+  const slotsComplete = (await readSetting(conn, 'calendar_slots')) === 'complete';
+  if (!rebuilt && built !== undefined && !slotsComplete) {
+    // calendars made before slots existed get their slots first (once: every calendar
+    // written since has them, and the search reads the whole calendar)
     await fillMissingSlots(conn, opts.reportTz);
   }
   const hours = await ensureCalendar(conn, opts.reportTz, localMidnight(from, opts.reportTz), localMidnight(to, opts.reportTz));
-  await writeSetting(conn, 'report_tz', opts.reportTz);
+  if (built !== opts.reportTz) await writeSetting(conn, 'report_tz', opts.reportTz);
+  if (!slotsComplete) await writeSetting(conn, 'calendar_slots', 'complete');
+  // (counted only when it changed: a migrate with nothing to do stays short)
+  if (!rebuilt && built !== undefined && hours === 0) return { hours, rebuilt };
   const counts = (await one<{ n: number; lo: string; hi: string }>(conn, 'SELECT COUNT(*) AS n, MIN(local_start) AS lo, MAX(local_end) AS hi FROM report_hours'))!;
-  if (rebuilt || built === undefined || hours > 0) log(`calendar: ${counts.n} report hours of ${opts.reportTz} from ${counts.lo} to ${counts.hi}`);
+  log(`calendar: ${counts.n} report hours of ${opts.reportTz} from ${counts.lo} to ${counts.hi}`);
   return { hours: rebuilt || built === undefined ? Number(counts.n) : hours, rebuilt };
 }
 
