@@ -17,6 +17,9 @@ import { one, select } from './query.ts';
 import { readSetting, writeSetting } from './settings.ts';
 import { DAYS_AHEAD, ensureDayPartitions } from './partitions.ts';
 
+/** Unknown database (connecting to one that does not exist yet). */
+const ER_BAD_DB_ERROR = 1049;
+
 const DB_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'db');
 
 /**
@@ -215,37 +218,68 @@ async function splitDays(conn: Connection, reportTz: string, log: (l: string) =>
 export async function migrate(opts: MigrateOptions): Promise<MigrateResult> {
   const log = opts.log ?? (() => {});
   const db = databaseName(opts.databaseUrl);
-  const createdDatabase = await ensureDatabase(opts.databaseUrl);
+  // (the database is created only when connecting to it says it is missing: one
+  // connection, not two, on every start)
+  let createdDatabase = false;
+  const conn = await connect(opts.databaseUrl, { multipleStatements: true }).catch(async (err: unknown) => {
+    if ((err as { errno?: number }).errno !== ER_BAD_DB_ERROR) throw err;
+    createdDatabase = await ensureDatabase(opts.databaseUrl);
+    return connect(opts.databaseUrl, { multipleStatements: true });
+  });
   if (createdDatabase) log(`created database ${db}`);
-  const conn = await connect(opts.databaseUrl, { multipleStatements: true });
   try {
     // Two processes migrating at once (npm start beside npm run migrate) take turns.
     // (fn_lock_name may not exist yet: the name is derived here)
     const migrateLock = lockName(db, 'migrate');
     const lock = await one<{ ok: number | null }>(conn, 'SELECT GET_LOCK(?, 60) AS ok', [migrateLock]);
     if (lock?.ok !== 1) throw new Error('another migrate is still running after 60 s; try again when it ends');
-    const postgrator = new Postgrator({
-      migrationPattern: join(DB_DIR, 'migrations', '*.sql'),
-      driver: 'mysql',
-      database: db,
-      schemaTable: 'schemaversion',
-      execQuery: async (query: string) => {
-        const [rows] = await conn.query(query);
-        return { rows: Array.isArray(rows) ? (rows as unknown[]) : [] };
-      },
-    });
-    const done = await postgrator.migrate();
-    const migrations = done.map((m) => basename(m.filename));
-    for (const m of migrations) log(`  migrated ${m}`);
-    await refuseSkippedMigrations(conn, postgrator);
+    // Nothing new since the last migrate (the same files, byte for byte, each applied):
+    // postgrator, which reads and checks every applied migration, has nothing to do.
+    const { fingerprint, versions } = await migrationFiles();
+    const current =
+      !createdDatabase &&
+      (await readSetting(conn, 'migrations_md5').catch(() => undefined)) === fingerprint &&
+      (await select<{ v: string | null }>(conn, 'SELECT GROUP_CONCAT(version ORDER BY version) AS v FROM schemaversion WHERE version > 0').catch(() => []))[0]?.v === versions;
+    const migrations = current ? [] : await runPostgrator(conn, db, log);
     const files = await readRoutines();
     const routines = await applyRoutines(conn, db, files, log);
     const dropped = await dropRemovedRoutines(conn, db, files, log);
     const zone = await prepareZone(conn, opts, log);
     await splitDays(conn, opts.reportTz, log);
+    if (!current) await writeSetting(conn, 'migrations_md5', fingerprint);
     await conn.query('SELECT RELEASE_LOCK(?)', [migrateLock]);
     return { createdDatabase, migrations, routines, dropped, calendarHours: zone.hours, rebuiltTz: zone.rebuilt };
   } finally {
     await conn.end();
   }
+}
+
+/** One hash of every migration file's name and bytes, and their numbers as schemaversion lists them. */
+async function migrationFiles(): Promise<{ fingerprint: string; versions: string }> {
+  const dir = join(DB_DIR, 'migrations');
+  const hash = createHash('md5');
+  const files = (await readdir(dir)).filter((f) => f.endsWith('.sql')).sort();
+  const applied = files.filter((f) => f.includes('.do.'));
+  for (const f of files) hash.update(f).update('\0').update(await readFile(join(dir, f))).update('\0');
+  const versions = applied.map((f) => Number(f.split('.')[0])).sort((a, b) => a - b).join(',');
+  return { fingerprint: hash.digest('hex'), versions };
+}
+
+/** Applies the pending migrations (postgrator); returns their file names. */
+async function runPostgrator(conn: Connection, db: string, log: (l: string) => void): Promise<string[]> {
+  const postgrator = new Postgrator({
+    migrationPattern: join(DB_DIR, 'migrations', '*.sql'),
+    driver: 'mysql',
+    database: db,
+    schemaTable: 'schemaversion',
+    execQuery: async (query: string) => {
+      const [rows] = await conn.query(query);
+      return { rows: Array.isArray(rows) ? (rows as unknown[]) : [] };
+    },
+  });
+  const done = await postgrator.migrate();
+  const migrations = done.map((m) => basename(m.filename));
+  for (const m of migrations) log(`  migrated ${m}`);
+  await refuseSkippedMigrations(conn, postgrator);
+  return migrations;
 }
