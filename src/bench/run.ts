@@ -64,6 +64,9 @@ export interface BenchFigures {
   report_31d_15m_json_s: number;
   report_31d_15m_json_rows: number;
   report_31d_15m_json_rss_growth_mb: number;
+  /** The 31-day report by hour with by=team: ten teams splitting the agents (SPEC §8). */
+  by_team_31d_s: number;
+  by_team_31d_rows: number;
   /** The server's InnoDB buffer pool: 4M events and their indexes need about 1 GB to stay in memory. */
   innodb_buffer_pool_mb: number;
   /** `npm run backfill -- --help`, whole process, median of 5. */
@@ -202,12 +205,16 @@ export async function runBench(cfg: Config, opts: BenchOptions): Promise<BenchFi
     // the last whole local day of the range (with one day of data: the day it starts in)
     const dayStart = days > 1 ? DateTime.fromSeconds(END_TS, { zone }).startOf('day').minus({ days: 1 }) : DateTime.fromSeconds(fromTs, { zone }).startOf('day');
     const monthStart = DateTime.fromSeconds(fromTs, { zone }).plus({ days: 1 }).startOf('day');
+    // ten teams of a tenth of the agents each, for by=team
+    await pool.query("INSERT INTO teams (name) SELECT CONCAT('Team ', n) FROM (SELECT 0 AS n UNION ALL SELECT 1 UNION ALL SELECT 2 UNION ALL SELECT 3 UNION ALL SELECT 4 UNION ALL SELECT 5 UNION ALL SELECT 6 UNION ALL SELECT 7 UNION ALL SELECT 8 UNION ALL SELECT 9) d");
+    await pool.query("INSERT INTO team_members (team, ext) SELECT CONCAT('Team ', MOD(ROW_NUMBER() OVER (ORDER BY ext_sort), 10)), ext FROM agents");
     const server = await startReportServer({ DATABASE_URL: dbUrl, REPORT_TZ: zone, REPORT_API_TOKENS: '', REPORT_MAX_DAYS: '93' });
     let day;
     let day15;
     let month;
     let monthTotal;
     let month15Json;
+    let byTeam;
     try {
       progress(`report: ${dayStart.toISODate()} and 31 days from ${monthStart.toISODate()}, by hour, 15 minutes, total, JSON`);
       const monthRange = `startDate=${monthStart.toISODate()}&endDate=${monthStart.plus({ days: 31 }).toISODate()}&bom=0`;
@@ -216,6 +223,7 @@ export async function runBench(cfg: Config, opts: BenchOptions): Promise<BenchFi
       month = await timeReport(server, monthRange);
       monthTotal = await timeReport(server, `${monthRange}&interval=total`);
       month15Json = await timeReport(server, `${monthRange}&interval=15m&format=json`);
+      byTeam = await timeReport(server, `${monthRange}&by=team`);
     } finally {
       await server.stop();
     }
@@ -251,6 +259,8 @@ export async function runBench(cfg: Config, opts: BenchOptions): Promise<BenchFi
       // (the probe counts lines: a JSON array has two more than rows)
       report_31d_15m_json_rows: Math.max(0, month15Json.rows - 1),
       report_31d_15m_json_rss_growth_mb: round(month15Json.peakRssMb - month15Json.rssBeforeMb, 1),
+      by_team_31d_s: round(byTeam.seconds, 2),
+      by_team_31d_rows: byTeam.rows,
       innodb_buffer_pool_mb: bufferPoolMb,
       startup_npm_s: round(startup.npm, 2),
       startup_node_s: round(startup.node, 2),

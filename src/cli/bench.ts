@@ -15,7 +15,8 @@ against the in-process simulator, and prints one table of figures:
   e2e        backfill of the whole range: simulator HTTP, parse, load, aggregate
   agg        sp_aggregate_range over every hour; median sp_aggregate_hour of 20 busy hours
   collector  one incremental collector run, ten minutes after the range
-  report     GET /api/report for one day and for 31 days, the server in its own process
+  report     GET /api/report for one day and for 31 days (also by=team, ten teams), the
+             server in its own process
   start-up   npm run backfill -- --help, whole process (median of 5), and under node alone
   day        npm run backfill of one local day from the simulator over HTTP, whole process
              (median of 3), at 200 and 1000 agents, and its start to the first window
@@ -61,6 +62,8 @@ const ROWS: Row[] = [
   { label: 'report, 31 days at 15m as JSON', key: 'report_31d_15m_json_s', unit: 's' },
   { label: 'report, 31 days at 15m as JSON: rows', key: 'report_31d_15m_json_rows', unit: '' },
   { label: 'report, 31 days at 15m as JSON: RSS growth', key: 'report_31d_15m_json_rss_growth_mb', unit: 'MB', target: '≤ 100' },
+  { label: 'report, 31 days by team (ten teams)', key: 'by_team_31d_s', unit: 's', target: '≤ 5' },
+  { label: 'report, 31 days by team: rows', key: 'by_team_31d_rows', unit: '' },
   { label: 'start-up: npm run backfill -- --help', key: 'startup_npm_s', unit: 's', target: '≤ 0.4' },
   { label: 'start-up: node dist/cli/backfill.js --help', key: 'startup_node_s', unit: 's' },
   { label: 'backfill one day, 200 agents, whole process', key: 'backfill_day_200_s', unit: 's', once: true, target: '≤ 0.8' },
