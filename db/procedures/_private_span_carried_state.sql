@@ -59,6 +59,8 @@ BEGIN
           ROW_NUMBER() OVER (PARTITION BY e.ext, e.event ORDER BY e.seq DESC) AS rn
         FROM apr_tmp_last l
         JOIN agent_events e ON e.ext = l.ext AND e.event = l.event AND e.ts = l.ts
+        -- (constant bounds: only those days' partitions are probed)
+        WHERE e.ts >= v_since AND e.ts < p_from
       ) x
       WHERE x.rn = 1 AND x.enabled = 1;
       -- flags on at the cut that no event since has set again
