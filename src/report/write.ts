@@ -14,6 +14,7 @@ import type { ReportRow } from './query.ts';
 import type { ReportParams } from './params.ts';
 import { CSV_CONTENT_TYPE, csvEncoder, recordMaker } from './csv.ts';
 import { JSON_CONTENT_TYPE, jsonEncoder } from './json.ts';
+import { batchBytes } from './batches.ts';
 
 /**
  * Leads the report query's text, so an operator (and a test) finds a running report in
@@ -51,8 +52,8 @@ function encoders(params: ReportParams, progress: { rows: number }): Transform[]
         done(null, toOut(row));
       },
     });
-  if (params.format === 'json') return [counting((row) => row), jsonEncoder(params.by)];
-  return [counting(recordMaker(params.durations, params.by)), csvEncoder(params)];
+  if (params.format === 'json') return [counting((row) => row), jsonEncoder(params.by), batchBytes()];
+  return [counting(recordMaker(params.durations, params.by)), csvEncoder(params), batchBytes()];
 }
 
 /**
