@@ -1,0 +1,111 @@
+-- The live state (SPEC §9) at the data horizon into the session's temporary table
+-- apr_tmp_now_live (GET /api/live and /metrics read it; from a SQL client:
+-- CALL sp_agent_live(FALSE), then SELECT * FROM apr_tmp_now_live). p_scoped: only the
+-- extensions of the temporary table apr_tmp_now_exts (ext), which the caller fills.
+-- Listed: every agent whose state in the last second before the horizon is not Offline,
+-- and every agent with a non-Offline second between the local midnight that starts the
+-- horizon's day and the horizon. For each: that state (code, and for not-available the
+-- category and the reason of the event in force when it began) and `since`, the start of
+-- the longest run ending at the horizon in which the state (and normalised reason) stayed
+-- the same, never before the start of the horizon's stretch of loaded time.
+-- The day (from the report calendar) is computed stretch part by stretch part
+-- (_private_now_segments); a state that already held when the day began is followed back,
+-- for those agents only, in pieces of 1 h, 2 h, 4 h, ... down to its stretch's start.
+DROP PROCEDURE IF EXISTS sp_agent_live;
+CREATE PROCEDURE sp_agent_live(IN p_scoped BOOLEAN)
+  MODIFIES SQL DATA
+  COMMENT 'each agent''s state at the data horizon into apr_tmp_now_live'
+BEGIN
+  DECLARE v_h BIGINT;
+  DECLARE v_day BIGINT;
+  DECLARE v_scan BIGINT;
+  DECLARE v_cur BIGINT;
+  DECLARE v_sf BIGINT;
+  DECLARE v_st BIGINT;
+  DECLARE v_a BIGINT;
+  DECLARE v_c BIGINT;
+  DECLARE v_len BIGINT;
+  DECLARE v_hs BIGINT;
+
+  DROP TEMPORARY TABLE IF EXISTS apr_tmp_now_bounds, apr_tmp_now_live, apr_tmp_now_today, apr_tmp_now_stretches, apr_tmp_now_follow;
+  CREATE TEMPORARY TABLE apr_tmp_now_live (
+    ext      VARCHAR(32) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL PRIMARY KEY,
+    code     TINYINT NOT NULL,   -- 0 Offline, 1 Idle, 2 Talk, 3 Hold, 4 Wrap Up, 5 not available
+    category VARCHAR(32) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NULL,
+    reason   VARCHAR(255) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NULL,
+    norm     VARCHAR(255) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NULL,
+    since    BIGINT NOT NULL,
+    carried  BOOLEAN NOT NULL,   -- the state held before `since`: still being followed back
+    staffed_today BOOLEAN NOT NULL
+  ) ENGINE=MEMORY;
+  -- the horizon and its local day [day_from, day_to), for the day's report row
+  CREATE TEMPORARY TABLE apr_tmp_now_bounds (horizon BIGINT NULL, day_from BIGINT NULL, day_to BIGINT NULL) ENGINE=MEMORY;
+  CREATE TEMPORARY TABLE apr_tmp_now_today (
+    ext VARCHAR(32) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL PRIMARY KEY
+  ) ENGINE=MEMORY;
+  CREATE TEMPORARY TABLE apr_tmp_now_stretches (s_from BIGINT NOT NULL PRIMARY KEY, s_to BIGINT NOT NULL) ENGINE=MEMORY;
+  CREATE TEMPORARY TABLE apr_tmp_now_follow (
+    ext VARCHAR(32) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL PRIMARY KEY
+  ) ENGINE=MEMORY;
+
+  SELECT horizon INTO v_h FROM collector_state WHERE id = 1;
+  -- the local day of the horizon, and of the last second before it (the same day unless
+  -- the horizon is a local midnight): both from the report calendar
+  SET v_day = (SELECT MIN(d.hour_start) FROM report_hours d
+               WHERE d.local_start >= (SELECT DATE(h.local_start) FROM report_hours h WHERE h.hour_start <= v_h ORDER BY h.hour_start DESC LIMIT 1)
+                 AND d.local_start < (SELECT DATE(h.local_start) FROM report_hours h WHERE h.hour_start <= v_h ORDER BY h.hour_start DESC LIMIT 1) + INTERVAL 1 DAY);
+  INSERT INTO apr_tmp_now_bounds (horizon, day_from, day_to)
+  SELECT v_h, v_day, (SELECT MAX(d.hour_end) FROM report_hours d WHERE d.hour_start >= v_day
+                        AND d.local_start < (SELECT DATE(h.local_start) FROM report_hours h WHERE h.hour_start = v_day) + INTERVAL 1 DAY);
+  SET v_scan = (SELECT MIN(d.hour_start) FROM report_hours d
+                WHERE d.local_start >= (SELECT DATE(h.local_start) FROM report_hours h WHERE h.hour_start < v_h ORDER BY h.hour_start DESC LIMIT 1)
+                  AND d.local_start < (SELECT DATE(h.local_start) FROM report_hours h WHERE h.hour_start < v_h ORDER BY h.hour_start DESC LIMIT 1) + INTERVAL 1 DAY);
+  IF v_scan < v_h THEN
+    INSERT INTO apr_tmp_now_stretches (s_from, s_to)
+    SELECT s_from, s_to FROM vw_loaded_stretches WHERE s_from < v_h AND s_to > v_scan;
+  END IF;
+  SET v_cur = v_scan;
+  stretches: LOOP
+    SET v_sf = NULL;
+    SELECT s_from, s_to INTO v_sf, v_st FROM apr_tmp_now_stretches WHERE s_to > v_cur ORDER BY s_from LIMIT 1;
+    IF v_sf IS NULL THEN
+      LEAVE stretches;
+    END IF;
+    SET v_a = GREATEST(v_sf, v_scan), v_cur = v_st;
+    CALL _private_now_scope(p_scoped, FALSE);
+    CALL _private_now_segments(v_a, v_st, v_sf, p_scoped);
+    -- non-Offline seconds of the horizon's day
+    INSERT IGNORE INTO apr_tmp_now_today (ext)
+    SELECT DISTINCT ext FROM apr_tmp_now_runs WHERE code <> 0 AND r_to > GREATEST(r_from, v_day);
+    IF v_st = v_h THEN
+      -- the horizon's stretch (the last one): each agent's run that reaches the horizon
+      SET v_hs = v_sf;
+      INSERT INTO apr_tmp_now_live (ext, code, category, reason, norm, since, carried, staffed_today)
+      SELECT ext, code, category, reason, norm, r_from, carried_in, FALSE
+      FROM apr_tmp_now_runs
+      WHERE r_to = v_h AND r_to > r_from;
+    END IF;
+  END LOOP;
+  -- agents busy today but absent from the horizon's stretch: Offline since it began
+  INSERT IGNORE INTO apr_tmp_now_live (ext, code, category, reason, norm, since, carried, staffed_today)
+  SELECT ext, 0, NULL, NULL, NULL, COALESCE(v_hs, v_h), FALSE, TRUE FROM apr_tmp_now_today;
+  UPDATE apr_tmp_now_live l JOIN apr_tmp_now_today t ON t.ext = l.ext SET l.staffed_today = TRUE;
+  DELETE FROM apr_tmp_now_live WHERE code = 0 AND NOT staffed_today;
+
+  -- states that already held when the scan began: followed back within their stretch
+  SET v_c = GREATEST(COALESCE(v_hs, v_h), v_scan), v_len = 3600;
+  WHILE v_c > v_hs AND EXISTS (SELECT 1 FROM apr_tmp_now_live WHERE carried) DO
+    DELETE FROM apr_tmp_now_follow;
+    INSERT INTO apr_tmp_now_follow (ext) SELECT ext FROM apr_tmp_now_live WHERE carried;
+    SET v_a = GREATEST(v_c - v_len, v_hs);
+    CALL _private_now_scope(TRUE, TRUE);
+    CALL _private_now_segments(v_a, v_c, v_hs, TRUE);
+    -- an agent with no run here was Offline throughout (nothing on, no event)
+    UPDATE apr_tmp_now_live SET since = v_a, carried = v_a > v_hs WHERE carried AND code = 0;
+    UPDATE apr_tmp_now_live l
+    JOIN apr_tmp_now_runs r ON r.ext = l.ext AND r.r_to = v_c AND r.r_to > r.r_from AND r.code = l.code AND r.norm <=> l.norm
+    SET l.since = r.r_from, l.carried = r.carried_in, l.reason = r.reason;
+    SET v_c = v_a, v_len = v_len * 2;
+  END WHILE;
+  DROP TEMPORARY TABLE IF EXISTS apr_tmp_now_today, apr_tmp_now_stretches, apr_tmp_now_follow;
+END
