@@ -19,6 +19,7 @@ import { readStatus } from './status.ts';
 import { handleMetrics, observeReport } from './metrics-route.ts';
 import { pageRoutes } from './page-route.ts';
 import { handleTimeline } from './timeline-route.ts';
+import { handleBreaks, handleLive } from './now-routes.ts';
 import { ReportStreams } from './report-stream.ts';
 import { HealthProbe } from './health.ts';
 import { answerClientError } from './client-error.ts';
@@ -75,6 +76,14 @@ const routes: Record<string, Route> = {
   '/api/report': {
     protected: true,
     handle: (ctx, req, res, url, info) => handleReport(ctx, req, res, url, info),
+  },
+  '/api/breaks': {
+    protected: true,
+    handle: (ctx, req, res, url, info) => handleBreaks(ctx, req, res, url, info),
+  },
+  '/api/live': {
+    protected: true,
+    handle: (ctx, req, res, url) => handleLive(ctx, req, res, url),
   },
   '/api/timeline': {
     protected: true,

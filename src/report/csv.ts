@@ -48,10 +48,10 @@ export function recordMaker(durations: Durations): (r: ReportRow) => string[] {
 }
 
 /** Rows in, CSV text out (header first, even for no rows). */
-export function csvEncoder(params: ReportParams): Transform {
+export function csvEncoder(params: Pick<ReportParams, 'bom'>, headers: readonly string[] = COLUMNS.map((c) => c.header)): Transform {
   return stringify({
     header: true,
-    columns: COLUMNS.map((c) => c.header),
+    columns: [...headers],
     bom: params.bom,
     delimiter: ',',
     record_delimiter: '\r\n',

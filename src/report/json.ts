@@ -39,12 +39,12 @@ function toJsonObject(r: ReportRow): Record<string, string | number | null> {
 }
 
 /** Rows in, one JSON array out: `[` first, `]` last, `[]` for no rows. */
-export function jsonEncoder(): Transform {
+export function jsonEncoder<R = ReportRow>(toObject: (row: R) => unknown = toJsonObject as (row: R) => unknown): Transform {
   let first = true;
   return new Transform({
     writableObjectMode: true,
-    transform(row: ReportRow, _enc, done) {
-      done(null, (first ? '[\n' : ',\n') + JSON.stringify(toJsonObject(row)));
+    transform(row: R, _enc, done) {
+      done(null, (first ? '[\n' : ',\n') + JSON.stringify(toObject(row)));
       first = false;
     },
     flush(done) {

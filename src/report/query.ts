@@ -150,6 +150,19 @@ function figures(): string {
   p.len_s - p.loaded_s AS not_loaded_s`;
 }
 
+/**
+ * SPEC §5's extension order as ORDER BY terms for column `col`: all-digit extensions first,
+ * by number (compared as text without leading zeros, shorter first, so any length works;
+ * '007' and '7' then go by bytes), then the others in binary order. Keys are cast to BINARY
+ * because utf8mb4_bin pads with spaces when comparing ('Z<tab>' would sort before 'Z').
+ */
+export function extOrder(col: string): string {
+  return `CASE WHEN ${col} REGEXP '^[0-9]+$' THEN 0 ELSE 1 END,
+  CASE WHEN ${col} REGEXP '^[0-9]+$' THEN LENGTH(TRIM(LEADING '0' FROM ${col})) ELSE 0 END,
+  CAST(CASE WHEN ${col} REGEXP '^[0-9]+$' THEN TRIM(LEADING '0' FROM ${col}) ELSE ${col} END AS BINARY),
+  CAST(${col} AS BINARY)`;
+}
+
 /** SQL and values for the report rows of intervals selected by [from, to), optionally some extensions. */
 export function reportQuery(interval: Interval, from: number, to: number, exts: string[] | undefined): { sql: string; values: unknown[] } {
   const g = GRAINS[interval];
@@ -186,15 +199,8 @@ JOIN (${periods}) p ON p.k = r.k
 JOIN ${calendar} ls ON ls.${g.start} = p.p_start
 JOIN ${calendar} le ON le.${g.end} = p.p_end
 LEFT JOIN agents n ON n.ext = r.ext
--- SPEC §5 order: the interval's UTC start, then all-digit extensions by number (compared as
--- text without leading zeros, shorter first, so any length works; '007' and '7' then go by
--- bytes), then the others in binary order. Keys are cast to BINARY because utf8mb4_bin pads
--- with spaces when comparing ('Z<tab>' would sort before 'Z').
-ORDER BY p.p_start,
-  CASE WHEN r.ext REGEXP '^[0-9]+$' THEN 0 ELSE 1 END,
-  CASE WHEN r.ext REGEXP '^[0-9]+$' THEN LENGTH(TRIM(LEADING '0' FROM r.ext)) ELSE 0 END,
-  CAST(CASE WHEN r.ext REGEXP '^[0-9]+$' THEN TRIM(LEADING '0' FROM r.ext) ELSE r.ext END AS BINARY),
-  CAST(r.ext AS BINARY)`;
+-- SPEC §5 order: the interval's UTC start, then the extension
+ORDER BY p.p_start, ${extOrder('r.ext')}`;
   const values: unknown[] = [from, to];
   if (exts !== undefined) values.push(exts);
   values.push(from, to);

@@ -1,0 +1,123 @@
+// The breaks report (SPEC §9): one row per break that begins in the range, computed by
+// sp_agent_breaks in the request's snapshot; this module names the columns, selects the
+// rows in order (with their limits and local times) and encodes them as CSV or JSON
+// through the report's writers.
+import type { Writable } from 'node:stream';
+import type { Pool } from 'mysql2/promise';
+import { extOrder } from '../report/query.ts';
+import { rangeFilePart } from '../report/params.ts';
+import type { ReportParams } from '../report/params.ts';
+import { CSV_CONTENT_TYPE, csvEncoder } from '../report/csv.ts';
+import { JSON_CONTENT_TYPE, jsonEncoder } from '../report/json.ts';
+import { dateTime, hms, isoLocal, safeName } from '../report/format.ts';
+import { countingStage, writeRows } from '../report/write.ts';
+import type { ReportHooks } from '../report/write.ts';
+import { applyAgentFilter } from './filter.ts';
+import type { AgentFilter } from './filter.ts';
+import { localTime } from './local-time.ts';
+
+export interface BreaksParams extends ReportParams {
+  /** Only the breaks over their limit. */
+  over: boolean;
+}
+
+interface BreakRow {
+  ext: string;
+  name: string;
+  category: string;
+  reason: string;
+  b_from: number;
+  /** Null while the break still runs at the horizon. */
+  b_to: number | null;
+  local_from: string;
+  local_to: string | null;
+  duration_s: number;
+  limit_s: number | null;
+  over_s: number | null;
+}
+
+export const BREAK_HEADERS = ['Ext', 'Name', 'Category', 'Reason', 'Start', 'End', 'Duration', 'Limit', 'Over Limit'] as const;
+
+/** The rows of apr_tmp_now_breaks in SPEC §9's order: start, then extension as in the report. */
+function breaksSelect(over: boolean): string {
+  return `
+SELECT b.ext, COALESCE(NULLIF(n.name, ''), n.stats_name, '') AS name, b.category, fn_trim_reason(b.reason) AS reason,
+  b.b_from, CASE WHEN b.b_to < c.horizon THEN b.b_to END AS b_to,
+  ${localTime('b.b_from')} AS local_from,
+  CASE WHEN b.b_to < c.horizon THEN ${localTime('b.b_to')} END AS local_to,
+  -- to its end, or to the horizon while it runs (b_to is the horizon then)
+  b.b_to - b.b_from AS duration_s,
+  l.limit_seconds AS limit_s,
+  CASE WHEN l.limit_seconds IS NOT NULL THEN GREATEST(CAST(b.b_to - b.b_from AS SIGNED) - CAST(l.limit_seconds AS SIGNED), 0) END AS over_s
+FROM apr_tmp_now_breaks b
+JOIN collector_state c ON c.id = 1
+LEFT JOIN agents n ON n.ext = b.ext
+LEFT JOIN break_limits l ON l.category = b.category
+${over ? 'WHERE b.b_to - b.b_from > l.limit_seconds' : ''}
+ORDER BY b.b_from, ${extOrder('b.ext')}`;
+}
+
+function csvRecord(durations: ReportParams['durations']): (r: BreakRow) => string[] {
+  const d = durations === 'seconds' ? (s: number) => String(s) : (s: number) => hms(s);
+  const maybe = (s: number | null) => (s === null ? '' : d(Number(s)));
+  return (r) => [
+    r.ext,
+    safeName(r.name),
+    r.category,
+    safeName(r.reason),
+    dateTime(r.local_from),
+    r.local_to === null ? '' : dateTime(r.local_to),
+    d(Number(r.duration_s)),
+    maybe(r.limit_s),
+    maybe(r.over_s),
+  ];
+}
+
+function jsonObject(r: BreakRow): Record<string, string | number | null> {
+  const num = (v: number | null) => (v === null ? null : Number(v));
+  return {
+    ext: r.ext,
+    name: r.name,
+    category: r.category,
+    reason: r.reason,
+    start: isoLocal(r.local_from, Number(r.b_from)),
+    end: r.local_to === null || r.b_to === null ? null : isoLocal(r.local_to, Number(r.b_to)),
+    duration: Number(r.duration_s),
+    limit: num(r.limit_s),
+    over_limit: num(r.over_s),
+  };
+}
+
+/** `breaks_<start>_to_<end>.<csv|json>`, the ends named as in the report's file name. */
+export function breaksFilename(p: Pick<ReportParams, 'localStart' | 'localEnd' | 'format'>): string {
+  return `breaks_${rangeFilePart(p)}.${p.format}`;
+}
+
+/**
+ * Writes the breaks of `params` for the agents of `filter` to `out` and ends it, streamed
+ * from one snapshot. Refuses (ZoneMismatchError) before any byte when the database was
+ * built for another REPORT_TZ.
+ */
+export function writeBreaks(
+  pool: Pool,
+  params: BreaksParams,
+  filter: AgentFilter,
+  reportTz: string,
+  out: Writable,
+  hooks: ReportHooks = {},
+): Promise<{ rows: number; horizon: number | null }> {
+  return writeRows(pool, reportTz, out, hooks, {
+    async prepare(conn) {
+      const scoped = await applyAgentFilter(conn, filter);
+      await conn.query('CALL sp_agent_breaks(?, ?, ?)', [params.from, params.to, scoped]);
+      return { sql: breaksSelect(params.over), values: [] };
+    },
+    encoders(progress) {
+      const toOut = params.format === 'json' ? (r: BreakRow) => r : csvRecord(params.durations);
+      const counting = countingStage(progress, toOut);
+      return [counting, params.format === 'json' ? jsonEncoder(jsonObject) : csvEncoder(params, BREAK_HEADERS)];
+    },
+    contentType: params.format === 'json' ? JSON_CONTENT_TYPE : CSV_CONTENT_TYPE,
+    usesTemporaryTables: true,
+  });
+}
