@@ -1,7 +1,9 @@
 // SPEC §9 end to end on the worked example (SPEC §6): the day's breaks as CSV equal
 // expected-breaks-day.csv byte for byte, and the live state equals expected-live.json
 // byte for byte apart from age_seconds (now − horizon, which the fixture cannot know).
-import { readFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useTestDatabase } from './helpers/database.ts';
@@ -11,7 +13,8 @@ import { silentLogger } from '../src/log.ts';
 import { BOM, get, testConfig } from './report-helpers.ts';
 
 const db = useTestDatabase('now-worked-example', 'Asia/Dubai');
-const FIXTURE = join(resolve(import.meta.dirname, '..'), 'test', 'fixtures', 'worked-example');
+const ROOT = resolve(import.meta.dirname, '..');
+const FIXTURE = join(ROOT, 'test', 'fixtures', 'worked-example');
 const LOADED_FROM = 1757217600; // 2025-09-07 08:00 in Asia/Dubai
 const HORIZON = 1757228400; // 11:00
 const expected = (file: string) => readFileSync(join(FIXTURE, 'v2', file));
@@ -106,5 +109,19 @@ describe('worked example: breaks and live state (SPEC §9)', () => {
     expect(JSON.parse(breaks.body.toString('utf8'))).toEqual([]);
     const mine = JSON.parse((await get(`${srv.url}/api/live?ext=4101`)).body.toString('utf8')) as { agents: { ext: string }[] };
     expect(mine.agents.map((a) => a.ext)).toEqual(['4101']);
+  });
+
+  it('npm run report -- --breaks writes the same bytes as the API', async () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'apr-breaks-'));
+    const out = await new Promise<string>((done, fail) => {
+      execFile(
+        join(ROOT, 'node_modules', '.bin', 'tsx'),
+        [join(ROOT, 'src', 'cli', 'report.ts'), '--breaks', '--startDate', '2025-09-07', '--no-bom'],
+        { cwd, env: { PATH: process.env.PATH ?? '', DATABASE_URL: db().url, REPORT_TZ: 'Asia/Dubai' } },
+        (err, stdout, stderr) => (err ? fail(new Error(stderr, { cause: err })) : done(stdout)),
+      );
+    });
+    expect(out).toContain('breaks_2025-09-07_to_2025-09-08.csv (4 rows)');
+    expect(readFileSync(join(cwd, 'breaks_2025-09-07_to_2025-09-08.csv')).equals(expected('expected-breaks-day.csv'))).toBe(true);
   });
 });

@@ -5,7 +5,6 @@
 import type { Writable } from 'node:stream';
 import type { Pool } from 'mysql2/promise';
 import { extOrder } from '../report/query.ts';
-import { rangeFilePart } from '../report/params.ts';
 import type { ReportParams } from '../report/params.ts';
 import { CSV_CONTENT_TYPE, csvEncoder } from '../report/csv.ts';
 import { JSON_CONTENT_TYPE, jsonEncoder } from '../report/json.ts';
@@ -86,11 +85,6 @@ function jsonObject(r: BreakRow): Record<string, string | number | null> {
     limit: num(r.limit_s),
     over_limit: num(r.over_s),
   };
-}
-
-/** `breaks_<start>_to_<end>.<csv|json>`, the ends named as in the report's file name. */
-export function breaksFilename(p: Pick<ReportParams, 'localStart' | 'localEnd' | 'format'>): string {
-  return `breaks_${rangeFilePart(p)}.${p.format}`;
 }
 
 /**
