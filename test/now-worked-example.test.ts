@@ -124,4 +124,12 @@ describe('worked example: breaks and live state (SPEC §9)', () => {
     expect(out).toContain('breaks_2025-09-07_to_2025-09-08.csv (4 rows)');
     expect(readFileSync(join(cwd, 'breaks_2025-09-07_to_2025-09-08.csv')).equals(expected('expected-breaks-day.csv'))).toBe(true);
   });
+
+  it('GET /metrics gives the live counts, the overruns and the data age', async () => {
+    const text = (await get(`${srv.url}/metrics`)).body.toString('utf8');
+    expect(text).toMatch(/^apr_agents_in_state\{state="Idle"\} 1$/m);
+    expect(text).toMatch(/^apr_agents_over_break_limit 0$/m);
+    const age = /^apr_data_age_seconds (\d+)$/m.exec(text);
+    expect(Number(age?.[1])).toBeGreaterThan(0);
+  });
 });

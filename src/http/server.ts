@@ -71,7 +71,7 @@ const routes: Record<string, Route> = {
   // Prometheus scrape: operational detail, so behind the token like /api/status.
   '/metrics': {
     protected: true,
-    handle: (ctx, _req, res) => handleMetrics(ctx.pool, res),
+    handle: (ctx, _req, res) => handleMetrics(ctx.pool, ctx.cfg.reportTz, res),
   },
   '/api/report': {
     protected: true,
