@@ -6,7 +6,7 @@
 -- precedence Hold > Talk > Wrap Up > Idle > reason category > Offline.
 --   p_stretch_from  the start of the stretch; when it is before p_from the state at p_from
 --                   is carried in (_private_span_carried_state: checkpoints, no look-back
---                   limit), and a run that holds that state from before p_from is marked
+--                   limit; for scoped agents _private_now_carried_scoped), and a run that holds that state from before p_from is marked
 --                   carried_in (it began before p_from)
 --   p_scoped        only the extensions in apr_tmp_now_scope
 -- Agents with no flag on at p_from and no event in the part are Offline throughout and
@@ -45,63 +45,72 @@ BEGIN
     KEY (ext, seg_from)
   ) ENGINE=MEMORY;
   CREATE TEMPORARY TABLE apr_tmp_now_na (
-    ext    VARCHAR(32) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL,
-    na_pos BIGINT NOT NULL,
-    reason VARCHAR(255) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL,
+    ext     VARCHAR(32) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL,
+    na_pos  BIGINT NOT NULL,
+    reason  VARCHAR(255) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL,
+    norm_id INT NULL,
     PRIMARY KEY (ext, na_pos)
   ) ENGINE=MEMORY;
   CREATE TEMPORARY TABLE apr_tmp_now_reasons (
     reason   VARCHAR(255) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL PRIMARY KEY,
     norm     VARCHAR(255) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL,
-    category VARCHAR(32) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL
+    category VARCHAR(32) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL,
+    norm_id  INT NOT NULL
   ) ENGINE=MEMORY;
+  -- (numbers only: a MEMORY table stores every row at its full declared width; the reason
+  -- and category of a run are in apr_tmp_now_na and apr_tmp_now_reasons, by ext and na_pos)
   CREATE TEMPORARY TABLE apr_tmp_now_runs (
     ext        VARCHAR(32) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL,
     r_from     BIGINT  NOT NULL,
     r_to       BIGINT  NOT NULL,
     code       TINYINT NOT NULL,
     na_pos     BIGINT  NULL,     -- code 5: the not-available event in force when the run began
-    reason     VARCHAR(255) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NULL,   -- its reason as sent ('' for none)
-    norm       VARCHAR(255) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NULL,
-    category   VARCHAR(32) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NULL,
     carried_in BOOLEAN NOT NULL,
     PRIMARY KEY USING BTREE (ext, r_from, carried_in)
   ) ENGINE=MEMORY;
 
   IF p_to > p_from THEN
-    IF v_carry THEN
+    IF v_carry AND p_scoped THEN
+      CALL _private_now_carried_scoped(p_from, p_stretch_from);
+    ELSEIF v_carry THEN
       CALL _private_span_carried_state(p_from, p_to, p_stretch_from, '', CHAR(0xF48FBFBF USING utf8mb4));
       INSERT INTO apr_tmp_now_ev (ext, o, ts, flag, val)
       SELECT c.ext, c.flag, p_from - 1, c.flag, CASE WHEN c.flag = 5 THEN c.ts * 65536 + c.seq ELSE 1 END
-      FROM apr_tmp_carried c
-      WHERE NOT p_scoped OR c.ext IN (SELECT s.ext FROM apr_tmp_now_scope s);
+      FROM apr_tmp_carried c;
     END IF;
-    INSERT INTO apr_tmp_now_ev (ext, o, ts, flag, val)
-    SELECT e.ext, (e.ts - p_from + 1) * 65536 + e.seq, e.ts,
-      CASE e.event WHEN 'agent_idle' THEN 1 WHEN 'agent_on_call' THEN 2 WHEN 'agent_hold' THEN 3
-                   WHEN 'agent_wrap_up' THEN 4 ELSE 5 END,
-      CASE WHEN e.enabled = 0 THEN 0 WHEN e.event = 'agent_not_avail_state' THEN e.ts * 65536 + e.seq ELSE 1 END
-    FROM agent_events e
-    WHERE e.ts >= p_from AND e.ts < p_to
-      AND e.event IN ('agent_idle', 'agent_on_call', 'agent_hold', 'agent_wrap_up', 'agent_not_avail_state')
-      AND (NOT p_scoped OR e.ext IN (SELECT s.ext FROM apr_tmp_now_scope s));
+    -- per agent and event type, a range of ix_agent_events_flag, which holds every column
+    -- read here (all agents' events by time would fetch each row from the table)
+    IF p_scoped THEN
+      INSERT INTO apr_tmp_now_ev (ext, o, ts, flag, val)
+      SELECT e.ext, (e.ts - p_from + 1) * 65536 + e.seq, e.ts, t.flag,
+        CASE WHEN e.enabled = 0 THEN 0 WHEN t.flag = 5 THEN e.ts * 65536 + e.seq ELSE 1 END
+      FROM apr_tmp_now_scope a
+      JOIN (SELECT 1 AS flag, _utf8mb4'agent_idle' COLLATE utf8mb4_bin AS event UNION ALL SELECT 2, 'agent_on_call' UNION ALL SELECT 3, 'agent_hold'
+            UNION ALL SELECT 4, 'agent_wrap_up' UNION ALL SELECT 5, 'agent_not_avail_state') t
+      JOIN agent_events e FORCE INDEX (ix_agent_events_flag) ON e.ext = a.ext AND e.event = t.event AND e.ts >= p_from AND e.ts < p_to;
+    ELSE
+      INSERT INTO apr_tmp_now_ev (ext, o, ts, flag, val)
+      SELECT e.ext, (e.ts - p_from + 1) * 65536 + e.seq, e.ts, t.flag,
+        CASE WHEN e.enabled = 0 THEN 0 WHEN t.flag = 5 THEN e.ts * 65536 + e.seq ELSE 1 END
+      FROM agents a
+      JOIN (SELECT 1 AS flag, _utf8mb4'agent_idle' COLLATE utf8mb4_bin AS event UNION ALL SELECT 2, 'agent_on_call' UNION ALL SELECT 3, 'agent_hold'
+            UNION ALL SELECT 4, 'agent_wrap_up' UNION ALL SELECT 5, 'agent_not_avail_state') t
+      JOIN agent_events e FORCE INDEX (ix_agent_events_flag) ON e.ext = a.ext AND e.event = t.event AND e.ts >= p_from AND e.ts < p_to;
+    END IF;
 
     -- the state after a second's last row holds until the next second with rows (SPEC §3:
     -- within a second only each flag's final value counts); the rows carried in end at p_from
     INSERT INTO apr_tmp_now_pieces (ext, seg_from, seg_to, code, na_pos, carried)
     SELECT f.ext, GREATEST(f.ts, p_from), COALESCE(f.next_ts, p_to),
-      -- SPEC §3 precedence
-      CASE WHEN f.f3 > 0 THEN 3 WHEN f.f2 > 0 THEN 2 WHEN f.f4 > 0 THEN 4 WHEN f.f1 > 0 THEN 1
-           WHEN f.f5 > 0 THEN 5 ELSE 0 END,
-      CASE WHEN f.f3 > 0 OR f.f2 > 0 OR f.f4 > 0 OR f.f1 > 0 OR f.f5 = 0 THEN NULL ELSE f.f5 END,
+      -- SPEC §3 precedence (bits: idle 1, on call 2, hold 4, wrap-up 8)
+      CASE WHEN f.bits & 4 THEN 3 WHEN f.bits & 2 THEN 2 WHEN f.bits & 8 THEN 4 WHEN f.bits & 1 THEN 1
+           WHEN f.na > 0 THEN 5 ELSE 0 END,
+      CASE WHEN f.bits = 0 AND f.na > 0 THEN f.na END,
       f.ts < p_from
     FROM (
       SELECT d.ext, d.ts,
-        CAST(SUM(CASE WHEN d.flag = 1 THEN d.d ELSE 0 END) OVER w AS SIGNED) AS f1,
-        CAST(SUM(CASE WHEN d.flag = 2 THEN d.d ELSE 0 END) OVER w AS SIGNED) AS f2,
-        CAST(SUM(CASE WHEN d.flag = 3 THEN d.d ELSE 0 END) OVER w AS SIGNED) AS f3,
-        CAST(SUM(CASE WHEN d.flag = 4 THEN d.d ELSE 0 END) OVER w AS SIGNED) AS f4,
-        CAST(SUM(CASE WHEN d.flag = 5 THEN d.d ELSE 0 END) OVER w AS SIGNED) AS f5,
+        CAST(SUM(CASE d.flag WHEN 1 THEN d.d WHEN 2 THEN 2 * d.d WHEN 3 THEN 4 * d.d WHEN 4 THEN 8 * d.d ELSE 0 END) OVER w AS SIGNED) AS bits,
+        CAST(SUM(CASE WHEN d.flag = 5 THEN d.d ELSE 0 END) OVER w AS SIGNED) AS na,
         LEAD(d.ts) OVER (PARTITION BY d.ext ORDER BY d.o) AS next_ts
       FROM (
         SELECT ev.ext, ev.o, ev.ts, ev.flag,
@@ -122,27 +131,27 @@ BEGIN
     SELECT p.ext, p.na_pos, COALESCE(e.state, '')
     FROM (SELECT DISTINCT ext, na_pos FROM apr_tmp_now_pieces WHERE code = 5) p
     JOIN agent_events e ON e.ext = p.ext AND e.ts = p.na_pos DIV 65536 AND e.seq = p.na_pos MOD 65536;
-    INSERT INTO apr_tmp_now_reasons (reason, norm, category)
-    SELECT r.reason, fn_normalize_reason(r.reason), fn_break_category(r.reason)
-    FROM (SELECT DISTINCT reason FROM apr_tmp_now_na) r;
+    INSERT INTO apr_tmp_now_reasons (reason, norm, category, norm_id)
+    SELECT x.reason, x.norm, x.category, DENSE_RANK() OVER (ORDER BY x.norm)
+    FROM (SELECT r.reason, fn_normalize_reason(r.reason) AS norm, fn_break_category(r.reason) AS category
+          FROM (SELECT DISTINCT reason FROM apr_tmp_now_na) r) x;
+    UPDATE apr_tmp_now_na n JOIN apr_tmp_now_reasons r ON r.reason = n.reason SET n.norm_id = r.norm_id;
 
     -- runs: neighbours with the same state (and normalised reason) joined; the piece
     -- carried in (possibly 0 seconds long, when an event at p_from changes the state)
-    -- comes first, so a run that continues it is marked as begun before p_from
-    INSERT INTO apr_tmp_now_runs (ext, r_from, r_to, code, na_pos, reason, norm, category, carried_in)
-    SELECT g.ext, MIN(g.seg_from), MAX(g.seg_to), MIN(g.code),
-      MAX(CASE WHEN g.starts = 1 THEN g.na_pos END), MAX(CASE WHEN g.starts = 1 THEN g.reason END),
-      MAX(g.norm), MAX(g.category), MAX(g.carried)
+    -- comes first, so a run that continues it is marked as begun before p_from. (Only
+    -- numbers go through the window stages: their rows are materialised at full width.)
+    INSERT INTO apr_tmp_now_runs (ext, r_from, r_to, code, na_pos, carried_in)
+    SELECT g.ext, MIN(g.seg_from), MAX(g.seg_to), MIN(g.code), MAX(CASE WHEN g.starts = 1 THEN g.na_pos END), MAX(g.carried)
     FROM (
       SELECT m.*, SUM(m.starts) OVER (PARTITION BY m.ext ORDER BY m.seg_from, m.carried DESC ROWS UNBOUNDED PRECEDING) AS grp
       FROM (
         SELECT k.*,
-          CASE WHEN LAG(k.code) OVER o = k.code AND LAG(k.norm) OVER o <=> k.norm THEN 0 ELSE 1 END AS starts
+          CASE WHEN LAG(k.code) OVER o = k.code AND LAG(k.norm_id) OVER o <=> k.norm_id THEN 0 ELSE 1 END AS starts
         FROM (
-          SELECT p.ext, p.seg_from, p.seg_to, p.code, p.na_pos, p.carried, n.reason, r.norm, r.category
+          SELECT p.ext, p.seg_from, p.seg_to, p.code, p.na_pos, p.carried, n.norm_id
           FROM apr_tmp_now_pieces p
           LEFT JOIN apr_tmp_now_na n ON p.code = 5 AND n.ext = p.ext AND n.na_pos = p.na_pos
-          LEFT JOIN apr_tmp_now_reasons r ON r.reason = n.reason
         ) k
         WINDOW o AS (PARTITION BY k.ext ORDER BY k.seg_from, k.carried DESC)
       ) m

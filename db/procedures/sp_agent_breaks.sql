@@ -25,6 +25,20 @@ BEGIN
   DECLARE v_c BIGINT;
   DECLARE v_d BIGINT;
   DECLARE v_len BIGINT;
+  DECLARE v_heap BIGINT UNSIGNED DEFAULT @@SESSION.max_heap_table_size;
+  DECLARE v_tmp BIGINT UNSIGNED DEFAULT @@SESSION.tmp_table_size;
+  DECLARE v_sort BIGINT UNSIGNED DEFAULT @@SESSION.sort_buffer_size;
+
+  DECLARE EXIT HANDLER FOR SQLEXCEPTION
+  BEGIN
+    SET SESSION max_heap_table_size = v_heap, SESSION tmp_table_size = v_tmp, SESSION sort_buffer_size = v_sort;
+    RESIGNAL;
+  END;
+  -- a day of a large centre's events sits in MEMORY tables (16 MB by default), and is
+  -- sorted and windowed in memory
+  SET SESSION max_heap_table_size = GREATEST(v_heap, 1024 * 1024 * 1024),
+      SESSION tmp_table_size = GREATEST(v_tmp, 512 * 1024 * 1024),
+      SESSION sort_buffer_size = GREATEST(v_sort, 64 * 1024 * 1024);
 
   DROP TEMPORARY TABLE IF EXISTS apr_tmp_now_breaks, apr_tmp_now_stretches, apr_tmp_now_follow;
   CREATE TEMPORARY TABLE apr_tmp_now_breaks (
@@ -34,7 +48,7 @@ BEGIN
     category VARCHAR(32) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL,
     reason   VARCHAR(255) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL,
     open     BOOLEAN NOT NULL,   -- still being followed past the range
-    PRIMARY KEY (ext, b_from)
+    PRIMARY KEY USING BTREE (ext, b_from)
   ) ENGINE=MEMORY;
   CREATE TEMPORARY TABLE apr_tmp_now_stretches (s_from BIGINT NOT NULL PRIMARY KEY, s_to BIGINT NOT NULL) ENGINE=MEMORY;
   CREATE TEMPORARY TABLE apr_tmp_now_follow (
@@ -57,9 +71,11 @@ BEGIN
     CALL _private_now_scope(p_scoped, FALSE);
     CALL _private_now_segments(GREATEST(v_sf, p_from), v_b, v_sf, p_scoped);
     INSERT INTO apr_tmp_now_breaks (ext, b_from, b_to, category, reason, open)
-    SELECT ext, r_from, r_to, category, reason, r_to = v_b AND v_b < v_st
-    FROM apr_tmp_now_runs
-    WHERE code = 5 AND NOT carried_in AND r_to > r_from;
+    SELECT u.ext, u.r_from, u.r_to, r.category, n.reason, u.r_to = v_b AND v_b < v_st
+    FROM apr_tmp_now_runs u
+    JOIN apr_tmp_now_na n ON n.ext = u.ext AND n.na_pos = u.na_pos
+    JOIN apr_tmp_now_reasons r ON r.reason = n.reason
+    WHERE u.code = 5 AND NOT u.carried_in AND u.r_to > u.r_from;
 
     -- breaks open where the range ends: the run carried into each next piece continues them
     SET v_c = v_b, v_len = 3600;
@@ -77,4 +93,5 @@ BEGIN
     END WHILE;
   END LOOP;
   DROP TEMPORARY TABLE IF EXISTS apr_tmp_now_stretches, apr_tmp_now_follow;
+  SET SESSION max_heap_table_size = v_heap, SESSION tmp_table_size = v_tmp, SESSION sort_buffer_size = v_sort;
 END

@@ -26,6 +26,20 @@ BEGIN
   DECLARE v_c BIGINT;
   DECLARE v_len BIGINT;
   DECLARE v_hs BIGINT;
+  DECLARE v_heap BIGINT UNSIGNED DEFAULT @@SESSION.max_heap_table_size;
+  DECLARE v_tmp BIGINT UNSIGNED DEFAULT @@SESSION.tmp_table_size;
+  DECLARE v_sort BIGINT UNSIGNED DEFAULT @@SESSION.sort_buffer_size;
+
+  DECLARE EXIT HANDLER FOR SQLEXCEPTION
+  BEGIN
+    SET SESSION max_heap_table_size = v_heap, SESSION tmp_table_size = v_tmp, SESSION sort_buffer_size = v_sort;
+    RESIGNAL;
+  END;
+  -- a day of a large centre's events sits in MEMORY tables (16 MB by default), and is
+  -- sorted and windowed in memory
+  SET SESSION max_heap_table_size = GREATEST(v_heap, 1024 * 1024 * 1024),
+      SESSION tmp_table_size = GREATEST(v_tmp, 512 * 1024 * 1024),
+      SESSION sort_buffer_size = GREATEST(v_sort, 64 * 1024 * 1024);
 
   DROP TEMPORARY TABLE IF EXISTS apr_tmp_now_bounds, apr_tmp_now_live, apr_tmp_now_today, apr_tmp_now_stretches, apr_tmp_now_follow;
   CREATE TEMPORARY TABLE apr_tmp_now_live (
@@ -81,9 +95,11 @@ BEGIN
       -- the horizon's stretch (the last one): each agent's run that reaches the horizon
       SET v_hs = v_sf;
       INSERT INTO apr_tmp_now_live (ext, code, category, reason, norm, since, carried, staffed_today)
-      SELECT ext, code, category, reason, norm, r_from, carried_in, FALSE
-      FROM apr_tmp_now_runs
-      WHERE r_to = v_h AND r_to > r_from;
+      SELECT u.ext, u.code, r.category, n.reason, r.norm, u.r_from, u.carried_in, FALSE
+      FROM apr_tmp_now_runs u
+      LEFT JOIN apr_tmp_now_na n ON u.code = 5 AND n.ext = u.ext AND n.na_pos = u.na_pos
+      LEFT JOIN apr_tmp_now_reasons r ON r.reason = n.reason
+      WHERE u.r_to = v_h AND u.r_to > u.r_from;
     END IF;
   END LOOP;
   -- agents busy today but absent from the horizon's stretch: Offline since it began
@@ -103,9 +119,13 @@ BEGIN
     -- an agent with no run here was Offline throughout (nothing on, no event)
     UPDATE apr_tmp_now_live SET since = v_a, carried = v_a > v_hs WHERE carried AND code = 0;
     UPDATE apr_tmp_now_live l
-    JOIN apr_tmp_now_runs r ON r.ext = l.ext AND r.r_to = v_c AND r.r_to > r.r_from AND r.code = l.code AND r.norm <=> l.norm
-    SET l.since = r.r_from, l.carried = r.carried_in, l.reason = r.reason;
+    JOIN apr_tmp_now_runs u ON u.ext = l.ext AND u.r_to = v_c AND u.r_to > u.r_from AND u.code = l.code
+    LEFT JOIN apr_tmp_now_na n ON u.code = 5 AND n.ext = u.ext AND n.na_pos = u.na_pos
+    LEFT JOIN apr_tmp_now_reasons r ON r.reason = n.reason
+    SET l.since = u.r_from, l.carried = u.carried_in, l.reason = n.reason
+    WHERE r.norm <=> l.norm;
     SET v_c = v_a, v_len = v_len * 2;
   END WHILE;
   DROP TEMPORARY TABLE IF EXISTS apr_tmp_now_today, apr_tmp_now_stretches, apr_tmp_now_follow;
+  SET SESSION max_heap_table_size = v_heap, SESSION tmp_table_size = v_tmp, SESSION sort_buffer_size = v_sort;
 END
