@@ -73,7 +73,7 @@ BEGIN
     INSERT INTO apr_tmp_now_breaks (ext, b_from, b_to, category, reason, open)
     SELECT u.ext, u.r_from, u.r_to, r.category, n.reason, u.r_to = v_b AND v_b < v_st
     FROM apr_tmp_now_runs u
-    JOIN apr_tmp_now_na n ON n.ext = u.ext AND n.na_pos = u.na_pos
+    JOIN apr_tmp_now_na n ON n.a = u.a AND n.na_pos = u.na_pos
     JOIN apr_tmp_now_reasons r ON r.reason = n.reason
     WHERE u.code = 5 AND NOT u.carried_in AND u.r_to > u.r_from;
 

@@ -97,7 +97,7 @@ BEGIN
       INSERT INTO apr_tmp_now_live (ext, code, category, reason, norm, since, carried, staffed_today)
       SELECT u.ext, u.code, r.category, n.reason, r.norm, u.r_from, u.carried_in, FALSE
       FROM apr_tmp_now_runs u
-      LEFT JOIN apr_tmp_now_na n ON u.code = 5 AND n.ext = u.ext AND n.na_pos = u.na_pos
+      LEFT JOIN apr_tmp_now_na n ON u.code = 5 AND n.a = u.a AND n.na_pos = u.na_pos
       LEFT JOIN apr_tmp_now_reasons r ON r.reason = n.reason
       WHERE u.r_to = v_h AND u.r_to > u.r_from;
     END IF;
@@ -120,7 +120,7 @@ BEGIN
     UPDATE apr_tmp_now_live SET since = v_a, carried = v_a > v_hs WHERE carried AND code = 0;
     UPDATE apr_tmp_now_live l
     JOIN apr_tmp_now_runs u ON u.ext = l.ext AND u.r_to = v_c AND u.r_to > u.r_from AND u.code = l.code
-    LEFT JOIN apr_tmp_now_na n ON u.code = 5 AND n.ext = u.ext AND n.na_pos = u.na_pos
+    LEFT JOIN apr_tmp_now_na n ON u.code = 5 AND n.a = u.a AND n.na_pos = u.na_pos
     LEFT JOIN apr_tmp_now_reasons r ON r.reason = n.reason
     SET l.since = u.r_from, l.carried = u.carried_in, l.reason = n.reason
     WHERE r.norm <=> l.norm;
