@@ -8,9 +8,10 @@
 -- category and the reason of the event in force when it began) and `since`, the start of
 -- the longest run ending at the horizon in which the state (and normalised reason) stayed
 -- the same, never before the start of the horizon's stretch of loaded time.
--- The day (from the report calendar) is computed stretch part by stretch part
--- (_private_now_segments); a state that already held when the day began is followed back,
--- for those agents only, in pieces of 1 h, 2 h, 4 h, ... down to its stretch's start.
+-- The horizon's report hour is computed stretch part by stretch part
+-- (_private_now_segments); a state that already held when it began is followed back, for
+-- those agents only, in pieces of 1 h, 2 h, 4 h, ... down to its stretch's start. Who was
+-- busy today comes from the day's stored report rows (agent_activity).
 DROP PROCEDURE IF EXISTS sp_agent_live;
 CREATE PROCEDURE sp_agent_live(IN p_scoped BOOLEAN)
   MODIFIES SQL DATA
@@ -26,6 +27,7 @@ BEGIN
   DECLARE v_c BIGINT;
   DECLARE v_len BIGINT;
   DECLARE v_hs BIGINT;
+  DECLARE v_ha BIGINT;
   DECLARE v_heap BIGINT UNSIGNED DEFAULT @@SESSION.max_heap_table_size;
   DECLARE v_tmp BIGINT UNSIGNED DEFAULT @@SESSION.tmp_table_size;
   DECLARE v_sort BIGINT UNSIGNED DEFAULT @@SESSION.sort_buffer_size;
@@ -71,9 +73,24 @@ BEGIN
   INSERT INTO apr_tmp_now_bounds (horizon, day_from, day_to)
   SELECT v_h, v_day, (SELECT MAX(d.hour_end) FROM report_hours d WHERE d.hour_start >= v_day
                         AND d.local_start < (SELECT DATE(h.local_start) FROM report_hours h WHERE h.hour_start = v_day) + INTERVAL 1 DAY);
-  SET v_scan = (SELECT MIN(d.hour_start) FROM report_hours d
-                WHERE d.local_start >= (SELECT DATE(h.local_start) FROM report_hours h WHERE h.hour_start < v_h ORDER BY h.hour_start DESC LIMIT 1)
-                  AND d.local_start < (SELECT DATE(h.local_start) FROM report_hours h WHERE h.hour_start < v_h ORDER BY h.hour_start DESC LIMIT 1) + INTERVAL 1 DAY);
+  -- the state at the horizon is computed from the start of the report hour of its last
+  -- second (the transform's checkpoints carry the state in there); a state that already
+  -- held then is followed back below
+  SET v_scan = (SELECT h.hour_start FROM report_hours h WHERE h.hour_start < v_h ORDER BY h.hour_start DESC LIMIT 1);
+  -- a non-Offline second between the day's start and the horizon: a stored report row of
+  -- the day with staffed seconds (the transform keeps them up to the horizon)
+  IF p_scoped THEN
+    INSERT INTO apr_tmp_now_today (ext)
+    SELECT DISTINCT a.ext FROM apr_tmp_now_exts x JOIN agent_activity a ON a.ext = x.ext AND a.hour_start >= v_day AND a.hour_start < v_h
+    WHERE a.idle_s + a.talk_s + a.hold_s + a.wrap_s + a.login_s + a.logoff_s + a.dnd_s + a.meeting_s + a.training_s + a.chat_s
+      + a.tickets_s + a.outbound_s + a.lunch_s + a.tea_s + a.bio_s + a.short_break_s + a.other_npt_s > 0;
+  ELSE
+    INSERT INTO apr_tmp_now_today (ext)
+    SELECT DISTINCT a.ext FROM agent_activity a
+    WHERE a.hour_start >= v_day AND a.hour_start < v_h
+      AND a.idle_s + a.talk_s + a.hold_s + a.wrap_s + a.login_s + a.logoff_s + a.dnd_s + a.meeting_s + a.training_s + a.chat_s
+        + a.tickets_s + a.outbound_s + a.lunch_s + a.tea_s + a.bio_s + a.short_break_s + a.other_npt_s > 0;
+  END IF;
   IF v_scan < v_h THEN
     INSERT INTO apr_tmp_now_stretches (s_from, s_to)
     SELECT s_from, s_to FROM vw_loaded_stretches WHERE s_from < v_h AND s_to > v_scan;
@@ -88,12 +105,9 @@ BEGIN
     SET v_a = GREATEST(v_sf, v_scan), v_cur = v_st;
     CALL _private_now_scope(p_scoped, FALSE);
     CALL _private_now_segments(v_a, v_st, v_sf, p_scoped);
-    -- non-Offline seconds of the horizon's day
-    INSERT IGNORE INTO apr_tmp_now_today (ext)
-    SELECT DISTINCT ext FROM apr_tmp_now_runs WHERE code <> 0 AND r_to > GREATEST(r_from, v_day);
     IF v_st = v_h THEN
       -- the horizon's stretch (the last one): each agent's run that reaches the horizon
-      SET v_hs = v_sf;
+      SET v_hs = v_sf, v_ha = v_a;
       INSERT INTO apr_tmp_now_live (ext, code, category, reason, norm, since, carried, staffed_today)
       SELECT u.ext, u.code, r.category, n.reason, r.norm, u.r_from, u.carried_in, FALSE
       FROM apr_tmp_now_runs u
@@ -102,9 +116,10 @@ BEGIN
       WHERE u.r_to = v_h AND u.r_to > u.r_from;
     END IF;
   END LOOP;
-  -- agents busy today but absent from the horizon's stretch: Offline since it began
+  -- agents busy today with nothing on and no event in the horizon's hour: Offline
+  -- throughout it, since an earlier time that is followed back below
   INSERT IGNORE INTO apr_tmp_now_live (ext, code, category, reason, norm, since, carried, staffed_today)
-  SELECT ext, 0, NULL, NULL, NULL, COALESCE(v_hs, v_h), FALSE, TRUE FROM apr_tmp_now_today;
+  SELECT ext, 0, NULL, NULL, NULL, COALESCE(v_ha, v_h), COALESCE(v_ha > v_hs, FALSE), TRUE FROM apr_tmp_now_today;
   UPDATE apr_tmp_now_live l JOIN apr_tmp_now_today t ON t.ext = l.ext SET l.staffed_today = TRUE;
   DELETE FROM apr_tmp_now_live WHERE code = 0 AND NOT staffed_today;
 
@@ -118,12 +133,16 @@ BEGIN
     CALL _private_now_segments(v_a, v_c, v_hs, TRUE);
     -- an agent with no run here was Offline throughout (nothing on, no event)
     UPDATE apr_tmp_now_live SET since = v_a, carried = v_a > v_hs WHERE carried AND code = 0;
+    -- the run that ends where the state was known to hold: the same state (it began at the
+    -- run's start, or earlier when that run was carried in too), or another one (the state
+    -- began exactly there: only for an agent that had no run after it)
     UPDATE apr_tmp_now_live l
-    JOIN apr_tmp_now_runs u ON u.ext = l.ext AND u.r_to = v_c AND u.r_to > u.r_from AND u.code = l.code
+    JOIN apr_tmp_now_runs u ON u.ext = l.ext AND u.r_to = v_c AND u.r_to > u.r_from
     LEFT JOIN apr_tmp_now_na n ON u.code = 5 AND n.a = u.a AND n.na_pos = u.na_pos
     LEFT JOIN apr_tmp_now_reasons r ON r.reason = n.reason
-    SET l.since = u.r_from, l.carried = u.carried_in, l.reason = n.reason
-    WHERE r.norm <=> l.norm;
+    SET l.since = IF(u.code = l.code AND r.norm <=> l.norm, u.r_from, v_c),
+        l.carried = IF(u.code = l.code AND r.norm <=> l.norm, u.carried_in, FALSE),
+        l.reason = IF(u.code = l.code AND r.norm <=> l.norm, n.reason, l.reason);
     SET v_c = v_a, v_len = v_len * 2;
   END WHILE;
   DROP TEMPORARY TABLE IF EXISTS apr_tmp_now_today, apr_tmp_now_stretches, apr_tmp_now_follow;
