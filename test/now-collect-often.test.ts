@@ -8,6 +8,7 @@ import { clientFor, simulator } from './helpers/simulator.ts';
 import { startCollector } from '../src/collector/collector.ts';
 import { readHorizon } from '../src/load/horizon.ts';
 import { readLive } from '../src/now/live.ts';
+import { FULL_SCOPE } from '../src/access/scope.ts';
 import { memoryLogger } from '../src/log.ts';
 
 const db = useTestDatabase('now-collect-often');
@@ -36,7 +37,7 @@ describe('collecting every period, shorter than a run', async () => {
     expect(runs.some((r) => r.outcome === 'skipped' && /previous run is still going/.test(r.message ?? ''))).toBe(true);
     expect(runs.every((r) => r.outcome === 'ok' || r.outcome === 'skipped')).toBe(true);
     const horizon = await readHorizon(db().pool);
-    const live = await readLive(db().pool, db().reportTz, { exts: undefined });
+    const live = await readLive(db().pool, db().reportTz, {}, FULL_SCOPE);
     expect(live.age_seconds).toBeGreaterThanOrEqual(0);
     expect(live.age_seconds).toBeLessThan(30);
     expect(live.agents.length).toBeGreaterThan(0);

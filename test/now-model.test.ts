@@ -11,6 +11,7 @@ import { randomAgentTimeline, rng } from './reference/timelines.ts';
 import type { RefEvent, RefStretch } from './reference/model.ts';
 import { referenceBreaks, referenceLive, referenceRuns } from './reference/now.ts';
 import { readLive } from '../src/now/live.ts';
+import { FULL_SCOPE } from '../src/access/scope.ts';
 import { writeReport } from '../src/report/write.ts';
 import { parseReportParams } from '../src/report/params.ts';
 
@@ -123,7 +124,7 @@ const trim = (s: string | null) => (s === null ? null : s.replace(/^[\t\n\v\f\r 
 
 describe('live state against the reference model', () => {
   it('every listed agent, its state, reason and since', async () => {
-    const live = await readLive(db().pool, 'Asia/Dubai', { exts: undefined });
+    const live = await readLive(db().pool, 'Asia/Dubai', {}, FULL_SCOPE);
     const expected = referenceLive(referenceRuns(events, STRETCHES), STRETCHES, HORIZON, D0 + 24 * H);
     const got = live.agents.map((a) => ({ ext: a.ext, state: a.state, reason: a.reason, since: Date.parse(a.since) / 1000 }));
     expect([...got].sort((a, b) => (a.ext < b.ext ? -1 : 1))).toEqual(
@@ -140,7 +141,7 @@ describe('live state against the reference model', () => {
   });
 
   it('today equals the interval=day report row of every agent (zeros without one)', async () => {
-    const live = await readLive(db().pool, 'Asia/Dubai', { exts: undefined });
+    const live = await readLive(db().pool, 'Asia/Dubai', {}, FULL_SCOPE);
     let text = '';
     const sink = new Writable({ write(c: Buffer, _e, done) { text += c.toString('utf8'); done(); } });
     await writeReport(db().pool, parseReportParams([['startDate', '2025-10-06'], ['interval', 'day'], ['format', 'json']], 'Asia/Dubai', 93), 'Asia/Dubai', sink);
@@ -159,9 +160,9 @@ describe('live state against the reference model', () => {
   });
 
   it('an ext filter gives those agents as the whole centre has them', async () => {
-    const all = await readLive(db().pool, 'Asia/Dubai', { exts: undefined });
+    const all = await readLive(db().pool, 'Asia/Dubai', {}, FULL_SCOPE);
     const exts = ['H2', 'H5', '5001', '5002'];
-    const some = await readLive(db().pool, 'Asia/Dubai', { exts });
+    const some = await readLive(db().pool, 'Asia/Dubai', { ext: exts }, FULL_SCOPE);
     expect(some.agents).toEqual(all.agents.filter((a) => exts.includes(a.ext)));
   });
 });

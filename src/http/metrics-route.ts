@@ -14,7 +14,7 @@ import {
   reportRequests,
 } from '../metrics.ts';
 import { readLive } from '../now/live.ts';
-import { ALL_AGENTS } from '../now/filter.ts';
+import { FULL_SCOPE } from '../access/scope.ts';
 import { readHorizon } from '../load/horizon.ts';
 
 interface PoolInternals {
@@ -45,7 +45,7 @@ async function refreshGauges(pool: Pool, nowMs = Date.now()): Promise<void> {
 
 /** The live gauges: every agent's state at the horizon, the overruns, the data's age. */
 async function refreshLiveGauges(pool: Pool, reportTz: string): Promise<void> {
-  const live = await readLive(pool, reportTz, ALL_AGENTS);
+  const live = await readLive(pool, reportTz, {}, FULL_SCOPE);
   agentsInStateGauge.reset();
   for (const [state, n] of Object.entries(live.counts)) agentsInStateGauge.set({ state }, n);
   agentsOverBreakLimitGauge.set(live.agents.filter((a) => a.over_limit).length);

@@ -6,6 +6,8 @@ import type { ReportHooks } from '../report/write.ts';
 import { ZoneMismatchError } from '../db/zone.ts';
 import { isoUtc } from '../report/format.ts';
 import type { RequestInfo } from './access-log.ts';
+import type { Access } from './auth.ts';
+import { ScopeError } from '../access/scope.ts';
 import { sendError } from './respond.ts';
 import { RETRY_AFTER_S } from './report-stream.ts';
 import type { Context } from './server.ts';
@@ -15,7 +17,7 @@ function queryPairs(url: URL): [string, string][] {
   return [...url.searchParams.entries()];
 }
 
-export async function handleReport(ctx: Context, _req: IncomingMessage, res: ServerResponse, url: URL, info: RequestInfo): Promise<void> {
+export async function handleReport(ctx: Context, _req: IncomingMessage, res: ServerResponse, url: URL, info: RequestInfo, access: Access): Promise<void> {
   let params;
   try {
     params = parseReportParams(queryPairs(url), ctx.cfg.reportTz, ctx.cfg.reportMaxDays);
@@ -27,18 +29,20 @@ export async function handleReport(ctx: Context, _req: IncomingMessage, res: Ser
     throw err;
   }
   const filename = reportFilename(params);
-  await streamResponse(ctx, res, info, filename, (hooks) => writeReport(ctx.pool, params, ctx.cfg.reportTz, res, hooks));
+  await streamResponse(ctx, res, info, access, filename, (hooks) => writeReport(ctx.pool, params, ctx.cfg.reportTz, res, hooks));
 }
 
 /**
  * Streams a report-like answer (the report, the breaks) into `res` within the stream limits
  * (503 with Retry-After when at REPORT_MAX_STREAMS): headers once the horizon is known, a
- * 503 with the migrate message when the database was built for another REPORT_TZ.
+ * 503 with the migrate message when the database was built for another REPORT_TZ, and
+ * 400/403 for a team or extension unknown or outside the caller's scope.
  */
 export async function streamResponse(
   ctx: Context,
   res: ServerResponse,
   info: RequestInfo,
+  access: Access,
   filename: string,
   write: (hooks: ReportHooks) => Promise<unknown>,
 ): Promise<void> {
@@ -53,6 +57,7 @@ export async function streamResponse(
   try {
     await write({
       progress,
+      scope: access.scope,
       onStart: ({ horizon, contentType }) => {
         const headers: Record<string, string> = {
           'Content-Type': contentType,
@@ -68,6 +73,11 @@ export async function streamResponse(
   } catch (err) {
     // The server runs with another REPORT_TZ than the database was built for: nothing
     // the client can fix, and nothing is sent that would mislabel the hours.
+    // a team unknown or outside the caller's scope, an ext outside it (SPEC §8)
+    if (err instanceof ScopeError && !res.headersSent) {
+      sendError(res, err.status, err.message);
+      return;
+    }
     if (err instanceof ZoneMismatchError && !res.headersSent) {
       ctx.log.error('report refused', { error: err.message });
       sendError(res, 503, err.message);

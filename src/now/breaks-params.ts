@@ -4,7 +4,8 @@
 import { PARAM_NAMES, ParamError, parseReportParams } from '../report/params.ts';
 import type { BreaksParams } from './breaks.ts';
 
-export const BREAKS_PARAM_NAMES = [...PARAM_NAMES.filter((n) => n !== 'interval'), 'over'] as const;
+// the report's but interval and by (a break is one agent's)
+export const BREAKS_PARAM_NAMES = [...PARAM_NAMES.filter((n) => n !== 'interval' && n !== 'by'), 'over'] as const;
 
 /** Reads the parameters as (name, value) pairs in the order received. Throws ParamError for anything to fix. */
 export function parseBreaksParams(pairs: Iterable<[string, string]>, tz: string, maxDays: number): BreaksParams {

@@ -4,7 +4,8 @@
 // through the report's writers.
 import type { Writable } from 'node:stream';
 import type { Pool } from 'mysql2/promise';
-import { extOrder } from '../report/query.ts';
+import { extOrder } from '../db/ext-order.ts';
+import { FULL_SCOPE, resolveAgents } from '../access/scope.ts';
 import type { ReportParams } from '../report/params.ts';
 import { CSV_CONTENT_TYPE, csvEncoder } from '../report/csv.ts';
 import { JSON_CONTENT_TYPE, jsonEncoder } from '../report/json.ts';
@@ -12,7 +13,6 @@ import { dateTime, hms, isoLocal, safeName } from '../report/format.ts';
 import { countingStage, writeRows } from '../report/write.ts';
 import type { ReportHooks } from '../report/write.ts';
 import { applyAgentFilter } from './filter.ts';
-import type { AgentFilter } from './filter.ts';
 import { localTime } from './local-time.ts';
 
 export interface BreaksParams extends ReportParams {
@@ -88,28 +88,30 @@ function jsonObject(r: BreakRow): Record<string, string | number | null> {
 }
 
 /**
- * Writes the breaks of `params` for the agents of `filter` to `out` and ends it, streamed
- * from one snapshot. Refuses (ZoneMismatchError) before any byte when the database was
- * built for another REPORT_TZ.
+ * Writes the breaks of `params` (its `ext` and `team` within `hooks.scope`) to `out` and
+ * ends it, streamed from one snapshot. Refuses before any byte when the database was built
+ * for another REPORT_TZ (ZoneMismatchError) and for a team or extension unknown or outside
+ * the scope (ScopeError).
  */
 export function writeBreaks(
   pool: Pool,
   params: BreaksParams,
-  filter: AgentFilter,
   reportTz: string,
   out: Writable,
   hooks: ReportHooks = {},
 ): Promise<{ rows: number; horizon: number | null }> {
   return writeRows(pool, reportTz, out, hooks, {
     async prepare(conn) {
-      const scoped = await applyAgentFilter(conn, filter);
+      // the agents the request may see, in the same snapshot as the breaks (SPEC §8)
+      const sel = await resolveAgents(conn, { ext: params.exts, team: params.teams }, hooks.scope ?? FULL_SCOPE);
+      const scoped = await applyAgentFilter(conn, { exts: sel.exts });
       await conn.query('CALL sp_agent_breaks(?, ?, ?)', [params.from, params.to, scoped]);
       return { sql: breaksSelect(params.over), values: [] };
     },
     encoders(progress) {
       const toOut = params.format === 'json' ? (r: BreakRow) => r : csvRecord(params.durations);
       const counting = countingStage(progress, toOut);
-      return [counting, params.format === 'json' ? jsonEncoder(jsonObject) : csvEncoder(params, BREAK_HEADERS)];
+      return [counting, params.format === 'json' ? jsonEncoder('agent', jsonObject) : csvEncoder(params, BREAK_HEADERS)];
     },
     contentType: params.format === 'json' ? JSON_CONTENT_TYPE : CSV_CONTENT_TYPE,
     usesTemporaryTables: true,

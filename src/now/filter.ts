@@ -1,14 +1,12 @@
-// Which agents a Now request looks at (SPEC §8, §9): one object, handed to every Now query
-// (breaks, live state, the metrics). Today it carries the `ext` list; a team or a token's
-// scope narrows it to the allowed extensions before it gets here.
+// Which agents a Now query looks at (SPEC §8, §9): one object, handed to the SQL of the
+// breaks and the live state: the extensions resolveAgents allowed (ext, team, the token's
+// scope), or every agent.
 import type { PoolConnection } from 'mysql2/promise';
 
 export interface AgentFilter {
   /** Only these extensions; undefined = every agent. */
   exts: string[] | undefined;
 }
-
-export const ALL_AGENTS: AgentFilter = { exts: undefined };
 
 /**
  * Puts the filter's extensions in the session's temporary table apr_tmp_now_exts, which

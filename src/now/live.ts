@@ -3,11 +3,13 @@
 // (interval=day for the horizon's local day), so they equal that day's report row.
 import type { Pool } from 'mysql2/promise';
 import { assertZone } from '../db/zone.ts';
-import { extOrder, reportQuery } from '../report/query.ts';
+import { reportQuery } from '../report/query.ts';
+import { extOrder } from '../db/ext-order.ts';
+import { resolveAgents } from '../access/scope.ts';
+import type { AgentAsk, Scope } from '../access/scope.ts';
 import type { ReportRow } from '../report/query.ts';
 import { isoLocal } from '../report/format.ts';
 import { applyAgentFilter } from './filter.ts';
-import type { AgentFilter } from './filter.ts';
 import { localTime } from './local-time.ts';
 
 export interface LiveToday {
@@ -95,10 +97,11 @@ interface AgentRow {
 }
 
 /**
- * The live state of the agents of `filter`, read in one snapshot. Refuses
- * (ZoneMismatchError) when the database was built for another REPORT_TZ.
+ * The live state of the agents asked (`ext`, `team`) within `scope`, read in one snapshot.
+ * Refuses when the database was built for another REPORT_TZ (ZoneMismatchError) and for a
+ * team or extension unknown or outside the scope (ScopeError).
  */
-export async function readLive(pool: Pool, reportTz: string, filter: AgentFilter): Promise<Live> {
+export async function readLive(pool: Pool, reportTz: string, ask: AgentAsk, scope: Scope): Promise<Live> {
   const conn = await pool.getConnection();
   try {
     await conn.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ');
@@ -106,6 +109,8 @@ export async function readLive(pool: Pool, reportTz: string, filter: AgentFilter
     await conn.query('START TRANSACTION WITH CONSISTENT SNAPSHOT');
     try {
       await assertZone(conn, reportTz);
+      // the agents the request may see, in the same snapshot as their state (SPEC §8)
+      const filter = { exts: (await resolveAgents(conn, ask, scope)).exts };
       const scoped = await applyAgentFilter(conn, filter);
       await conn.query('CALL sp_agent_live(?)', [scoped]);
       const [[bounds]] = (await conn.query(BOUNDS_SQL)) as unknown as [

@@ -9,6 +9,7 @@ import { streamQuery } from '../db/query-stream.ts';
 import { assertZone } from '../db/zone.ts';
 import { readHorizon } from '../load/horizon.ts';
 import { reportQuery } from './query.ts';
+import { FULL_SCOPE, resolveAgents, type Scope } from '../access/scope.ts';
 import type { ReportRow } from './query.ts';
 import type { ReportParams } from './params.ts';
 import { CSV_CONTENT_TYPE, csvEncoder, recordMaker } from './csv.ts';
@@ -18,8 +19,6 @@ export interface ReportMeta {
   /** collector_state.horizon when the report was read (epoch seconds), null when nothing is loaded. */
   horizon: number | null;
   contentType: string;
-  /** prepare() fills temporary tables, which a READ ONLY transaction refuses (it stays a consistent snapshot). */
-  usesTemporaryTables?: boolean;
 }
 
 export interface ReportHooks {
@@ -27,6 +26,8 @@ export interface ReportHooks {
   onStart?: (meta: ReportMeta) => void;
   /** Counts rows as they go, so a report cut short still says how far it got. */
   progress?: { rows: number };
+  /** Whose agents the caller may see (default: every agent). */
+  scope?: Scope;
 }
 
 /**
@@ -35,8 +36,8 @@ export interface ReportHooks {
  * microsecond a row, a second over a month of a large centre.)
  */
 function encoders(params: ReportParams, progress: { rows: number }): Transform[] {
-  if (params.format === 'json') return [countingStage(progress, (row: ReportRow) => row), jsonEncoder()];
-  return [countingStage(progress, recordMaker(params.durations)), csvEncoder(params)];
+  if (params.format === 'json') return [countingStage(progress, (row: ReportRow) => row), jsonEncoder(params.by)];
+  return [countingStage(progress, recordMaker(params.durations, params.by)), csvEncoder(params)];
 }
 
 /** The first stage of a stream of rows: counts each row into `progress` and turns it into what the encoder takes. */
@@ -64,7 +65,8 @@ export interface RowSource {
 
 /**
  * Writes the report for `params` to `out` and ends it. Refuses (ZoneMismatchError) when
- * the database was built for another REPORT_TZ than `reportTz`, before any byte.
+ * the database was built for another REPORT_TZ than `reportTz`, and (ScopeError) a team
+ * or extension unknown or outside `hooks.scope`, before any byte.
  */
 export function writeReport(
   pool: Pool,
@@ -74,7 +76,11 @@ export function writeReport(
   hooks: ReportHooks = {},
 ): Promise<{ rows: number; horizon: number | null }> {
   return writeRows(pool, reportTz, out, hooks, {
-    prepare: async () => reportQuery(params.interval, params.from, params.to, params.exts),
+    async prepare(conn) {
+      // the agents and teams are read in the same snapshot as the rows (SPEC §8)
+      const sel = await resolveAgents(conn, { ext: params.exts, team: params.teams }, hooks.scope ?? FULL_SCOPE);
+      return reportQuery(params.interval, params.from, params.to, sel.exts, params.by === 'team' ? { teams: sel.teams } : undefined);
+    },
     encoders: (progress) => encoders(params, progress),
     contentType: params.format === 'json' ? JSON_CONTENT_TYPE : CSV_CONTENT_TYPE,
   });
@@ -83,7 +89,8 @@ export function writeReport(
 /**
  * Streams the rows of `source` to `out` and ends it: the horizon, the zone check and the
  * rows read in one snapshot. Refuses (ZoneMismatchError) before any byte when the
- * database was built for another REPORT_TZ than `reportTz`.
+ * database was built for another REPORT_TZ than `reportTz`, and with whatever
+ * `source.prepare` throws (ScopeError) before any byte.
  */
 export async function writeRows(
   pool: Pool,
@@ -100,7 +107,13 @@ export async function writeRows(
     await conn.query(`START TRANSACTION WITH CONSISTENT SNAPSHOT${source.usesTemporaryTables === true ? '' : ', READ ONLY'}`);
     await assertZone(conn, reportTz);
     const horizon = await readHorizon(conn);
-    const { sql, values } = await source.prepare(conn);
+    const { sql, values } = await source.prepare(conn).catch(async (err: unknown) => {
+      // refused before any row was asked for (a team outside the scope): the connection
+      // is clean and goes back
+      await conn.query('ROLLBACK');
+      clean = true;
+      throw err;
+    });
     // Ends with an error, never hangs, when the database dies mid-way.
     const rows = streamQuery(conn, sql, values);
     // Nothing is written until the query has produced its columns: a failing query (a
