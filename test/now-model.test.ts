@@ -14,6 +14,8 @@ import { readLive } from '../src/now/live.ts';
 import { FULL_SCOPE } from '../src/access/scope.ts';
 import { writeReport } from '../src/report/write.ts';
 import { parseReportParams } from '../src/report/params.ts';
+import { parseBreaksParams } from '../src/now/breaks-params.ts';
+import { writeBreaks } from '../src/now/breaks.ts';
 
 const db = useTestDatabase('now-model', 'Asia/Dubai');
 const D0 = Date.UTC(2025, 9, 4, 20) / 1000; // 2025-10-05 00:00 +04:00
@@ -164,5 +166,36 @@ describe('live state against the reference model', () => {
     const exts = ['H2', 'H5', '5001', '5002'];
     const some = await readLive(db().pool, 'Asia/Dubai', { ext: exts }, FULL_SCOPE);
     expect(some.agents).toEqual(all.agents.filter((a) => exts.includes(a.ext)));
+  });
+});
+
+describe('teams and scope (SPEC §8) on the live state and the breaks', () => {
+  const NORTH = { full: false as const, teams: ['North'] };
+  beforeAll(async () => {
+    await db().pool.query("INSERT INTO teams (name) VALUES ('North'), ('South')");
+    await db().pool.query("INSERT INTO team_members (team, ext) VALUES ('North', 'H2'), ('North', 'H5'), ('North', '5001'), ('South', '5002'), ('South', 'H3')");
+  });
+
+  it('team keeps its members; a scoped token sees its teams only; outside is refused', async () => {
+    const all = await readLive(db().pool, 'Asia/Dubai', {}, FULL_SCOPE);
+    const north = ['H2', 'H5', '5001'];
+    const byTeam = await readLive(db().pool, 'Asia/Dubai', { team: ['North'] }, FULL_SCOPE);
+    expect(byTeam.agents).toEqual(all.agents.filter((a) => north.includes(a.ext)));
+    expect(await readLive(db().pool, 'Asia/Dubai', {}, NORTH)).toEqual({ ...byTeam, age_seconds: expect.any(Number) });
+    await expect(readLive(db().pool, 'Asia/Dubai', { ext: ['5002'] }, NORTH)).rejects.toMatchObject({ status: 403 });
+    await expect(readLive(db().pool, 'Asia/Dubai', { team: ['South'] }, NORTH)).rejects.toMatchObject({ status: 403 });
+    await expect(readLive(db().pool, 'Asia/Dubai', { team: ['Nowhere'] }, FULL_SCOPE)).rejects.toMatchObject({ status: 400 });
+  });
+
+  it('the breaks of a scoped token are its teams’ agents’ breaks', async () => {
+    let text = '';
+    const sink = new Writable({ write(c: Buffer, _e, done) { text += c.toString('utf8'); done(); } });
+    const params = parseBreaksParams([['startDate', '2025-10-05'], ['endDate', '2025-10-07'], ['format', 'json']], 'Asia/Dubai', 93);
+    await writeBreaks(db().pool, params, 'Asia/Dubai', sink, { scope: NORTH });
+    const rows = JSON.parse(text) as { ext: string }[];
+    expect(rows.length).toBeGreaterThan(0);
+    expect(new Set(rows.map((r) => r.ext))).toEqual(new Set(['H2', 'H5', '5001'].filter((e) => rows.some((r) => r.ext === e))));
+    const all = await sqlBreaks(D0, D0 + 48 * H);
+    expect(rows.length).toBe(all.filter((b) => ['H2', 'H5', '5001'].includes(b.ext)).length);
   });
 });
