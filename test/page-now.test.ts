@@ -168,3 +168,21 @@ describe('the Now view', () => {
     }
   });
 });
+
+describe('the Now view with teams', () => {
+  it('offers the teams and shows only the chosen team’s agents, in the board and the breaks', async () => {
+    await db().pool.query("INSERT INTO teams (name) VALUES ('North'), ('South')");
+    await db().pool.query("INSERT INTO team_members (team, ext) VALUES ('North', '3999'), ('North', '3101'), ('South', '3102')");
+    const page = await open('/now', { width: 1366, height: 768 });
+    await page.waitForSelector('#now-team-field:not([hidden])');
+    expect(await page.$$eval('#now-team option', (els) => els.map((e) => e.textContent))).toEqual(['All teams', 'North', 'South']);
+    await page.selectOption('#now-team', 'North');
+    await expect.poll(() => page.$$eval('#board .tile .ext', (els) => els.map((e) => e.textContent).sort())).toEqual(
+      (JSON.parse((await get(`${server.url}/api/live?team=North`, AUTH)).body.toString('utf8')) as Live).agents.map((a) => a.ext).sort(),
+    );
+    expect(new URL(page.url()).searchParams.get('team')).toBe('North');
+    await expect.poll(() => page.$$eval('#breaks tbody tr td:first-child', (els) => els.every((e) => /\((3999|3101)\)$/.test(e.textContent ?? '')))).toBe(true);
+    expect(await page.getAttribute('#wallboard-link', 'href')).toBe('/now?wallboard=1&team=North');
+    await page.close();
+  });
+});

@@ -4,6 +4,7 @@
 // agent's timeline on the report page), and a wallboard mode (?wallboard=1).
 import { AuthError, apiGet, getConfig, getStatus } from './api.js';
 import { hms } from './format.js';
+import { getWhoami } from './teams.js';
 
 const $ = (id) => document.getElementById(id);
 const REFRESH_MS = 30_000;
@@ -42,6 +43,32 @@ function liveQuery() {
   const team = params.get('team');
   if (team) q.set('team', team);
   return q.size > 0 ? `?${q}` : '';
+}
+
+/** The team picker: the teams the token may see (GET /api/whoami); the choice is kept in the URL. */
+async function drawTeams() {
+  let who;
+  try {
+    who = await getWhoami();
+  } catch {
+    return;
+  }
+  const select = $('now-team');
+  const chosen = params.get('team') ?? '';
+  select.replaceChildren(new Option('All teams', ''), ...who.teams.map((t) => new Option(t, t, false, t === chosen)));
+  $('now-team-field').hidden = who.teams.length === 0;
+  select.addEventListener('change', () => {
+    if (select.value) params.set('team', select.value);
+    else params.delete('team');
+    history.replaceState(null, '', `/now${params.size > 0 ? `?${params}` : ''}`);
+    wallboardLink();
+    void refresh();
+  });
+}
+
+function wallboardLink() {
+  const team = params.get('team');
+  $('wallboard-link').href = `/now?${new URLSearchParams(team ? { wallboard: '1', team } : { wallboard: '1' })}`;
 }
 
 function tileFor(agent) {
@@ -120,7 +147,9 @@ function drawStale() {
 
 async function drawBreaks() {
   if (wallboard) return;
-  const res = await apiGet(`/api/breaks?${new URLSearchParams({ startDate: config.today, format: 'json' })}`);
+  const q = new URLSearchParams({ startDate: config.today, format: 'json' });
+  if (params.get('team')) q.set('team', params.get('team'));
+  const res = await apiGet(`/api/breaks?${q}`);
   const rows = await res.json();
   const body = $('breaks').tBodies[0];
   body.replaceChildren(
@@ -172,11 +201,11 @@ async function refresh() {
 async function start() {
   document.body.classList.toggle('wallboard', wallboard);
   config = await getConfig();
-  const team = params.get('team');
-  if (team) $('wallboard-link').href = `/now?${new URLSearchParams({ wallboard: '1', team })}`;
+  wallboardLink();
   $('now-search').addEventListener('input', applySearch);
   $('now-controls').addEventListener('submit', (e) => e.preventDefault());
   await readPeriod();
+  if (!wallboard) await drawTeams();
   await refresh();
   setInterval(refresh, REFRESH_MS);
 }
