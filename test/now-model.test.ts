@@ -16,6 +16,8 @@ import { writeReport } from '../src/report/write.ts';
 import { parseReportParams } from '../src/report/params.ts';
 import { parseBreaksParams } from '../src/now/breaks-params.ts';
 import { writeBreaks } from '../src/now/breaks.ts';
+import { pruneRaw } from '../src/retention/prune.ts';
+import { memoryLogger } from '../src/log.ts';
 
 const db = useTestDatabase('now-model', 'Asia/Dubai');
 const D0 = Date.UTC(2025, 9, 4, 20) / 1000; // 2025-10-05 00:00 +04:00
@@ -197,5 +199,22 @@ describe('teams and scope (SPEC §8) on the live state and the breaks', () => {
     expect(new Set(rows.map((r) => r.ext))).toEqual(new Set(['H2', 'H5', '5001'].filter((e) => rows.some((r) => r.ext === e))));
     const all = await sqlBreaks(D0, D0 + 48 * H);
     expect(rows.length).toBe(all.filter((b) => ['H2', 'H5', '5001'].includes(b.ext)).length);
+  });
+});
+
+describe('after the raw events before a retention cut are pruned (last: it deletes events)', () => {
+  it('the breaks from the cut on and the live state are unchanged, for all agents and for a list', async () => {
+    const exts = [...new Set(events.map((e) => e.ext))];
+    const ranges: [number, number][] = [[D0, D0 + 24 * H], [D0 + 24 * H, D0 + 48 * H], [D0 + 3 * H + 17, D0 + 23 * H]];
+    const before = [];
+    for (const [f, t] of ranges) before.push(await sqlBreaks(f, t), await sqlBreaks(f, t, exts));
+    const liveBefore = await readLive(db().pool, 'Asia/Dubai', {}, FULL_SCOPE);
+    const res = await pruneRaw(db().pool, { reportTz: 'Asia/Dubai', days: 1, log: memoryLogger(), nowSeconds: HORIZON });
+    expect(res).toMatchObject({ cut: D0, moved: true });
+    expect(res.events).toBeGreaterThan(0);
+    const after = [];
+    for (const [f, t] of ranges) after.push(await sqlBreaks(f, t), await sqlBreaks(f, t, exts));
+    expect(after).toEqual(before);
+    expect({ ...(await readLive(db().pool, 'Asia/Dubai', {}, FULL_SCOPE)), age_seconds: 0 }).toEqual({ ...liveBefore, age_seconds: 0 });
   });
 });
