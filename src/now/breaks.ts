@@ -11,6 +11,7 @@ import { CSV_CONTENT_TYPE, csvEncoder } from '../report/csv.ts';
 import { JSON_CONTENT_TYPE, jsonEncoder } from '../report/json.ts';
 import { dateTime, hms, isoLocal, safeName } from '../report/format.ts';
 import { countingStage, writeRows } from '../report/write.ts';
+import { batchBytes } from '../report/batches.ts';
 import type { ReportHooks } from '../report/write.ts';
 import { applyAgentFilter } from './filter.ts';
 import { localTime } from './local-time.ts';
@@ -111,7 +112,7 @@ export function writeBreaks(
     encoders(progress) {
       const toOut = params.format === 'json' ? (r: BreakRow) => r : csvRecord(params.durations);
       const counting = countingStage(progress, toOut);
-      return [counting, params.format === 'json' ? jsonEncoder('agent', jsonObject) : csvEncoder(params, BREAK_HEADERS)];
+      return [counting, params.format === 'json' ? jsonEncoder('agent', jsonObject) : csvEncoder(params, BREAK_HEADERS), batchBytes()];
     },
     contentType: params.format === 'json' ? JSON_CONTENT_TYPE : CSV_CONTENT_TYPE,
     usesTemporaryTables: true,

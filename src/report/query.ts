@@ -251,7 +251,9 @@ JOIN (${periods}) p ON p.k = r.k
 JOIN ${calendar} ls ON ls.${g.start} = p.p_start
 JOIN ${calendar} le ON le.${g.end} = p.p_end
 LEFT JOIN agents n ON n.ext = r.ext
--- SPEC §5 order: the interval's UTC start, then the extension in report order
-ORDER BY p.p_start, ${extOrder('r.ext')}`;
+-- SPEC §5 order: the interval's UTC start, then the extension in report order, by the sort
+-- key kept with the agent (agents.ext_sort, migration 102); computed here only for an
+-- extension without an agents row
+ORDER BY p.p_start, COALESCE(n.ext_sort, ${extOrder('r.ext')})`;
   return { sql, values };
 }

@@ -14,6 +14,7 @@ import type { ReportRow } from './query.ts';
 import type { ReportParams } from './params.ts';
 import { CSV_CONTENT_TYPE, csvEncoder, recordMaker } from './csv.ts';
 import { JSON_CONTENT_TYPE, jsonEncoder } from './json.ts';
+import { batchBytes } from './batches.ts';
 
 export interface ReportMeta {
   /** collector_state.horizon when the report was read (epoch seconds), null when nothing is loaded. */
@@ -36,8 +37,8 @@ export interface ReportHooks {
  * microsecond a row, a second over a month of a large centre.)
  */
 function encoders(params: ReportParams, progress: { rows: number }): Transform[] {
-  if (params.format === 'json') return [countingStage(progress, (row: ReportRow) => row), jsonEncoder(params.by)];
-  return [countingStage(progress, recordMaker(params.durations, params.by)), csvEncoder(params)];
+  if (params.format === 'json') return [countingStage(progress, (row: ReportRow) => row), jsonEncoder(params.by), batchBytes()];
+  return [countingStage(progress, recordMaker(params.durations, params.by)), csvEncoder(params), batchBytes()];
 }
 
 /** The first stage of a stream of rows: counts each row into `progress` and turns it into what the encoder takes. */
