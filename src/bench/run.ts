@@ -52,6 +52,10 @@ export interface BenchFigures {
   agg_hour_median_s: number;
   collector_run_s: number;
   report_day_s: number;
+  /** GET /api/live (every agent) and the day's GET /api/breaks, through HTTP. */
+  live_s: number;
+  breaks_day_s: number;
+  breaks_day_rows: number;
   report_day_rows: number;
   report_day_rows_per_s: number;
   report_day_peak_rss_mb: number;
@@ -211,6 +215,8 @@ export async function runBench(cfg: Config, opts: BenchOptions): Promise<BenchFi
     const server = await startReportServer({ DATABASE_URL: dbUrl, REPORT_TZ: zone, REPORT_API_TOKENS: '', REPORT_MAX_DAYS: '93' });
     let day;
     let day15;
+    let live;
+    let breaks;
     let month;
     let monthTotal;
     let month15Json;
@@ -220,6 +226,8 @@ export async function runBench(cfg: Config, opts: BenchOptions): Promise<BenchFi
       const monthRange = `startDate=${monthStart.toISODate()}&endDate=${monthStart.plus({ days: 31 }).toISODate()}&bom=0`;
       day = await timeReport(server, `startDate=${dayStart.toISODate()}&bom=0`);
       day15 = await timeReport(server, `startDate=${dayStart.toISODate()}&bom=0&interval=15m`);
+      live = await timeReport(server, '', '/api/live');
+      breaks = await timeReport(server, `startDate=${dayStart.toISODate()}&bom=0`, '/api/breaks');
       month = await timeReport(server, monthRange);
       monthTotal = await timeReport(server, `${monthRange}&interval=total`);
       month15Json = await timeReport(server, `${monthRange}&interval=15m&format=json`);
@@ -252,6 +260,9 @@ export async function runBench(cfg: Config, opts: BenchOptions): Promise<BenchFi
       report_31d_s: round(month.seconds, 2),
       report_31d_rows: month.rows,
       report_31d_rss_growth_mb: round(month.peakRssMb - month.rssBeforeMb, 1),
+      live_s: round(live.seconds),
+      breaks_day_s: round(breaks.seconds, 2),
+      breaks_day_rows: breaks.rows,
       report_day_15m_s: round(day15.seconds),
       report_day_15m_rows: day15.rows,
       report_31d_total_s: round(monthTotal.seconds, 2),

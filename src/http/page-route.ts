@@ -70,11 +70,12 @@ function configRoute(): PageRoute {
 export function pageRoutes(): Record<string, PageRoute> {
   const routes: Record<string, PageRoute> = {
     '/': fileRoute(join(PAGE_DIR, 'index.html')),
+    '/now': fileRoute(join(PAGE_DIR, 'now.html')),
     '/vendor/chart.umd.min.js': fileRoute(CHART_JS),
     '/api/config': configRoute(),
   };
   for (const f of readdirSync(PAGE_DIR)) {
-    if (f !== 'index.html' && TYPES[f.slice(f.lastIndexOf('.'))]) routes[`/page/${f}`] = fileRoute(join(PAGE_DIR, f));
+    if (f !== 'index.html' && f !== 'now.html' && TYPES[f.slice(f.lastIndexOf('.'))]) routes[`/page/${f}`] = fileRoute(join(PAGE_DIR, f));
   }
   return routes;
 }

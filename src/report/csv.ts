@@ -50,10 +50,10 @@ export function recordMaker(durations: Durations, by: By = 'agent'): (r: ReportR
 }
 
 /** Rows in, CSV text out (header first, even for no rows). */
-export function csvEncoder(params: ReportParams): Transform {
+export function csvEncoder(params: Pick<ReportParams, 'bom'> & { by?: By }, headers: readonly string[] = reportColumns(params.by ?? 'agent').map((c) => c.header)): Transform {
   return stringify({
     header: true,
-    columns: reportColumns(params.by).map((c) => c.header),
+    columns: [...headers],
     bom: params.bom,
     delimiter: ',',
     record_delimiter: '\r\n',

@@ -41,13 +41,14 @@ function toJsonObject(r: ReportRow, columns: ReturnType<typeof reportColumns>): 
 }
 
 /** Rows in, one JSON array out: `[` first, `]` last, `[]` for no rows. */
-export function jsonEncoder(by: By = 'agent'): Transform {
+export function jsonEncoder<R = ReportRow>(by: By = 'agent', toObject?: (row: R) => unknown): Transform {
   const columns = reportColumns(by);
+  const encode = toObject ?? ((row: R) => toJsonObject(row as ReportRow, columns));
   let first = true;
   return new Transform({
     writableObjectMode: true,
-    transform(row: ReportRow, _enc, done) {
-      done(null, (first ? '[\n' : ',\n') + JSON.stringify(toJsonObject(row, columns)));
+    transform(row: R, _enc, done) {
+      done(null, (first ? '[\n' : ',\n') + JSON.stringify(encode(row)));
       first = false;
     },
     flush(done) {
