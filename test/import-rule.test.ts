@@ -21,10 +21,11 @@ const DRIVES: Record<string, string[]> = {
   collector: ['ingest', 'load', 'retention', 'upstream'],
   backfill: ['ingest', 'load', 'retention', 'upstream'],
   report: [],
-  http: ['report'],
+  now: ['report'],
+  http: ['now', 'report'],
   simulator: [],
-  bench: ['backfill', 'collector', 'http', 'ingest', 'load', 'report', 'simulator', 'upstream'],
-  cli: ['backfill', 'bench', 'collector', 'http', 'ingest', 'load', 'report', 'retention', 'simulator', 'upstream'],
+  bench: ['backfill', 'collector', 'http', 'ingest', 'load', 'now', 'report', 'simulator', 'upstream'],
+  cli: ['backfill', 'bench', 'collector', 'http', 'ingest', 'load', 'now', 'report', 'retention', 'simulator', 'upstream'],
 };
 
 function tsFiles(dir: string): string[] {

@@ -33,6 +33,8 @@ const SQL_NAMES = new Set<string>([
   ...[...migrations.matchAll(/ADD COLUMN (?:IF NOT EXISTS )?`?(\w+)/gi)].map((m) => m[1]!),
   ...[...migrations.matchAll(/(?:KEY|INDEX|CONSTRAINT) `?(\w+)/gi)].map((m) => m[1]!),
   ...[...routineText.matchAll(/CREATE TEMPORARY TABLE (?:IF NOT EXISTS )?(\w+)/gi)].map((m) => m[1]!),
+  // temporary tables a caller makes for a routine to read (the Now filter's extensions)
+  ...[...files('src', /\.ts$/).map(read).join('\n').matchAll(/CREATE TEMPORARY TABLE (?:IF NOT EXISTS )?(\w+)/gi)].map((m) => m[1]!),
   ...routines.map(sqlName),
   ...views.map(sqlName),
   'schemaversion', // postgrator's own
