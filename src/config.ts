@@ -1,4 +1,6 @@
-// The one place that reads the environment. Every other module receives a Config.
+// The service's configuration from the environment (and .env). Every module that does the
+// work receives a Config; besides this file only the logger (LOG_LEVEL, LOG_FORMAT, src/log.ts)
+// and the command runner (npm's own variables, src/cli/exit.ts) read the environment.
 import { IANAZone } from 'luxon';
 import dotenv from 'dotenv';
 import { wholeNumber } from './numbers.ts';

@@ -104,6 +104,26 @@ export const poolGauge = new Gauge({
   registers: [registry],
 });
 
+/** The live state (rules §10), read when scraped: for alerts on overrunning breaks and stale data. */
+export const agentsInStateGauge = new Gauge({
+  name: 'apr_agents_in_state',
+  help: 'Agents listed by the live state (GET /api/live), by state at the data horizon',
+  labelNames: ['state'] as const,
+  registers: [registry],
+});
+
+export const agentsOverBreakLimitGauge = new Gauge({
+  name: 'apr_agents_over_break_limit',
+  help: 'Agents whose current break has lasted longer than its category\'s limit (break_limits), at the data horizon',
+  registers: [registry],
+});
+
+export const dataAgeGauge = new Gauge({
+  name: 'apr_data_age_seconds',
+  help: 'Now minus the data horizon, seconds, as GET /api/live reports it (age_seconds); absent before the first load',
+  registers: [registry],
+});
+
 /** "503", or the error code in a failed attempt's message ("ECONNREFUSED"), or "error". */
 export function statusLabel(status: number | null, error: string | null): string {
   if (status !== null) return String(status);

@@ -1,4 +1,4 @@
-// Agent names as the report prints them (SPEC §5, Name): the upstream sends them
+// Agent names as the report prints them (rules §5, Name): the upstream sends them
 // URL-encoded-ish. Used where names are stored (the loader) and where stats are read (the
 // upstream client); it lives below both.
 const utf8 = new TextDecoder('utf-8', { fatal: true });
@@ -15,7 +15,7 @@ function decodeRun(run: string): string {
 }
 
 /**
- * The report Name (SPEC §5): `+` -> space; each run of %XX escapes decoded as UTF-8 (an
+ * The report Name (rules §5): `+` -> space; each run of %XX escapes decoded as UTF-8 (an
  * invalid run kept as typed); control characters -> space; whitespace collapsed; trimmed.
  */
 export function cleanName(raw: string | null | undefined): string {

@@ -38,7 +38,7 @@ let server: { url: string; close(): Promise<void> };
 
 beforeAll(async () => {
   const { pool, url } = db();
-  const hours = await seedWorkedExampleActivity(pool);
+  await seedWorkedExampleActivity(pool);
   // Simulated data for a range of days: 25 agents, every hour of 2025-10-01..10-08, with names
   // that need quoting or defusing.
   await insertBulkActivity(pool, '2025-10-01 00:00:00', '2025-10-08 00:00:00', 25);

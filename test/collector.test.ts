@@ -4,7 +4,7 @@ import { describe, it, expect, afterAll } from 'vitest';
 import { useTestDatabase, rows } from './helpers/database.ts';
 import { simulator, clientFor, expectedActivity, actualActivity, SIM_NOW, PASSWORD, count } from './helpers/simulator.ts';
 import { runCollector, startCollector, type CollectorOptions } from '../src/collector/collector.ts';
-import { readHorizon } from '../src/load/horizon.ts';
+import { readHorizon } from '../src/db/horizon.ts';
 import { wipeStaging } from '../src/backfill/wipe.ts';
 import { createPool } from '../src/db/pool.ts';
 import { memoryLogger } from '../src/log.ts';

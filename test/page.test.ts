@@ -1,9 +1,9 @@
 /// <reference lib="dom" />
 /// <reference lib="dom.iterable" />
 // The report page in a real browser (Debian's chromium through playwright-core), with the
-// worked example (SPEC §6) loaded through the real loader and aggregation: sign-in, the
+// worked example (rules §6) loaded through the real loader and aggregation: sign-in, the
 // table against the API's CSV, the totals row against SQL's own total, the timeline
-// against SPEC §6, the download's bytes, the chart, the URL, keyboard and small screens.
+// against rules §6, the download's bytes, the chart, the URL, keyboard and small screens.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -123,7 +123,7 @@ describe('the report page', () => {
     expect(t.rows.map((r) => r[t.headers.indexOf('Ext')])).toEqual(['4101', '4102', '4101']);
     expect(t.headers.slice(0, 2)).toEqual(['Ext', 'Name']);
 
-    // one agent: the totals row (computed in the page from sums) equals SPEC §6's total row
+    // one agent: the totals row (computed in the page from sums) equals rules §6's total row
     await page.getByLabel('Search by name or extension').fill('layla');
     expect(await page.locator('#agent-list label:visible').allTextContents()).toEqual([' 4101 Layla Menon']);
     await page.getByLabel('4101 Layla Menon').check();
@@ -184,7 +184,7 @@ describe('the report page', () => {
     await page.close();
   });
 
-  it("opens 4101's timeline from its row: SPEC §6's segments, with state, reason, start and end on hover", async () => {
+  it("opens 4101's timeline from its row: rules §6's segments, with state, reason, start and end on hover", async () => {
     const page = await newPage();
     await signIn(page);
     await page.locator('#table tbody tr:not(.spacer)').first().click();

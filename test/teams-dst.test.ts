@@ -1,4 +1,4 @@
-// by=team against an independent sum (SPEC §8): simulated agents collected over
+// by=team against an independent sum (rules §9): simulated agents collected over
 // Europe/London's fall-back day (25 hours) through the real loader and transform, three
 // overlapping teams; for every interval (15m ... total) each team row must equal the sums
 // of its members' agent rows of that interval, computed here in TypeScript, with AHT,
@@ -29,7 +29,7 @@ let teams: Map<string, string[]>;
 const halfUp = (n: number, d: number) => Math.floor((2 * n + d) / (2 * d));
 const pct = (n: number, d: number) => (d > 0 ? Math.min(Math.floor((20000 * n + d) / (2 * d)), 10000) / 100 : null);
 
-/** The team rows an independent sum of `agentRows` gives, in SPEC §8 order. */
+/** The team rows an independent sum of `agentRows` gives, in rules §9 order. */
 function expectedTeamRows(agentRows: Row[], only?: string[]): Row[] {
   const out: Row[] = [];
   const names = [...teams.keys()].filter((t) => only === undefined || only.includes(t)).sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));

@@ -1,5 +1,5 @@
 /// <reference lib="dom" />
-// The page with a token scoped to one team (SPEC §8), in a real browser: after sign-in it
+// The page with a token scoped to one team (rules §9), in a real browser: after sign-in it
 // shows the token's name and scope, a team picker of that team only, agent lists of that
 // team only, and by=team as a view whose table equals the API's team rows; nothing of the
 // other team appears anywhere on the page.

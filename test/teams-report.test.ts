@@ -1,4 +1,4 @@
-// Teams in the report (SPEC §8) on the worked example (SPEC §6): with one team North
+// Teams in the report (rules §9) on the worked example (rules §6): with one team North
 // holding 4101, by=team gives the rows of expected.csv with columns 5 and 6 reading North
 // and 1 (fixtures README), for every interval, from the API and the CLI; team filters,
 // unknown teams and the intersection with ext.
@@ -59,7 +59,7 @@ afterAll(async () => {
   await srv?.close();
 });
 
-describe('by=team on the worked example (SPEC §8)', () => {
+describe('by=team on the worked example (rules §9)', () => {
   for (const [file, query] of FILES) {
     it(`${file}: the North row is the agent's row with North and 1 in columns 5 and 6`, async () => {
       const r = await get(`${srv.url}/api/report?${query}&by=team&team=North`);

@@ -1,4 +1,4 @@
-// Tokens in the database and what a scoped one sees (SPEC §8). Two teams on the worked
+// Tokens in the database and what a scoped one sees (rules §9). Two teams on the worked
 // example's day: North (4101, Layla Menon) and South (5202, Zora Outsider). A token made
 // for North walks every endpoint; no byte of any answer (body or headers) carries South's
 // extension, name or team name, and its rows equal the full-access rows of North's agent.

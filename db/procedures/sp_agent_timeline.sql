@@ -1,6 +1,6 @@
 -- One agent's local day as state segments [seg_from, seg_to) in UTC epoch seconds, in
 -- order, covering the whole day: what GET /api/timeline and the page's timeline show.
--- Same rules as the counted seconds (SPEC §3):
+-- Same rules as the counted seconds (rules §3):
 --   * the day's UTC bounds come from report_hours (23 or 25 hours on a DST day), never
 --     from the database's time-zone tables;
 --   * loaded time is the union of loaded_windows (vw_loaded_stretches); outside it a
@@ -145,7 +145,7 @@ BEGIN
   ),
   coded AS (
     SELECT r.sid, r.seg_from, r.seg_to,
-      -- SPEC §3 precedence
+      -- rules §3 precedence
       CASE WHEN r.f3 > 0 THEN ''Hold'' WHEN r.f2 > 0 THEN ''Talk'' WHEN r.f4 > 0 THEN ''Wrap Up''
            WHEN r.f1 > 0 THEN ''Idle'' WHEN r.f5 > 0 THEN fn_break_category(e.state) ELSE ''Offline'' END AS state,
       CASE WHEN r.f3 > 0 OR r.f2 > 0 OR r.f4 > 0 OR r.f1 > 0 OR r.f5 = 0 THEN NULL

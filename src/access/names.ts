@@ -1,8 +1,8 @@
-// What a team or token name may be (SPEC §8): 1-64 characters after trimming, no comma
+// What a team or token name may be (rules §9): 1-64 characters after trimming, no comma
 // (the team parameter is a comma-separated list), no control character (U+0000-U+001F,
 // U+007F-U+009F), compared exactly. The database's CHECK constraints hold the same rules.
 
-/** Control characters as SPEC §5 names them for cleaned names. */
+/** Control characters as rules §5 names them for cleaned names. */
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 const MAX = 64;
 

@@ -1,4 +1,4 @@
-// Who sees what (SPEC §8), in one place: a caller's scope, and the agents and teams a
+// Who sees what (rules §9), in one place: a caller's scope, and the agents and teams a
 // request may read within it. Every endpoint that answers with agent data (the report,
 // by=team, the timeline, live state, breaks, the page's lists) asks resolveAgents and
 // filters by what it returns, so the rule is written once.

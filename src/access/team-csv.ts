@@ -1,4 +1,4 @@
-// The teams file of `npm run teams` (SPEC §8): CSV with the header `team,ext`, one
+// The teams file of `npm run teams` (rules §9): CSV with the header `team,ext`, one
 // membership a line. `list` writes it and `import` reads it, so one's output is the
 // other's input. A line with a team and no extension is a team with no members yet (a
 // team made from a SQL client before anyone joined it survives a round trip).

@@ -1,4 +1,4 @@
-// Teams in the database (SPEC §8): `npm run teams -- import` replaces every team and
+// Teams in the database (rules §9): `npm run teams -- import` replaces every team and
 // membership in one transaction; `list` reads them back in the file's form and order.
 import type { Pool } from 'mysql2/promise';
 import { select, type Db } from '../db/query.ts';

@@ -1,4 +1,4 @@
-// The server's side of the database tokens (SPEC §8): which token a request presents, and
+// The server's side of the database tokens (rules §9): which token a request presents, and
 // its scope. Every token's hash is held in memory and re-read from the database at most
 // REFRESH_MS after the last read, so a token revoked (or made) with npm run tokens is
 // refused (or accepted) by every server within a few seconds, without a query per
@@ -13,7 +13,7 @@ import { select, type Db } from '../db/query.ts';
 import { tokenHash } from './tokens.ts';
 import type { Scope } from './scope.ts';
 
-/** How old the held tokens may be before a request re-reads them (SPEC §8: refused within 5 s). */
+/** How old the held tokens may be before a request re-reads them (rules §9: refused within 5 s). */
 export const REFRESH_MS = 2000;
 const LAST_USE_EVERY_S = 60;
 

@@ -1,4 +1,4 @@
-// Tokens kept in the database (SPEC §8), managed by `npm run tokens`: made from a CSPRNG,
+// Tokens kept in the database (rules §9), managed by `npm run tokens`: made from a CSPRNG,
 // printed once, stored only as their SHA-256; scoped to teams or full access; revoked by
 // name. The server's side (checking a presented token) is token-store.ts.
 import { createHash, randomInt } from 'node:crypto';

@@ -1,25 +1,27 @@
 // npm run backfill: loads [fromTs, toTs) in report-hour windows with bounded
-// concurrency, each window in one transaction that also moves the horizon (SPEC §3);
+// concurrency, each window in one transaction that also moves the horizon (rules §3);
 // windows that fail get one more try after the others. Then it re-aggregates every hour
 // that can change, from the start up to the horizon. Idempotent: re-loading gives the
 // same rows (event identity, stats replace per hour).
 import type { Pool } from 'mysql2/promise';
 import type { Config } from '../config.ts';
 import type { Logger } from '../log.ts';
-import { Upstream, iso, upstreamFromConfig } from '../upstream/client.ts';
+import { Upstream, upstreamFromConfig } from '../upstream/client.ts';
+import { isoUtc as iso } from '../time.ts';
 import { dbFetchLog } from '../upstream/fetch-log.ts';
 import { UpstreamError } from '../upstream/errors.ts';
 import { acquireLoadLock } from '../ingest/lock.ts';
+import { prepareDayPartitions } from '../ingest/day-partitions.ts';
 import { finishRun, startRun } from '../ingest/runs.ts';
 import { hoursOverlapping, loadWindow, type WindowResult } from '../ingest/window.ts';
 import { splitWindows } from '../ingest/windows.ts';
 import { aggregatePending } from '../ingest/aggregate.ts';
 import { Progressive } from '../ingest/progressive.ts';
 import { windowLine } from '../ingest/window-line.ts';
-import { readHorizon } from '../load/horizon.ts';
+import { readHorizon } from '../db/horizon.ts';
 import { wipeStaging } from './wipe.ts';
 import { DEFAULT_CONCURRENCY } from './options.ts';
-import { readCut } from '../retention/prune.ts';
+import { readCut } from '../db/raw-cut.ts';
 import { UsageError } from '../usage-error.ts';
 import { localTime } from '../log.ts';
 import { collectorRuns, eventsLoaded, recordsRejected, windowsFailed, windowsLoaded } from '../metrics.ts';
@@ -102,6 +104,7 @@ export async function runBackfill(cfg: Config, pool: Pool, opts: BackfillOptions
     const fetchLog = dbFetchLog(pool, runId, log);
     const hours = await hoursOverlapping(pool, cfg.reportTz, opts.fromTs, opts.toTs);
     const windows = splitWindows(hours, opts.fromTs, opts.toTs, 1);
+    await prepareDayPartitions(pool, cfg.reportTz, opts.fromTs, opts.toTs, log);
     const concurrency = opts.concurrency ?? DEFAULT_CONCURRENCY;
     log.info('backfill', {
       run: runId,

@@ -12,9 +12,9 @@ import { EXIT, fail, type ExitCode } from './exit.ts';
 const HELP = `Usage: npm start [-- --help]
 
 Runs the service in one process: applies pending migrations, starts the report server
-(GET /api/report, /api/status, /metrics, /healthz on HOST:PORT), and runs the collector
-at start-up and on every COLLECT_CRON tick. Without API_BASE it collects from the
-built-in simulator (${DEMO_SIMULATOR.agents} agents, seed ${DEMO_SIMULATOR.seed}).
+on HOST:PORT (the page at /, GET /api/report, /api/timeline, /api/status, /metrics,
+/healthz), and runs the collector at start-up and on every COLLECT_CRON tick. Without
+API_BASE it collects from the built-in simulator (${DEMO_SIMULATOR.agents} agents, seed ${DEMO_SIMULATOR.seed}).
 
 Configuration comes from the environment and .env (see .env.example). Logs go to stdout:
 JSON lines unless stdout is a terminal (LOG_FORMAT=json|pretty, LOG_LEVEL=debug|info|...).

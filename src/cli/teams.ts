@@ -7,7 +7,7 @@ import { EXIT } from './exit.ts';
 
 const HELP = `Usage: npm run teams -- import FILE | import - | list
 
-Teams (SPEC §8): a team is a named set of extensions; an extension may be in several
+Teams (rules §9): a team is a named set of extensions; an extension may be in several
 teams or in none. Membership is current: a report of a past range uses today's teams.
 
   import FILE   replaces every team and membership at once with the CSV file (- reads

@@ -5,7 +5,7 @@ import { EXIT } from './exit.ts';
 
 const HELP = `Usage: npm run tokens -- add NAME [--team TEAM]... | list | revoke NAME
 
-Bearer tokens kept in the database (SPEC §8), beside REPORT_API_TOKENS (which keep full
+Bearer tokens kept in the database (rules §9), beside REPORT_API_TOKENS (which keep full
 access). Clients send Authorization: Bearer <token>.
 
   add NAME [--team TEAM]...  makes a token and prints it once, alone on the last line

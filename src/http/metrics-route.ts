@@ -2,8 +2,20 @@
 // live in the database (horizon, lag) and the pool's state are read at scrape time.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Pool } from 'mysql2/promise';
-import { horizonGauge, lagGauge, poolGauge, registry, reportDuration, reportRequests } from '../metrics.ts';
-import { readHorizon } from '../load/horizon.ts';
+import {
+  agentsInStateGauge,
+  agentsOverBreakLimitGauge,
+  dataAgeGauge,
+  horizonGauge,
+  lagGauge,
+  poolGauge,
+  registry,
+  reportDuration,
+  reportRequests,
+} from '../metrics.ts';
+import { readLive } from '../now/live.ts';
+import { FULL_SCOPE } from '../access/scope.ts';
+import { readHorizon } from '../db/horizon.ts';
 
 interface PoolInternals {
   _allConnections?: { length: number };
@@ -31,8 +43,19 @@ async function refreshGauges(pool: Pool, nowMs = Date.now()): Promise<void> {
   if (inner?.config?.connectionLimit !== undefined) poolGauge.set({ state: 'limit' }, inner.config.connectionLimit);
 }
 
-export async function handleMetrics(pool: Pool, res: ServerResponse): Promise<void> {
+/** The live gauges: every agent's state at the horizon, the overruns, the data's age. */
+async function refreshLiveGauges(pool: Pool, reportTz: string): Promise<void> {
+  const live = await readLive(pool, reportTz, {}, FULL_SCOPE);
+  agentsInStateGauge.reset();
+  for (const [state, n] of Object.entries(live.counts)) agentsInStateGauge.set({ state }, n);
+  agentsOverBreakLimitGauge.set(live.agents.filter((a) => a.over_limit).length);
+  if (live.age_seconds === null) dataAgeGauge.reset();
+  else dataAgeGauge.set(live.age_seconds);
+}
+
+export async function handleMetrics(pool: Pool, reportTz: string, res: ServerResponse): Promise<void> {
   await refreshGauges(pool);
+  await refreshLiveGauges(pool, reportTz);
   const body = await registry.metrics();
   res.writeHead(200, { 'Content-Type': registry.contentType, 'Cache-Control': 'no-store' });
   res.end(body);

@@ -1,9 +1,10 @@
-// GET /api/report (SPEC §5): validate, then stream the CSV or JSON straight into the response.
+// GET /api/report (rules §5): validate, then stream the CSV or JSON straight into the response.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ParamError, parseReportParams, reportFilename } from '../report/params.ts';
 import { writeReport } from '../report/write.ts';
+import type { ReportHooks } from '../report/write.ts';
 import { ZoneMismatchError } from '../db/zone.ts';
-import { isoUtc } from '../report/format.ts';
+import { isoUtc } from '../time.ts';
 import type { RequestInfo } from './access-log.ts';
 import type { Access } from './auth.ts';
 import { ScopeError } from '../access/scope.ts';
@@ -27,17 +28,34 @@ export async function handleReport(ctx: Context, _req: IncomingMessage, res: Ser
     }
     throw err;
   }
+  const filename = reportFilename(params);
+  await streamResponse(ctx, res, info, access, filename, (hooks) => writeReport(ctx.pool, params, ctx.cfg.reportTz, res, hooks));
+}
+
+/**
+ * Streams a report-like answer (the report, the breaks) into `res` within the stream limits
+ * (503 with Retry-After when at REPORT_MAX_STREAMS): headers once the horizon is known, a
+ * 503 with the migrate message when the database was built for another REPORT_TZ, and
+ * 400/403 for a team or extension unknown or outside the caller's scope.
+ */
+export async function streamResponse(
+  ctx: Context,
+  res: ServerResponse,
+  info: RequestInfo,
+  access: Access,
+  filename: string,
+  write: (hooks: ReportHooks) => Promise<unknown>,
+): Promise<void> {
   if (!ctx.streams.admit(res)) {
     sendError(res, 503, `${ctx.streams.active} reports are being streamed, the most REPORT_MAX_STREAMS allows: retry in ${RETRY_AFTER_S} s`, {
       'Retry-After': String(RETRY_AFTER_S),
     });
     return;
   }
-  const filename = reportFilename(params);
   const progress = { rows: 0 };
   info.progress = progress;
   try {
-    await writeReport(ctx.pool, params, ctx.cfg.reportTz, res, {
+    await write({
       progress,
       scope: access.scope,
       onStart: ({ horizon, contentType }) => {
@@ -55,7 +73,7 @@ export async function handleReport(ctx: Context, _req: IncomingMessage, res: Ser
   } catch (err) {
     // The server runs with another REPORT_TZ than the database was built for: nothing
     // the client can fix, and nothing is sent that would mislabel the hours.
-    // a team unknown or outside the caller's scope, an ext outside it (SPEC §8)
+    // a team unknown or outside the caller's scope, an ext outside it (rules §9)
     if (err instanceof ScopeError && !res.headersSent) {
       sendError(res, err.status, err.message);
       return;

@@ -22,6 +22,7 @@ import { handleMetrics, observeReport } from './metrics-route.ts';
 import { pageRoutes } from './page-route.ts';
 import { handleTimeline } from './timeline-route.ts';
 import { handleIntervals } from './intervals-route.ts';
+import { handleBreaks, handleLive } from './now-routes.ts';
 import { ReportStreams } from './report-stream.ts';
 import { HealthProbe } from './health.ts';
 import { answerClientError } from './client-error.ts';
@@ -84,12 +85,20 @@ const routes: Record<string, Route> = {
         sendError(res, 403, '/metrics counts every team: it needs a full-access token (REPORT_API_TOKENS, or npm run tokens -- add NAME without --team)');
         return;
       }
-      await handleMetrics(ctx.pool, res);
+      await handleMetrics(ctx.pool, ctx.cfg.reportTz, res);
     },
   },
   '/api/report': {
     protected: true,
     handle: (ctx, req, res, url, info, access) => handleReport(ctx, req, res, url, info, access),
+  },
+  '/api/breaks': {
+    protected: true,
+    handle: (ctx, req, res, url, info, access) => handleBreaks(ctx, req, res, url, info, access),
+  },
+  '/api/live': {
+    protected: true,
+    handle: (ctx, req, res, url, _info, access) => handleLive(ctx, req, res, url, access),
   },
   '/api/timeline': {
     protected: true,

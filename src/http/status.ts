@@ -1,7 +1,7 @@
 // What /api/status reports. Aggregates only: no agent names or extensions.
 import type { Pool } from 'mysql2/promise';
-import { isoUtc } from '../report/format.ts';
-import { readHorizon } from '../load/horizon.ts';
+import { isoUtc } from '../time.ts';
+import { readHorizon } from '../db/horizon.ts';
 import { one, select } from '../db/query.ts';
 
 const ER_NO_SUCH_TABLE = 'ER_NO_SUCH_TABLE';
@@ -117,7 +117,7 @@ export async function readStatus(pool: Pool, nowMs = Date.now(), nextCollectorRu
 }
 
 /**
- * SPEC §3: report hours of the 7 days before the horizon with seconds outside loaded time
+ * rules §3: report hours of the 7 days before the horizon with seconds outside loaded time
  * (a gap, a failed window, time before the first load), for an operator to backfill.
  */
 async function readNotLoadedHours(pool: Pool, horizon: number): Promise<{ start: string; end: string; localStart: string; notLoadedSeconds: number }[]> {

@@ -1,5 +1,5 @@
 // GET /api/timeline?ext=4101&date=2025-09-07: one agent's local day as state segments,
-// computed in SQL by sp_agent_timeline (SPEC §3 rules, loaded time, the raw reason of
+// computed in SQL by sp_agent_timeline (rules §3 rules, loaded time, the raw reason of
 // each break). The page draws them; every counted second of a report row is on the strip.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { DateTime } from 'luxon';
@@ -62,7 +62,7 @@ export async function handleTimeline(ctx: Context, _req: IncomingMessage, res: S
   let params;
   try {
     params = parseTimelineParams(url);
-    // a scoped token sees its teams' agents only (SPEC §8): another ext is a 403
+    // a scoped token sees its teams' agents only (rules §9): another ext is a 403
     await resolveAgents(ctx.pool, { ext: [params.ext] }, access.scope);
   } catch (err) {
     if (err instanceof TimelineParamError || err instanceof ScopeError) {

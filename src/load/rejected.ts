@@ -1,4 +1,4 @@
-// Records that cannot go into the timeline (SPEC §2), kept with the reason and the raw
+// Records that cannot go into the timeline (rules §2), kept with the reason and the raw
 // record where an operator can see them. The hash makes a re-fetch not double them.
 import { createHash } from 'node:crypto';
 import type { Rejected } from '../types.ts';

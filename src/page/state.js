@@ -4,7 +4,7 @@ export const INTERVALS = ['15m', '30m', '1h', 'day', 'week', 'total'];
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const TIME = /^\d{2}:\d{2}:\d{2}$/;
 const EXT = /^[A-Za-z0-9_.-]{1,32}$/;
-// a team name as SPEC §8 allows it: no comma, no control character, 1-64 characters
+// a team name as rules §9 allows it: no comma, no control character, 1-64 characters
 const TEAM = /^[^,\u0000-\u001f\u007f-\u009f]{1,64}$/;
 
 function nextDay(date) {

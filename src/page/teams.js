@@ -1,4 +1,4 @@
-// Teams on the page (SPEC §8): who is signed in and what the token sees (GET /api/whoami),
+// Teams on the page (rules §9): who is signed in and what the token sees (GET /api/whoami),
 // a picker of the scope's teams, and the columns of a by=team view (Team and Agents in
 // place of Ext and Name). The API does the scoping; the page only shows what it is given.
 import { apiGet } from './api.js';

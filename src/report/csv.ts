@@ -1,4 +1,4 @@
-// The report as CSV (SPEC §5): RFC 4180 through csv-stringify, CRLF, quoted only where
+// The report as CSV (rules §5): RFC 4180 through csv-stringify, CRLF, quoted only where
 // needed, a byte-order mark unless bom=0; durations as HH:MM:SS or whole seconds.
 import type { Transform } from 'node:stream';
 import { stringify } from 'csv-stringify';
@@ -50,10 +50,10 @@ export function recordMaker(durations: Durations, by: By = 'agent'): (r: ReportR
 }
 
 /** Rows in, CSV text out (header first, even for no rows). */
-export function csvEncoder(params: ReportParams): Transform {
+export function csvEncoder(params: Pick<ReportParams, 'bom'> & { by?: By }, headers: readonly string[] = reportColumns(params.by ?? 'agent').map((c) => c.header)): Transform {
   return stringify({
     header: true,
-    columns: reportColumns(params.by).map((c) => c.header),
+    columns: [...headers],
     bom: params.bom,
     delimiter: ',',
     record_delimiter: '\r\n',

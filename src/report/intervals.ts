@@ -6,12 +6,13 @@
 import type { Pool } from 'mysql2/promise';
 import { select } from '../db/query.ts';
 import { assertZone } from '../db/zone.ts';
-import { readHorizon } from '../load/horizon.ts';
+import { readHorizon } from '../db/horizon.ts';
 import { COLUMNS, figures, intervalParts, SUMMED } from './query.ts';
 import type { ReportRow } from './query.ts';
 import type { Interval, ReportParams } from './params.ts';
 import { resolveAgents, type Scope } from '../access/scope.ts';
-import { interval as intervalLabel, isoLocal, isoUtc, shortDate } from './format.ts';
+import { interval as intervalLabel, isoLocal, shortDate } from './format.ts';
+import { isoUtc } from '../time.ts';
 
 /** Why a part of the range is Not Loaded (SPEC §3). */
 export type NotLoadedKind = 'nothing loaded' | 'before first load' | 'gap' | 'after horizon';

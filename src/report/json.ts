@@ -1,4 +1,4 @@
-// The report as JSON (SPEC §5): one array, one object per row, one documented key per
+// The report as JSON (rules §5): one array, one object per row, one documented key per
 // column, streamed: durations and counts as numbers (whole seconds), percentages as numbers
 // with two decimals or null, times as ISO 8601 with the local offset. The Name is as
 // stored (the spreadsheet guard of the CSV does not apply).
@@ -41,13 +41,14 @@ function toJsonObject(r: ReportRow, columns: ReturnType<typeof reportColumns>): 
 }
 
 /** Rows in, one JSON array out: `[` first, `]` last, `[]` for no rows. */
-export function jsonEncoder(by: By = 'agent'): Transform {
+export function jsonEncoder<R = ReportRow>(by: By = 'agent', toObject?: (row: R) => unknown): Transform {
   const columns = reportColumns(by);
+  const encode = toObject ?? ((row: R) => toJsonObject(row as ReportRow, columns));
   let first = true;
   return new Transform({
     writableObjectMode: true,
-    transform(row: ReportRow, _enc, done) {
-      done(null, (first ? '[\n' : ',\n') + JSON.stringify(toJsonObject(row, columns)));
+    transform(row: R, _enc, done) {
+      done(null, (first ? '[\n' : ',\n') + JSON.stringify(encode(row)));
       first = false;
     },
     flush(done) {

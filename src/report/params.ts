@@ -1,4 +1,4 @@
-// The report request (SPEC §5), shared by GET /api/report and `npm run report`: one
+// The report request (rules §5), shared by GET /api/report and `npm run report`: one
 // parser, so the API and the CLI accept and refuse exactly the same things, with the
 // same words.
 import { wallDate, wallSeconds, wallToInstant } from './localtime.ts';
@@ -10,7 +10,7 @@ export type Interval = (typeof INTERVALS)[number];
 export const FORMATS = ['csv', 'json'] as const;
 export type Format = (typeof FORMATS)[number];
 export const BYS = ['agent', 'team'] as const;
-/** One row per agent (default) or per team (SPEC §8). */
+/** One row per agent (default) or per team (rules §9). */
 export type By = (typeof BYS)[number];
 
 export interface ReportParams {
@@ -68,7 +68,8 @@ function time(name: Name, value: string): string {
   return value;
 }
 
-function exts(value: string): string[] {
+/** A comma-separated `ext` list, each checked; ParamError naming the fix otherwise. */
+export function parseExtList(value: string): string[] {
   const list = value.split(',');
   if (list.length > MAX_EXTS) throw new ParamError(`ext lists ${list.length} extensions; at most ${MAX_EXTS}`);
   for (const e of list) {
@@ -96,11 +97,17 @@ function teams(value: string): string[] {
  * hours, so startDate=2025-01-01&endDate=2025-04-04 (93 days) passes at 93 and a DST day
  * counts as one day whether it has 23 or 25 hours.
  */
-export function parseReportParams(pairs: Iterable<[string, string]>, tz: string, maxDays: number): ReportParams {
+export function parseReportParams(
+  pairs: Iterable<[string, string]>,
+  tz: string,
+  maxDays: number,
+  // another request built on the report's (the breaks) names its own parameters here
+  names: readonly string[] = PARAM_NAMES,
+): ReportParams {
   const got = new Map<Name, string>();
   for (const [name, value] of pairs) {
-    if (!(PARAM_NAMES as readonly string[]).includes(name)) {
-      throw new ParamError(`unknown parameter ${shown(name)}: the parameters are ${PARAM_NAMES.join(', ')}`);
+    if (!names.includes(name) || !(PARAM_NAMES as readonly string[]).includes(name)) {
+      throw new ParamError(`unknown parameter ${shown(name)}: the parameters are ${names.join(', ')}`);
     }
     if (got.has(name as Name)) throw new ParamError(`${name} is given more than once: give each parameter once`);
     got.set(name as Name, value);
@@ -150,7 +157,7 @@ export function parseReportParams(pairs: Iterable<[string, string]>, tz: string,
     throw new ParamError(`format must be csv (the default) or json (got ${shown(formatRaw)})`);
   }
   const extRaw = got.get('ext');
-  const extList = extRaw === undefined ? undefined : exts(extRaw);
+  const extList = extRaw === undefined ? undefined : parseExtList(extRaw);
   const teamRaw = got.get('team');
   const teamList = teamRaw === undefined ? undefined : teams(teamRaw);
   const byRaw = got.get('by') ?? 'agent';
@@ -188,7 +195,12 @@ export function parseReportParams(pairs: Iterable<[string, string]>, tz: string,
  * `THH-MM-SS` unless midnight; the interval is named unless it is the default 1h.
  */
 export function reportFilename(p: Pick<ReportParams, 'localStart' | 'localEnd' | 'interval' | 'format'>): string {
-  const part = (x: { date: string; time: string }) => (x.time === '00:00:00' ? x.date : `${x.date}T${x.time.replaceAll(':', '-')}`);
   const interval = p.interval === '1h' ? '' : `_${p.interval}`;
-  return `report_${part(p.localStart)}_to_${part(p.localEnd)}${interval}.${p.format}`;
+  return `report_${rangeFilePart(p)}${interval}.${p.format}`;
+}
+
+/** `<start>_to_<end>` of a file name: each end `YYYY-MM-DD`, plus `THH-MM-SS` unless midnight. */
+export function rangeFilePart(p: Pick<ReportParams, 'localStart' | 'localEnd'>): string {
+  const part = (x: { date: string; time: string }) => (x.time === '00:00:00' ? x.date : `${x.date}T${x.time.replaceAll(':', '-')}`);
+  return `${part(p.localStart)}_to_${part(p.localEnd)}`;
 }

@@ -1,4 +1,4 @@
-// The report's one SELECT (SPEC §5): per agent and interval, the sums of its slot or hour
+// The report's one SELECT (rules §5): per agent and interval, the sums of its slot or hour
 // rows, every figure computed from those sums with exact integer rounding, in report
 // order. The TypeScript layer only formats what this query returns.
 //
@@ -55,7 +55,7 @@ type Kind = 'duration' | 'count' | 'percent' | 'text';
 type Key = keyof ReportRow | 'interval' | 'date' | 'start' | 'end';
 type Column = { header: string; json: string; key: Key; kind: Kind };
 
-/** The report's columns in order (SPEC §5): CSV header, JSON key, query column, how to print it. */
+/** The report's columns in order (rules §5): CSV header, JSON key, query column, how to print it. */
 export const COLUMNS: readonly Column[] = [
   { header: 'Interval', json: 'interval', key: 'interval', kind: 'text' },
   { header: 'Date', json: 'date', key: 'date', kind: 'text' },
@@ -94,7 +94,7 @@ export const COLUMNS: readonly Column[] = [
   { header: 'Not Loaded Time', json: 'not_loaded_time', key: 'not_loaded_s', kind: 'duration' },
 ];
 
-/** by=team: columns 5 and 6 name the team and count its agents with a row (SPEC §8). */
+/** by=team: columns 5 and 6 name the team and count its agents with a row (rules §9). */
 const TEAM_COLUMNS: readonly Column[] = COLUMNS.map((c) =>
   c.key === 'ext'
     ? { header: 'Team', json: 'team', key: 'team', kind: 'text' }
@@ -122,7 +122,7 @@ interface Grain {
   end: 'slot_end' | 'hour_end';
   /** The interval a unit belongs to, from a row or calendar row aliased `x`. */
   key: (x: string) => string;
-  /** The start by which a unit is selected: the interval's own start (SPEC §5). */
+  /** The start by which a unit is selected: the interval's own start (rules §5). */
   selectBy: (x: string) => string;
   /** Whether one unit is one interval (no sums needed). */
   single: boolean;
@@ -143,7 +143,7 @@ const GRAINS: Record<Interval, Grain> = {
 };
 
 /**
- * SQL that computes every figure of SPEC §5 from the sums in alias `r` (and the period's
+ * SQL that computes every figure of rules §5 from the sums in alias `r` (and the period's
  * loaded_s and len_s in alias `p`). `agents`: how many agents the sums are of (a team
  * row's; 1 for an agent), since each of them has the period's loaded and not-loaded seconds.
  */
@@ -157,7 +157,7 @@ export function figures(agents: string, p = 'p'): string {
   r.meeting_s + r.training_s + r.chat_s + r.tickets_s + r.outbound_s AS productive_s,
   r.lunch_s + r.tea_s + r.bio_s + r.short_break_s + r.other_npt_s AS non_productive_s,
   r.login_s, r.logoff_s, r.idle_s, r.total_calls, r.answered_calls,
-  -- answered > total is upstream noise (SPEC §4): no negative failures
+  -- answered > total is upstream noise (rules §4): no negative failures
   GREATEST(CAST(r.total_calls AS SIGNED) - CAST(r.answered_calls AS SIGNED), 0) AS failed_calls,
   -- AHT = (Talk + Hold + Wrap Up) / Answered to the nearest second, 0 when none answered
   CASE WHEN r.answered_calls > 0 THEN (2 * ${handled} + r.answered_calls) DIV (2 * r.answered_calls) ELSE 0 END AS aht_s,
@@ -168,7 +168,7 @@ export function figures(agents: string, p = 'p'): string {
   r.talk_s, r.hold_s, r.wrap_s, r.dnd_s,
   -- Occupancy = (Talk + Hold + Wrap Up) / Available in hundredths, NULL (empty) when Available is 0
   CASE WHEN ${avail} > 0 THEN LEAST((20000 * ${handled} + ${avail}) DIV (2 * ${avail}), 10000) END AS occupancy_h,
-  -- SPEC §3 conservation: Staffed + Offline = the period's loaded seconds, + Not Loaded = its length
+  -- rules §3 conservation: Staffed + Offline = the period's loaded seconds, + Not Loaded = its length
   ${staffed} AS staffed_s,
   ${agents} * ${p}.loaded_s - ${staffed} AS offline_s,
   ${agents} * (${p}.len_s - ${p}.loaded_s) AS not_loaded_s`;
@@ -216,7 +216,7 @@ export function intervalParts(interval: Interval, exts: string[] | undefined): {
 /**
  * SQL and values for the report rows of intervals selected by [from, to), optionally of
  * some extensions only (an empty list: none). With `byTeam`, one row per team and
- * interval instead (SPEC §8): the sums of its member agents' rows, of `byTeam.teams`
+ * interval instead (rules §9): the sums of its member agents' rows, of `byTeam.teams`
  * only when given.
  */
 export function reportQuery(
@@ -243,7 +243,7 @@ export function reportQuery(
     values.push(from, to);
     if (exts !== undefined && exts.length > 0) values.push(exts);
     values.push(from, to);
-    // SPEC §8: a team's row sums its members' rows of the interval (an agent in two teams
+    // rules §9: a team's row sums its members' rows of the interval (an agent in two teams
     // counts in both; summing the stored rows per team at once equals summing the agents'
     // interval rows), and every figure is computed from those sums as for an agent
     const teamRows = `
@@ -259,7 +259,7 @@ FROM (${teamRows}) r
 JOIN (${periods}) p ON p.k = r.k
 JOIN ${calendar} ls ON ls.${g.start} = p.p_start
 JOIN ${calendar} le ON le.${g.end} = p.p_end
--- SPEC §8 order: the interval's UTC start, then the team name in binary order
+-- rules §9 order: the interval's UTC start, then the team name in binary order
 ORDER BY p.p_start, CAST(r.team AS BINARY)`;
     return { sql, values };
   }
@@ -268,7 +268,7 @@ ORDER BY p.p_start, CAST(r.team AS BINARY)`;
   values.push(from, to);
   const sql = `
 SELECT p.p_start, p.p_end, ls.local_start, le.local_end, r.ext,
-  -- the cleaned event name; the stats name only when no event has one (SPEC §5, Name)
+  -- the cleaned event name; the stats name only when no event has one (rules §5, Name)
   COALESCE(NULLIF(n.name, ''), n.stats_name, '') AS name,
   ${figures('1')}
 FROM (${rows}) r
@@ -276,7 +276,9 @@ JOIN (${periods}) p ON p.k = r.k
 JOIN ${calendar} ls ON ls.${g.start} = p.p_start
 JOIN ${calendar} le ON le.${g.end} = p.p_end
 LEFT JOIN agents n ON n.ext = r.ext
--- SPEC §5 order: the interval's UTC start, then the extension in report order
-ORDER BY p.p_start, ${extOrder('r.ext')}`;
+-- rules §5 order: the interval's UTC start, then the extension in report order, by the sort
+-- key kept with the agent (agents.ext_sort, migration 102); computed here only for an
+-- extension without an agents row
+ORDER BY p.p_start, COALESCE(n.ext_sort, ${extOrder('r.ext')})`;
   return { sql, values };
 }

@@ -1,4 +1,4 @@
-// Login (SPEC §2) and the token cache: a token is re-used until 2 minutes before it
+// Login (rules §2) and the token cache: a token is re-used until 2 minutes before it
 // expires; concurrent callers share one login. Neither the token nor the password is
 // ever put in a message.
 import type { Http } from './http.ts';

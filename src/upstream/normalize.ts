@@ -1,10 +1,10 @@
-// Turns upstream payloads into typed records (SPEC §2): epoch-ms -> seconds, `enabled` as
+// Turns upstream payloads into typed records (rules §2): epoch-ms -> seconds, `enabled` as
 // boolean / 0/1 / "true"/"false", stats keyed by extension or as an array. Anything that
 // cannot go into the timeline becomes a Rejected with the reason, never a thrown error,
 // so one bad record does not stop a window.
 import type { AgentEvent, Rejected, StatsRecord } from '../types.ts';
 
-/** A Timestamp above this is milliseconds (SPEC §2). */
+/** A Timestamp above this is milliseconds (rules §2). */
 const MS_THRESHOLD = 1e11;
 /** agent_events.seq is SMALLINT UNSIGNED. */
 const MAX_SEQ = 65535;
@@ -53,7 +53,7 @@ function eventList(payload: unknown): unknown[] | undefined {
 /**
  * Normalises an events response. `seq` counts each (ext, second) in feed order over the
  * whole payload; since windows split only at whole seconds, a second's events always
- * arrive in one payload and re-loading it gives the same identities (SPEC §3).
+ * arrive in one payload and re-loading it gives the same identities (rules §3).
  */
 export function normalizeEvents(payload: unknown): { events: AgentEvent[]; rejected: Rejected[] } {
   const events: AgentEvent[] = [];
@@ -166,7 +166,7 @@ function statsEntries(payload: unknown, rejected: Rejected[]): [string, unknown]
   return undefined;
 }
 
-/** Normalises a stats response (SPEC §2): object keyed by extension, or an array of records. */
+/** Normalises a stats response (rules §2): object keyed by extension, or an array of records. */
 export function normalizeStats(payload: unknown): { stats: StatsRecord[]; rejected: Rejected[] } {
   const stats: StatsRecord[] = [];
   const rejected: Rejected[] = [];

@@ -5,6 +5,7 @@
 // of the window loads.
 import type { AgentEvent, Rejected, StatsRecord } from '../types.ts';
 import { STATS_NUMBERS } from './normalize.ts';
+import { isoUtc } from '../time.ts';
 
 /**
  * Largest count or number of seconds accepted in one stats record: far above any real
@@ -15,7 +16,6 @@ const MAX_STATS_VALUE = 2 ** 31 - 1;
 /** Largest record kept as JSON (an event's extra fields, a stats record as sent), bytes. */
 const MAX_RECORD_BYTES = 64 * 1024;
 
-const iso = (ts: number) => new Date(ts * 1000).toISOString().replace('.000Z', 'Z');
 
 function badNumber(n: number): string | undefined {
   if (!Number.isFinite(n) || n > MAX_STATS_VALUE) return `out of range (0 to ${MAX_STATS_VALUE})`;
@@ -29,7 +29,7 @@ const bytes = (v: unknown) => Buffer.byteLength(JSON.stringify(v) ?? '', 'utf8')
 export function validateStats(stats: StatsRecord[], fromTs: number, toTs: number): { stats: StatsRecord[]; rejected: Rejected[] } {
   const kept: StatsRecord[] = [];
   const rejected: Rejected[] = [];
-  const where = (ext: string) => `for ext ${ext} in stats [${iso(fromTs)}, ${iso(toTs)})`;
+  const where = (ext: string) => `for ext ${ext} in stats [${isoUtc(fromTs)}, ${isoUtc(toTs)})`;
   record: for (const s of stats) {
     const reject = (reason: string) => rejected.push({ endpoint: 'stats', reason: reason.slice(0, 255), raw: { [s.ext]: s.raw } });
     for (const [field, prop] of STATS_NUMBERS) {
@@ -63,7 +63,7 @@ export function validateEvents(events: AgentEvent[]): { events: AgentEvent[]; re
   for (const e of events) {
     const size = e.extra === null ? 0 : bytes(e.extra);
     if (size > MAX_RECORD_BYTES) {
-      rejected.push({ endpoint: 'events', reason: `extra fields of ${size} bytes are over ${MAX_RECORD_BYTES} for ext ${e.ext.slice(0, 32)} at ${iso(e.ts)}`, raw: e });
+      rejected.push({ endpoint: 'events', reason: `extra fields of ${size} bytes are over ${MAX_RECORD_BYTES} for ext ${e.ext.slice(0, 32)} at ${isoUtc(e.ts)}`, raw: e });
       continue;
     }
     kept.push(e);
