@@ -150,7 +150,7 @@ describe('GET /api/report', () => {
     }
     // every path is named, the page's files as one
     expect((await get(`${server.url}/nowhere`)).json()).toEqual({
-      error: 'no such path "/nowhere": the paths are /, /api/config, /api/intervals, /api/report, /api/status, /api/timeline, /api/whoami, /healthz, /metrics, /page/<file>, /vendor/chart.umd.min.js',
+      error: 'no such path "/nowhere": the paths are /, /api/breaks, /api/config, /api/intervals, /api/live, /api/report, /api/status, /api/timeline, /api/whoami, /healthz, /metrics, /now, /page/<file>, /vendor/chart.umd.min.js',
     });
     const post = await get(`${server.url}/api/report?${WORKED}`, {}, 'POST');
     expect(post.status).toBe(405);

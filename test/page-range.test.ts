@@ -1,6 +1,6 @@
 /// <reference lib="dom" />
 /// <reference lib="dom.iterable" />
-// The report page as a newcomer meets it, in Chromium, on the worked example (SPEC §6,
+// The report page as a newcomer meets it, in Chromium, on the worked example (rules §6,
 // loaded 08:00-11:00 on 2025-09-07): every interval of a range on the chart's axis with
 // its Not Loaded share, the data status naming every kind of Not Loaded time, choices
 // applied as they change, refusals in words that replace the result, a table of

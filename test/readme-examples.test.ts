@@ -29,7 +29,9 @@ function examples(): string[] {
     .filter((block) => block.includes(`curl`) && block.includes(ADDRESS))
     // (the teams example needs teams and a token made first: its commands are tested in teams-cli)
     .filter((block) => !block.includes('npm run '))
-    .map((block) => block.split('\n').filter((l) => /^(DAY|TODAY)=|^curl /.test(l)).join('\n'));
+    // (a line with [optional parts] is a synopsis, not a command)
+    .map((block) => block.split('\n').filter((l) => /^(DAY|TODAY)=|^curl /.test(l) && !/\[\?/.test(l)).join('\n'))
+    .filter((block) => block.includes('curl '));
 }
 
 function sh(script: string, cwd: string): Promise<{ code: number; stdout: string; stderr: string }> {

@@ -2,7 +2,7 @@
 // endDate, endTime, interval, ext, team; by is accepted and changes nothing), answered as every interval of the range with the selected
 // agents' sums, and the range's Not Loaded parts by kind (src/report/intervals.ts). The
 // page draws its chart, totals and data status from it. A scoped token sees its teams'
-// agents only, as in the report (SPEC §8).
+// agents only, as in the report (rules §9).
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ParamError, parseReportParams } from '../report/params.ts';
 import { readIntervals } from '../report/intervals.ts';

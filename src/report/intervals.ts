@@ -1,7 +1,7 @@
 // Every interval of a range with the selected agents' seconds and counts summed per
 // interval (the page's chart and totals), and the parts of the range outside loaded time
 // by kind (the page's data status). Both in SQL: the figures of an interval come from its
-// sums as the report's do (SPEC §5), so a month of a large centre is a few thousand rows,
+// sums as the report's do (rules §5), so a month of a large centre is a few thousand rows,
 // not a million. Read in one snapshot with the horizon and the retention cut.
 import type { Pool } from 'mysql2/promise';
 import { select } from '../db/query.ts';
@@ -14,7 +14,7 @@ import { resolveAgents, type Scope } from '../access/scope.ts';
 import { interval as intervalLabel, isoLocal, shortDate } from './format.ts';
 import { isoUtc } from '../time.ts';
 
-/** Why a part of the range is Not Loaded (SPEC §3). */
+/** Why a part of the range is Not Loaded (rules §3). */
 export type NotLoadedKind = 'nothing loaded' | 'before first load' | 'gap' | 'after horizon';
 
 export interface IntervalsAnswer {
@@ -100,7 +100,7 @@ export async function readIntervals(pool: Pool, reportTz: string, params: Report
     await conn.query('START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY');
     await assertZone(conn, reportTz);
     const { interval, from, to } = params;
-    // the agents and teams are read in the same snapshot as the rows (SPEC §8)
+    // the agents and teams are read in the same snapshot as the rows (rules §9)
     const { exts } = await resolveAgents(conn, { ext: params.exts, team: params.teams }, scope);
     const horizon = await readHorizon(conn);
     const [cutRow] = await select<{ cut: number }>(conn, 'SELECT fn_raw_cut() AS cut');

@@ -144,7 +144,7 @@ const GRAINS: Record<Interval, Grain> = {
 
 /**
  * SQL that computes every figure of rules §5 from the sums in alias `r` (and the period's
- * loaded_s and len_s in alias `p`). `agents`: how many agents the sums are of (a team
+ * loaded and total seconds in alias `p`). `agents`: how many agents the sums are of (a team
  * row's; 1 for an agent), since each of them has the period's loaded and not-loaded seconds.
  */
 export function figures(agents: string, p = 'p'): string {

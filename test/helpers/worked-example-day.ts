@@ -1,4 +1,4 @@
-// The worked example's day (SPEC §6, fixtures/worked-example) loaded through the real
+// The worked example's day (rules §6, fixtures/worked-example) loaded through the real
 // loader and aggregated, with a second agent (4102, Idle 09:00-09:30) so that lists and
 // sums have more than one agent to choose among.
 import { join, resolve } from 'node:path';
