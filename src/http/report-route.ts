@@ -14,7 +14,7 @@ function queryPairs(url: URL): [string, string][] {
   return [...url.searchParams.entries()];
 }
 
-export async function handleReport(ctx: Context, _req: IncomingMessage, res: ServerResponse, url: URL, info: RequestInfo): Promise<void> {
+export async function handleReport(ctx: Context, req: IncomingMessage, res: ServerResponse, url: URL, info: RequestInfo): Promise<void> {
   let params;
   try {
     params = parseReportParams(queryPairs(url), ctx.cfg.reportTz, ctx.cfg.reportMaxDays);
@@ -25,7 +25,8 @@ export async function handleReport(ctx: Context, _req: IncomingMessage, res: Ser
     }
     throw err;
   }
-  if (!ctx.streams.admit(res)) {
+  const signal = ctx.streams.admit(req, res);
+  if (signal === undefined) {
     sendError(res, 503, `${ctx.streams.active} reports are being streamed, the most REPORT_MAX_STREAMS allows: retry in ${RETRY_AFTER_S} s`, {
       'Retry-After': String(RETRY_AFTER_S),
     });
@@ -37,6 +38,7 @@ export async function handleReport(ctx: Context, _req: IncomingMessage, res: Ser
   try {
     await writeReport(ctx.pool, params, ctx.cfg.reportTz, res, {
       progress,
+      signal,
       onStart: ({ horizon, contentType }) => {
         const headers: Record<string, string> = {
           'Content-Type': contentType,

@@ -114,8 +114,10 @@ async function dispatch(ctx: Context, tokens: TokenCheck, req: IncomingMessage, 
   try {
     await route.handle(ctx, req, res, url, info);
   } catch (err) {
-    // A client that hung up mid-report is no server error: the access log marks it aborted.
-    if ((err as { code?: string }).code === 'ERR_STREAM_PREMATURE_CLOSE') return;
+    // A client that hung up mid-report, or a stream cut (and logged) by the limits, is no
+    // server error: the access log marks it aborted.
+    const code = (err as { code?: string }).code;
+    if (code === 'ERR_STREAM_PREMATURE_CLOSE' || code === 'ABORT_ERR') return;
     ctx.log.error('request failed', { path: url.pathname, error: (err as Error).message });
     if (!res.headersSent) sendError(res, 500, INTERNAL);
     else res.destroy(); // mid-stream: cut the body so the client sees it is incomplete

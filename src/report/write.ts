@@ -25,6 +25,8 @@ export interface ReportHooks {
   onStart?: (meta: ReportMeta) => void;
   /** Counts rows as they go, so a report cut short still says how far it got. */
   progress?: { rows: number };
+  /** Stops the report (the stream destroyed, the connection closed) when aborted. */
+  signal?: AbortSignal;
 }
 
 /**
@@ -44,6 +46,22 @@ function encoders(params: ReportParams, progress: { rows: number }): Transform[]
     });
   if (params.format === 'json') return [counting((row) => row), jsonEncoder()];
   return [counting(recordMaker(params.durations)), csvEncoder(params)];
+}
+
+/**
+ * `done`, or its signal's reason once aborted. A pipeline waits for every stream to close,
+ * and a response that never had a socket (queued behind another on a pipelined
+ * connection) never closes, so an aborted pipeline alone would hold the connection forever.
+ */
+function orAborted<T>(done: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (signal === undefined) return done;
+  done.catch(() => {}); // settles after the abort, or never: nobody waits for it then
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    if (signal.aborted) return onAbort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    done.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
 }
 
 /**
@@ -75,14 +93,18 @@ export async function writeReport(
     let failed: (err: Error) => void = () => {};
     const guard = (err: Error) => failed(err);
     source.on('error', guard);
-    await new Promise<void>((resolve, reject) => {
-      failed = reject;
-      source.once('fields', () => resolve());
-    });
+    // (a client gone meanwhile stops the wait: the query may sort for seconds first)
+    await orAborted(
+      new Promise<void>((resolve, reject) => {
+        failed = reject;
+        source.once('fields', () => resolve());
+      }),
+      hooks.signal,
+    );
     hooks.onStart?.({ horizon, contentType: params.format === 'json' ? JSON_CONTENT_TYPE : CSV_CONTENT_TYPE });
-    const done = pipeline([source, ...encoders(params, progress), out]);
+    const done = pipeline([source, ...encoders(params, progress), out], hooks.signal ? { signal: hooks.signal } : {});
     source.off('error', guard);
-    await done;
+    await orAborted(done, hooks.signal);
     await conn.query('COMMIT');
     clean = true;
     return { rows: progress.rows, horizon };
