@@ -5,7 +5,8 @@
 import { connect, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Pool } from 'mysql2/promise';
-import { useTestDatabase, rows } from './helpers/database.ts';
+import { useTestDatabase } from './helpers/database.ts';
+import { until, reportQueries as reportQueriesOn } from './helpers/wait.ts';
 import { createPool } from '../src/db/pool.ts';
 import { startHttpServer } from '../src/http/server.ts';
 import { memoryLogger } from '../src/log.ts';
@@ -44,16 +45,8 @@ function pipelinedThenHangUp(url: string, first: string, second: string, ms: num
   });
 }
 
-async function until(what: string, check: () => Promise<boolean>, ms = 10_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error(`not within ${ms} ms: ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
-const reportQueries = async () =>
-  (await rows<{ n: number }>(db().pool, "SELECT COUNT(*) AS n FROM information_schema.processlist WHERE db = ? AND info LIKE '%p.p_start%' AND info NOT LIKE '%processlist%'", [db().name]))[0]!.n;
+const reportQueries = () => reportQueriesOn(db().pool, db().name);
 
 /** Connections of the server's pool checked out (mysql2 keeps the counts on its inner pool). */
 function inUse(): number {
