@@ -3,10 +3,9 @@
 // rejected for another reason; and 40 levels, deeper than MariaDB's JSON columns take)
 // is rejected with a reason, never fatal: the rest of the window loads, and what is kept
 // of the raw record is bounded in depth and size.
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useTestDatabase, rows } from './helpers/database.ts';
+import { fixedUpstream, type FixedUpstream } from './helpers/fixed-upstream.ts';
 import { loadConfig } from '../src/config.ts';
 import { runBackfill } from '../src/backfill/backfill.ts';
 import { readHorizon } from '../src/load/horizon.ts';
@@ -32,22 +31,13 @@ const STATS =
   ` "1005": {"name": "Agent 1005", "tags": [${nested(6000)}]},` +
   ` "1006": {"name": "Agent 1006", "total_calls": -1, "tags": [${nested(6000)}]}}`;
 
-let server: Server;
+let upstream: FixedUpstream | undefined;
 let url: string;
 beforeAll(async () => {
-  server = createServer((req, res) => {
-    const path = new URL(req.url ?? '/', 'http://x').pathname;
-    const body = path.endsWith('/login/oauth') ? '{"accessToken":"tok-nested","expiresIn":3600}' : path.endsWith('/events') ? EVENTS : STATS;
-    req.resume();
-    req.on('end', () => {
-      res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(body);
-    });
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  upstream = await fixedUpstream(EVENTS, STATS, 'tok-nested');
+  url = upstream.url;
 });
-afterAll(() => new Promise<void>((r) => server.close(() => r())));
+afterAll(() => upstream?.close());
 
 describe('deeply nested values', () => {
   it('are rejected with a reason; the rest of the window loads and the horizon moves', async () => {
