@@ -71,6 +71,14 @@ function secondOf(raw: unknown): number | undefined {
   return n > 1e11 ? Math.floor(n / 1000) : Math.floor(n);
 }
 
+/** The limit named by a window given up at its deadline. */
+const WINDOW_LIMIT = 'UPSTREAM_WINDOW_TIMEOUT_S';
+
+/** Whether `err` is a window given up at its deadline (UPSTREAM_WINDOW_TIMEOUT_S). */
+export function windowGivenUp(err: unknown): boolean {
+  return err instanceof UpstreamError && err.limit === WINDOW_LIMIT;
+}
+
 export class Upstream {
   private readonly http: Http;
   private readonly auth: Auth;
@@ -106,6 +114,7 @@ export class Upstream {
         `window [${iso(fromTs)}, ${iso(toTs)}) given up: not fetched within ${ms / 1000} s (UPSTREAM_WINDOW_TIMEOUT_S); it is retried later`,
         false,
       );
+      reason.limit = WINDOW_LIMIT;
       this.opts.log?.warn('upstream window given up', { from: iso(fromTs), to: iso(toTs), limit_s: ms / 1000 });
       controller.abort(reason);
     }, ms);

@@ -1,6 +1,7 @@
 // An upstream written by hand: every events call answers `events`, every stats call
-// `stats` (raw JSON text, so the values can be anything a parser takes), login a token.
-import { createServer } from 'node:http';
+// `stats` (raw JSON text, so the values can be anything a parser takes, or a function
+// that answers as it likes), login a token.
+import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 export interface FixedUpstream {
@@ -8,14 +9,17 @@ export interface FixedUpstream {
   close(): Promise<void>;
 }
 
-export async function fixedUpstream(events: string, stats: string, token = 'tok-fixed'): Promise<FixedUpstream> {
+type Answer = string | ((res: ServerResponse) => void);
+
+export async function fixedUpstream(events: Answer, stats: Answer, token = 'tok-fixed'): Promise<FixedUpstream> {
   const server = createServer((req, res) => {
     const path = new URL(req.url ?? '/', 'http://x').pathname;
-    const body = path.endsWith('/login/oauth') ? JSON.stringify({ accessToken: token, expiresIn: 3600 }) : path.endsWith('/events') ? events : stats;
+    const answer = path.endsWith('/login/oauth') ? JSON.stringify({ accessToken: token, expiresIn: 3600 }) : path.endsWith('/events') ? events : stats;
     req.resume();
     req.on('end', () => {
+      if (typeof answer === 'function') return answer(res);
       res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(body);
+      res.end(answer);
     });
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
