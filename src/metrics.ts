@@ -97,6 +97,13 @@ export const lagGauge = new Gauge({
   registers: [registry],
 });
 
+export const failingWindowGauge = new Gauge({
+  name: 'apr_window_failing_seconds',
+  help: 'A window that failed while later ones loaded (a gap the collector retries on every run), by its UTC bounds: seconds since it first failed',
+  labelNames: ['from', 'to'] as const,
+  registers: [registry],
+});
+
 export const poolGauge = new Gauge({
   name: 'apr_db_pool_connections',
   help: 'Database pool connections, by state (in_use, idle) and the limit',

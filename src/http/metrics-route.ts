@@ -2,8 +2,10 @@
 // live in the database (horizon, lag) and the pool's state are read at scrape time.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Pool } from 'mysql2/promise';
-import { horizonGauge, lagGauge, poolGauge, registry, reportDuration, reportRequests } from '../metrics.ts';
+import { failingWindowGauge, horizonGauge, lagGauge, poolGauge, registry, reportDuration, reportRequests } from '../metrics.ts';
 import { readHorizon } from '../load/horizon.ts';
+import { listFailing } from '../load/failing-windows.ts';
+import { isoUtc } from '../report/format.ts';
 
 interface PoolInternals {
   _allConnections?: { length: number };
@@ -19,6 +21,10 @@ async function refreshGauges(pool: Pool, nowMs = Date.now()): Promise<void> {
   } else {
     horizonGauge.set(horizon);
     lagGauge.set(Math.floor(nowMs / 1000) - horizon);
+  }
+  failingWindowGauge.reset();
+  for (const w of await listFailing(pool)) {
+    failingWindowGauge.set({ from: isoUtc(w.fromTs), to: isoUtc(w.toTs) }, Math.floor(nowMs / 1000) - w.firstFailedAt);
   }
   // mysql2 keeps its counts on the inner pool; read defensively, they are not public API
   const inner = (pool as unknown as { pool?: PoolInternals }).pool;

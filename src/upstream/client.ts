@@ -9,7 +9,7 @@ import { normalizeEvents, normalizeStats } from './normalize.ts';
 import { validateEvents, validateStats } from './validate.ts';
 import { Http, type HttpOptions } from './http.ts';
 import { Auth } from './auth.ts';
-import { UpstreamError, retryAfterMs } from './errors.ts';
+import { UpstreamError, parseJsonBody, retryAfterMs } from './errors.ts';
 import { withRetry, type RetryOptions } from './retry.ts';
 import type { FetchLog } from './fetch-log.ts';
 import type { Logger } from '../log.ts';
@@ -169,12 +169,7 @@ export class Upstream {
             if (res.status !== 200) {
               throw new UpstreamError(`${endpoint}: HTTP ${res.status} ${this.scrub(res.text.slice(0, 200))}`, false, res.status);
             }
-            let json: unknown;
-            try {
-              json = JSON.parse(res.text);
-            } catch (err) {
-              throw new UpstreamError(`${endpoint}: the response is not JSON (cut short?)`, true, res.status, null, { cause: err });
-            }
+            const json = parseJsonBody(res.text, endpoint, res.status);
             ctx.fetchLog.add({ endpoint, fromTs, toTs, status, attempt, rows: rowsOf(json), durationMs: Date.now() - started, error: null });
             return json;
           } catch (err) {

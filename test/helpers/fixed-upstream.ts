@@ -9,15 +9,16 @@ export interface FixedUpstream {
   close(): Promise<void>;
 }
 
-type Answer = string | ((res: ServerResponse) => void);
+type Answer = string | ((res: ServerResponse, url: URL) => void);
 
 export async function fixedUpstream(events: Answer, stats: Answer, token = 'tok-fixed'): Promise<FixedUpstream> {
   const server = createServer((req, res) => {
-    const path = new URL(req.url ?? '/', 'http://x').pathname;
+    const url = new URL(req.url ?? '/', 'http://x');
+    const path = url.pathname;
     const answer = path.endsWith('/login/oauth') ? JSON.stringify({ accessToken: token, expiresIn: 3600 }) : path.endsWith('/events') ? events : stats;
     req.resume();
     req.on('end', () => {
-      if (typeof answer === 'function') return answer(res);
+      if (typeof answer === 'function') return answer(res, url);
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(answer);
     });
