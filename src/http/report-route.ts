@@ -39,6 +39,9 @@ export async function handleReport(ctx: Context, req: IncomingMessage, res: Serv
     await writeReport(ctx.pool, params, ctx.cfg.reportTz, res, {
       progress,
       signal,
+      databaseAlive: () => ctx.health.ping(),
+      // the client learns at once, not after reading what the kernel holds for it
+      onRowsFailed: () => res.socket?.resetAndDestroy(),
       onStart: ({ horizon, contentType }) => {
         const headers: Record<string, string> = {
           'Content-Type': contentType,

@@ -17,6 +17,17 @@ export interface ReportStreamLimits {
   idleTimeoutMs: number;
 }
 
+/**
+ * Cuts a response so its client knows at once: a reset, which also drops what the kernel
+ * still holds for it, where a plain close would first deliver megabytes already sent to
+ * a slow reader and only then show the body incomplete.
+ */
+export function cutResponse(res: ServerResponse): void {
+  const socket = res.socket;
+  if (socket && !socket.destroyed) socket.resetAndDestroy();
+  res.destroy();
+}
+
 /** Seconds a refused client is asked to wait (Retry-After). */
 export const RETRY_AFTER_S = 5;
 
@@ -73,7 +84,7 @@ export class ReportStreams {
       cut: () => {
         free();
         controller.abort(Object.assign(new Error('the report stream was cut'), { code: 'ABORT_ERR' }));
-        res.destroy();
+        cutResponse(res);
       },
     };
     const onSocketClose = () => slot.cut();

@@ -2,7 +2,7 @@
 // as CSV or JSON, into any Writable, with backpressure all the way, so a 93-day report
 // never sits in memory. The horizon, the zone check and the rows are read in one snapshot.
 import { Transform } from 'node:stream';
-import type { Writable } from 'node:stream';
+import type { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Pool } from 'mysql2/promise';
 import { streamQuery } from '../db/query-stream.ts';
@@ -27,6 +27,34 @@ export interface ReportHooks {
   progress?: { rows: number };
   /** Stops the report (the stream destroyed, the connection closed) when aborted. */
   signal?: AbortSignal;
+  /**
+   * Rejects when the database does not answer (on a connection of its own). Checked every
+   * second while rows stream: a row stream paused for a slow client does not read its
+   * socket, so it would never see the database die, and the response would stay open.
+   */
+  databaseAlive?: () => Promise<void>;
+  /** Runs first when the rows fail mid-way, before the output is destroyed (the API resets the connection). */
+  onRowsFailed?: (err: Error) => void;
+}
+
+const LIVENESS_EVERY_MS = 1000;
+
+/** Destroys `source` once `alive` rejects; returns the function that stops watching. */
+function watchDatabase(source: Readable, alive: () => Promise<void>): () => void {
+  let checking = false;
+  const timer = setInterval(() => {
+    if (checking || source.destroyed) return;
+    checking = true;
+    alive()
+      .catch((err: unknown) => {
+        source.destroy(new Error(`the database connection was lost while streaming rows: ${(err as Error).message}`, { cause: err }));
+      })
+      .finally(() => {
+        checking = false;
+      });
+  }, LIVENESS_EVERY_MS);
+  timer.unref();
+  return () => clearInterval(timer);
 }
 
 /**
@@ -102,9 +130,15 @@ export async function writeReport(
       hooks.signal,
     );
     hooks.onStart?.({ horizon, contentType: params.format === 'json' ? JSON_CONTENT_TYPE : CSV_CONTENT_TYPE });
+    if (hooks.onRowsFailed) source.once('error', hooks.onRowsFailed);
     const done = pipeline([source, ...encoders(params, progress), out], hooks.signal ? { signal: hooks.signal } : {});
     source.off('error', guard);
-    await orAborted(done, hooks.signal);
+    const stopWatching = hooks.databaseAlive ? watchDatabase(source, hooks.databaseAlive) : () => {};
+    try {
+      await orAborted(done, hooks.signal);
+    } finally {
+      stopWatching();
+    }
     await conn.query('COMMIT');
     clean = true;
     return { rows: progress.rows, horizon };
