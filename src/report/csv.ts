@@ -22,6 +22,8 @@ function fieldOf(c: (typeof COLUMNS)[number], durations: Durations): Field {
       return (r) => dateTime(r.local_end);
     case 'name':
       return (r) => safeName(r.name);
+    case 'ext':
+      return (r) => safeName(r.ext);
   }
   const key = c.key;
   switch (c.kind) {

@@ -167,7 +167,7 @@ export class Upstream {
               throw new UpstreamError(`${endpoint}: HTTP ${res.status}`, true, res.status, res.status === 429 ? retryAfterMs(res.headers['retry-after']) : null);
             }
             if (res.status !== 200) {
-              throw new UpstreamError(`${endpoint}: HTTP ${res.status} ${this.scrub(res.text.slice(0, 200))}`, false, res.status);
+              throw new UpstreamError(`${endpoint}: HTTP ${res.status} ${this.scrub(res.text).slice(0, 200)}`, false, res.status);
             }
             const json = parseJsonBody(res.text, endpoint, res.status);
             ctx.fetchLog.add({ endpoint, fromTs, toTs, status, attempt, rows: rowsOf(json), durationMs: Date.now() - started, error: null });
