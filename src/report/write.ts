@@ -38,15 +38,25 @@ export interface ReportHooks {
 }
 
 const LIVENESS_EVERY_MS = 1000;
+/** Checks in a row that time out (each waits up to 3 s) before the database is taken for gone. */
+const SLOW_CHECKS_TO_CUT = 3;
 
 /** Destroys `source` once `alive` rejects; returns the function that stops watching. */
 function watchDatabase(source: Readable, alive: () => Promise<void>): () => void {
   let checking = false;
+  let slow = 0;
   const timer = setInterval(() => {
     if (checking || source.destroyed) return;
     checking = true;
     alive()
+      .then(() => {
+        slow = 0;
+      })
       .catch((err: unknown) => {
+        // a refused or lost connection is final; a database merely slow to answer (a busy
+        // machine) has to stay silent a few checks in a row first
+        const timedOut = (err as { code?: unknown }).code === 'ETIMEDOUT' || /did not answer within/.test((err as Error).message);
+        if (timedOut && ++slow < SLOW_CHECKS_TO_CUT) return;
         source.destroy(new Error(`the database connection was lost while streaming rows: ${(err as Error).message}`, { cause: err }));
       })
       .finally(() => {
@@ -107,6 +117,10 @@ export async function writeReport(
   const progress = hooks.progress ?? { rows: 0 };
   let clean = false;
   try {
+    // The server gives up a connection it cannot write to for net_write_timeout (60 s by
+    // default): a busy reader then lost its report as "connection lost". How long a client
+    // may stall is REPORT_IDLE_TIMEOUT_S's to decide, and its cut closes the connection.
+    await conn.query('SET SESSION net_write_timeout = 3600');
     await conn.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ');
     await conn.query('START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY');
     await assertZone(conn, reportTz);
