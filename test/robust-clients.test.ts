@@ -76,6 +76,13 @@ describe('clients that never read', () => {
     expect(refused.headers['retry-after']).toBe('5');
     expect((refused.json() as { error: string }).error).toMatch(/REPORT_MAX_STREAMS/);
 
+    // a small report (one hour) is read whole and sent at once: no slot needed
+    const hour = await get(`${server.url}/api/report?startDate=2025-01-02&startTime=09:00:00&endDate=2025-01-02&endTime=10:00:00`);
+    expect(hour.status).toBe(200);
+    expect(hour.headers['content-length']).toBe(String(hour.body.length));
+    expect(hour.text.trim().split('\r\n')).toHaveLength(1 + 100);
+    expect((await get(`${server.url}/metrics`)).text).toMatch(/^apr_report_streams_refused_total [1-9]/m);
+
     // health answers at once, degraded with the reason, the database ok; many at once too
     const checks = await Promise.all(Array.from({ length: 12 }, () => get(`${server.url}/healthz`)));
     for (const h of checks) {
@@ -89,6 +96,7 @@ describe('clients that never read', () => {
     // (the month's query runs first: the idle clock starts once bytes wait to be sent)
     await until('stuck streams cut', async () => log.lines.filter((l) => l.includes('report client took no bytes')).length === 3, 60_000);
     await until('report queries gone from the database', async () => (await reportQueries()) === 0);
+    expect((await get(`${server.url}/metrics`)).text).toMatch(/^apr_report_streams_cut_total\{reason="idle"\} [3-9]/m);
     const small = await get(`${server.url}/api/report?startDate=2025-01-02&ext=1001`);
     expect(small.status).toBe(200);
     expect(small.text.trim().split('\r\n').length).toBe(25);

@@ -1,7 +1,10 @@
 // GET /api/report (SPEC §5): validate, then stream the CSV or JSON straight into the response.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ParamError, parseReportParams, reportFilename } from '../report/params.ts';
-import { writeReport } from '../report/write.ts';
+import { writeReport, type ReportMeta } from '../report/write.ts';
+import { isSmallReport } from '../report/size.ts';
+import type { ReportParams } from '../report/params.ts';
+import { Writable } from 'node:stream';
 import { ZoneMismatchError } from '../db/zone.ts';
 import { isoUtc } from '../report/format.ts';
 import type { RequestInfo } from './access-log.ts';
@@ -12,6 +15,45 @@ import type { Context } from './server.ts';
 /** Query pairs exactly as sent: repeated names stay repeated so the parser can refuse them. */
 function queryPairs(url: URL): [string, string][] {
   return [...url.searchParams.entries()];
+}
+
+/** The report read into memory, then sent with its length. */
+async function sendWhole(ctx: Context, params: ReportParams, res: ServerResponse, info: RequestInfo): Promise<void> {
+  const chunks: Buffer[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer | string, _enc, done) {
+      chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk));
+      done();
+    },
+  });
+  const progress = { rows: 0 };
+  info.progress = progress;
+  let headers: Record<string, string> = {};
+  try {
+    await writeReport(ctx.pool, params, ctx.cfg.reportTz, sink, { progress, onStart: (meta) => (headers = reportHeaders(params, meta)) });
+  } catch (err) {
+    if (err instanceof ZoneMismatchError) {
+      ctx.log.error('report refused', { error: err.message });
+      sendError(res, 503, err.message);
+      return;
+    }
+    throw err;
+  }
+  const body = Buffer.concat(chunks);
+  res.writeHead(200, { ...headers, 'Content-Length': String(body.length) });
+  res.end(body);
+}
+
+function reportHeaders(params: ReportParams, { horizon, contentType }: ReportMeta): Record<string, string> {
+  const headers: Record<string, string> = {
+    'Content-Type': contentType,
+    'Content-Disposition': `attachment; filename="${reportFilename(params)}"`,
+    'Cache-Control': 'no-store',
+    'X-Content-Type-Options': 'nosniff',
+  };
+  // The last hour may still be filling: the reader can see up to when data is loaded.
+  if (horizon !== null) headers['X-Data-Horizon'] = isoUtc(horizon);
+  return headers;
 }
 
 export async function handleReport(ctx: Context, req: IncomingMessage, res: ServerResponse, url: URL, info: RequestInfo): Promise<void> {
@@ -25,6 +67,9 @@ export async function handleReport(ctx: Context, req: IncomingMessage, res: Serv
     }
     throw err;
   }
+  // A small report is read whole and sent at once: it needs no stream slot, so stalled
+  // clients of large reports never lock it out.
+  if (await isSmallReport(ctx.pool, params)) return sendWhole(ctx, params, res, info);
   const signal = ctx.streams.admit(req, res);
   if (signal === undefined) {
     sendError(res, 503, `${ctx.streams.active} reports are being streamed, the most REPORT_MAX_STREAMS allows: retry in ${RETRY_AFTER_S} s`, {
@@ -32,7 +77,6 @@ export async function handleReport(ctx: Context, req: IncomingMessage, res: Serv
     });
     return;
   }
-  const filename = reportFilename(params);
   const progress = { rows: 0 };
   info.progress = progress;
   try {
@@ -42,17 +86,7 @@ export async function handleReport(ctx: Context, req: IncomingMessage, res: Serv
       databaseAlive: () => ctx.health.ping(),
       // the client learns at once, not after reading what the kernel holds for it
       onRowsFailed: () => res.socket?.resetAndDestroy(),
-      onStart: ({ horizon, contentType }) => {
-        const headers: Record<string, string> = {
-          'Content-Type': contentType,
-          'Content-Disposition': `attachment; filename="${filename}"`,
-          'Cache-Control': 'no-store',
-          'X-Content-Type-Options': 'nosniff',
-        };
-        // The last hour may still be filling: the reader can see up to when data is loaded.
-        if (horizon !== null) headers['X-Data-Horizon'] = isoUtc(horizon);
-        res.writeHead(200, headers);
-      },
+      onStart: (meta) => res.writeHead(200, reportHeaders(params, meta)),
     });
   } catch (err) {
     // The server runs with another REPORT_TZ than the database was built for: nothing

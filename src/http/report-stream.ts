@@ -9,6 +9,7 @@
 // otherwise keep waiting on forever.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from '../log.ts';
+import { reportStreamsCut, reportStreamsRefused } from '../metrics.ts';
 
 export interface ReportStreamLimits {
   /** Streams served at once. */
@@ -34,7 +35,7 @@ export const RETRY_AFTER_S = 5;
 interface Slot {
   res: ServerResponse;
   /** Aborts the writer and destroys the response; frees the slot. */
-  cut(): void;
+  cut(reason: 'idle' | 'gone' | 'shutdown'): void;
 }
 
 export class ReportStreams {
@@ -67,6 +68,7 @@ export class ReportStreams {
   admit(req: IncomingMessage, res: ServerResponse): AbortSignal | undefined {
     if (this.open.size >= this.limits.maxStreams) {
       this.refusedAt = Date.now();
+      reportStreamsRefused.inc();
       return undefined;
     }
     const controller = new AbortController();
@@ -81,17 +83,19 @@ export class ReportStreams {
     };
     const slot: Slot = {
       res,
-      cut: () => {
+      cut: (reason) => {
+        if (freed) return;
+        reportStreamsCut.inc({ reason });
         free();
         controller.abort(Object.assign(new Error('the report stream was cut'), { code: 'ABORT_ERR' }));
         cutResponse(res);
       },
     };
-    const onSocketClose = () => slot.cut();
+    const onSocketClose = () => slot.cut('gone');
     this.open.add(slot);
     const stopWatching = this.watchIdle(req, slot);
     res.once('close', free);
-    if (socket.destroyed) slot.cut();
+    if (socket.destroyed) slot.cut('gone');
     else socket.once('close', onSocketClose);
     return controller.signal;
   }
@@ -100,7 +104,7 @@ export class ReportStreams {
   closeAll(reason: string): void {
     for (const slot of [...this.open]) {
       this.log.warn('report stream cut', { reason });
-      slot.cut();
+      slot.cut('shutdown');
     }
   }
 
@@ -116,7 +120,7 @@ export class ReportStreams {
     const timer = setInterval(
       () => {
         // a queued response whose connection is gone has nothing left to wait for
-        if (req.socket.destroyed) return slot.cut();
+        if (req.socket.destroyed) return slot.cut('gone');
         const socket = res.socket;
         if (socket === null || res.destroyed) return;
         // bytesWritten counts bytes queued too; what is still queued is writableLength.
@@ -134,7 +138,7 @@ export class ReportStreams {
             limit: 'REPORT_IDLE_TIMEOUT_S',
             sent_bytes: sent,
           });
-          slot.cut();
+          slot.cut('idle');
         }
       },
       Math.max(50, Math.min(1000, Math.floor(idleMs / 4))),
