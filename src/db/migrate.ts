@@ -9,6 +9,7 @@ import mysql from 'mysql2/promise';
 import Postgrator from 'postgrator';
 import type { Connection } from 'mysql2/promise';
 import { connect, ensureDatabase } from './pool.ts';
+import { runRerunnable } from './rerunnable.ts';
 import { databaseName } from '../config.ts';
 import { ensureCalendar, fillCalendar, fillMissingSlots, localMidnight } from './calendar.ts';
 import { builtZone, ZoneMismatchError, zoneMismatchMessage } from './zone.ts';
@@ -185,6 +186,13 @@ async function prepareZone(conn: Connection, opts: MigrateOptions, log: (l: stri
   return { hours: rebuilt || built === undefined ? Number(counts.n) : hours, rebuilt };
 }
 
+/** The text of every migration file, as postgrator hands it to execQuery. */
+async function migrationBodies(): Promise<Set<string>> {
+  const dir = join(DB_DIR, 'migrations');
+  const names = (await readdir(dir)).filter((f) => f.endsWith('.sql'));
+  return new Set(await Promise.all(names.map((f) => readFile(join(dir, f), 'utf8'))));
+}
+
 export async function migrate(opts: MigrateOptions): Promise<MigrateResult> {
   const log = opts.log ?? (() => {});
   const db = databaseName(opts.databaseUrl);
@@ -197,12 +205,18 @@ export async function migrate(opts: MigrateOptions): Promise<MigrateResult> {
     const migrateLock = lockName(db, 'migrate');
     const lock = await one<{ ok: number | null }>(conn, 'SELECT GET_LOCK(?, 60) AS ok', [migrateLock]);
     if (lock?.ok !== 1) throw new Error('another migrate is still running after 60 s; try again when it ends');
+    const bodies = await migrationBodies();
     const postgrator = new Postgrator({
       migrationPattern: join(DB_DIR, 'migrations', '*.sql'),
       driver: 'mysql',
       database: db,
       schemaTable: 'schemaversion',
       execQuery: async (query: string) => {
+        // a migration file (not postgrator's own bookkeeping): re-runnable after a crash
+        if (bodies.has(query)) {
+          await runRerunnable(query, (st) => conn.query(st), (st, why) => log(`  skipped (${why}, from an interrupted run): ${st.split('\n').find((l) => !l.startsWith('--'))?.slice(0, 80)}`));
+          return { rows: [] };
+        }
         const [rows] = await conn.query(query);
         return { rows: Array.isArray(rows) ? (rows as unknown[]) : [] };
       },
