@@ -9,6 +9,7 @@ import type { Logger } from '../log.ts';
 import { Upstream, iso, upstreamFromConfig, windowGivenUp } from '../upstream/client.ts';
 import { dbFetchLog } from '../upstream/fetch-log.ts';
 import { acquireLoadLock } from '../ingest/lock.ts';
+import { prepareDayPartitions } from '../ingest/day-partitions.ts';
 import { finishRun, startRun } from '../ingest/runs.ts';
 import { hoursOverlapping, loadWindow, type WindowResult } from '../ingest/window.ts';
 import { splitWindows } from '../ingest/windows.ts';
@@ -99,6 +100,7 @@ export async function runBackfill(cfg: Config, pool: Pool, opts: BackfillOptions
     const fetchLog = dbFetchLog(pool, runId, log);
     const hours = await hoursOverlapping(pool, cfg.reportTz, opts.fromTs, opts.toTs);
     const windows = splitWindows(hours, opts.fromTs, opts.toTs, 1);
+    await prepareDayPartitions(pool, cfg.reportTz, opts.fromTs, opts.toTs, log);
     const concurrency = opts.concurrency ?? DEFAULT_CONCURRENCY;
     log.info('backfill', {
       run: runId,

@@ -33,9 +33,18 @@ await runCommand({ name: 'start', help: HELP }, async (ctx) => {
   const { startHttpServer } = await import('../http/server.ts');
   const { refusalReason } = await import('../http/auth.ts');
   const { startCollector } = await import('../collector/collector.ts');
-  // Before anything starts (the simulator, the database): a public address needs tokens.
-  const refusal = refusalReason(cfg.host, cfg.reportApiTokens);
-  if (refusal !== undefined) fail(EXIT.CONFIG, `configuration error: ${refusal}`);
+  // Before anything starts (the simulator, migrations): a public address needs tokens,
+  // from REPORT_API_TOKENS or, failing those, from the database (read, never created here).
+  if (refusalReason(cfg.host, cfg.reportApiTokens) !== undefined) {
+    const { usableTokenCount } = await import('../access/token-store.ts');
+    const { connect } = await import('../db/pool.ts');
+    const dbTokens = await connect(cfg.databaseUrl).then(
+      async (conn) => usableTokenCount(conn).finally(() => conn.end()),
+      () => 0,
+    );
+    const refusal = refusalReason(cfg.host, cfg.reportApiTokens, dbTokens);
+    if (refusal !== undefined) fail(EXIT.CONFIG, `configuration error: ${refusal}`);
+  }
 
   const log = ctx.log;
   // Signals are caught from here on: one that arrives while starting up stops the service
@@ -60,7 +69,7 @@ await runCommand({ name: 'start', help: HELP }, async (ctx) => {
   let collector: Collector | undefined;
   let server: Awaited<ReturnType<typeof startHttpServer>>;
   try {
-    server = await startHttpServer(cfg, reportPool, log, { nextCollectorRun: () => collector?.nextRun() ?? null });
+    server = await startHttpServer(cfg, reportPool, log, { nextCollectorRun: () => collector?.nextRun() ?? null, writePool: pool });
   } catch (err) {
     await ctx.close();
     fail(EXIT.LISTEN, (err as Error).message);

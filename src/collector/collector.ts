@@ -12,6 +12,8 @@ import { iso } from '../upstream/client.ts';
 import { dbFetchLog } from '../upstream/fetch-log.ts';
 import { readHorizon } from '../load/horizon.ts';
 import { acquireLoadLock } from '../ingest/lock.ts';
+import { prepareDayPartitions } from '../ingest/day-partitions.ts';
+import { DAYS_AHEAD } from '../db/partitions.ts';
 import { finishRun, gapsNote, recordSkipped, startRun } from '../ingest/runs.ts';
 import { hoursOverlapping, loadWindow, type WindowResult } from '../ingest/window.ts';
 import { aggregatePending } from '../ingest/aggregate.ts';
@@ -95,6 +97,7 @@ export async function runCollector(opts: CollectorOptions): Promise<CollectorRun
       count(await retryFailing(pool, log, loadOne, scrub, opts.signal));
       if (fromTs < now) {
         const hours = await hoursOverlapping(pool, opts.reportTz, fromTs, now);
+        await prepareDayPartitions(pool, opts.reportTz, fromTs, now + DAYS_AHEAD * 86400, log);
         const windows = now - fromTs <= CATCH_UP_WINDOW_HOURS * 3600 ? [[fromTs, now] as [number, number]] : splitWindows(hours, fromTs, now, CATCH_UP_WINDOW_HOURS);
         log.info('collector run', {
           run: runId,

@@ -8,6 +8,8 @@ import { Writable } from 'node:stream';
 import { ZoneMismatchError } from '../db/zone.ts';
 import { isoUtc } from '../report/format.ts';
 import type { RequestInfo } from './access-log.ts';
+import type { Access } from './auth.ts';
+import { ScopeError } from '../access/scope.ts';
 import { sendError } from './respond.ts';
 import { RETRY_AFTER_S } from './report-stream.ts';
 import type { Context } from './server.ts';
@@ -18,7 +20,7 @@ function queryPairs(url: URL): [string, string][] {
 }
 
 /** The report read into memory, then sent with its length. */
-async function sendWhole(ctx: Context, params: ReportParams, res: ServerResponse, info: RequestInfo): Promise<void> {
+async function sendWhole(ctx: Context, params: ReportParams, res: ServerResponse, info: RequestInfo, access: Access): Promise<void> {
   const chunks: Buffer[] = [];
   const sink = new Writable({
     write(chunk: Buffer | string, _enc, done) {
@@ -30,18 +32,34 @@ async function sendWhole(ctx: Context, params: ReportParams, res: ServerResponse
   info.progress = progress;
   let headers: Record<string, string> = {};
   try {
-    await writeReport(ctx.pool, params, ctx.cfg.reportTz, sink, { progress, onStart: (meta) => (headers = reportHeaders(params, meta)) });
+    await writeReport(ctx.pool, params, ctx.cfg.reportTz, sink, { progress, scope: access.scope, onStart: (meta) => (headers = reportHeaders(params, meta)) });
   } catch (err) {
-    if (err instanceof ZoneMismatchError) {
-      ctx.log.error('report refused', { error: err.message });
-      sendError(res, 503, err.message);
-      return;
-    }
+    if (refused(ctx, res, err)) return;
     throw err;
   }
   const body = Buffer.concat(chunks);
   res.writeHead(200, { ...headers, 'Content-Length': String(body.length) });
   res.end(body);
+}
+
+/**
+ * Answers a report refused before its first byte; false when `err` is no refusal. A team
+ * unknown or outside the caller's scope, an ext outside it (SPEC §8); or the server runs
+ * with another REPORT_TZ than the database was built for: nothing the client can fix, and
+ * nothing is sent that would mislabel the hours.
+ */
+function refused(ctx: Context, res: ServerResponse, err: unknown): boolean {
+  if (res.headersSent) return false;
+  if (err instanceof ScopeError) {
+    sendError(res, err.status, err.message);
+    return true;
+  }
+  if (err instanceof ZoneMismatchError) {
+    ctx.log.error('report refused', { error: err.message });
+    sendError(res, 503, err.message);
+    return true;
+  }
+  return false;
 }
 
 function reportHeaders(params: ReportParams, { horizon, contentType }: ReportMeta): Record<string, string> {
@@ -56,7 +74,7 @@ function reportHeaders(params: ReportParams, { horizon, contentType }: ReportMet
   return headers;
 }
 
-export async function handleReport(ctx: Context, req: IncomingMessage, res: ServerResponse, url: URL, info: RequestInfo): Promise<void> {
+export async function handleReport(ctx: Context, req: IncomingMessage, res: ServerResponse, url: URL, info: RequestInfo, access: Access): Promise<void> {
   let params;
   try {
     params = parseReportParams(queryPairs(url), ctx.cfg.reportTz, ctx.cfg.reportMaxDays);
@@ -69,7 +87,7 @@ export async function handleReport(ctx: Context, req: IncomingMessage, res: Serv
   }
   // A small report is read whole and sent at once: it needs no stream slot, so stalled
   // clients of large reports never lock it out.
-  if (await isSmallReport(ctx.pool, params)) return sendWhole(ctx, params, res, info);
+  if (await isSmallReport(ctx.pool, params)) return sendWhole(ctx, params, res, info, access);
   const signal = ctx.streams.admit(req, res);
   if (signal === undefined) {
     sendError(res, 503, `${ctx.streams.active} reports are being streamed, the most REPORT_MAX_STREAMS allows: retry in ${RETRY_AFTER_S} s`, {
@@ -87,15 +105,10 @@ export async function handleReport(ctx: Context, req: IncomingMessage, res: Serv
       // the client learns at once, not after reading what the kernel holds for it
       onRowsFailed: () => res.socket?.resetAndDestroy(),
       onStart: (meta) => res.writeHead(200, reportHeaders(params, meta)),
+      scope: access.scope,
     });
   } catch (err) {
-    // The server runs with another REPORT_TZ than the database was built for: nothing
-    // the client can fix, and nothing is sent that would mislabel the hours.
-    if (err instanceof ZoneMismatchError && !res.headersSent) {
-      ctx.log.error('report refused', { error: err.message });
-      sendError(res, 503, err.message);
-      return;
-    }
+    if (refused(ctx, res, err)) return;
     throw err;
   }
 }

@@ -9,8 +9,10 @@ import type { AddressInfo, Socket } from 'node:net';
 import type { Pool } from 'mysql2/promise';
 import type { Config } from '../config.ts';
 import type { Logger } from '../log.ts';
-import { refusalReason, tokenCheck } from './auth.ts';
-import type { TokenCheck } from './auth.ts';
+import { Auth, isLoopbackHost, refusalReason } from './auth.ts';
+import type { Access } from './auth.ts';
+import { TokenStore, usableTokenCount } from '../access/token-store.ts';
+import { handleWhoami } from './whoami-route.ts';
 import { logWhenDone } from './access-log.ts';
 import type { RequestInfo } from './access-log.ts';
 import { sendError, sendJson } from './respond.ts';
@@ -27,6 +29,8 @@ import { answerClientError } from './client-error.ts';
 export interface ServerHooks {
   /** When the collector runs next (null: not scheduled). */
   nextCollectorRun?: () => Date | null;
+  /** Where a database token's last use is written (default: the server's pool, which reads). */
+  writePool?: Pool;
 }
 
 export interface Context {
@@ -37,12 +41,15 @@ export interface Context {
   /** Open report streams: their cap, idle cut and shutdown. */
   streams: ReportStreams;
   health: HealthProbe;
+  /** Who a request is (REPORT_API_TOKENS, the database's tokens). */
+  auth: Auth;
 }
 
 interface Route {
   /** Whether the token is required (when tokens are configured). */
   protected: boolean;
-  handle(ctx: Context, req: IncomingMessage, res: ServerResponse, url: URL, info: RequestInfo): Promise<void>;
+  /** `access`: the caller and its scope (full access on unprotected routes and without tokens). */
+  handle(ctx: Context, req: IncomingMessage, res: ServerResponse, url: URL, info: RequestInfo, access: Access): Promise<void>;
 }
 
 /** Paths that also answer HEAD (monitors use it); Node sends their headers without the body. */
@@ -82,24 +89,38 @@ const routes: Record<string, Route> = {
       sendJson(res, 200, await readStatus(ctx.pool, Date.now(), ctx.hooks.nextCollectorRun?.() ?? null));
     },
   },
-  // Prometheus scrape: operational detail, so behind the token like /api/status.
+  // Prometheus scrape: operational detail, so behind the token like /api/status; counts
+  // over every agent, so for full-access tokens only.
   '/metrics': {
     protected: true,
-    handle: (ctx, _req, res) => handleMetrics(ctx.pool, res),
+    async handle(ctx, _req, res, _url, _info, access) {
+      if (!access.scope.full) {
+        sendError(res, 403, '/metrics counts every team: it needs a full-access token (REPORT_API_TOKENS, or npm run tokens -- add NAME without --team)');
+        return;
+      }
+      await handleMetrics(ctx.pool, res);
+    },
   },
   '/api/report': {
     protected: true,
-    handle: (ctx, req, res, url, info) => handleReport(ctx, req, res, url, info),
+    handle: (ctx, req, res, url, info, access) => handleReport(ctx, req, res, url, info, access),
   },
   '/api/timeline': {
     protected: true,
-    handle: (ctx, req, res, url) => handleTimeline(ctx, req, res, url),
+    handle: (ctx, req, res, url, _info, access) => handleTimeline(ctx, req, res, url, access),
+  },
+  // The caller's token name and scope, for the page once signed in.
+  '/api/whoami': {
+    protected: true,
+    handle: (ctx, _req, res, _url, _info, access) => handleWhoami(ctx, res, access),
   },
   // the page and its assets: no agent data, no token
   ...pageRoutes(),
 };
 
-async function dispatch(ctx: Context, tokens: TokenCheck, req: IncomingMessage, res: ServerResponse): Promise<void> {
+const UNCHECKED = 'tokens cannot be checked now: the database does not answer; retry in a few seconds';
+
+async function dispatch(ctx: Context, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const info: RequestInfo = {};
   logWhenDone(ctx.log, req, res, info);
   let url: URL;
@@ -116,19 +137,30 @@ async function dispatch(ctx: Context, tokens: TokenCheck, req: IncomingMessage, 
   }
   // counted whatever the answer, a refused token included
   if (url.pathname === '/api/report') observeReport(req, res, url);
-  if (route.protected && !tokens.allows(req.headers.authorization)) {
-    sendError(res, 401, 'a valid token is required: send Authorization: Bearer <token> with one of the tokens in REPORT_API_TOKENS', {
+  let access: Access | null = { name: null, scope: { full: true } };
+  if (route.protected) {
+    try {
+      access = await ctx.auth.identify(req.headers.authorization);
+    } catch (err) {
+      ctx.log.error('token check failed', { error: (err as Error).message });
+      sendError(res, 503, UNCHECKED, { 'Retry-After': '5' });
+      return;
+    }
+  }
+  if (access === null) {
+    sendError(res, 401, 'a valid token is required: send Authorization: Bearer <token> with one of the tokens in REPORT_API_TOKENS or one made by npm run tokens', {
       'WWW-Authenticate': 'Bearer realm="apr"',
     });
     return;
   }
+  if (access.name !== null) info.caller = access.name;
   const head = HEAD_PATHS.has(url.pathname);
   if (req.method !== 'GET' && !(head && req.method === 'HEAD')) {
     sendError(res, 405, `${url.pathname} answers GET only`, { Allow: head ? 'GET, HEAD' : 'GET' });
     return;
   }
   try {
-    await route.handle(ctx, req, res, url, info);
+    await route.handle(ctx, req, res, url, info, access);
   } catch (err) {
     // A client that hung up mid-report, or a stream cut (and logged) by the limits, is no
     // server error: the access log marks it aborted.
@@ -162,16 +194,24 @@ function hostForUrl(address: string): string {
  * reachable from other machines when no token is configured.
  */
 export async function startHttpServer(cfg: Config, pool: Pool, log: Logger, hooks: ServerHooks = {}): Promise<{ url: string; close(): Promise<void> }> {
-  const refusal = refusalReason(cfg.host, cfg.reportApiTokens);
+  // A public host without REPORT_API_TOKENS may start when the database holds a token.
+  const loopback = isLoopbackHost(cfg.host);
+  const dbTokens = cfg.reportApiTokens.length === 0 && !loopback ? await usableTokenCount(pool) : 0;
+  const refusal = refusalReason(cfg.host, cfg.reportApiTokens, dbTokens);
   if (refusal !== undefined) throw new Error(`the report server will not start: ${refusal}`);
+  const store = new TokenStore({
+    reader: pool,
+    writer: hooks.writePool ?? pool,
+    onWriteError: (err) => log.warn("a token's last use could not be recorded", { error: err.message }),
+  });
+  const auth = new Auth(cfg.reportApiTokens, loopback, store);
   const streams = new ReportStreams({ maxStreams: cfg.reportMaxStreams, idleTimeoutMs: cfg.reportIdleTimeoutS * 1000 }, log);
   const health = new HealthProbe(cfg.databaseUrl);
-  const ctx: Context = { cfg, pool, log, hooks, streams, health };
-  const tokens = tokenCheck(cfg.reportApiTokens);
+  const ctx: Context = { cfg, pool, log, hooks, streams, health, auth };
   const tls = tlsOptions(cfg);
   const onRequest = (req: IncomingMessage, res: ServerResponse) => {
     req.socket.setTimeout(0); // it spoke; a slow report query is not a silent client
-    dispatch(ctx, tokens, req, res).catch((err: unknown) => {
+    dispatch(ctx, req, res).catch((err: unknown) => {
       log.error('request handler failed', { error: (err as Error).message });
       if (!res.headersSent) sendError(res, 500, INTERNAL);
       else res.destroy();
@@ -198,7 +238,10 @@ export async function startHttpServer(cfg: Config, pool: Pool, log: Logger, hook
   log.info('report server listening', {
     url,
     tls: tls !== undefined,
-    auth: tokens.open ? 'none (loopback only)' : `${cfg.reportApiTokens.length} token(s)`,
+    auth: await auth
+      .required()
+      .then(async (required) => (required ? `${cfg.reportApiTokens.length} token(s) of REPORT_API_TOKENS, ${await store.usable()} of the database` : 'none (loopback only)'))
+      .catch(() => 'tokens not read yet (the database did not answer)'),
   });
   let closing: Promise<void> | undefined;
   return {

@@ -7,6 +7,8 @@ import { sendError, sendJson } from './respond.ts';
 import type { Context } from './server.ts';
 import { one } from '../db/query.ts';
 import { EXT } from '../report/params.ts';
+import { resolveAgents, ScopeError } from '../access/scope.ts';
+import type { Access } from './auth.ts';
 
 const PARAMS = ['ext', 'date'] as const;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
@@ -56,13 +58,15 @@ function isoLocal(epoch: number, tz: string): string {
   return DateTime.fromSeconds(epoch, { zone: tz }).toISO({ suppressMilliseconds: true })!;
 }
 
-export async function handleTimeline(ctx: Context, _req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+export async function handleTimeline(ctx: Context, _req: IncomingMessage, res: ServerResponse, url: URL, access: Access): Promise<void> {
   let params;
   try {
     params = parseTimelineParams(url);
+    // a scoped token sees its teams' agents only (SPEC §8): another ext is a 403
+    await resolveAgents(ctx.pool, { ext: [params.ext] }, access.scope);
   } catch (err) {
-    if (err instanceof TimelineParamError) {
-      sendError(res, 400, err.message);
+    if (err instanceof TimelineParamError || err instanceof ScopeError) {
+      sendError(res, err instanceof ScopeError ? err.status : 400, err.message);
       return;
     }
     throw err;
