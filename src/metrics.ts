@@ -97,6 +97,26 @@ export const lagGauge = new Gauge({
   registers: [registry],
 });
 
+export const failingWindowGauge = new Gauge({
+  name: 'apr_window_failing_seconds',
+  help: 'A window that failed while later ones loaded (a gap the collector retries on every run), by its UTC bounds: seconds since it first failed',
+  labelNames: ['from', 'to'] as const,
+  registers: [registry],
+});
+
+export const reportStreamsRefused = new Counter({
+  name: 'apr_report_streams_refused_total',
+  help: 'Report requests refused with 503 because every REPORT_MAX_STREAMS slot was taken',
+  registers: [registry],
+});
+
+export const reportStreamsCut = new Counter({
+  name: 'apr_report_streams_cut_total',
+  help: 'Report streams cut before their end, by reason (idle: the client took no bytes for REPORT_IDLE_TIMEOUT_S; gone: its connection closed; shutdown)',
+  labelNames: ['reason'] as const,
+  registers: [registry],
+});
+
 export const poolGauge = new Gauge({
   name: 'apr_db_pool_connections',
   help: 'Database pool connections, by state (in_use, idle) and the limit',

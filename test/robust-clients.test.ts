@@ -6,7 +6,8 @@
 import { connect, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Pool } from 'mysql2/promise';
-import { useTestDatabase, rows } from './helpers/database.ts';
+import { useTestDatabase } from './helpers/database.ts';
+import { until, reportQueries as reportQueriesOn } from './helpers/wait.ts';
 import { createPool } from '../src/db/pool.ts';
 import { REPORT_SQL_TAG } from '../src/report/write.ts';
 import { startHttpServer } from '../src/http/server.ts';
@@ -61,25 +62,8 @@ function drain(s: Socket): Promise<Buffer> {
   });
 }
 
-async function until(what: string, check: () => Promise<boolean>, ms = 10_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error(`not within ${ms} ms: ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
-/** Report queries running on the server now: their text leads with the tag. */
-const reportQueries = async () =>
-  Number(
-    (
-      await rows<{ n: number }>(
-        db().pool,
-        "SELECT COUNT(*) AS n FROM information_schema.processlist WHERE db = ? AND LEFT(info, ?) = ?",
-        [db().name, REPORT_SQL_TAG.length, REPORT_SQL_TAG],
-      )
-    )[0]!.n,
-  );
+const reportQueries = () => reportQueriesOn(db().pool, db().name);
 
 describe('clients that never read', () => {
   it('hold at most REPORT_MAX_STREAMS streams, are cut after the idle timeout, and never starve /healthz or a small report', async () => {
@@ -94,6 +78,13 @@ describe('clients that never read', () => {
     expect(refused.headers['retry-after']).toBe('5');
     expect((refused.json() as { error: string }).error).toMatch(/REPORT_MAX_STREAMS/);
 
+    // a small report (one hour) is read whole and sent at once: no slot needed
+    const hour = await get(`${server.url}/api/report?startDate=2025-01-02&startTime=09:00:00&endDate=2025-01-02&endTime=10:00:00`);
+    expect(hour.status).toBe(200);
+    expect(hour.headers['content-length']).toBe(String(hour.body.length));
+    expect(hour.text.trim().split('\r\n')).toHaveLength(1 + 100);
+    expect((await get(`${server.url}/metrics`)).text).toMatch(/^apr_report_streams_refused_total [1-9]/m);
+
     // health answers at once, degraded with the reason, the database ok; many at once too
     const checks = await Promise.all(Array.from({ length: 12 }, () => get(`${server.url}/healthz`)));
     for (const h of checks) {
@@ -107,6 +98,7 @@ describe('clients that never read', () => {
     // (the month's query runs first: the idle clock starts once bytes wait to be sent)
     await until('stuck streams cut', async () => log.lines.filter((l) => l.includes('report client took no bytes')).length === 3, 60_000);
     await until('report queries gone from the database', async () => (await reportQueries()) === 0);
+    expect((await get(`${server.url}/metrics`)).text).toMatch(/^apr_report_streams_cut_total\{reason="idle"\} [3-9]/m);
     const small = await get(`${server.url}/api/report?startDate=2025-01-02&ext=1001`);
     expect(small.status).toBe(200);
     expect(small.text.trim().split('\r\n').length).toBe(25);

@@ -6,6 +6,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { useTestDatabase, rows } from './helpers/database.ts';
+import { fixedUpstream, type FixedUpstream } from './helpers/fixed-upstream.ts';
 import { loadConfig } from '../src/config.ts';
 import { runBackfill } from '../src/backfill/backfill.ts';
 import { readHorizon } from '../src/db/horizon.ts';
@@ -28,7 +29,7 @@ const STATS =
   ' "1004": {"name": "Agent 1004", "idle_time": -5},' +
   ` "1005": {"name": "Agent 1005", "tags": ["${'t'.repeat(100_000)}"]}}`;
 
-let server: Server;
+let upstream: FixedUpstream | undefined;
 let url: string;
 beforeAll(async () => {
   const events = JSON.stringify({
@@ -40,19 +41,10 @@ beforeAll(async () => {
       ev('1006', T + 40, 'agent_idle', false),
     ],
   });
-  server = createServer((req, res) => {
-    const path = new URL(req.url ?? '/', 'http://x').pathname;
-    const body = path.endsWith('/login/oauth') ? '{"accessToken":"tok-values","expiresIn":3600}' : path.endsWith('/events') ? events : STATS;
-    req.resume();
-    req.on('end', () => {
-      res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(body);
-    });
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  upstream = await fixedUpstream(events, STATS, 'tok-values');
+  url = upstream.url;
 });
-afterAll(() => new Promise<void>((r) => server.close(() => r())));
+afterAll(() => upstream?.close());
 
 describe('absurd and oversized values', () => {
   it('are rejected with the extension and time named; the rest of the window loads and the horizon moves', async () => {

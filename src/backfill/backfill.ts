@@ -6,7 +6,7 @@
 import type { Pool } from 'mysql2/promise';
 import type { Config } from '../config.ts';
 import type { Logger } from '../log.ts';
-import { Upstream, upstreamFromConfig } from '../upstream/client.ts';
+import { Upstream, upstreamFromConfig, windowGivenUp } from '../upstream/client.ts';
 import { isoUtc as iso } from '../time.ts';
 import { dbFetchLog } from '../upstream/fetch-log.ts';
 import { UpstreamError } from '../upstream/errors.ts';
@@ -116,6 +116,9 @@ export async function runBackfill(cfg: Config, pool: Pool, opts: BackfillOptions
     });
     const loaded: WindowResult[] = [];
     let failed: FailedWindow[] = [];
+    // A window given up at its deadline has had its whole UPSTREAM_WINDOW_TIMEOUT_S in this
+    // run: a second pass would double it (the next run tries it again).
+    const outOfTime: FailedWindow[] = [];
     let notLoaded = 0;
     const ctx = { pool, upstream, reportTz: cfg.reportTz, fetchLog, source: 'backfill' as const, signal: opts.signal };
     // Hours whose windows, and all windows before them, are loaded are aggregated while
@@ -143,8 +146,10 @@ export async function runBackfill(cfg: Config, pool: Pool, opts: BackfillOptions
         }
         windowsFailed.inc({ source: 'backfill' });
         const error = upstream.scrub((err as Error).message);
-        failed.push({ fromTs: f, toTs: t, error, permanent: err instanceof UpstreamError && !err.transient && err.status !== null });
-        log.warn(pass === 1 ? 'window failed; it is tried again after the others' : 'window failed again', { from: iso(f), to: iso(t), error });
+        const outOfTimeNow = windowGivenUp(err);
+        (outOfTimeNow ? outOfTime : failed).push({ fromTs: f, toTs: t, error, permanent: err instanceof UpstreamError && !err.transient && err.status !== null });
+        const msg = outOfTimeNow ? 'window failed: out of time; the next run tries it again' : pass === 1 ? 'window failed; it is tried again after the others' : 'window failed again';
+        log.warn(msg, { from: iso(f), to: iso(t), error });
       }
     };
     await pooled(windows, concurrency, (w, i) => attempt(w, 1, i));
@@ -166,6 +171,7 @@ export async function runBackfill(cfg: Config, pool: Pool, opts: BackfillOptions
         log.error('aggregation failed; run the backfill again (loading is idempotent)', { error: aggregationError });
       }
     }
+    failed.push(...outOfTime);
     failed.sort((a, b) => a.fromTs - b.fromTs);
     const seconds = (Date.now() - started) / 1000;
     const sum = (k: 'events' | 'statsRows' | 'rejected' | 'splits' | 'requests') => loaded.reduce((n, w) => n + w[k], 0);

@@ -24,6 +24,9 @@ back, the server closes, exit 0. Exit codes when it cannot start: 78 configurati
 5 database (DATABASE_URL, npm run migrate), 6 the port is in use, 3 REPORT_TZ changed
 (npm run migrate -- --rebuild-tz), 1 anything else.`;
 
+/** The longest a stop may take (a window that finishes loading included) before the process exits anyway. */
+const STOP_DEADLINE_S = 60;
+
 await runCommand({ name: 'start', help: HELP }, async (ctx) => {
   const { cfg } = ctx;
   // (loaded here, not at the top: --help needs neither the server nor the collector)
@@ -92,6 +95,13 @@ await runCommand({ name: 'start', help: HELP }, async (ctx) => {
       stopping = true;
       // (a signal during start-up has said so already)
       if (stopRequested === undefined) log.info(`${signal}: stopping; the current window finishes or rolls back`);
+      // Whatever hangs (a connection that never closes, a stream that never ends), the
+      // process exits: a window not committed by then is rolled back by the database.
+      const hard = setTimeout(() => {
+        log.error(`stopping took over ${STOP_DEADLINE_S} s: exiting anyway; a window not committed is rolled back by the database`);
+        process.exit(EXIT.FAILED); // not through the closers: one of them is what hangs
+      }, STOP_DEADLINE_S * 1000);
+      hard.unref();
       // Report streams are cut at once while the current window finishes or rolls back.
       Promise.all([collector!.stop(), server.close()])
         .then(() => ctx.close())

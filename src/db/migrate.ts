@@ -9,6 +9,7 @@ import mysql from 'mysql2/promise';
 import Postgrator from 'postgrator';
 import type { Connection } from 'mysql2/promise';
 import { connect, ensureDatabase } from './pool.ts';
+import { runRerunnable } from './rerunnable.ts';
 import { databaseName } from '../config.ts';
 import { ensureCalendar, fillCalendar, fillMissingSlots, localMidnight } from './calendar.ts';
 import { builtZone, ZoneMismatchError, zoneMismatchMessage } from './zone.ts';
@@ -197,6 +198,13 @@ async function prepareZone(conn: Connection, opts: MigrateOptions, log: (l: stri
   return { hours: rebuilt || built === undefined ? Number(counts.n) : hours, rebuilt };
 }
 
+/** The text of every migration file, as postgrator hands it to execQuery. */
+async function migrationBodies(): Promise<Set<string>> {
+  const dir = join(DB_DIR, 'migrations');
+  const names = (await readdir(dir)).filter((f) => f.endsWith('.sql'));
+  return new Set(await Promise.all(names.map((f) => readFile(join(dir, f), 'utf8'))));
+}
+
 /**
  * The raw tables' daily partitions (partitions.ts) from the first day loaded, or today, to
  * DAYS_AHEAD days ahead. Where a split cannot run now, the next collector run or backfill
@@ -269,12 +277,18 @@ async function migrationFiles(): Promise<{ fingerprint: string; versions: string
 
 /** Applies the pending migrations (postgrator); returns their file names. */
 async function runPostgrator(conn: Connection, db: string, log: (l: string) => void): Promise<string[]> {
+  const bodies = await migrationBodies();
   const postgrator = new Postgrator({
     migrationPattern: join(DB_DIR, 'migrations', '*.sql'),
     driver: 'mysql',
     database: db,
     schemaTable: 'schemaversion',
     execQuery: async (query: string) => {
+      // a migration file (not postgrator's own bookkeeping): re-runnable after a crash
+      if (bodies.has(query)) {
+        await runRerunnable(query, (st) => conn.query(st), (st, why) => log(`  skipped (${why}, from an interrupted run): ${st.split('\n').find((l) => !l.startsWith('--'))?.slice(0, 80)}`));
+        return { rows: [] };
+      }
       const [rows] = await conn.query(query);
       return { rows: Array.isArray(rows) ? (rows as unknown[]) : [] };
     },

@@ -60,6 +60,22 @@ export class HealthProbe {
   }
 
   /**
+   * Why loading is degraded: a window that has failed on every run for over an hour (the
+   * collector loads later ones, and retries it on every run). Undefined when none has.
+   */
+  private async failingTooLong(): Promise<string | undefined> {
+    const conn = this.conn;
+    if (conn === null) return undefined;
+    const [rows] = await conn.query(
+      'SELECT from_ts, to_ts, failures, COUNT(*) OVER () AS n FROM failing_windows WHERE first_failed_at < NOW(3) - INTERVAL 1 HOUR ORDER BY from_ts LIMIT 1',
+    );
+    const w = (rows as { from_ts: number; to_ts: number; failures: number; n: number }[])[0];
+    if (w === undefined) return undefined;
+    const iso = (ts: number) => new Date(Number(ts) * 1000).toISOString().replace('.000Z', 'Z');
+    return `${w.n} window(s) failing for over an hour of collector runs, the first [${iso(w.from_ts)}, ${iso(w.to_ts)}) (${w.failures} failures): see /api/status failingWindows`;
+  }
+
+  /**
    * The answer of /healthz: unreachable only when the database is (the error itself, which
    * may name hosts, goes to `onError` for the log); degraded with the reason under load.
    */
@@ -70,7 +86,8 @@ export class HealthProbe {
       onError(err as Error);
       return { status: 'unavailable', database: 'unreachable', reason: 'the database does not answer; the server log has the details' };
     }
-    const reason = pressure();
+    // (a database migrated before failing_windows existed has none)
+    const reason = pressure() ?? (await this.failingTooLong().catch(() => undefined));
     return reason === undefined ? { status: 'ok', database: 'ok' } : { status: 'degraded', database: 'ok', reason };
   }
 

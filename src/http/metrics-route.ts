@@ -6,6 +6,7 @@ import {
   agentsInStateGauge,
   agentsOverBreakLimitGauge,
   dataAgeGauge,
+  failingWindowGauge,
   horizonGauge,
   lagGauge,
   poolGauge,
@@ -16,6 +17,8 @@ import {
 import { readLive } from '../now/live.ts';
 import { FULL_SCOPE } from '../access/scope.ts';
 import { readHorizon } from '../db/horizon.ts';
+import { listFailing } from '../load/failing-windows.ts';
+import { isoUtc } from '../time.ts';
 
 interface PoolInternals {
   _allConnections?: { length: number };
@@ -31,6 +34,10 @@ async function refreshGauges(pool: Pool, nowMs = Date.now()): Promise<void> {
   } else {
     horizonGauge.set(horizon);
     lagGauge.set(Math.floor(nowMs / 1000) - horizon);
+  }
+  failingWindowGauge.reset();
+  for (const w of await listFailing(pool)) {
+    failingWindowGauge.set({ from: isoUtc(w.fromTs), to: isoUtc(w.toTs) }, Math.floor(nowMs / 1000) - w.firstFailedAt);
   }
   // mysql2 keeps its counts on the inner pool; read defensively, they are not public API
   const inner = (pool as unknown as { pool?: PoolInternals }).pool;

@@ -16,7 +16,7 @@ import { streamResponse } from './report-route.ts';
 import { sendError } from './respond.ts';
 import type { Context } from './server.ts';
 
-export async function handleBreaks(ctx: Context, _req: IncomingMessage, res: ServerResponse, url: URL, info: RequestInfo, access: Access): Promise<void> {
+export async function handleBreaks(ctx: Context, req: IncomingMessage, res: ServerResponse, url: URL, info: RequestInfo, access: Access): Promise<void> {
   let params;
   try {
     params = parseBreaksParams(url.searchParams.entries(), ctx.cfg.reportTz, ctx.cfg.reportMaxDays);
@@ -24,7 +24,7 @@ export async function handleBreaks(ctx: Context, _req: IncomingMessage, res: Ser
     if (err instanceof ParamError) return sendError(res, 400, err.message);
     throw err;
   }
-  await streamResponse(ctx, res, info, access, breaksFilename(params), (hooks) => writeBreaks(ctx.pool, params, ctx.cfg.reportTz, res, hooks));
+  await streamResponse(ctx, req, res, info, access, breaksFilename(params), (hooks) => writeBreaks(ctx.pool, params, ctx.cfg.reportTz, res, hooks));
 }
 
 /** GET /api/live's parameters: `ext` and `team`, each at most once. */

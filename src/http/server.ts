@@ -5,7 +5,7 @@ import { createServer as createHttpServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import { readFileSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import type { Pool } from 'mysql2/promise';
 import type { Config } from '../config.ts';
 import type { Logger } from '../log.ts';
@@ -53,6 +53,21 @@ interface Route {
   /** `access`: the caller and its scope (full access on unprotected routes and without tokens). */
   handle(ctx: Context, req: IncomingMessage, res: ServerResponse, url: URL, info: RequestInfo, access: Access): Promise<void>;
 }
+
+/** Paths that also answer HEAD (monitors use it); Node sends their headers without the body. */
+const HEAD_PATHS = new Set(['/', '/healthz']);
+
+/**
+ * Connections at once: each is a file descriptor, and ~20,000 silent ones exhausted the
+ * process's, so that /healthz, reports and the collector's own sockets (database,
+ * upstream) failed. Under a default limit of 1,024 descriptors this leaves room for those.
+ */
+export const MAX_CONNECTIONS = 512;
+/**
+ * A connection that sends nothing, or not whole headers, for this long is closed (Node
+ * kept a silent one about 300 s). Once a request has arrived, the report's own limits apply.
+ */
+const HEADERS_TIMEOUT_MS = 10_000;
 
 const INTERNAL = 'internal error: the request could not be completed; the server log has the details';
 
@@ -156,15 +171,18 @@ async function dispatch(ctx: Context, req: IncomingMessage, res: ServerResponse)
     return;
   }
   if (access.name !== null) info.caller = access.name;
-  if (req.method !== 'GET') {
-    sendError(res, 405, `${url.pathname} answers GET only`, { Allow: 'GET' });
+  const head = HEAD_PATHS.has(url.pathname);
+  if (req.method !== 'GET' && !(head && req.method === 'HEAD')) {
+    sendError(res, 405, `${url.pathname} answers GET only`, { Allow: head ? 'GET, HEAD' : 'GET' });
     return;
   }
   try {
     await route.handle(ctx, req, res, url, info, access);
   } catch (err) {
-    // A client that hung up mid-report is no server error: the access log marks it aborted.
-    if ((err as { code?: string }).code === 'ERR_STREAM_PREMATURE_CLOSE') return;
+    // A client that hung up mid-report, or a stream cut (and logged) by the limits, is no
+    // server error: the access log marks it aborted.
+    const code = (err as { code?: string }).code;
+    if (code === 'ERR_STREAM_PREMATURE_CLOSE' || code === 'ABORT_ERR') return;
     ctx.log.error('request failed', { path: url.pathname, error: (err as Error).message });
     if (!res.headersSent) sendError(res, 500, INTERNAL);
     else res.destroy(); // mid-stream: cut the body so the client sees it is incomplete
@@ -209,13 +227,17 @@ export async function startHttpServer(cfg: Config, pool: Pool, log: Logger, hook
   const ctx: Context = { cfg, pool, log, hooks, streams, health, auth };
   const tls = tlsOptions(cfg);
   const onRequest = (req: IncomingMessage, res: ServerResponse) => {
+    req.socket.setTimeout(0); // it spoke; a slow report query is not a silent client
     dispatch(ctx, req, res).catch((err: unknown) => {
       log.error('request handler failed', { error: (err as Error).message });
       if (!res.headersSent) sendError(res, 500, INTERNAL);
       else res.destroy();
     });
   };
-  const server: Server = tls ? createHttpsServer(tls, onRequest) : createHttpServer(onRequest);
+  const limits = { headersTimeout: HEADERS_TIMEOUT_MS, requestTimeout: 5 * HEADERS_TIMEOUT_MS, connectionsCheckingInterval: 1000 };
+  const server: Server = tls ? createHttpsServer({ ...tls, ...limits }, onRequest) : createHttpServer(limits, onRequest);
+  server.maxConnections = MAX_CONNECTIONS;
+  server.on('connection', (socket: Socket) => socket.setTimeout(HEADERS_TIMEOUT_MS, () => socket.destroy()));
   // Requests Node refuses before any handler runs (an over-long URL, a malformed request
   // line) get the same JSON error body and access-log line as the others.
   server.on('clientError', (err: Error, socket) => answerClientError(err, socket, log));

@@ -3,6 +3,7 @@ import type { Pool } from 'mysql2/promise';
 import { isoUtc } from '../time.ts';
 import { readHorizon } from '../db/horizon.ts';
 import { one, select } from '../db/query.ts';
+import { listFailing } from '../load/failing-windows.ts';
 
 const ER_NO_SUCH_TABLE = 'ER_NO_SUCH_TABLE';
 
@@ -99,6 +100,15 @@ export async function readStatus(pool: Pool, nowMs = Date.now(), nextCollectorRu
         seconds: Number(g.gap_to) - Number(g.gap_from),
       })),
     },
+    // windows that failed while later ones loaded: each run retries them
+    failingWindows: (await listFailing(pool)).map((w) => ({
+      from: isoUtc(w.fromTs),
+      to: isoUtc(w.toTs),
+      failingSince: isoUtc(w.firstFailedAt),
+      lastFailedAt: isoUtc(w.lastFailedAt),
+      failures: w.failures,
+      lastError: w.lastError,
+    })),
     lastRun: runJson(run),
     lastCollectorRun: runJson(lastCollector),
     lastBackfill: runJson(lastBackfill),

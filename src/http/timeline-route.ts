@@ -6,11 +6,11 @@ import { DateTime } from 'luxon';
 import { sendError, sendJson } from './respond.ts';
 import type { Context } from './server.ts';
 import { one } from '../db/query.ts';
+import { EXT } from '../report/params.ts';
 import { resolveAgents, ScopeError } from '../access/scope.ts';
 import type { Access } from './auth.ts';
 
 const PARAMS = ['ext', 'date'] as const;
-const EXT = /^[A-Za-z0-9_.-]{1,32}$/;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 class TimelineParamError extends Error {}
@@ -28,7 +28,7 @@ function parseTimelineParams(url: URL): { ext: string; date: string } {
   const ext = seen.get('ext');
   const date = seen.get('date');
   if (ext === undefined) throw new TimelineParamError('ext is required: one extension, e.g. ext=4101');
-  if (!EXT.test(ext)) throw new TimelineParamError('ext must be one extension of 1-32 letters, digits, "-", "_" or ".", e.g. ext=4101');
+  if (!EXT.test(ext)) throw new TimelineParamError('ext must be one extension of 1-32 letters, digits, "-", "_" or ".", not starting with "-" (a spreadsheet formula), e.g. ext=4101');
   if (date === undefined) throw new TimelineParamError('date is required: a local day of REPORT_TZ as YYYY-MM-DD, e.g. date=2025-09-07');
   if (!DATE.test(date)) throw new TimelineParamError('date must be a date as YYYY-MM-DD, e.g. date=2025-09-07');
   if (!DateTime.fromISO(date, { zone: 'UTC' }).isValid || Number(date.slice(0, 4)) < 1) {

@@ -22,6 +22,8 @@ function fieldOf(c: ReturnType<typeof reportColumns>[number], durations: Duratio
       return (r) => dateTime(r.local_end);
     case 'name':
       return (r) => safeName(r.name);
+    case 'ext':
+      return (r) => safeName(r.ext);
     case 'team':
       return (r) => safeName(r.team!);
   }

@@ -40,9 +40,12 @@ export function dateTime(local: string): string {
   return `${day(local)}/${month(local)}/${year(local)}, ${clock(local)}`;
 }
 
-/** A Name a spreadsheet would run as a formula gets a leading `'` (rules §5). */
+/** What a spreadsheet would run as a formula when a text field starts with it. */
+export const FORMULA_START = /^[=+\-@\t\r]/;
+
+/** A text field (Name, Ext) a spreadsheet would run as a formula gets a leading `'` (rules §5). */
 export function safeName(name: string): string {
-  return /^[=+\-@\t\r]/.test(name) ? `'${name}` : name;
+  return FORMULA_START.test(name) ? `'${name}` : name;
 }
 
 /**

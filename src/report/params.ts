@@ -44,7 +44,8 @@ type Name = (typeof PARAM_NAMES)[number];
 
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const TIME = /^([01]\d|2[0-3]):([0-5]\d):([0-5]\d)$/;
-const EXT = /^[A-Za-z0-9._-]{1,32}$/;
+/** An extension that can be asked for: not one a spreadsheet would run as a formula (a leading "-"). */
+export const EXT = /^[A-Za-z0-9._][A-Za-z0-9._-]{0,31}$/;
 const MAX_EXTS = 1000;
 
 /** A short, printable echo of what was sent, so a message never carries a megabyte back. */
@@ -75,7 +76,7 @@ export function parseExtList(value: string): string[] {
   for (const e of list) {
     if (!EXT.test(e)) {
       throw new ParamError(
-        `ext must be a comma-separated list of extensions made of letters, digits, '-', '_' and '.', each 1-32 characters, e.g. ext=4101,4102 (got ${shown(e)})`,
+        `ext must be a comma-separated list of extensions made of letters, digits, '-', '_' and '.', each 1-32 characters and not starting with '-' (a spreadsheet formula), e.g. ext=4101,4102 (got ${shown(e)})`,
       );
     }
   }

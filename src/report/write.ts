@@ -2,7 +2,7 @@
 // as CSV or JSON, into any Writable, with backpressure all the way, so a 93-day report
 // never sits in memory. The horizon, the zone check and the rows are read in one snapshot.
 import { Transform } from 'node:stream';
-import type { Writable } from 'node:stream';
+import type { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Pool, PoolConnection } from 'mysql2/promise';
 import { streamQuery } from '../db/query-stream.ts';
@@ -33,8 +33,48 @@ export interface ReportHooks {
   onStart?: (meta: ReportMeta) => void;
   /** Counts rows as they go, so a report cut short still says how far it got. */
   progress?: { rows: number };
+  /** Stops the report (the stream destroyed, the connection closed) when aborted. */
+  signal?: AbortSignal;
+  /**
+   * Rejects when the database does not answer (on a connection of its own). Checked every
+   * second while rows stream: a row stream paused for a slow client does not read its
+   * socket, so it would never see the database die, and the response would stay open.
+   */
+  databaseAlive?: () => Promise<void>;
+  /** Runs first when the rows fail mid-way, before the output is destroyed (the API resets the connection). */
+  onRowsFailed?: (err: Error) => void;
   /** Whose agents the caller may see (default: every agent). */
   scope?: Scope;
+}
+
+const LIVENESS_EVERY_MS = 1000;
+/** Checks in a row that time out (each waits up to 3 s) before the database is taken for gone. */
+const SLOW_CHECKS_TO_CUT = 3;
+
+/** Destroys `source` once `alive` rejects; returns the function that stops watching. */
+function watchDatabase(source: Readable, alive: () => Promise<void>): () => void {
+  let checking = false;
+  let slow = 0;
+  const timer = setInterval(() => {
+    if (checking || source.destroyed) return;
+    checking = true;
+    alive()
+      .then(() => {
+        slow = 0;
+      })
+      .catch((err: unknown) => {
+        // a refused or lost connection is final; a database merely slow to answer (a busy
+        // machine) has to stay silent a few checks in a row first
+        const timedOut = (err as { code?: unknown }).code === 'ETIMEDOUT' || /did not answer within/.test((err as Error).message);
+        if (timedOut && ++slow < SLOW_CHECKS_TO_CUT) return;
+        source.destroy(new Error(`the database connection was lost while streaming rows: ${(err as Error).message}`, { cause: err }));
+      })
+      .finally(() => {
+        checking = false;
+      });
+  }, LIVENESS_EVERY_MS);
+  timer.unref();
+  return () => clearInterval(timer);
 }
 
 /**
@@ -68,6 +108,22 @@ export interface RowSource {
   contentType: string;
   /** prepare() fills temporary tables, which a READ ONLY transaction refuses (it stays a consistent snapshot). */
   usesTemporaryTables?: boolean;
+}
+
+/**
+ * `done`, or its signal's reason once aborted. A pipeline waits for every stream to close,
+ * and a response that never had a socket (queued behind another on a pipelined
+ * connection) never closes, so an aborted pipeline alone would hold the connection forever.
+ */
+function orAborted<T>(done: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (signal === undefined) return done;
+  done.catch(() => {}); // settles after the abort, or never: nobody waits for it then
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    if (signal.aborted) return onAbort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    done.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
 }
 
 /**
@@ -111,6 +167,10 @@ export async function writeRows(
   const progress = hooks.progress ?? { rows: 0 };
   let clean = false;
   try {
+    // The server gives up a connection it cannot write to for net_write_timeout (60 s by
+    // default): a busy reader then lost its report as "connection lost". How long a client
+    // may stall is REPORT_IDLE_TIMEOUT_S's to decide, and its cut closes the connection.
+    await conn.query('SET SESSION net_write_timeout = 3600');
     await conn.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ');
     await conn.query(`START TRANSACTION WITH CONSISTENT SNAPSHOT${source.usesTemporaryTables === true ? '' : ', READ ONLY'}`);
     await assertZone(conn, reportTz);
@@ -131,14 +191,24 @@ export async function writeRows(
     let failed: (err: Error) => void = () => {};
     const guard = (err: Error) => failed(err);
     rows.on('error', guard);
-    await new Promise<void>((resolve, reject) => {
-      failed = reject;
-      rows.once('fields', () => resolve());
-    });
+    // (a client gone meanwhile stops the wait: the query may sort for seconds first)
+    await orAborted(
+      new Promise<void>((resolve, reject) => {
+        failed = reject;
+        rows.once('fields', () => resolve());
+      }),
+      hooks.signal,
+    );
     hooks.onStart?.({ horizon, contentType: source.contentType });
-    const done = pipeline([rows, ...source.encoders(progress), out]);
+    if (hooks.onRowsFailed) rows.once('error', hooks.onRowsFailed);
+    const done = pipeline([rows, ...source.encoders(progress), out], hooks.signal ? { signal: hooks.signal } : {});
     rows.off('error', guard);
-    await done;
+    const stopWatching = hooks.databaseAlive ? watchDatabase(rows, hooks.databaseAlive) : () => {};
+    try {
+      await orAborted(done, hooks.signal);
+    } finally {
+      stopWatching();
+    }
     await conn.query('COMMIT');
     clean = true;
     return { rows: progress.rows, horizon };

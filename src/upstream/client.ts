@@ -10,7 +10,7 @@ import { normalizeEvents, normalizeStats } from './normalize.ts';
 import { validateEvents, validateStats } from './validate.ts';
 import { Http, type HttpOptions } from './http.ts';
 import { Auth } from './auth.ts';
-import { UpstreamError, retryAfterMs } from './errors.ts';
+import { UpstreamError, parseJsonBody, retryAfterMs } from './errors.ts';
 import { withRetry, type RetryOptions } from './retry.ts';
 import type { FetchLog } from './fetch-log.ts';
 import type { Logger } from '../log.ts';
@@ -69,6 +69,14 @@ function secondOf(raw: unknown): number | undefined {
   return n > 1e11 ? Math.floor(n / 1000) : Math.floor(n);
 }
 
+/** The limit named by a window given up at its deadline. */
+const WINDOW_LIMIT = 'UPSTREAM_WINDOW_TIMEOUT_S';
+
+/** Whether `err` is a window given up at its deadline (UPSTREAM_WINDOW_TIMEOUT_S). */
+export function windowGivenUp(err: unknown): boolean {
+  return err instanceof UpstreamError && err.limit === WINDOW_LIMIT;
+}
+
 export class Upstream {
   private readonly http: Http;
   private readonly auth: Auth;
@@ -104,6 +112,7 @@ export class Upstream {
         `window [${isoUtc(fromTs)}, ${isoUtc(toTs)}) given up: not fetched within ${ms / 1000} s (UPSTREAM_WINDOW_TIMEOUT_S); it is retried later`,
         false,
       );
+      reason.limit = WINDOW_LIMIT;
       this.opts.log?.warn('upstream window given up', { from: isoUtc(fromTs), to: isoUtc(toTs), limit_s: ms / 1000 });
       controller.abort(reason);
     }, ms);
@@ -156,14 +165,9 @@ export class Upstream {
               throw new UpstreamError(`${endpoint}: HTTP ${res.status}`, true, res.status, res.status === 429 ? retryAfterMs(res.headers['retry-after']) : null);
             }
             if (res.status !== 200) {
-              throw new UpstreamError(`${endpoint}: HTTP ${res.status} ${this.scrub(res.text.slice(0, 200))}`, false, res.status);
+              throw new UpstreamError(`${endpoint}: HTTP ${res.status} ${this.scrub(res.text).slice(0, 200)}`, false, res.status);
             }
-            let json: unknown;
-            try {
-              json = JSON.parse(res.text);
-            } catch (err) {
-              throw new UpstreamError(`${endpoint}: the response is not JSON (cut short?)`, true, res.status, null, { cause: err });
-            }
+            const json = parseJsonBody(res.text, endpoint, res.status);
             ctx.fetchLog.add({ endpoint, fromTs, toTs, status, attempt, rows: rowsOf(json), durationMs: Date.now() - started, error: null });
             return json;
           } catch (err) {

@@ -3,6 +3,10 @@
 // cannot go into the timeline becomes a Rejected with the reason, never a thrown error,
 // so one bad record does not stop a window.
 import type { AgentEvent, Rejected, StatsRecord } from '../types.ts';
+import { boundedJson } from '../json-bounds.ts';
+
+/** A value as a reason quotes it: any depth, a bounded length. */
+const quoted = (v: unknown) => (v === undefined ? 'missing' : boundedJson(v, 4, 80));
 
 /** A Timestamp above this is milliseconds (rules §2). */
 const MS_THRESHOLD = 1e11;
@@ -99,7 +103,7 @@ export function normalizeEvents(payload: unknown): { events: AgentEvent[]; rejec
     }
     const enabled = parseEnabled(r.enabled);
     if (enabled === undefined) {
-      reject(`invalid enabled: ${JSON.stringify(r.enabled) ?? 'missing'}`, r);
+      reject(`invalid enabled: ${quoted(r.enabled)}`, r);
       continue;
     }
     const state = optText(r.state);
@@ -204,7 +208,7 @@ export function normalizeStats(payload: unknown): { stats: StatsRecord[]; reject
       }
       const n = numeric(v);
       if (n === undefined) {
-        reject(`invalid ${field}: ${JSON.stringify(v)}`);
+        reject(`invalid ${field}: ${quoted(v)}`);
         continue entry;
       }
       nums[prop] = n;
@@ -220,7 +224,7 @@ export function normalizeStats(payload: unknown): { stats: StatsRecord[]; reject
       for (const [reason, secs] of Object.entries(detail)) {
         const n = numeric(secs);
         if (n === undefined) {
-          reject(`invalid not_available_detailed_report[${JSON.stringify(reason)}]: ${JSON.stringify(secs)}`);
+          reject(`invalid not_available_detailed_report[${JSON.stringify(reason)}]: ${quoted(secs)}`);
           continue entry;
         }
         report[reason] = n;

@@ -6,6 +6,7 @@
 import type { AgentEvent, Rejected, StatsRecord } from '../types.ts';
 import { STATS_NUMBERS } from './normalize.ts';
 import { isoUtc } from '../time.ts';
+import { MAX_STORED_JSON_DEPTH, jsonDepth } from '../json-bounds.ts';
 
 /**
  * Largest count or number of seconds accepted in one stats record: far above any real
@@ -24,6 +25,8 @@ function badNumber(n: number): string | undefined {
 }
 
 const bytes = (v: unknown) => Buffer.byteLength(JSON.stringify(v) ?? '', 'utf8');
+/** Deeper than a JSON column takes (and too deep to stringify safely, checked first). */
+const tooDeep = (v: unknown) => jsonDepth(v, MAX_STORED_JSON_DEPTH) > MAX_STORED_JSON_DEPTH;
 
 /** Stats of [fromTs, toTs) that can be loaded, and the rest as rejected records. */
 export function validateStats(stats: StatsRecord[], fromTs: number, toTs: number): { stats: StatsRecord[]; rejected: Rejected[] } {
@@ -46,6 +49,10 @@ export function validateStats(stats: StatsRecord[], fromTs: number, toTs: number
         continue record;
       }
     }
+    if (tooDeep(s.raw)) {
+      reject(`record nested deeper than ${MAX_STORED_JSON_DEPTH} levels ${where(s.ext)}`);
+      continue;
+    }
     const size = bytes(s.raw);
     if (size > MAX_RECORD_BYTES) {
       reject(`record of ${size} bytes is over ${MAX_RECORD_BYTES} ${where(s.ext)}`);
@@ -61,6 +68,10 @@ export function validateEvents(events: AgentEvent[]): { events: AgentEvent[]; re
   const kept: AgentEvent[] = [];
   const rejected: Rejected[] = [];
   for (const e of events) {
+    if (e.extra !== null && tooDeep(e.extra)) {
+      rejected.push({ endpoint: 'events', reason: `extra fields nested deeper than ${MAX_STORED_JSON_DEPTH} levels for ext ${e.ext.slice(0, 32)} at ${isoUtc(e.ts)}`, raw: e });
+      continue;
+    }
     const size = e.extra === null ? 0 : bytes(e.extra);
     if (size > MAX_RECORD_BYTES) {
       rejected.push({ endpoint: 'events', reason: `extra fields of ${size} bytes are over ${MAX_RECORD_BYTES} for ext ${e.ext.slice(0, 32)} at ${isoUtc(e.ts)}`, raw: e });
