@@ -13,7 +13,7 @@ import { databaseName } from '../config.ts';
 import { ensureCalendar, fillCalendar, fillMissingSlots, localMidnight } from './calendar.ts';
 import { builtZone, ZoneMismatchError, zoneMismatchMessage } from './zone.ts';
 import { lockName } from './lock-name.ts';
-import { one, select } from './query.ts';
+import { one, select, type Db } from './query.ts';
 import { writeSetting } from './settings.ts';
 
 const DB_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'db');
@@ -220,4 +220,21 @@ export async function migrate(opts: MigrateOptions): Promise<MigrateResult> {
   } finally {
     await conn.end();
   }
+}
+
+/**
+ * The migration files not applied to this database (their file names), for a process that
+ * reads only and so must not migrate (npm start with COLLECT_CRON=off). A database never
+ * migrated has no schemaversion table: every file is missing.
+ */
+export async function unappliedMigrations(db: Db): Promise<string[]> {
+  const files = (await readdir(join(DB_DIR, 'migrations'))).filter((f) => /^\d+\.do\..*\.sql$/.test(f)).sort();
+  let applied: Set<number>;
+  try {
+    applied = new Set((await select<{ version: number | string }>(db, 'SELECT version FROM schemaversion')).map((r) => Number(r.version)));
+  } catch (err) {
+    if ((err as { code?: string }).code === 'ER_NO_SUCH_TABLE') return files;
+    throw err;
+  }
+  return files.filter((f) => !applied.has(Number(f.split('.')[0])));
 }

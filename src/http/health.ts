@@ -5,10 +5,14 @@
 import type { Connection } from 'mysql2/promise';
 import { connect } from '../db/pool.ts';
 
-export type Health =
+type Reach = 'ok' | 'unreachable';
+
+/** `databases`, when this process needs more than one: each by the variable that names it. */
+export type Health = (
   | { status: 'ok'; database: 'ok' }
   | { status: 'degraded'; database: 'ok'; reason: string }
-  | { status: 'unavailable'; database: 'unreachable'; reason: string };
+  | { status: 'unavailable'; database: 'unreachable'; reason: string }
+) & { databases?: Record<string, Reach> };
 
 export class HealthProbe {
   private conn: Connection | null = null;
@@ -59,22 +63,45 @@ export class HealthProbe {
     this.conn = null;
   }
 
+  close(): void {
+    this.drop();
+  }
+}
+
+/**
+ * /healthz over every database this process needs, each on its probe, pinged together:
+ * the answer comes within one probe's timeout however many there are.
+ */
+export class HealthChecks {
+  constructor(private readonly probes: { variable: string; probe: HealthProbe }[]) {}
+
   /**
-   * The answer of /healthz: unreachable only when the database is (the error itself, which
-   * may name hosts, goes to `onError` for the log); degraded with the reason under load.
+   * Unavailable when any needed database does not answer (the error itself, which may
+   * name hosts, goes to `onError` for the log); degraded with the reason under load.
    */
-  async check(pressure: () => string | undefined, onError: (err: Error) => void): Promise<Health> {
-    try {
-      await this.ping();
-    } catch (err) {
-      onError(err as Error);
-      return { status: 'unavailable', database: 'unreachable', reason: 'the database does not answer; the server log has the details' };
+  async check(pressure: () => string | undefined, onError: (variable: string, err: Error) => void): Promise<Health> {
+    const results = await Promise.all(
+      this.probes.map(({ variable, probe }) =>
+        probe.ping().then(
+          () => [variable, 'ok'] as const,
+          (err: Error) => {
+            onError(variable, err);
+            return [variable, 'unreachable'] as const;
+          },
+        ),
+      ),
+    );
+    const databases = this.probes.length > 1 ? { databases: Object.fromEntries(results) } : {};
+    const down = results.filter(([, r]) => r === 'unreachable').map(([v]) => v);
+    if (down.length > 0) {
+      const reason = `the database of ${down.join(' and ')} does not answer; the server log has the details`;
+      return { status: 'unavailable', database: 'unreachable', reason, ...databases };
     }
     const reason = pressure();
-    return reason === undefined ? { status: 'ok', database: 'ok' } : { status: 'degraded', database: 'ok', reason };
+    return reason === undefined ? { status: 'ok', database: 'ok', ...databases } : { status: 'degraded', database: 'ok', reason, ...databases };
   }
 
   close(): void {
-    this.drop();
+    for (const { probe } of this.probes) probe.close();
   }
 }

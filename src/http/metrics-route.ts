@@ -2,8 +2,9 @@
 // live in the database (horizon, lag) and the pool's state are read at scrape time.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Pool } from 'mysql2/promise';
-import { horizonGauge, lagGauge, poolGauge, registry, reportDuration, reportRequests } from '../metrics.ts';
+import { horizonGauge, lagGauge, poolGauge, registry, replicaLagGauge, replicatingGauge, reportDuration, reportRequests } from '../metrics.ts';
 import { readHorizon } from '../load/horizon.ts';
+import { readReplication } from '../db/replication.ts';
 
 interface PoolInternals {
   _allConnections?: { length: number };
@@ -11,7 +12,17 @@ interface PoolInternals {
   config?: { connectionLimit?: number };
 }
 
-async function refreshGauges(pool: Pool, nowMs = Date.now()): Promise<void> {
+/** The replica's lag and whether it replicates; absent where unknown (no replica, no privilege). */
+async function refreshReplicaGauges(pool: Pool, replica: boolean): Promise<void> {
+  const state = await readReplication(pool, replica);
+  if (state.lagSeconds === null) replicaLagGauge.reset();
+  else replicaLagGauge.set(state.lagSeconds);
+  if (state.replicating === null) replicatingGauge.reset();
+  else replicatingGauge.set(state.replicating ? 1 : 0);
+}
+
+async function refreshGauges(pool: Pool, replica: boolean, nowMs = Date.now()): Promise<void> {
+  await refreshReplicaGauges(pool, replica);
   const horizon = await readHorizon(pool);
   if (horizon === null) {
     horizonGauge.reset();
@@ -31,8 +42,9 @@ async function refreshGauges(pool: Pool, nowMs = Date.now()): Promise<void> {
   if (inner?.config?.connectionLimit !== undefined) poolGauge.set({ state: 'limit' }, inner.config.connectionLimit);
 }
 
-export async function handleMetrics(pool: Pool, res: ServerResponse): Promise<void> {
-  await refreshGauges(pool);
+/** `pool`: the readers' (the horizon reports see); `replica`: whether it is REPORT_DATABASE_URL's. */
+export async function handleMetrics(pool: Pool, res: ServerResponse, replica: boolean): Promise<void> {
+  await refreshGauges(pool, replica);
   const body = await registry.metrics();
   res.writeHead(200, { 'Content-Type': registry.contentType, 'Cache-Control': 'no-store' });
   res.end(body);

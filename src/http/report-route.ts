@@ -35,7 +35,7 @@ export async function handleReport(ctx: Context, _req: IncomingMessage, res: Ser
   const progress = { rows: 0 };
   info.progress = progress;
   try {
-    await writeReport(ctx.pool, params, ctx.cfg.reportTz, res, {
+    await writeReport(ctx.readPool, params, ctx.cfg.reportTz, res, {
       progress,
       onStart: ({ horizon, contentType }) => {
         const headers: Record<string, string> = {

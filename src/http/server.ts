@@ -20,7 +20,10 @@ import { handleMetrics, observeReport } from './metrics-route.ts';
 import { pageRoutes } from './page-route.ts';
 import { handleTimeline } from './timeline-route.ts';
 import { ReportStreams } from './report-stream.ts';
-import { HealthProbe } from './health.ts';
+import { HealthChecks, HealthProbe } from './health.ts';
+import { COLLECT_CRON_OFF } from '../config.ts';
+import { inSnapshot, openReaders, readPoolSize, type Readers } from '../db/readers.ts';
+import { readReplication } from '../db/replication.ts';
 import { answerClientError } from './client-error.ts';
 
 /** What the rest of the process tells the server (for /api/status). */
@@ -31,12 +34,22 @@ export interface ServerHooks {
 
 export interface Context {
   cfg: Config;
-  pool: Pool;
+  /**
+   * The pool for every read that answers a user (report, timeline, status, metrics, the
+   * page's data, token look-ups): REPORT_DATABASE_URL's when set, else DATABASE_URL's
+   * (src/db/readers.ts decides). A route never opens a connection of its own; one that
+   * reads several times for one answer does it in one snapshot (inSnapshot).
+   */
+  readPool: Pool;
+  /** DATABASE_URL (the primary): only for what a request must write; never for a user's read. */
+  writePool: Pool;
+  /** Where readPool points, for status and messages. */
+  readers: Readers;
   log: Logger;
   hooks: ServerHooks;
   /** Open report streams: their cap, idle cut and shutdown. */
   streams: ReportStreams;
-  health: HealthProbe;
+  health: HealthChecks;
 }
 
 interface Route {
@@ -55,7 +68,7 @@ const routes: Record<string, Route> = {
     async handle(ctx, _req, res) {
       const health = await ctx.health.check(
         () => ctx.streams.pressure(),
-        (err) => ctx.log.warn('health check: database unreachable', { error: err.message }),
+        (variable, err) => ctx.log.warn('health check: database unreachable', { database: variable, error: err.message }),
       );
       sendJson(res, health.status === 'unavailable' ? 503 : 200, health);
     },
@@ -64,13 +77,15 @@ const routes: Record<string, Route> = {
   '/api/status': {
     protected: true,
     async handle(ctx, _req, res) {
-      sendJson(res, 200, await readStatus(ctx.pool, Date.now(), ctx.hooks.nextCollectorRun?.() ?? null));
+      // every figure from one moment of the server that answers reports, then its replication state
+      const status = await inSnapshot(ctx.readPool, (conn) => readStatus(conn, Date.now(), ctx.hooks.nextCollectorRun?.() ?? null));
+      sendJson(res, 200, { ...status, replica: await readReplication(ctx.readPool, ctx.readers.replica) });
     },
   },
   // Prometheus scrape: operational detail, so behind the token like /api/status.
   '/metrics': {
     protected: true,
-    handle: (ctx, _req, res) => handleMetrics(ctx.pool, res),
+    handle: (ctx, _req, res) => handleMetrics(ctx.readPool, res, ctx.readers.replica),
   },
   '/api/report': {
     protected: true,
@@ -134,11 +149,24 @@ function tlsOptions(cfg: Config): { cert: Buffer; key: Buffer } | undefined {
   return { cert: read('TLS_CERT_FILE', cfg.tlsCertFile), key: read('TLS_KEY_FILE', cfg.tlsKeyFile) };
 }
 
+/**
+ * The databases /healthz checks: the one reports read, and DATABASE_URL too when it is
+ * another and this process writes to it (it collects); a report server with
+ * COLLECT_CRON=off on a replica does not need the primary to answer.
+ */
+function neededDatabases(cfg: Config, readers: Readers): { variable: string; probe: HealthProbe }[] {
+  const needed = [{ variable: readers.variable, probe: new HealthProbe(readers.url) }];
+  if (readers.replica && cfg.collectCron !== COLLECT_CRON_OFF) needed.push({ variable: 'DATABASE_URL', probe: new HealthProbe(cfg.databaseUrl) });
+  return needed;
+}
+
 function hostForUrl(address: string): string {
   return address.includes(':') ? `[${address}]` : address;
 }
 
 /**
+ * `pool` is DATABASE_URL's, sized for reports: without REPORT_DATABASE_URL it serves the
+ * reads too; with it, the reads get a pool of the same size on the replica.
  * Starts serving on cfg.host:cfg.port (port 0: any free port; the returned url has the
  * real one). HTTPS when TLS_CERT_FILE and TLS_KEY_FILE are set. Refuses (rejects) a host
  * reachable from other machines when no token is configured.
@@ -147,8 +175,10 @@ export async function startHttpServer(cfg: Config, pool: Pool, log: Logger, hook
   const refusal = refusalReason(cfg.host, cfg.reportApiTokens);
   if (refusal !== undefined) throw new Error(`the report server will not start: ${refusal}`);
   const streams = new ReportStreams({ maxStreams: cfg.reportMaxStreams, idleTimeoutMs: cfg.reportIdleTimeoutS * 1000 }, log);
-  const health = new HealthProbe(cfg.databaseUrl);
-  const ctx: Context = { cfg, pool, log, hooks, streams, health };
+  // reads on the replica when REPORT_DATABASE_URL is set, with as many connections as `pool`
+  const readers = openReaders(cfg, pool, { connectionLimit: readPoolSize(cfg) });
+  const health = new HealthChecks(neededDatabases(cfg, readers));
+  const ctx: Context = { cfg, readPool: readers.pool, writePool: pool, readers, log, hooks, streams, health };
   const tokens = tokenCheck(cfg.reportApiTokens);
   const tls = tlsOptions(cfg);
   const onRequest = (req: IncomingMessage, res: ServerResponse) => {
@@ -191,7 +221,7 @@ export async function startHttpServer(cfg: Config, pool: Pool, log: Logger, hook
         server.close(() => {
           clearTimeout(force);
           health.close();
-          resolve();
+          readers.close().finally(resolve);
         });
         server.closeIdleConnections();
       });

@@ -6,6 +6,8 @@ import { DateTime } from 'luxon';
 import { sendError, sendJson } from './respond.ts';
 import type { Context } from './server.ts';
 import { one } from '../db/query.ts';
+import { inSnapshot } from '../db/readers.ts';
+import { assertZone, ZoneMismatchError } from '../db/zone.ts';
 
 const PARAMS = ['ext', 'date'] as const;
 const EXT = /^[A-Za-z0-9_.-]{1,32}$/;
@@ -68,13 +70,30 @@ export async function handleTimeline(ctx: Context, _req: IncomingMessage, res: S
     throw err;
   }
   const tz = ctx.cfg.reportTz;
-  // a CALL answers with its result sets, then a status: the first result set is the segments
-  const rows = (await one<SegmentRow[]>(ctx.pool, 'CALL sp_agent_timeline(?, ?)', [params.ext, params.date])) ?? [];
+  let read;
+  try {
+    // the zone, the segments and the name from one moment of the server that answers
+    read = await inSnapshot(ctx.readPool, async (conn) => {
+      await assertZone(conn, tz);
+      // a CALL answers with its result sets, then a status: the first result set is the segments
+      const rows = (await one<SegmentRow[]>(conn, 'CALL sp_agent_timeline(?, ?)', [params.ext, params.date])) ?? [];
+      const agent = await one<{ name: string | null }>(conn, "SELECT COALESCE(NULLIF(name, ''), stats_name) AS name FROM agents WHERE ext = ?", [params.ext]);
+      return { rows, name: agent?.name ?? null };
+    });
+  } catch (err) {
+    // as the report: hours of one zone are never shown with the labels of another
+    if (err instanceof ZoneMismatchError) {
+      ctx.log.error('timeline refused', { error: err.message });
+      sendError(res, 503, err.message);
+      return;
+    }
+    throw err;
+  }
+  const { rows, name } = read;
   if (rows.length === 0) {
     sendError(res, 400, `date ${params.date} is outside the report calendar: pick a day inside the calendar that npm run migrate filled`);
     return;
   }
-  const name = (await one<{ name: string | null }>(ctx.pool, "SELECT COALESCE(NULLIF(name, ''), stats_name) AS name FROM agents WHERE ext = ?", [params.ext]))?.name ?? null;
   const segments: Segment[] = rows.map((r) => ({
     start: isoLocal(Number(r.seg_from), tz),
     end: isoLocal(Number(r.seg_to), tz),

@@ -6,6 +6,7 @@ import type { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Pool } from 'mysql2/promise';
 import { streamQuery } from '../db/query-stream.ts';
+import { beginSnapshot } from '../db/readers.ts';
 import { assertZone } from '../db/zone.ts';
 import { readHorizon } from '../load/horizon.ts';
 import { reportQuery } from './query.ts';
@@ -61,8 +62,8 @@ export async function writeReport(
   const progress = hooks.progress ?? { rows: 0 };
   let clean = false;
   try {
-    await conn.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ');
-    await conn.query('START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY');
+    // the zone, the horizon and the rows from one moment of the server that answers
+    await beginSnapshot(conn);
     await assertZone(conn, reportTz);
     const horizon = await readHorizon(conn);
     const { sql, values } = reportQuery(params.interval, params.from, params.to, params.exts);

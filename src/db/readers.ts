@@ -1,0 +1,80 @@
+// Which database answers a user (SPEC §10). Every read that answers a request (the report,
+// the timeline, /api/status, /metrics' horizon, the page's data, token look-ups) uses the
+// pool chosen here: REPORT_DATABASE_URL's (a read replica) when it is set, else the one of
+// DATABASE_URL. Everything that writes keeps DATABASE_URL. No route opens a connection of
+// its own; the HTTP server hands this pool to them as `ctx.readPool`.
+//
+// An answer made of several queries reads them in one snapshot (inSnapshot): the horizon,
+// the loaded time and the rows then belong to the same moment of the server that answers,
+// so a replica that lags shows its newest hours as Not Loaded, never half-filled.
+import type { Pool, PoolConnection, PoolOptions } from 'mysql2/promise';
+import type { Config } from '../config.ts';
+import { createPool } from './pool.ts';
+
+/**
+ * A replica that does not answer fails a read within this long instead of leaving the
+ * request waiting for the operating system's TCP timeout (minutes).
+ */
+export const READ_CONNECT_TIMEOUT_MS = 5000;
+
+/** Connections for the report server's reads: REPORT_MAX_STREAMS streams, plus room for status and health. */
+export function readPoolSize(cfg: Pick<Config, 'reportMaxStreams'>): number {
+  return cfg.reportMaxStreams + 2;
+}
+
+export interface Readers {
+  /** The pool for every user-facing read. */
+  pool: Pool;
+  /** The URL behind `pool` (may hold a password: never log it). */
+  url: string;
+  /** The variable that names it, for messages an operator acts on. */
+  variable: 'REPORT_DATABASE_URL' | 'DATABASE_URL';
+  /** True when reads go to REPORT_DATABASE_URL. */
+  replica: boolean;
+  /** Closes the pool when it was opened here (the write pool is its owner's to close). */
+  close(): Promise<void>;
+}
+
+/** The database user-facing reads go to, and the variable that names it. */
+export function readTarget(cfg: Pick<Config, 'databaseUrl' | 'reportDatabaseUrl'>): Pick<Readers, 'url' | 'variable' | 'replica'> {
+  return cfg.reportDatabaseUrl === undefined
+    ? { url: cfg.databaseUrl, variable: 'DATABASE_URL', replica: false }
+    : { url: cfg.reportDatabaseUrl, variable: 'REPORT_DATABASE_URL', replica: true };
+}
+
+/**
+ * The readers for this configuration. Without REPORT_DATABASE_URL they are `writePool`
+ * itself (the caller sized it for reports); with it, a pool of the same size on the replica.
+ */
+export function openReaders(cfg: Pick<Config, 'databaseUrl' | 'reportDatabaseUrl'>, writePool: Pool, options: Partial<PoolOptions> = {}): Readers {
+  const target = readTarget(cfg);
+  if (!target.replica) return { ...target, pool: writePool, close: async () => {} };
+  const pool = createPool(target.url, { connectTimeout: READ_CONNECT_TIMEOUT_MS, ...options });
+  return { ...target, pool, close: () => pool.end() };
+}
+
+/**
+ * Starts a consistent read-only snapshot on `conn` (REPEATABLE READ): every query until
+ * COMMIT sees the database as it was at this moment, whatever commits or replicates meanwhile.
+ */
+export async function beginSnapshot(conn: PoolConnection): Promise<void> {
+  await conn.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ');
+  await conn.query('START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY');
+}
+
+/** Runs `read` inside one snapshot on a connection of `pool`, and gives the connection back. */
+export async function inSnapshot<T>(pool: Pool, read: (conn: PoolConnection) => Promise<T>): Promise<T> {
+  const conn = await pool.getConnection();
+  let clean = false;
+  try {
+    await beginSnapshot(conn);
+    const result = await read(conn);
+    await conn.query('COMMIT');
+    clean = true;
+    return result;
+  } finally {
+    // a connection left inside a failed transaction (or lost) is not handed out again
+    if (clean) conn.release();
+    else conn.destroy();
+  }
+}
