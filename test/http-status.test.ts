@@ -27,7 +27,7 @@ describe('GET /healthz', () => {
     expect(r.json()).toEqual({ status: 'ok', database: 'ok' });
   });
 
-  it('answers 503 when the database does not, and /api/status a bare 500', async () => {
+  it('answers 503 when the database does not, and /api/status a 503 that names the variable, not the host', async () => {
     const dead = createPool('mysql://root@127.0.0.1:1/apr', { connectTimeout: 2000 });
     const log = memoryLogger();
     // the health check has a connection of its own, from DATABASE_URL
@@ -38,7 +38,8 @@ describe('GET /healthz', () => {
       expect(h.json()).toMatchObject({ status: 'unavailable', database: 'unreachable' });
       expect(h.text).not.toMatch(/ECONNREFUSED|127\.0\.0\.1/);
       const s = await get(`${srv.url}/api/status`);
-      expect(s.status).toBe(500);
+      expect(s.status).toBe(503);
+      expect(s.json()).toEqual({ error: 'the database of DATABASE_URL does not answer: retry later' });
       expect(s.text).not.toMatch(/ECONNREFUSED|127\.0\.0\.1|at /);
       expect(log.lines.some((l) => l.includes('database unreachable'))).toBe(true);
     } finally {

@@ -1,8 +1,7 @@
 // Failures an operator fixes outside the code: the database or the upstream cannot be
 // used. Each becomes one line naming the variable or the command that fixes it.
 import { databaseName } from '../config.ts';
-
-const UNREACHABLE = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ECONNRESET', 'PROTOCOL_CONNECTION_LOST']);
+import { unreachableCode } from '../db/unreachable.ts';
 
 function where(databaseUrl: string): string {
   const u = new URL(databaseUrl);
@@ -14,7 +13,7 @@ export function databaseProblem(err: unknown, databaseUrl: string, variable = 'D
   const e = err as { code?: string; errno?: number; message?: string; cause?: { code?: string } };
   const code = e?.code ?? e?.cause?.code;
   if (code === undefined) return undefined;
-  if (UNREACHABLE.has(code)) {
+  if (unreachableCode(err) !== undefined) {
     return `the database at ${where(databaseUrl)} cannot be reached (${code}): start MySQL/MariaDB there, or point ${variable} at it`;
   }
   if (code === 'ER_ACCESS_DENIED_ERROR' || code === 'ER_DBACCESS_DENIED_ERROR' || code === 'ER_ACCESS_DENIED_NO_PASSWORD_ERROR') {

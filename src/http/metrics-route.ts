@@ -12,13 +12,15 @@ interface PoolInternals {
   config?: { connectionLimit?: number };
 }
 
-/** The replica's lag and whether it replicates; absent where unknown (no replica, no privilege). */
+/**
+ * The replica's lag and whether it replicates; NaN where unknown (no replica, a thread
+ * stopped, no privilege): a gauge without labels cannot be absent, and 0 would read as
+ * "caught up".
+ */
 async function refreshReplicaGauges(pool: Pool, replica: boolean): Promise<void> {
   const state = await readReplication(pool, replica);
-  if (state.lagSeconds === null) replicaLagGauge.reset();
-  else replicaLagGauge.set(state.lagSeconds);
-  if (state.replicating === null) replicatingGauge.reset();
-  else replicatingGauge.set(state.replicating ? 1 : 0);
+  replicaLagGauge.set(state.lagSeconds ?? NaN);
+  replicatingGauge.set(state.replicating === null ? NaN : state.replicating ? 1 : 0);
 }
 
 async function refreshGauges(pool: Pool, replica: boolean, nowMs = Date.now()): Promise<void> {

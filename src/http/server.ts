@@ -24,6 +24,7 @@ import { HealthChecks, HealthProbe } from './health.ts';
 import { COLLECT_CRON_OFF } from '../config.ts';
 import { inSnapshot, openReaders, readPoolSize, type Readers } from '../db/readers.ts';
 import { readReplication } from '../db/replication.ts';
+import { unreachableCode } from '../db/unreachable.ts';
 import { answerClientError } from './client-error.ts';
 
 /** What the rest of the process tells the server (for /api/status). */
@@ -132,7 +133,9 @@ async function dispatch(ctx: Context, tokens: TokenCheck, req: IncomingMessage, 
     // A client that hung up mid-report is no server error: the access log marks it aborted.
     if ((err as { code?: string }).code === 'ERR_STREAM_PREMATURE_CLOSE') return;
     ctx.log.error('request failed', { path: url.pathname, error: (err as Error).message });
-    if (!res.headersSent) sendError(res, 500, INTERNAL);
+    // the database that answers reads is gone: nothing the client got wrong, retry later
+    if (!res.headersSent && unreachableCode(err) !== undefined) sendError(res, 503, `the database of ${ctx.readers.variable} does not answer: retry later`);
+    else if (!res.headersSent) sendError(res, 500, INTERNAL);
     else res.destroy(); // mid-stream: cut the body so the client sees it is incomplete
   }
 }
