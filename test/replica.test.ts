@@ -222,6 +222,24 @@ describe('reports from a replica', () => {
     for (const l of child.lines) expect(l).not.toContain(`${READER}-pw`);
   });
 
+  it('the replica hung (SIGSTOP): /healthz fails and a report ends with an error, each within seconds; both recover when it resumes', async () => {
+    pair.replica.pause();
+    try {
+      let t = Date.now();
+      const health = await get(`${viaReplica.url}/healthz`);
+      expect(Date.now() - t).toBeLessThan(10_000);
+      expect([health.status, health.json()]).toEqual([503, expect.objectContaining({ database: 'unreachable' })]);
+      t = Date.now();
+      const report = await get(`${viaReplica.url}/api/report?startDate=2025-09-10`);
+      expect(Date.now() - t).toBeLessThan(15_000);
+      expect([report.status, report.json()]).toEqual([503, { error: 'the database of REPORT_DATABASE_URL does not answer: retry later' }]);
+    } finally {
+      pair.replica.resume();
+    }
+    expect((await get(`${viaReplica.url}/healthz`)).status).toBe(200);
+    expect((await get(`${viaReplica.url}/api/report?startDate=2025-09-10`)).status).toBe(200);
+  });
+
   it('the replica killed: /healthz fails and a report ends with an error, each within seconds', async () => {
     await pair.replica.kill();
     let t = Date.now();

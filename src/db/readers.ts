@@ -17,6 +17,9 @@ import { createPool } from './pool.ts';
  */
 export const READ_CONNECT_TIMEOUT_MS = 5000;
 
+/** How long the statements that open a read may wait for the server (mysql2's query timeout). */
+export const READ_START_TIMEOUT_MS = 5000;
+
 /** Connections for the report server's reads: REPORT_MAX_STREAMS streams, plus room for status and health. */
 export function readPoolSize(cfg: Pick<Config, 'reportMaxStreams'>): number {
   return cfg.reportMaxStreams + 2;
@@ -58,8 +61,10 @@ export function openReaders(cfg: Pick<Config, 'databaseUrl' | 'reportDatabaseUrl
  * COMMIT sees the database as it was at this moment, whatever commits or replicates meanwhile.
  */
 export async function beginSnapshot(conn: PoolConnection): Promise<void> {
-  await conn.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ');
-  await conn.query('START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY');
+  // Two statements a live server answers at once: a server that hangs (a stuck host, a
+  // paused process) fails the read here within seconds, before a long query waits on it.
+  await conn.query({ sql: 'SET TRANSACTION ISOLATION LEVEL REPEATABLE READ', timeout: READ_START_TIMEOUT_MS });
+  await conn.query({ sql: 'START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY', timeout: READ_START_TIMEOUT_MS });
 }
 
 /** Runs `read` inside one snapshot on a connection of `pool`, and gives the connection back. */

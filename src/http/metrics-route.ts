@@ -5,6 +5,8 @@ import type { Pool } from 'mysql2/promise';
 import { horizonGauge, lagGauge, poolGauge, registry, replicaLagGauge, replicatingGauge, reportDuration, reportRequests } from '../metrics.ts';
 import { readHorizon } from '../load/horizon.ts';
 import { readReplication } from '../db/replication.ts';
+import { inSnapshot } from '../db/readers.ts';
+import type { Db } from '../db/query.ts';
 
 interface PoolInternals {
   _allConnections?: { length: number };
@@ -17,15 +19,18 @@ interface PoolInternals {
  * stopped, no privilege): a gauge without labels cannot be absent, and 0 would read as
  * "caught up".
  */
-async function refreshReplicaGauges(pool: Pool, replica: boolean): Promise<void> {
-  const state = await readReplication(pool, replica);
+async function refreshReplicaGauges(db: Db, replica: boolean): Promise<void> {
+  const state = await readReplication(db, replica);
   replicaLagGauge.set(state.lagSeconds ?? NaN);
   replicatingGauge.set(state.replicating === null ? NaN : state.replicating ? 1 : 0);
 }
 
 async function refreshGauges(pool: Pool, replica: boolean, nowMs = Date.now()): Promise<void> {
-  await refreshReplicaGauges(pool, replica);
-  const horizon = await readHorizon(pool);
+  // (a hung server fails the scrape within seconds: the snapshot's first statements time out)
+  const horizon = await inSnapshot(pool, async (conn) => {
+    await refreshReplicaGauges(conn, replica);
+    return readHorizon(conn);
+  });
   if (horizon === null) {
     horizonGauge.reset();
     lagGauge.reset();

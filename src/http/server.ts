@@ -78,9 +78,12 @@ const routes: Record<string, Route> = {
   '/api/status': {
     protected: true,
     async handle(ctx, _req, res) {
-      // every figure from one moment of the server that answers reports, then its replication state
-      const status = await inSnapshot(ctx.readPool, (conn) => readStatus(conn, Date.now(), ctx.hooks.nextCollectorRun?.() ?? null));
-      sendJson(res, 200, { ...status, replica: await readReplication(ctx.readPool, ctx.readers.replica) });
+      // every figure from one moment of the server that answers reports, and its replication state
+      const status = await inSnapshot(ctx.readPool, async (conn) => ({
+        ...(await readStatus(conn, Date.now(), ctx.hooks.nextCollectorRun?.() ?? null)),
+        replica: await readReplication(conn, ctx.readers.replica),
+      }));
+      sendJson(res, 200, status);
     },
   },
   // Prometheus scrape: operational detail, so behind the token like /api/status.
