@@ -19,6 +19,7 @@ import { TEST_CALENDAR } from './helpers/database.ts';
 import { clientFor, simulator, SIM_NOW } from './helpers/simulator.ts';
 import { runCommand, killLeftovers } from './helpers/child.ts';
 import { startReplicaPair, type ReplicaPair } from './helpers/scratch-mariadb.ts';
+import { launchBrowser } from './helpers/browser.ts';
 import { get, testConfig } from './report-helpers.ts';
 
 const TZ = 'Asia/Dubai';
@@ -169,6 +170,19 @@ describe('reports from a replica', () => {
     expect(status.horizon).toBe(atT0.horizon);
     const metrics = await get(`${viaReplica.url}/metrics`);
     expect(metrics.text).toMatch(/^apr_replica_replicating 0$/m);
+    // and the page's data status says so, in a real browser
+    const browser = await launchBrowser();
+    try {
+      const page = await browser.newPage();
+      await page.goto(`${viaReplica.url}/?startDate=2025-09-10`);
+      await page.waitForFunction(() => document.getElementById('status')!.textContent!.includes('replica'), undefined, { timeout: 30_000 });
+      expect(await page.textContent('#status')).toContain(
+        'Read from a replica that is not replicating (replication stopped: not applying (SQL thread)): newer data on the primary is not shown yet.',
+      );
+      expect(await page.getAttribute('#status', 'class')).toMatch(/\bwarn\b/);
+    } finally {
+      await browser.close();
+    }
     expect(metrics.text).toMatch(/^apr_replica_lag_seconds nan$/im);
   });
 

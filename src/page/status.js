@@ -27,6 +27,14 @@ function item(text, command) {
   return li;
 }
 
+/** The replica this server reads (REPORT_DATABASE_URL), as /api/status tells it; none without one. */
+function replicaLine(r) {
+  if (!r?.configured) return null;
+  if (r.replicating === false) return `Read from a replica that is not replicating (${r.reason}): newer data on the primary is not shown yet.`;
+  if (r.lagSeconds === null) return `Read from a replica; its lag is unknown (${r.reason}).`;
+  return `Read from a replica, ${lag(r.lagSeconds)} behind its primary.`;
+}
+
 /** rangeMs: [start, end) of the chosen range as epoch milliseconds. */
 export function drawStatus(box, status, tz, [fromMs, toMs]) {
   const list = document.createElement('ul');
@@ -35,6 +43,8 @@ export function drawStatus(box, status, tz, [fromMs, toMs]) {
   } else {
     list.append(item(`Data loaded up to ${local(status.horizon, tz)} (${tz}), ${lag(status.lagSeconds)} ago.`));
   }
+  const replica = replicaLine(status.replica);
+  if (replica) list.append(item(replica));
   const inRange = (from, to) => Date.parse(from) < toMs && Date.parse(to) > fromMs;
   const gaps = (status.gaps?.latest ?? []).filter((g) => inRange(g.from, g.to));
   for (const g of gaps) {
@@ -52,5 +62,5 @@ export function drawStatus(box, status, tz, [fromMs, toMs]) {
   }
   if (gaps.length === 0 && hours.length === 0 && status.horizon !== null) list.append(item('No gap in this range.'));
   box.replaceChildren(list);
-  box.classList.toggle('warn', gaps.length > 0 || hours.length > 0);
+  box.classList.toggle('warn', gaps.length > 0 || hours.length > 0 || status.replica?.replicating === false);
 }
