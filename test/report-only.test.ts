@@ -39,7 +39,7 @@ describe('COLLECT_CRON=off', () => {
     const child = runCommand('start.ts', [], { DATABASE_URL: db().url, REPORT_TZ: db().reportTz, PORT: '0', COLLECT_CRON: 'off' });
     try {
       const url = /url=(\S+)/.exec(await child.waitFor(/report server listening url=/, 60_000))![1]!;
-      await child.waitFor(/collector off \(COLLECT_CRON=off\): this process serves reports only and writes nothing/, 10_000);
+      await child.waitFor(/collector off \(COLLECT_CRON=off\): this process serves reports only \(no collector, no migration\)/, 10_000);
       const report = await request(`${url}/api/report?startDate=2025-09-07&format=json`);
       expect(report.statusCode).toBe(200);
       expect(report.headers['x-data-horizon']).toBe('2025-09-07T05:00:00Z');

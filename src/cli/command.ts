@@ -82,7 +82,7 @@ export async function runCommand(spec: CommandSpec, body: (ctx: CommandContext) 
   const flagSpec = spec.flags ?? { values: [] };
   const names = [...flagSpec.values, ...(flagSpec.switches ?? [])];
   const usage = (err: UsageError): never =>
-    fail(EXIT.USAGE, `${err.message}${names.length === 0 ? `: ${command} takes no flags` : ''} (see ${command} -- --help)`);
+    fail(EXIT.USAGE, `${err.message}${names.length === 0 && !flagSpec.positionals ? `: ${command} takes no flags` : ''} (see ${command} -- --help)`);
   // npm has a --yes of its own, often set in its configuration: it proves nothing here
   const hint = npmSwallowedHint(spec.name, names.filter((f) => f !== 'yes'));
   if (hint) fail(EXIT.USAGE, hint);

@@ -20,6 +20,8 @@ Writes the agent performance report (CSV or JSON) for the intervals starting in
                            (default: 24 hours of local clock after the start)
   --endTime HH:MM:SS       end time on the end day (needs --endDate; default 00:00:00)
   --ext 4101,4102          only these extensions
+  --team North,South       only these teams' agents (npm run teams); with --ext, both
+  --by agent|team          one row per agent (default) or per team (their agents' sums)
   --interval 1h            15m, 30m, 1h (default), day, week or total
   --format csv             csv (default) or json
   --durations seconds      durations as whole seconds instead of HH:MM:SS
@@ -78,6 +80,7 @@ await runCommand({ name: 'report', help: HELP, flags: { values: VALUES, switches
   const pool = readers.pool;
   const { writeReport } = await import('../report/write.ts');
   const { ZoneMismatchError } = await import('../db/zone.ts');
+  const { ScopeError } = await import('../access/scope.ts');
   try {
     const file = createWriteStream(partial);
     // an error before the pipeline takes the stream (disk full, folder gone) reaches it there
@@ -90,6 +93,7 @@ await runCommand({ name: 'report', help: HELP, flags: { values: VALUES, switches
   } catch (err) {
     await rm(partial, { force: true });
     await Promise.all([readers.close(), ctx.close()]).catch(() => {});
+    if (err instanceof ScopeError) fail(EXIT.USAGE, err.message);
     if (err instanceof ZoneMismatchError) fail(EXIT.REFUSED, err.message);
     const db = databaseProblem(err, readers.url, readers.variable);
     fail(db ? EXIT.DATABASE : EXIT.FAILED, `the report could not be written: ${db ?? (err as Error).message}`);

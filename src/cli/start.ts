@@ -1,7 +1,8 @@
 // npm start: migrations, then the collector (every COLLECT_CRON, and once now) and the
 // HTTP server in one process. Without API_BASE the upstream is the built-in simulator.
-// COLLECT_CRON=off: the HTTP server alone (one of several report servers), which writes
-// nothing: no migration, no collector, only a check that the database it reads is ready.
+// COLLECT_CRON=off: the HTTP server alone (one of several report servers): no migration,
+// no collector, only a check that the database it reads is ready. Its one write is a
+// database token's last use (on DATABASE_URL, at most once a minute per token).
 // SIGTERM/SIGINT: the current window finishes or rolls back, the server closes, exit 0.
 // What an operator can get wrong is checked first, each with one line and its own exit
 // code: the configuration, a public HOST without tokens, the database, the port.
@@ -20,7 +21,7 @@ Runs the service in one process: applies pending migrations, starts the report s
 at start-up and on every COLLECT_CRON tick. Without API_BASE it collects from the
 built-in simulator (${DEMO_SIMULATOR.agents} agents, seed ${DEMO_SIMULATOR.seed}).
 
-COLLECT_CRON=off runs the report server alone and writes nothing (no migration, no
+COLLECT_CRON=off runs the report server alone (no migration, no
 collector): for several report servers behind a load balancer while one process
 collects. Reads go to REPORT_DATABASE_URL when it is set (a read replica).
 
@@ -38,9 +39,20 @@ await runCommand({ name: 'start', help: HELP }, async (ctx) => {
   const { startHttpServer } = await import('../http/server.ts');
   const { refusalReason } = await import('../http/auth.ts');
   const { startCollector } = await import('../collector/collector.ts');
-  // Before anything starts (the simulator, the database): a public address needs tokens.
-  const refusal = refusalReason(cfg.host, cfg.reportApiTokens);
-  if (refusal !== undefined) fail(EXIT.CONFIG, `configuration error: ${refusal}`);
+  // Before anything starts (the simulator, migrations): a public address needs tokens,
+  // from REPORT_API_TOKENS or, failing those, from the database that answers reads (read,
+  // never created here).
+  if (refusalReason(cfg.host, cfg.reportApiTokens) !== undefined) {
+    const { usableTokenCount } = await import('../access/token-store.ts');
+    const { connect } = await import('../db/pool.ts');
+    const { readTarget } = await import('../db/readers.ts');
+    const dbTokens = await connect(readTarget(cfg).url).then(
+      async (conn) => usableTokenCount(conn).finally(() => conn.end()),
+      () => 0,
+    );
+    const refusal = refusalReason(cfg.host, cfg.reportApiTokens, dbTokens);
+    if (refusal !== undefined) fail(EXIT.CONFIG, `configuration error: ${refusal}`);
+  }
 
   const log = ctx.log;
   // Signals are caught from here on: one that arrives while starting up stops the service
@@ -74,13 +86,13 @@ await runCommand({ name: 'start', help: HELP }, async (ctx) => {
   let collector: Collector | undefined;
   let server: Awaited<ReturnType<typeof startHttpServer>>;
   try {
-    server = await startHttpServer(cfg, reportPool, log, { nextCollectorRun: () => collector?.nextRun() ?? null });
+    server = await startHttpServer(cfg, reportPool, log, { nextCollectorRun: () => collector?.nextRun() ?? null, writePool: pool });
   } catch (err) {
     await ctx.close();
     fail(EXIT.LISTEN, (err as Error).message);
   }
   if (!collecting) {
-    log.info('collector off (COLLECT_CRON=off): this process serves reports only and writes nothing');
+    log.info('collector off (COLLECT_CRON=off): this process serves reports only (no collector, no migration)');
   } else {
     // An upstream that cannot be reached is logged: the service keeps serving reports, and
     // every collector run tries again.
@@ -123,7 +135,7 @@ await runCommand({ name: 'start', help: HELP }, async (ctx) => {
 });
 
 /**
- * A report server may not migrate (it writes nothing), so it checks that the database it
+ * A report server does not migrate (it leaves writing to the collector), so it checks that the database it
  * reads is migrated and built for REPORT_TZ, and exits as migrate would (5, 3) if not.
  */
 async function checkReadable(cfg: Config): Promise<void> {

@@ -59,7 +59,9 @@ function configRoute(): PageRoute {
     protected: false,
     async handle(ctx, _req, res) {
       const now = DateTime.now().setZone(ctx.cfg.reportTz);
-      sendJson(res, 200, { timeZone: ctx.cfg.reportTz, today: now.toISODate(), tokenRequired: ctx.cfg.reportApiTokens.length > 0 });
+      // the database's tokens cannot be read: ask for one (the data calls would fail anyway)
+      const tokenRequired = await ctx.auth.required().catch(() => true);
+      sendJson(res, 200, { timeZone: ctx.cfg.reportTz, today: now.toISODate(), tokenRequired });
     },
   };
 }

@@ -5,6 +5,8 @@ import { writeReport } from '../report/write.ts';
 import { ZoneMismatchError } from '../db/zone.ts';
 import { isoUtc } from '../report/format.ts';
 import type { RequestInfo } from './access-log.ts';
+import type { Access } from './auth.ts';
+import { ScopeError } from '../access/scope.ts';
 import { sendError } from './respond.ts';
 import { RETRY_AFTER_S } from './report-stream.ts';
 import type { Context } from './server.ts';
@@ -14,7 +16,7 @@ function queryPairs(url: URL): [string, string][] {
   return [...url.searchParams.entries()];
 }
 
-export async function handleReport(ctx: Context, _req: IncomingMessage, res: ServerResponse, url: URL, info: RequestInfo): Promise<void> {
+export async function handleReport(ctx: Context, _req: IncomingMessage, res: ServerResponse, url: URL, info: RequestInfo, access: Access): Promise<void> {
   let params;
   try {
     params = parseReportParams(queryPairs(url), ctx.cfg.reportTz, ctx.cfg.reportMaxDays);
@@ -37,6 +39,7 @@ export async function handleReport(ctx: Context, _req: IncomingMessage, res: Ser
   try {
     await writeReport(ctx.readPool, params, ctx.cfg.reportTz, res, {
       progress,
+      scope: access.scope,
       onStart: ({ horizon, contentType }) => {
         const headers: Record<string, string> = {
           'Content-Type': contentType,
@@ -52,6 +55,11 @@ export async function handleReport(ctx: Context, _req: IncomingMessage, res: Ser
   } catch (err) {
     // The server runs with another REPORT_TZ than the database was built for: nothing
     // the client can fix, and nothing is sent that would mislabel the hours.
+    // a team unknown or outside the caller's scope, an ext outside it (SPEC §8)
+    if (err instanceof ScopeError && !res.headersSent) {
+      sendError(res, err.status, err.message);
+      return;
+    }
     if (err instanceof ZoneMismatchError && !res.headersSent) {
       ctx.log.error('report refused', { error: err.message });
       sendError(res, 503, err.message);

@@ -9,8 +9,10 @@ import type { AddressInfo } from 'node:net';
 import type { Pool } from 'mysql2/promise';
 import type { Config } from '../config.ts';
 import type { Logger } from '../log.ts';
-import { refusalReason, tokenCheck } from './auth.ts';
-import type { TokenCheck } from './auth.ts';
+import { Auth, isLoopbackHost, refusalReason } from './auth.ts';
+import type { Access } from './auth.ts';
+import { TokenStore, usableTokenCount } from '../access/token-store.ts';
+import { handleWhoami } from './whoami-route.ts';
 import { logWhenDone } from './access-log.ts';
 import type { RequestInfo } from './access-log.ts';
 import { sendError, sendJson } from './respond.ts';
@@ -31,6 +33,8 @@ import { answerClientError } from './client-error.ts';
 export interface ServerHooks {
   /** When the collector runs next (null: not scheduled). */
   nextCollectorRun?: () => Date | null;
+  /** DATABASE_URL's pool for what a request writes (a database token's last use); default: `pool`. */
+  writePool?: Pool;
 }
 
 export interface Context {
@@ -51,12 +55,15 @@ export interface Context {
   /** Open report streams: their cap, idle cut and shutdown. */
   streams: ReportStreams;
   health: HealthChecks;
+  /** Who a request is (REPORT_API_TOKENS, the database's tokens). */
+  auth: Auth;
 }
 
 interface Route {
   /** Whether the token is required (when tokens are configured). */
   protected: boolean;
-  handle(ctx: Context, req: IncomingMessage, res: ServerResponse, url: URL, info: RequestInfo): Promise<void>;
+  /** `access`: the caller and its scope (full access on unprotected routes and without tokens). */
+  handle(ctx: Context, req: IncomingMessage, res: ServerResponse, url: URL, info: RequestInfo, access: Access): Promise<void>;
 }
 
 const INTERNAL = 'internal error: the request could not be completed; the server log has the details';
@@ -86,24 +93,38 @@ const routes: Record<string, Route> = {
       sendJson(res, 200, status);
     },
   },
-  // Prometheus scrape: operational detail, so behind the token like /api/status.
+  // Prometheus scrape: operational detail, so behind the token like /api/status; counts
+  // over every agent, so for full-access tokens only.
   '/metrics': {
     protected: true,
-    handle: (ctx, _req, res) => handleMetrics(ctx.readPool, res, ctx.readers.replica),
+    async handle(ctx, _req, res, _url, _info, access) {
+      if (!access.scope.full) {
+        sendError(res, 403, '/metrics counts every team: it needs a full-access token (REPORT_API_TOKENS, or npm run tokens -- add NAME without --team)');
+        return;
+      }
+      await handleMetrics(ctx.readPool, res, ctx.readers.replica);
+    },
   },
   '/api/report': {
     protected: true,
-    handle: (ctx, req, res, url, info) => handleReport(ctx, req, res, url, info),
+    handle: (ctx, req, res, url, info, access) => handleReport(ctx, req, res, url, info, access),
   },
   '/api/timeline': {
     protected: true,
-    handle: (ctx, req, res, url) => handleTimeline(ctx, req, res, url),
+    handle: (ctx, req, res, url, _info, access) => handleTimeline(ctx, req, res, url, access),
+  },
+  // The caller's token name and scope, for the page once signed in.
+  '/api/whoami': {
+    protected: true,
+    handle: (ctx, _req, res, _url, _info, access) => handleWhoami(ctx, res, access),
   },
   // the page and its assets: no agent data, no token
   ...pageRoutes(),
 };
 
-async function dispatch(ctx: Context, tokens: TokenCheck, req: IncomingMessage, res: ServerResponse): Promise<void> {
+const UNCHECKED = 'tokens cannot be checked now: the database does not answer; retry in a few seconds';
+
+async function dispatch(ctx: Context, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const info: RequestInfo = {};
   logWhenDone(ctx.log, req, res, info);
   let url: URL;
@@ -120,24 +141,35 @@ async function dispatch(ctx: Context, tokens: TokenCheck, req: IncomingMessage, 
   }
   // counted whatever the answer, a refused token included
   if (url.pathname === '/api/report') observeReport(req, res, url);
-  if (route.protected && !tokens.allows(req.headers.authorization)) {
-    sendError(res, 401, 'a valid token is required: send Authorization: Bearer <token> with one of the tokens in REPORT_API_TOKENS', {
+  let access: Access | null = { name: null, scope: { full: true } };
+  if (route.protected) {
+    try {
+      access = await ctx.auth.identify(req.headers.authorization);
+    } catch (err) {
+      ctx.log.error('token check failed', { error: (err as Error).message });
+      sendError(res, 503, UNCHECKED, { 'Retry-After': '5' });
+      return;
+    }
+  }
+  if (access === null) {
+    sendError(res, 401, 'a valid token is required: send Authorization: Bearer <token> with one of the tokens in REPORT_API_TOKENS or one made by npm run tokens', {
       'WWW-Authenticate': 'Bearer realm="apr"',
     });
     return;
   }
+  if (access.name !== null) info.caller = access.name;
   if (req.method !== 'GET') {
     sendError(res, 405, `${url.pathname} answers GET only`, { Allow: 'GET' });
     return;
   }
   try {
-    await route.handle(ctx, req, res, url, info);
+    await route.handle(ctx, req, res, url, info, access);
   } catch (err) {
     // A client that hung up mid-report is no server error: the access log marks it aborted.
     if ((err as { code?: string }).code === 'ERR_STREAM_PREMATURE_CLOSE') return;
     ctx.log.error('request failed', { path: url.pathname, error: (err as Error).message });
     // the database that answers reads is gone: nothing the client got wrong, retry later
-    if (!res.headersSent && unreachableCode(err) !== undefined) sendError(res, 503, `the database of ${ctx.readers.variable} does not answer: retry later`);
+    if (!res.headersSent && unreachableCode(err) !== undefined) sendError(res, 503, `the database of ${ctx.readers.variable} does not answer: retry later`, { 'Retry-After': '5' });
     else if (!res.headersSent) sendError(res, 500, INTERNAL);
     else res.destroy(); // mid-stream: cut the body so the client sees it is incomplete
   }
@@ -178,17 +210,30 @@ function hostForUrl(address: string): string {
  * reachable from other machines when no token is configured.
  */
 export async function startHttpServer(cfg: Config, pool: Pool, log: Logger, hooks: ServerHooks = {}): Promise<{ url: string; close(): Promise<void> }> {
-  const refusal = refusalReason(cfg.host, cfg.reportApiTokens);
-  if (refusal !== undefined) throw new Error(`the report server will not start: ${refusal}`);
-  const streams = new ReportStreams({ maxStreams: cfg.reportMaxStreams, idleTimeoutMs: cfg.reportIdleTimeoutS * 1000 }, log);
   // reads on the replica when REPORT_DATABASE_URL is set, with as many connections as `pool`
   const readers = openReaders(cfg, pool, { connectionLimit: readPoolSize(cfg) });
+  const writePool = hooks.writePool ?? pool;
+  // A public host without REPORT_API_TOKENS may start when the database holds a token.
+  const loopback = isLoopbackHost(cfg.host);
+  const dbTokens = cfg.reportApiTokens.length === 0 && !loopback ? await usableTokenCount(readers.pool) : 0;
+  const refusal = refusalReason(cfg.host, cfg.reportApiTokens, dbTokens);
+  if (refusal !== undefined) {
+    await readers.close();
+    throw new Error(`the report server will not start: ${refusal}`);
+  }
+  // token look-ups read where reports do; a token's last use is written to DATABASE_URL
+  const store = new TokenStore({
+    reader: readers.pool,
+    writer: writePool,
+    onWriteError: (err) => log.warn("a token's last use could not be recorded", { error: err.message }),
+  });
+  const auth = new Auth(cfg.reportApiTokens, loopback, store);
+  const streams = new ReportStreams({ maxStreams: cfg.reportMaxStreams, idleTimeoutMs: cfg.reportIdleTimeoutS * 1000 }, log);
   const health = new HealthChecks(neededDatabases(cfg, readers));
-  const ctx: Context = { cfg, readPool: readers.pool, writePool: pool, readers, log, hooks, streams, health };
-  const tokens = tokenCheck(cfg.reportApiTokens);
+  const ctx: Context = { cfg, readPool: readers.pool, writePool, readers, log, hooks, streams, health, auth };
   const tls = tlsOptions(cfg);
   const onRequest = (req: IncomingMessage, res: ServerResponse) => {
-    dispatch(ctx, tokens, req, res).catch((err: unknown) => {
+    dispatch(ctx, req, res).catch((err: unknown) => {
       log.error('request handler failed', { error: (err as Error).message });
       if (!res.headersSent) sendError(res, 500, INTERNAL);
       else res.destroy();
@@ -212,7 +257,10 @@ export async function startHttpServer(cfg: Config, pool: Pool, log: Logger, hook
   log.info('report server listening', {
     url,
     tls: tls !== undefined,
-    auth: tokens.open ? 'none (loopback only)' : `${cfg.reportApiTokens.length} token(s)`,
+    auth: await auth
+      .required()
+      .then(async (required) => (required ? `${cfg.reportApiTokens.length} token(s) of REPORT_API_TOKENS, ${await store.usable()} of the database` : 'none (loopback only)'))
+      .catch(() => 'tokens not read yet (the database did not answer)'),
   });
   let closing: Promise<void> | undefined;
   return {

@@ -8,6 +8,8 @@ import type { Context } from './server.ts';
 import { one } from '../db/query.ts';
 import { inSnapshot } from '../db/readers.ts';
 import { assertZone, ZoneMismatchError } from '../db/zone.ts';
+import { resolveAgents, ScopeError } from '../access/scope.ts';
+import type { Access } from './auth.ts';
 
 const PARAMS = ['ext', 'date'] as const;
 const EXT = /^[A-Za-z0-9_.-]{1,32}$/;
@@ -58,13 +60,15 @@ function isoLocal(epoch: number, tz: string): string {
   return DateTime.fromSeconds(epoch, { zone: tz }).toISO({ suppressMilliseconds: true })!;
 }
 
-export async function handleTimeline(ctx: Context, _req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+export async function handleTimeline(ctx: Context, _req: IncomingMessage, res: ServerResponse, url: URL, access: Access): Promise<void> {
   let params;
   try {
     params = parseTimelineParams(url);
+    // a scoped token sees its teams' agents only (SPEC §8): another ext is a 403
+    await resolveAgents(ctx.readPool, { ext: [params.ext] }, access.scope);
   } catch (err) {
-    if (err instanceof TimelineParamError) {
-      sendError(res, 400, err.message);
+    if (err instanceof TimelineParamError || err instanceof ScopeError) {
+      sendError(res, err instanceof ScopeError ? err.status : 400, err.message);
       return;
     }
     throw err;

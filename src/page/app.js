@@ -7,11 +7,13 @@ import { drawTable } from './table.js';
 import { drawTimeline, focusTimeline } from './timeline.js';
 import { choicesQuery, fullTime, readChoices, reportQuery } from './state.js';
 import { zonedInstant } from './format.js';
+import { drawTeamPicker, drawWhoami, getWhoami, pickedTeams, viewColumns } from './teams.js';
 
 const $ = (id) => document.getElementById(id);
 let config;
 let choices;
 let agents = []; // [{ ext, name }] of the chosen range
+let who = { name: null, access: 'full', teams: [] }; // the signed-in token (GET /api/whoami)
 // The agent list comes from the range's report summed per agent.
 const AGENT_LIST_INTERVAL = 'total';
 
@@ -24,6 +26,7 @@ function showSignIn(message = '') {
   session.token = null;
   $('app').hidden = true;
   $('sign-out').hidden = true;
+  $('whoami').hidden = true;
   $('sign-in').hidden = false;
   $('sign-in-error').textContent = message;
   $('token').value = '';
@@ -37,7 +40,7 @@ function failed(err) {
 }
 
 function fillControls() {
-  for (const id of ['startDate', 'endDate', 'interval', 'durations', 'line']) $(id).value = choices[id];
+  for (const id of ['startDate', 'endDate', 'interval', 'by', 'durations', 'line']) $(id).value = choices[id];
   $('startTime').value = choices.startTime;
   $('endTime').value = choices.endTime;
 }
@@ -50,6 +53,8 @@ function readControls() {
     endDate: $('endDate').value,
     endTime: fullTime($('endTime').value),
     interval: $('interval').value,
+    by: $('by').value,
+    team: pickedTeams($('team-list')),
     durations: $('durations').value,
     line: $('line').value,
     ext: [...$('agent-list').querySelectorAll('input:checked')].map((i) => i.value),
@@ -106,13 +111,18 @@ async function show() {
   say('Loading…');
   document.body.dataset.busy = 'true';
   try {
-    const [all, status] = await Promise.all([getReportRows(reportQuery({ ...choices, interval: AGENT_LIST_INTERVAL }, { withExt: false })), getStatus()]);
+    const [all, status] = await Promise.all([getReportRows(reportQuery({ ...choices, by: 'agent', interval: AGENT_LIST_INTERVAL }, { withExt: false })), getStatus()]);
     agents = all.map((r) => ({ ext: r.ext, name: r.name }));
     drawAgents();
     const rows = choices.ext.length === 0 ? await getReportRows(reportQuery(choices, { withExt: false })) : await getReportRows(reportQuery(choices));
     drawStatus($('status'), status, config.timeZone, rangeMs());
     drawChart($('chart'), rows, choices);
-    drawTable($('table'), rows, { durations: choices.durations, onOpen: (r) => openTimeline(r.ext, r.start_time.slice(0, 10), { focus: true }) });
+    const byTeam = choices.by === 'team';
+    drawTable($('table'), rows, {
+      durations: choices.durations,
+      columns: viewColumns(choices.by),
+      onOpen: (r) => (byTeam ? undefined : openTimeline(r.ext, r.start_time.slice(0, 10), { focus: true })),
+    });
     say(rows.length === 0 ? 'No rows in this range.' : `${rows.length} row(s).`);
     if (choices.timeline && choices.timelineDate) await openTimeline(choices.timeline, choices.timelineDate);
   } catch (err) {
@@ -146,7 +156,20 @@ function start() {
   $('app').hidden = false;
   $('sign-out').hidden = !config.tokenRequired;
   fillControls();
-  void show();
+  void showWho().then(show);
+}
+
+/** The token's name and scope, and the team picker of its teams. */
+async function showWho() {
+  try {
+    who = await getWhoami();
+  } catch (err) {
+    failed(err);
+    return;
+  }
+  drawWhoami($('whoami'), who, config.tokenRequired);
+  choices = { ...choices, team: choices.team.filter((t) => who.teams.includes(t)) };
+  drawTeamPicker($('team-box'), $('team-list'), who.teams, choices.team);
 }
 
 async function main() {

@@ -4,6 +4,8 @@ export const INTERVALS = ['15m', '30m', '1h', 'day', 'week', 'total'];
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const TIME = /^\d{2}:\d{2}:\d{2}$/;
 const EXT = /^[A-Za-z0-9_.-]{1,32}$/;
+// a team name as SPEC §8 allows it: no comma, no control character, 1-64 characters
+const TEAM = /^[^,\u0000-\u001f\u007f-\u009f]{1,64}$/;
 
 function nextDay(date) {
   const d = new Date(`${date}T00:00:00Z`);
@@ -31,6 +33,8 @@ export function readChoices(search, today) {
     endTime: pick('endTime', (v) => TIME.test(v), '00:00:00'),
     interval: pick('interval', (v) => INTERVALS.includes(v), '1h'),
     ext: (p.get('ext') ?? '').split(',').filter((e) => EXT.test(e)),
+    team: (p.get('team') ?? '').split(',').filter((t) => TEAM.test(t) && t.trim() === t),
+    by: pick('by', (v) => v === 'team', 'agent'),
     durations: pick('durations', (v) => v === 'seconds', 'hms'),
     line: pick('line', (v) => v === 'answer_rate', 'occupancy'),
     timeline: pick('timeline', (v) => EXT.test(v), null),
@@ -43,6 +47,8 @@ export function choicesQuery(c) {
   const p = new URLSearchParams({ startDate: c.startDate, startTime: c.startTime, endDate: c.endDate, endTime: c.endTime });
   if (c.interval !== '1h') p.set('interval', c.interval);
   if (c.ext.length > 0) p.set('ext', c.ext.join(','));
+  if (c.team.length > 0) p.set('team', c.team.join(','));
+  if (c.by !== 'agent') p.set('by', c.by);
   if (c.durations !== 'hms') p.set('durations', c.durations);
   if (c.line !== 'occupancy') p.set('line', c.line);
   if (c.timeline && c.timelineDate) {
@@ -57,5 +63,7 @@ export function reportQuery(c, { withExt = true } = {}) {
   const q = { startDate: c.startDate, startTime: c.startTime, endDate: c.endDate, endTime: c.endTime };
   if (c.interval !== '1h') q.interval = c.interval;
   if (withExt && c.ext.length > 0) q.ext = c.ext.join(',');
+  if (c.team.length > 0) q.team = c.team.join(',');
+  if (c.by !== 'agent') q.by = c.by;
   return q;
 }

@@ -13,14 +13,14 @@ function compare(a, b, column) {
   return (x ?? -1) - (y ?? -1);
 }
 
-export function drawTable(table, rows, { durations, onOpen }) {
+export function drawTable(table, rows, { durations, onOpen, columns = COLUMNS }) {
   const render = () => {
-    const column = COLUMNS.find((c) => c.key === sort.key);
+    const column = columns.find((c) => c.key === sort.key);
     const order = rows.map((r, i) => [r, i]);
     if (column) order.sort(([a, i], [b, j]) => compare(a, b, column) * sort.dir || i - j);
 
     const head = document.createElement('tr');
-    for (const c of COLUMNS) {
+    for (const c of columns) {
       const th = document.createElement('th');
       th.scope = 'col';
       th.dataset.key = c.key;
@@ -47,7 +47,7 @@ export function drawTable(table, rows, { durations, onOpen }) {
         tr.classList.add('not-loaded');
         tr.title = 'Part of this interval is not loaded (see Data status)';
       }
-      for (const c of COLUMNS) {
+      for (const c of columns) {
         const td = document.createElement('td');
         td.className = c.kind;
         const text = cellText(r, c, durations);
@@ -67,9 +67,9 @@ export function drawTable(table, rows, { durations, onOpen }) {
       tbody.append(tr);
     }
 
-    const sums = totals(rows, COLUMNS);
+    const sums = totals(rows, columns);
     const foot = document.createElement('tr');
-    for (const c of COLUMNS) {
+    for (const c of columns) {
       const td = document.createElement(c.key === 'interval' ? 'th' : 'td');
       td.className = c.kind;
       if (c.key === 'interval') {

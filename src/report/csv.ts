@@ -2,15 +2,15 @@
 // needed, a byte-order mark unless bom=0; durations as HH:MM:SS or whole seconds.
 import type { Transform } from 'node:stream';
 import { stringify } from 'csv-stringify';
-import { COLUMNS } from './query.ts';
+import { reportColumns } from './query.ts';
 import type { ReportRow } from './query.ts';
-import type { Durations, ReportParams } from './params.ts';
+import type { By, Durations, ReportParams } from './params.ts';
 import { dateTime, hms, hundredths, interval, safeName, shortDate } from './format.ts';
 
 type Field = (r: ReportRow) => string;
 
 /** How one column becomes its CSV field. */
-function fieldOf(c: (typeof COLUMNS)[number], durations: Durations): Field {
+function fieldOf(c: ReturnType<typeof reportColumns>[number], durations: Durations): Field {
   switch (c.key) {
     case 'interval':
       return (r) => interval(r.local_start, r.local_end);
@@ -22,6 +22,8 @@ function fieldOf(c: (typeof COLUMNS)[number], durations: Durations): Field {
       return (r) => dateTime(r.local_end);
     case 'name':
       return (r) => safeName(r.name);
+    case 'team':
+      return (r) => safeName(r.team!);
   }
   const key = c.key;
   switch (c.kind) {
@@ -38,8 +40,8 @@ function fieldOf(c: (typeof COLUMNS)[number], durations: Durations): Field {
  * A report row as the CSV's fields. Each column's way is chosen once per report, not
  * once per row and column (a month of 15-minute rows is millions of fields).
  */
-export function recordMaker(durations: Durations): (r: ReportRow) => string[] {
-  const fields = COLUMNS.map((c) => fieldOf(c, durations));
+export function recordMaker(durations: Durations, by: By = 'agent'): (r: ReportRow) => string[] {
+  const fields = reportColumns(by).map((c) => fieldOf(c, durations));
   return (r) => {
     const out = new Array<string>(fields.length);
     for (let i = 0; i < fields.length; i++) out[i] = fields[i]!(r);
@@ -51,7 +53,7 @@ export function recordMaker(durations: Durations): (r: ReportRow) => string[] {
 export function csvEncoder(params: ReportParams): Transform {
   return stringify({
     header: true,
-    columns: COLUMNS.map((c) => c.header),
+    columns: reportColumns(params.by).map((c) => c.header),
     bom: params.bom,
     delimiter: ',',
     record_delimiter: '\r\n',

@@ -2,12 +2,16 @@
 // parser, so the API and the CLI accept and refuse exactly the same things, with the
 // same words.
 import { wallDate, wallSeconds, wallToInstant } from './localtime.ts';
+import { teamParam } from '../access/names.ts';
 
 export type Durations = 'hms' | 'seconds';
 export const INTERVALS = ['15m', '30m', '1h', 'day', 'week', 'total'] as const;
 export type Interval = (typeof INTERVALS)[number];
 export const FORMATS = ['csv', 'json'] as const;
 export type Format = (typeof FORMATS)[number];
+export const BYS = ['agent', 'team'] as const;
+/** One row per agent (default) or per team (SPEC §8). */
+export type By = (typeof BYS)[number];
 
 export interface ReportParams {
   /** UTC epoch seconds: intervals (or for day, week, total: hours) whose start lies in [from, to). */
@@ -18,6 +22,9 @@ export interface ReportParams {
   localEnd: { date: string; time: string };
   /** Extensions to keep; undefined = all. */
   exts: string[] | undefined;
+  /** Teams whose members to keep (trimmed names); undefined = not asked. */
+  teams: string[] | undefined;
+  by: By;
   bom: boolean;
   durations: Durations;
   interval: Interval;
@@ -32,7 +39,7 @@ export class ParamError extends Error {
   }
 }
 
-export const PARAM_NAMES = ['startDate', 'endDate', 'startTime', 'endTime', 'ext', 'bom', 'durations', 'interval', 'format'] as const;
+export const PARAM_NAMES = ['startDate', 'endDate', 'startTime', 'endTime', 'ext', 'team', 'by', 'bom', 'durations', 'interval', 'format'] as const;
 type Name = (typeof PARAM_NAMES)[number];
 
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
@@ -72,6 +79,13 @@ function exts(value: string): string[] {
     }
   }
   return list;
+}
+
+/** team=North,South: each name trimmed, repeated ones once. */
+function teams(value: string): string[] {
+  const t = teamParam(value);
+  if ('problem' in t) throw new ParamError(t.problem);
+  return t.teams;
 }
 
 /**
@@ -137,6 +151,10 @@ export function parseReportParams(pairs: Iterable<[string, string]>, tz: string,
   }
   const extRaw = got.get('ext');
   const extList = extRaw === undefined ? undefined : exts(extRaw);
+  const teamRaw = got.get('team');
+  const teamList = teamRaw === undefined ? undefined : teams(teamRaw);
+  const byRaw = got.get('by') ?? 'agent';
+  if (!(BYS as readonly string[]).includes(byRaw)) throw new ParamError(`by must be agent (one row per agent, the default) or team (one row per team) (got ${shown(byRaw)})`);
 
   const from = wallToInstant(startWall, tz);
   const to = wallToInstant(endWall, tz);
@@ -156,6 +174,8 @@ export function parseReportParams(pairs: Iterable<[string, string]>, tz: string,
     localStart: { date: startDate, time: startTime },
     localEnd,
     exts: extList,
+    teams: teamList,
+    by: byRaw as By,
     bom,
     durations: durationsRaw,
     interval: intervalRaw as Interval,

@@ -10,6 +10,7 @@ import { beginSnapshot } from '../db/readers.ts';
 import { assertZone } from '../db/zone.ts';
 import { readHorizon } from '../load/horizon.ts';
 import { reportQuery } from './query.ts';
+import { FULL_SCOPE, resolveAgents, type Scope } from '../access/scope.ts';
 import type { ReportRow } from './query.ts';
 import type { ReportParams } from './params.ts';
 import { CSV_CONTENT_TYPE, csvEncoder, recordMaker } from './csv.ts';
@@ -26,6 +27,8 @@ export interface ReportHooks {
   onStart?: (meta: ReportMeta) => void;
   /** Counts rows as they go, so a report cut short still says how far it got. */
   progress?: { rows: number };
+  /** Whose agents the caller may see (default: every agent). */
+  scope?: Scope;
 }
 
 /**
@@ -43,13 +46,14 @@ function encoders(params: ReportParams, progress: { rows: number }): Transform[]
         done(null, toOut(row));
       },
     });
-  if (params.format === 'json') return [counting((row) => row), jsonEncoder()];
-  return [counting(recordMaker(params.durations)), csvEncoder(params)];
+  if (params.format === 'json') return [counting((row) => row), jsonEncoder(params.by)];
+  return [counting(recordMaker(params.durations, params.by)), csvEncoder(params)];
 }
 
 /**
  * Writes the report for `params` to `out` and ends it. Refuses (ZoneMismatchError) when
- * the database was built for another REPORT_TZ than `reportTz`, before any byte.
+ * the database was built for another REPORT_TZ than `reportTz`, and (ScopeError) a team
+ * or extension unknown or outside `hooks.scope`, before any byte.
  */
 export async function writeReport(
   pool: Pool,
@@ -66,7 +70,14 @@ export async function writeReport(
     await beginSnapshot(conn);
     await assertZone(conn, reportTz);
     const horizon = await readHorizon(conn);
-    const { sql, values } = reportQuery(params.interval, params.from, params.to, params.exts);
+    // the agents and teams are read in the same snapshot as the rows (SPEC §8)
+    const sel = await resolveAgents(conn, { ext: params.exts, team: params.teams }, hooks.scope ?? FULL_SCOPE).catch(async (err: unknown) => {
+      // refused before any row was asked for: the connection is clean and goes back
+      await conn.query('ROLLBACK');
+      clean = true;
+      throw err;
+    });
+    const { sql, values } = reportQuery(params.interval, params.from, params.to, sel.exts, params.by === 'team' ? { teams: sel.teams } : undefined);
     // Ends with an error, never hangs, when the database dies mid-way.
     const source = streamQuery(conn, sql, values);
     // Nothing is written until the query has produced its columns: a failing query (a

@@ -1,5 +1,7 @@
 // Loads upstream payloads through the real normaliser and loader, for tests of every part
 // (the worked example of SPEC §6, hand-made timelines). No aggregation: callers run theirs.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Pool } from 'mysql2/promise';
 import { normalizeEvents, normalizeStats } from '../../src/upstream/normalize.ts';
 import { loadEvents } from '../../src/load/events.ts';
@@ -58,4 +60,20 @@ export async function loadFixtureStats(pool: Pool, statsByRange: Record<string, 
     });
   }
   return { rows, rejected: rejectedCount };
+}
+
+/** 2025-09-07 08:00-11:00 in Asia/Dubai: the worked example's one loaded window (SPEC §6). */
+export const WORKED_EXAMPLE_WINDOW = { from: 1757217600, to: 1757228400 };
+
+/**
+ * The worked example (SPEC §6) loaded as one window through the real loader, with
+ * `extraEvents` (other agents' events of the same window) beside it, and aggregated.
+ * `fixture` is the worked-example folder.
+ */
+export async function loadWorkedExample(pool: Pool, fixture: string, extraEvents: unknown[] = []): Promise<void> {
+  await loadFixtureEvents(pool, JSON.parse(readFileSync(join(fixture, 'events.json'), 'utf8')), null);
+  if (extraEvents.length > 0) await loadFixtureEvents(pool, { events: extraEvents }, null);
+  await loadFixtureStats(pool, JSON.parse(readFileSync(join(fixture, 'v2', 'stats.json'), 'utf8')) as Record<string, unknown>);
+  await markLoaded(pool, WORKED_EXAMPLE_WINDOW.from, WORKED_EXAMPLE_WINDOW.to);
+  await pool.query("CALL sp_aggregate_range('2025-09-07 00:00:00', '2025-09-08 00:00:00')");
 }
