@@ -11,8 +11,12 @@ describe('REPORT_DATABASE_URL', () => {
   it('unset: reads use the write pool itself; set: a pool of their own on that URL', async () => {
     const { pool, url } = db();
     const same = openReaders({ databaseUrl: url, reportDatabaseUrl: undefined }, pool);
-    expect([same.pool === pool, same.variable, same.replica]).toEqual([true, 'DATABASE_URL', false]);
+    expect([same.variable, same.replica]).toEqual(['DATABASE_URL', false]);
+    // the owner's connections (a query on it takes one of them)
+    await same.pool.query('SELECT 1');
+    expect((pool.pool as unknown as { _allConnections: { length: number } })._allConnections.length).toBeGreaterThan(0);
     await same.close(); // closes nothing of the owner's
+    expect(await readHorizon(same.pool)).toBeNull();
     expect(await readHorizon(pool)).toBeNull();
 
     const own = openReaders({ databaseUrl: 'mysql://root@127.0.0.1:1/nowhere', reportDatabaseUrl: url }, pool, { connectionLimit: 1 });

@@ -245,8 +245,9 @@ describe('reports from a replica', () => {
       expect([health.status, health.json()]).toEqual([503, expect.objectContaining({ database: 'unreachable' })]);
       t = Date.now();
       const report = await get(`${viaReplica.url}/api/report?startDate=2025-09-10`);
-      expect(Date.now() - t).toBeLessThan(15_000);
-      expect([report.status, report.json()]).toEqual([503, { error: 'the database of REPORT_DATABASE_URL does not answer: retry later' }]);
+      expect(Date.now() - t).toBeLessThan(20_000);
+      // (the database's tokens are read where reports are: that check may be what fails first)
+      expect([report.status, report.json()]).toEqual([503, { error: expect.stringMatching(/^(the database of REPORT_DATABASE_URL does not answer|tokens cannot be checked now: the database does not answer)/) }]);
     } finally {
       pair.replica.resume();
     }
@@ -271,7 +272,7 @@ describe('reports from a replica', () => {
       t = Date.now();
       const report = await get(`${viaReplica.url}/api/report?startDate=2025-09-10`);
       expect(Date.now() - t).toBeLessThan(10_000);
-      expect([report.status, report.json()]).toEqual([503, { error: 'the database of REPORT_DATABASE_URL does not answer: retry later' }]);
+      expect([report.status, report.json()]).toEqual([503, { error: expect.stringMatching(/^(the database of REPORT_DATABASE_URL does not answer|tokens cannot be checked now: the database does not answer)/) }]);
     }
     expect(log.lines.some((l) => /health check: database unreachable database=REPORT_DATABASE_URL/.test(l))).toBe(true);
     // the primary is untouched: its own server still answers

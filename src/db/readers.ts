@@ -20,13 +20,20 @@ export const READ_CONNECT_TIMEOUT_MS = 5000;
 /** How long the statements that open a read may wait for the server (mysql2's query timeout). */
 export const READ_START_TIMEOUT_MS = 5000;
 
+/**
+ * How long a plain query on the read pool may take (token and team look-ups, small reads):
+ * a hung server fails them instead of holding the request. A read longer than this takes a
+ * connection and a snapshot (inSnapshot), which has no limit once it has started.
+ */
+export const READ_QUERY_TIMEOUT_MS = 10_000;
+
 /** Connections for the report server's reads: REPORT_MAX_STREAMS streams, plus room for status and health. */
 export function readPoolSize(cfg: Pick<Config, 'reportMaxStreams'>): number {
   return cfg.reportMaxStreams + 2;
 }
 
 export interface Readers {
-  /** The pool for every user-facing read. */
+  /** The pool for every user-facing read (a plain query on it times out: READ_QUERY_TIMEOUT_MS). */
   pool: Pool;
   /** The URL behind `pool` (may hold a password: never log it). */
   url: string;
@@ -51,9 +58,23 @@ export function readTarget(cfg: Pick<Config, 'databaseUrl' | 'reportDatabaseUrl'
  */
 export function openReaders(cfg: Pick<Config, 'databaseUrl' | 'reportDatabaseUrl'>, writePool: Pool, options: Partial<PoolOptions> = {}): Readers {
   const target = readTarget(cfg);
-  if (!target.replica) return { ...target, pool: writePool, close: async () => {} };
+  if (!target.replica) return { ...target, pool: withQueryTimeout(writePool), close: async () => {} };
   const pool = createPool(target.url, { connectTimeout: READ_CONNECT_TIMEOUT_MS, ...options });
-  return { ...target, pool, close: () => pool.end() };
+  return { ...target, pool: withQueryTimeout(pool), close: () => pool.end() };
+}
+
+/** The same pool, whose query() and execute() with SQL text carry READ_QUERY_TIMEOUT_MS. */
+function withQueryTimeout(pool: Pool): Pool {
+  return new Proxy(pool, {
+    get(target, prop) {
+      const value: unknown = Reflect.get(target, prop, target);
+      if ((prop === 'query' || prop === 'execute') && typeof value === 'function') {
+        return (sql: unknown, ...rest: unknown[]) =>
+          (value as (...a: unknown[]) => unknown).call(target, typeof sql === 'string' ? { sql, timeout: READ_QUERY_TIMEOUT_MS } : sql, ...rest);
+      }
+      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+    },
+  });
 }
 
 /**
