@@ -4,6 +4,9 @@
 // replica answers as the primary did at the replica's moment, says how far behind it is,
 // and fails health and reports quickly once the replica is gone.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import mysql from 'mysql2/promise';
 import type { Pool } from 'mysql2/promise';
 import { withDatabase } from '../src/config.ts';
@@ -184,6 +187,22 @@ describe('reports from a replica', () => {
       await browser.close();
     }
     expect(metrics.text).toMatch(/^apr_replica_lag_seconds nan$/im);
+  });
+
+  it('npm run report reads the replica too: the same bytes as the API there, while the primary has more', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'apr-replica-'));
+    try {
+      const out = join(dir, 'r.csv');
+      const child = runCommand('report.ts', ['--startDate', '2025-09-09', '--endDate', '2025-09-11', '--interval', '15m', '--out', out], {
+        DATABASE_URL: primaryUrl,
+        REPORT_DATABASE_URL: replicaUrl,
+        REPORT_TZ: TZ,
+      });
+      expect(await child.exited, child.lines.join('\n')).toBe(0);
+      expect(readFileSync(out, 'utf8')).toBe(atT0.csv);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('after START SLAVE the new hours appear, equal to the primary\'s', async () => {
