@@ -53,8 +53,8 @@ export function readTarget(cfg: Pick<Config, 'databaseUrl' | 'reportDatabaseUrl'
 }
 
 /**
- * The readers for this configuration. Without REPORT_DATABASE_URL they are `writePool`
- * itself (the caller sized it for reports); with it, a pool of the same size on the replica.
+ * The readers for this configuration. Without REPORT_DATABASE_URL they use `writePool`
+ * (its connections; the caller sized it for reports); with it, a pool of its own on the replica.
  */
 export function openReaders(cfg: Pick<Config, 'databaseUrl' | 'reportDatabaseUrl'>, writePool: Pool, options: Partial<PoolOptions> = {}): Readers {
   const target = readTarget(cfg);
