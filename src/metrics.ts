@@ -150,3 +150,15 @@ export function statusLabel(status: number | null, error: string | null): string
   const code = error === null ? undefined : /\b(E[A-Z]{3,}|UND_ERR_[A-Z_]+)\b/.exec(error)?.[1];
   return code ?? 'error';
 }
+
+export const replicaLagGauge = new Gauge({
+  name: 'apr_replica_lag_seconds',
+  help: 'Seconds the replica of REPORT_DATABASE_URL is behind its primary (Seconds_Behind_Master); NaN when the server does not say',
+  registers: [registry],
+});
+
+export const replicatingGauge = new Gauge({
+  name: 'apr_replica_replicating',
+  help: '1 when the replica of REPORT_DATABASE_URL receives and applies its primary\'s changes, 0 when a thread stopped; NaN when unknown (no replica, no privilege)',
+  registers: [registry],
+});

@@ -85,8 +85,11 @@ await runCommand({ name: 'report', help: HELP, flags: { values: VALUES, switches
   await checkOutFolder(path, name);
   // Written beside the target and renamed at the end: a failed run leaves no half file.
   const partial = `${path}.${process.pid}.partial`;
-  const pool = await ctx.pool({ connectionLimit: 1 });
   // (loaded here, not at the top: --help and a wrong flag need no database code)
+  const { openReaders } = await import('../db/readers.ts');
+  // a report reads the replica when REPORT_DATABASE_URL is set, as the API's do
+  const readers = openReaders(cfg, await ctx.pool({ connectionLimit: 1 }), { connectionLimit: 1 });
+  const pool = readers.pool;
   const { writeReport } = await import('../report/write.ts');
   const { writeBreaks } = await import('../now/breaks.ts');
   const { ZoneMismatchError } = await import('../db/zone.ts');
@@ -99,15 +102,16 @@ await runCommand({ name: 'report', help: HELP, flags: { values: VALUES, switches
       'over' in params
         ? await writeBreaks(pool, params as BreaksParams, cfg.reportTz, file)
         : await writeReport(pool, params, cfg.reportTz, file);
+    await readers.close();
     await rename(partial, path);
     console.log(`wrote ${path} (${rows} row${rows === 1 ? '' : 's'})`);
     return EXIT.OK;
   } catch (err) {
     await rm(partial, { force: true });
-    await ctx.close().catch(() => {});
+    await Promise.all([readers.close(), ctx.close()]).catch(() => {});
     if (err instanceof ScopeError) fail(EXIT.USAGE, err.message);
     if (err instanceof ZoneMismatchError) fail(EXIT.REFUSED, err.message);
-    const db = databaseProblem(err, cfg.databaseUrl);
+    const db = databaseProblem(err, readers.url, readers.variable);
     // a database an operator must fix is said as every command says it
     fail(db ? EXIT.DATABASE : EXIT.FAILED, db ?? `the report could not be written: ${(err as Error).message}`);
   }

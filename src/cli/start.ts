@@ -1,12 +1,17 @@
 // npm start: migrations, then the collector (every COLLECT_CRON, and once now) and the
 // HTTP server in one process. Without API_BASE the upstream is the built-in simulator.
+// COLLECT_CRON=off: the HTTP server alone (one of several report servers): no migration,
+// no collector, only a check that the database it reads is ready. Its one write is a
+// database token's last use (on DATABASE_URL, at most once a minute per token).
 // SIGTERM/SIGINT: the current window finishes or rolls back, the server closes, exit 0.
 // What an operator can get wrong is checked first, each with one line and its own exit
 // code: the configuration, a public HOST without tokens, the database, the port.
-import { redacted } from '../config.ts';
+import { COLLECT_CRON_OFF, redacted } from '../config.ts';
 import type { Collector } from '../collector/collector.ts';
 import { DEMO_SIMULATOR } from '../simulator/demo.ts';
+import type { Config } from '../config.ts';
 import { runCommand } from './command.ts';
+import { databaseProblem } from './problems.ts';
 import { EXIT, fail, type ExitCode } from './exit.ts';
 
 const HELP = `Usage: npm start [-- --help]
@@ -15,6 +20,10 @@ Runs the service in one process: applies pending migrations, starts the report s
 on HOST:PORT (the page at /, GET /api/report, /api/timeline, /api/status, /metrics,
 /healthz), and runs the collector at start-up and on every COLLECT_CRON tick. Without
 API_BASE it collects from the built-in simulator (${DEMO_SIMULATOR.agents} agents, seed ${DEMO_SIMULATOR.seed}).
+
+COLLECT_CRON=off runs the report server alone (no migration, no
+collector): for several report servers behind a load balancer while one process
+collects. Reads go to REPORT_DATABASE_URL when it is set (a read replica).
 
 Configuration comes from the environment and .env (see .env.example). Logs go to stdout:
 JSON lines unless stdout is a terminal (LOG_FORMAT=json|pretty, LOG_LEVEL=debug|info|...).
@@ -34,11 +43,13 @@ await runCommand({ name: 'start', help: HELP }, async (ctx) => {
   const { refusalReason } = await import('../http/auth.ts');
   const { startCollector } = await import('../collector/collector.ts');
   // Before anything starts (the simulator, migrations): a public address needs tokens,
-  // from REPORT_API_TOKENS or, failing those, from the database (read, never created here).
+  // from REPORT_API_TOKENS or, failing those, from the database that answers reads (read,
+  // never created here).
   if (refusalReason(cfg.host, cfg.reportApiTokens) !== undefined) {
     const { usableTokenCount } = await import('../access/token-store.ts');
     const { connect } = await import('../db/pool.ts');
-    const dbTokens = await connect(cfg.databaseUrl).then(
+    const { readTarget } = await import('../db/readers.ts');
+    const dbTokens = await connect(readTarget(cfg).url).then(
       async (conn) => usableTokenCount(conn).finally(() => conn.end()),
       () => 0,
     );
@@ -58,12 +69,21 @@ await runCommand({ name: 'start', help: HELP }, async (ctx) => {
   };
   process.on('SIGTERM', () => onSignal('SIGTERM'));
   process.on('SIGINT', () => onSignal('SIGINT'));
-  log.info('starting', { report_tz: cfg.reportTz, database: String(redacted(cfg).databaseUrl), api_base: cfg.apiBase ?? 'built-in simulator' });
-  await ctx.migrate();
+  const collecting = cfg.collectCron !== COLLECT_CRON_OFF;
+  const shown = redacted(cfg);
+  log.info('starting', {
+    report_tz: cfg.reportTz,
+    database: String(shown.databaseUrl),
+    ...(cfg.reportDatabaseUrl === undefined ? {} : { report_database: String(shown.reportDatabaseUrl) }),
+    api_base: collecting ? (cfg.apiBase ?? 'built-in simulator') : 'none (COLLECT_CRON=off)',
+  });
+  if (collecting) await ctx.migrate();
+  else await checkReadable(cfg);
   const pool = await ctx.pool();
   // Reports get a pool of their own, so streams that hold connections never starve the
   // collector (REPORT_MAX_STREAMS of them, plus room for /api/status).
-  const reportPool = await ctx.pool({ connectionLimit: cfg.reportMaxStreams + 2 });
+  const { readPoolSize } = await import('../db/readers.ts');
+  const reportPool = await ctx.pool({ connectionLimit: readPoolSize(cfg) });
 
   // The collector's next tick, for /api/status (the collector starts after the server).
   let collector: Collector | undefined;
@@ -74,18 +94,22 @@ await runCommand({ name: 'start', help: HELP }, async (ctx) => {
     await ctx.close();
     fail(EXIT.LISTEN, (err as Error).message);
   }
-  // An upstream that cannot be reached is logged: the service keeps serving reports, and
-  // every collector run tries again.
-  const upstream = await ctx.upstream({ whenUnreachable: 'keep-retrying' });
-  collector = startCollector({
-    pool,
-    upstream,
-    log,
-    reportTz: cfg.reportTz,
-    overlapMinutes: cfg.collectOverlapMinutes,
-    retentionDays: cfg.rawRetentionDays,
-    cron: cfg.collectCron,
-  });
+  if (!collecting) {
+    log.info('collector off (COLLECT_CRON=off): this process serves reports only (no collector, no migration)');
+  } else {
+    // An upstream that cannot be reached is logged: the service keeps serving reports, and
+    // every collector run tries again.
+    const upstream = await ctx.upstream({ whenUnreachable: 'keep-retrying' });
+    collector = startCollector({
+      pool,
+      upstream,
+      log,
+      reportTz: cfg.reportTz,
+      overlapMinutes: cfg.collectOverlapMinutes,
+      retentionDays: cfg.rawRetentionDays,
+      cron: cfg.collectCron,
+    });
+  }
 
   // Runs until a signal: then the current window finishes or rolls back, and the exit code is 0.
   return new Promise<ExitCode>((resolve) => {
@@ -103,7 +127,7 @@ await runCommand({ name: 'start', help: HELP }, async (ctx) => {
       }, STOP_DEADLINE_S * 1000);
       hard.unref();
       // Report streams are cut at once while the current window finishes or rolls back.
-      Promise.all([collector!.stop(), server.close()])
+      Promise.all([collector?.stop(), server.close()])
         .then(() => ctx.close())
         .then(
           () => {
@@ -119,3 +143,29 @@ await runCommand({ name: 'start', help: HELP }, async (ctx) => {
     if (stopRequested !== undefined) stopNow(stopRequested);
   });
 });
+
+/**
+ * A report server does not migrate (it leaves writing to the collector), so it checks that the database it
+ * reads is migrated and built for REPORT_TZ, and exits as migrate would (5, 3) if not.
+ */
+async function checkReadable(cfg: Config): Promise<void> {
+  const { readTarget } = await import('../db/readers.ts');
+  const { connect } = await import('../db/pool.ts');
+  const { assertReadyToRead, NotMigratedError } = await import('../db/ready.ts');
+  const { ZoneMismatchError } = await import('../db/zone.ts');
+  const target = readTarget(cfg);
+  try {
+    const conn = await connect(target.url, { connectTimeout: 10_000 });
+    try {
+      await assertReadyToRead(conn, cfg.reportTz, target.variable);
+    } finally {
+      await conn.end();
+    }
+  } catch (err) {
+    if (err instanceof ZoneMismatchError) fail(EXIT.REFUSED, `the report server will not start: ${err.message}`);
+    if (err instanceof NotMigratedError) fail(EXIT.DATABASE, err.message);
+    const problem = databaseProblem(err, target.url, target.variable);
+    if (problem !== undefined) fail(EXIT.DATABASE, problem);
+    throw err;
+  }
+}

@@ -14,7 +14,7 @@ import { databaseName } from '../config.ts';
 import { ensureCalendar, fillCalendar, fillMissingSlots, localMidnight } from './calendar.ts';
 import { builtZone, ZoneMismatchError, zoneMismatchMessage } from './zone.ts';
 import { lockName } from './lock-name.ts';
-import { one, select } from './query.ts';
+import { one, select, type Db } from './query.ts';
 import { readSetting, writeSetting } from './settings.ts';
 import { readCut } from './raw-cut.ts';
 import { ZONE_TABLES } from './zone-tables.ts';
@@ -298,4 +298,21 @@ async function runPostgrator(conn: Connection, db: string, log: (l: string) => v
   for (const m of migrations) log(`  migrated ${m}`);
   await refuseSkippedMigrations(conn, postgrator);
   return migrations;
+}
+
+/**
+ * The migration files not applied to this database (their file names), for a process that
+ * reads only and so must not migrate (npm start with COLLECT_CRON=off). A database never
+ * migrated has no schemaversion table: every file is missing.
+ */
+export async function unappliedMigrations(db: Db): Promise<string[]> {
+  const files = (await readdir(join(DB_DIR, 'migrations'))).filter((f) => /^\d+\.do\..*\.sql$/.test(f)).sort();
+  let applied: Set<number>;
+  try {
+    applied = new Set((await select<{ version: number | string }>(db, 'SELECT version FROM schemaversion')).map((r) => Number(r.version)));
+  } catch (err) {
+    if ((err as { code?: string }).code === 'ER_NO_SUCH_TABLE') return files;
+    throw err;
+  }
+  return files.filter((f) => !applied.has(Number(f.split('.')[0])));
 }

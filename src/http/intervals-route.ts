@@ -29,7 +29,7 @@ export async function handleIntervals(ctx: Context, _req: IncomingMessage, res: 
     throw err;
   }
   try {
-    sendJson(res, 200, await readIntervals(ctx.pool, ctx.cfg.reportTz, params, access.scope));
+    sendJson(res, 200, await readIntervals(ctx.readPool, ctx.cfg.reportTz, params, access.scope));
   } catch (err) {
     if (err instanceof ScopeError) {
       sendError(res, err.status, err.message);

@@ -11,6 +11,8 @@ import {
   lagGauge,
   poolGauge,
   registry,
+  replicaLagGauge,
+  replicatingGauge,
   reportDuration,
   reportRequests,
 } from '../metrics.ts';
@@ -19,6 +21,9 @@ import { FULL_SCOPE } from '../access/scope.ts';
 import { readHorizon } from '../db/horizon.ts';
 import { listFailing } from '../load/failing-windows.ts';
 import { isoUtc } from '../time.ts';
+import { readReplication } from '../db/replication.ts';
+import { inSnapshot } from '../db/readers.ts';
+import type { Db } from '../db/query.ts';
 
 interface PoolInternals {
   _allConnections?: { length: number };
@@ -26,8 +31,23 @@ interface PoolInternals {
   config?: { connectionLimit?: number };
 }
 
-async function refreshGauges(pool: Pool, nowMs = Date.now()): Promise<void> {
-  const horizon = await readHorizon(pool);
+/**
+ * The replica's lag and whether it replicates; NaN where unknown (no replica, a thread
+ * stopped, no privilege): a gauge without labels cannot be absent, and 0 would read as
+ * "caught up".
+ */
+async function refreshReplicaGauges(db: Db, replica: boolean): Promise<void> {
+  const state = await readReplication(db, replica);
+  replicaLagGauge.set(state.lagSeconds ?? NaN);
+  replicatingGauge.set(state.replicating === null ? NaN : state.replicating ? 1 : 0);
+}
+
+async function refreshGauges(pool: Pool, replica: boolean, nowMs = Date.now()): Promise<void> {
+  // (a hung server fails the scrape within seconds: the snapshot's first statements time out)
+  const horizon = await inSnapshot(pool, async (conn) => {
+    await refreshReplicaGauges(conn, replica);
+    return readHorizon(conn);
+  });
   if (horizon === null) {
     horizonGauge.reset();
     lagGauge.reset();
@@ -60,8 +80,9 @@ async function refreshLiveGauges(pool: Pool, reportTz: string): Promise<void> {
   else dataAgeGauge.set(live.age_seconds);
 }
 
-export async function handleMetrics(pool: Pool, reportTz: string, res: ServerResponse): Promise<void> {
-  await refreshGauges(pool);
+/** `pool`: the readers' (the horizon reports see); `replica`: whether it is REPORT_DATABASE_URL's. */
+export async function handleMetrics(pool: Pool, reportTz: string, res: ServerResponse, replica: boolean): Promise<void> {
+  await refreshGauges(pool, replica);
   await refreshLiveGauges(pool, reportTz);
   const body = await registry.metrics();
   res.writeHead(200, { 'Content-Type': registry.contentType, 'Cache-Control': 'no-store' });

@@ -24,7 +24,7 @@ export async function handleBreaks(ctx: Context, req: IncomingMessage, res: Serv
     if (err instanceof ParamError) return sendError(res, 400, err.message);
     throw err;
   }
-  await streamResponse(ctx, req, res, info, access, breaksFilename(params), (hooks) => writeBreaks(ctx.pool, params, ctx.cfg.reportTz, res, hooks));
+  await streamResponse(ctx, req, res, info, access, breaksFilename(params), (hooks) => writeBreaks(ctx.readPool, params, ctx.cfg.reportTz, res, hooks));
 }
 
 /** GET /api/live's parameters: `ext` and `team`, each at most once. */
@@ -57,7 +57,7 @@ export async function handleLive(ctx: Context, _req: IncomingMessage, res: Serve
   }
   let live;
   try {
-    live = await readLive(ctx.pool, ctx.cfg.reportTz, params, access.scope);
+    live = await readLive(ctx.readPool, ctx.cfg.reportTz, params, access.scope);
   } catch (err) {
     if (err instanceof ScopeError) return sendError(res, err.status, err.message);
     if (err instanceof ZoneMismatchError) {

@@ -33,7 +33,7 @@ async function sendWhole(ctx: Context, params: ReportParams, res: ServerResponse
   info.progress = progress;
   let headers: Record<string, string> = {};
   try {
-    await writeReport(ctx.pool, params, ctx.cfg.reportTz, sink, {
+    await writeReport(ctx.readPool, params, ctx.cfg.reportTz, sink, {
       progress,
       scope: access.scope,
       onStart: (meta) => (headers = answerHeaders(reportFilename(params), meta)),
@@ -92,8 +92,8 @@ export async function handleReport(ctx: Context, req: IncomingMessage, res: Serv
   }
   // A small report is read whole and sent at once: it needs no stream slot, so stalled
   // clients of large reports never lock it out.
-  if (await isSmallReport(ctx.pool, params)) return sendWhole(ctx, params, res, info, access);
-  await streamResponse(ctx, req, res, info, access, reportFilename(params), (hooks) => writeReport(ctx.pool, params, ctx.cfg.reportTz, res, hooks));
+  if (await isSmallReport(ctx.readPool, params)) return sendWhole(ctx, params, res, info, access);
+  await streamResponse(ctx, req, res, info, access, reportFilename(params), (hooks) => writeReport(ctx.readPool, params, ctx.cfg.reportTz, res, hooks));
 }
 
 /**

@@ -24,25 +24,39 @@ import { handleTimeline } from './timeline-route.ts';
 import { handleIntervals } from './intervals-route.ts';
 import { handleBreaks, handleLive } from './now-routes.ts';
 import { ReportStreams } from './report-stream.ts';
-import { HealthProbe } from './health.ts';
+import { HealthChecks, HealthProbe } from './health.ts';
+import { COLLECT_CRON_OFF } from '../config.ts';
+import { inSnapshot, openReaders, readPoolSize, type Readers } from '../db/readers.ts';
+import { readReplication } from '../db/replication.ts';
+import { unreachableCode } from '../db/unreachable.ts';
 import { answerClientError } from './client-error.ts';
 
 /** What the rest of the process tells the server (for /api/status). */
 export interface ServerHooks {
   /** When the collector runs next (null: not scheduled). */
   nextCollectorRun?: () => Date | null;
-  /** Where a database token's last use is written (default: the server's pool, which reads). */
+  /** DATABASE_URL's pool for what a request writes (a database token's last use); default: `pool`. */
   writePool?: Pool;
 }
 
 export interface Context {
   cfg: Config;
-  pool: Pool;
+  /**
+   * The pool for every read that answers a user (report, timeline, status, metrics, the
+   * page's data, token look-ups): REPORT_DATABASE_URL's when set, else DATABASE_URL's
+   * (src/db/readers.ts decides). A route never opens a connection of its own; one that
+   * reads several times for one answer does it in one snapshot (inSnapshot).
+   */
+  readPool: Pool;
+  /** DATABASE_URL (the primary): only for what a request must write; never for a user's read. */
+  writePool: Pool;
+  /** Where readPool points, for status and messages. */
+  readers: Readers;
   log: Logger;
   hooks: ServerHooks;
   /** Open report streams: their cap, idle cut and shutdown. */
   streams: ReportStreams;
-  health: HealthProbe;
+  health: HealthChecks;
   /** Who a request is (REPORT_API_TOKENS, the database's tokens). */
   auth: Auth;
 }
@@ -79,7 +93,7 @@ const routes: Record<string, Route> = {
     async handle(ctx, _req, res) {
       const health = await ctx.health.check(
         () => ctx.streams.pressure(),
-        (err) => ctx.log.warn('health check: database unreachable', { error: err.message }),
+        (variable, err) => ctx.log.warn('health check: database unreachable', { database: variable, error: err.message }),
       );
       sendJson(res, health.status === 'unavailable' ? 503 : 200, health);
     },
@@ -88,7 +102,12 @@ const routes: Record<string, Route> = {
   '/api/status': {
     protected: true,
     async handle(ctx, _req, res) {
-      sendJson(res, 200, await readStatus(ctx.pool, Date.now(), ctx.hooks.nextCollectorRun?.() ?? null));
+      // every figure from one moment of the server that answers reports, and its replication state
+      const status = await inSnapshot(ctx.readPool, async (conn) => ({
+        ...(await readStatus(conn, Date.now(), ctx.hooks.nextCollectorRun?.() ?? null)),
+        replica: await readReplication(conn, ctx.readers.replica),
+      }));
+      sendJson(res, 200, status);
     },
   },
   // Prometheus scrape: operational detail, so behind the token like /api/status; counts
@@ -100,7 +119,7 @@ const routes: Record<string, Route> = {
         sendError(res, 403, '/metrics counts every team: it needs a full-access token (REPORT_API_TOKENS, or npm run tokens -- add NAME without --team)');
         return;
       }
-      await handleMetrics(ctx.pool, ctx.cfg.reportTz, res);
+      await handleMetrics(ctx.readPool, ctx.cfg.reportTz, res, ctx.readers.replica);
     },
   },
   '/api/report': {
@@ -184,7 +203,9 @@ async function dispatch(ctx: Context, req: IncomingMessage, res: ServerResponse)
     const code = (err as { code?: string }).code;
     if (code === 'ERR_STREAM_PREMATURE_CLOSE' || code === 'ABORT_ERR') return;
     ctx.log.error('request failed', { path: url.pathname, error: (err as Error).message });
-    if (!res.headersSent) sendError(res, 500, INTERNAL);
+    // the database that answers reads is gone: nothing the client got wrong, retry later
+    if (!res.headersSent && unreachableCode(err) !== undefined) sendError(res, 503, `the database of ${ctx.readers.variable} does not answer: retry later`, { 'Retry-After': '5' });
+    else if (!res.headersSent) sendError(res, 500, INTERNAL);
     else res.destroy(); // mid-stream: cut the body so the client sees it is incomplete
   }
 }
@@ -201,30 +222,50 @@ function tlsOptions(cfg: Config): { cert: Buffer; key: Buffer } | undefined {
   return { cert: read('TLS_CERT_FILE', cfg.tlsCertFile), key: read('TLS_KEY_FILE', cfg.tlsKeyFile) };
 }
 
+/**
+ * The databases /healthz checks: the one reports read, and DATABASE_URL too when it is
+ * another and this process writes to it (it collects); a report server with
+ * COLLECT_CRON=off on a replica does not need the primary to answer.
+ */
+function neededDatabases(cfg: Config, readers: Readers): { variable: string; probe: HealthProbe }[] {
+  const needed = [{ variable: readers.variable, probe: new HealthProbe(readers.url) }];
+  if (readers.replica && cfg.collectCron !== COLLECT_CRON_OFF) needed.push({ variable: 'DATABASE_URL', probe: new HealthProbe(cfg.databaseUrl) });
+  return needed;
+}
+
 function hostForUrl(address: string): string {
   return address.includes(':') ? `[${address}]` : address;
 }
 
 /**
+ * `pool` is DATABASE_URL's, sized for reports: without REPORT_DATABASE_URL it serves the
+ * reads too; with it, the reads get a pool of the same size on the replica.
  * Starts serving on cfg.host:cfg.port (port 0: any free port; the returned url has the
  * real one). HTTPS when TLS_CERT_FILE and TLS_KEY_FILE are set. Refuses (rejects) a host
  * reachable from other machines when no token is configured.
  */
 export async function startHttpServer(cfg: Config, pool: Pool, log: Logger, hooks: ServerHooks = {}): Promise<{ url: string; close(): Promise<void> }> {
+  // reads on the replica when REPORT_DATABASE_URL is set, with as many connections as `pool`
+  const readers = openReaders(cfg, pool, { connectionLimit: readPoolSize(cfg) });
+  const writePool = hooks.writePool ?? pool;
   // A public host without REPORT_API_TOKENS may start when the database holds a token.
   const loopback = isLoopbackHost(cfg.host);
-  const dbTokens = cfg.reportApiTokens.length === 0 && !loopback ? await usableTokenCount(pool) : 0;
+  const dbTokens = cfg.reportApiTokens.length === 0 && !loopback ? await usableTokenCount(readers.pool) : 0;
   const refusal = refusalReason(cfg.host, cfg.reportApiTokens, dbTokens);
-  if (refusal !== undefined) throw new Error(`the report server will not start: ${refusal}`);
+  if (refusal !== undefined) {
+    await readers.close();
+    throw new Error(`the report server will not start: ${refusal}`);
+  }
+  // token look-ups read where reports do; a token's last use is written to DATABASE_URL
   const store = new TokenStore({
-    reader: pool,
-    writer: hooks.writePool ?? pool,
+    reader: readers.pool,
+    writer: writePool,
     onWriteError: (err) => log.warn("a token's last use could not be recorded", { error: err.message }),
   });
   const auth = new Auth(cfg.reportApiTokens, loopback, store);
   const streams = new ReportStreams({ maxStreams: cfg.reportMaxStreams, idleTimeoutMs: cfg.reportIdleTimeoutS * 1000 }, log);
-  const health = new HealthProbe(cfg.databaseUrl);
-  const ctx: Context = { cfg, pool, log, hooks, streams, health, auth };
+  const health = new HealthChecks(neededDatabases(cfg, readers));
+  const ctx: Context = { cfg, readPool: readers.pool, writePool, readers, log, hooks, streams, health, auth };
   const tls = tlsOptions(cfg);
   const onRequest = (req: IncomingMessage, res: ServerResponse) => {
     req.socket.setTimeout(0); // it spoke; a slow report query is not a silent client
@@ -273,7 +314,7 @@ export async function startHttpServer(cfg: Config, pool: Pool, log: Logger, hook
         server.close(() => {
           clearTimeout(force);
           health.close();
-          resolve();
+          readers.close().finally(resolve);
         });
         server.closeIdleConnections();
       });

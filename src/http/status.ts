@@ -1,8 +1,7 @@
 // What /api/status reports. Aggregates only: no agent names or extensions.
-import type { Pool } from 'mysql2/promise';
 import { isoUtc } from '../time.ts';
 import { readHorizon } from '../db/horizon.ts';
-import { one, select } from '../db/query.ts';
+import { one, select, type Db } from '../db/query.ts';
 import { listFailing } from '../load/failing-windows.ts';
 
 const ER_NO_SUCH_TABLE = 'ER_NO_SUCH_TABLE';
@@ -50,7 +49,7 @@ function runJson(run: RunRow | undefined): Record<string, unknown> | null {
 }
 
 /** `nextCollectorRun`: when this process's collector runs next (null when it does not run here). */
-export async function readStatus(pool: Pool, nowMs = Date.now(), nextCollectorRun: Date | null = null): Promise<Record<string, unknown>> {
+export async function readStatus(pool: Db, nowMs = Date.now(), nextCollectorRun: Date | null = null): Promise<Record<string, unknown>> {
   const now = Math.floor(nowMs / 1000);
   const dayAgo = now - 86400;
   const horizon = await readHorizon(pool);
@@ -130,7 +129,7 @@ export async function readStatus(pool: Pool, nowMs = Date.now(), nextCollectorRu
  * rules §3: report hours of the 7 days before the horizon with seconds outside loaded time
  * (a gap, a failed window, time before the first load), for an operator to backfill.
  */
-async function readNotLoadedHours(pool: Pool, horizon: number): Promise<{ start: string; end: string; localStart: string; notLoadedSeconds: number }[]> {
+async function readNotLoadedHours(pool: Db, horizon: number): Promise<{ start: string; end: string; localStart: string; notLoadedSeconds: number }[]> {
   const rows = await select<{ hour_start: number; hour_end: number; local_start: string; not_loaded_s: number }>(
     pool,
     `SELECT h.hour_start, h.hour_end, h.local_start,
@@ -165,7 +164,7 @@ interface FieldDiff {
  * Reconciliation compares the derived seconds with the upstream's stats for report hours
  * that started in the last 24 h, where both cover the same part of the hour.
  */
-async function readDataQuality(pool: Pool, dayAgo: number): Promise<Record<string, unknown>> {
+async function readDataQuality(pool: Db, dayAgo: number): Promise<Record<string, unknown>> {
   const reconciliation = await fromView(async () => {
     const list = await select<FieldDiff>(
       pool,

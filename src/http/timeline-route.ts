@@ -7,6 +7,8 @@ import { sendError, sendJson } from './respond.ts';
 import type { Context } from './server.ts';
 import { one } from '../db/query.ts';
 import { EXT } from '../report/params.ts';
+import { inSnapshot } from '../db/readers.ts';
+import { assertZone, ZoneMismatchError } from '../db/zone.ts';
 import { resolveAgents, ScopeError } from '../access/scope.ts';
 import type { Access } from './auth.ts';
 
@@ -63,7 +65,7 @@ export async function handleTimeline(ctx: Context, _req: IncomingMessage, res: S
   try {
     params = parseTimelineParams(url);
     // a scoped token sees its teams' agents only (rules §9): another ext is a 403
-    await resolveAgents(ctx.pool, { ext: [params.ext] }, access.scope);
+    await resolveAgents(ctx.readPool, { ext: [params.ext] }, access.scope);
   } catch (err) {
     if (err instanceof TimelineParamError || err instanceof ScopeError) {
       sendError(res, err instanceof ScopeError ? err.status : 400, err.message);
@@ -72,13 +74,30 @@ export async function handleTimeline(ctx: Context, _req: IncomingMessage, res: S
     throw err;
   }
   const tz = ctx.cfg.reportTz;
-  // a CALL answers with its result sets, then a status: the first result set is the segments
-  const rows = (await one<SegmentRow[]>(ctx.pool, 'CALL sp_agent_timeline(?, ?)', [params.ext, params.date])) ?? [];
+  let read;
+  try {
+    // the zone, the segments and the name from one moment of the server that answers
+    read = await inSnapshot(ctx.readPool, async (conn) => {
+      await assertZone(conn, tz);
+      // a CALL answers with its result sets, then a status: the first result set is the segments
+      const rows = (await one<SegmentRow[]>(conn, 'CALL sp_agent_timeline(?, ?)', [params.ext, params.date])) ?? [];
+      const agent = await one<{ name: string | null }>(conn, "SELECT COALESCE(NULLIF(name, ''), stats_name) AS name FROM agents WHERE ext = ?", [params.ext]);
+      return { rows, name: agent?.name ?? null };
+    });
+  } catch (err) {
+    // as the report: hours of one zone are never shown with the labels of another
+    if (err instanceof ZoneMismatchError) {
+      ctx.log.error('timeline refused', { error: err.message });
+      sendError(res, 503, err.message);
+      return;
+    }
+    throw err;
+  }
+  const { rows, name } = read;
   if (rows.length === 0) {
     sendError(res, 400, `date ${params.date} is outside the report calendar: pick a day inside the calendar that npm run migrate filled`);
     return;
   }
-  const name = (await one<{ name: string | null }>(ctx.pool, "SELECT COALESCE(NULLIF(name, ''), stats_name) AS name FROM agents WHERE ext = ?", [params.ext]))?.name ?? null;
   const segments: Segment[] = rows.map((r) => ({
     start: isoLocal(Number(r.seg_from), tz),
     end: isoLocal(Number(r.seg_to), tz),

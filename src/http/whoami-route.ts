@@ -12,6 +12,6 @@ export async function handleWhoami(ctx: Context, res: ServerResponse, access: Ac
   sendJson(res, 200, {
     name: access.name,
     access: access.scope.full ? 'full' : 'teams',
-    teams: await visibleTeams(ctx.pool, access.scope),
+    teams: await visibleTeams(ctx.readPool, access.scope),
   });
 }

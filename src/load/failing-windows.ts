@@ -2,7 +2,7 @@
 // is a gap, not a wall). Each is kept in failing_windows with its last error, retried on
 // every run and forgotten once it loads (or once loaded time covers it, a backfill's).
 import type { Pool } from 'mysql2/promise';
-import { select } from '../db/query.ts';
+import { select, type Db } from '../db/query.ts';
 
 export interface FailingWindow {
   fromTs: number;
@@ -33,7 +33,7 @@ export async function forgetCovered(pool: Pool): Promise<void> {
 }
 
 /** Every failing window, oldest first. */
-export async function listFailing(pool: Pool): Promise<FailingWindow[]> {
+export async function listFailing(pool: Db): Promise<FailingWindow[]> {
   const rows = await select<{ from_ts: number; to_ts: number; first_s: number; last_s: number; failures: number; last_error: string }>(
     pool,
     'SELECT from_ts, to_ts, UNIX_TIMESTAMP(first_failed_at) AS first_s, UNIX_TIMESTAMP(last_failed_at) AS last_s, failures, last_error FROM failing_windows ORDER BY from_ts',

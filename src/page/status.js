@@ -30,6 +30,14 @@ function item(text, command) {
   return li;
 }
 
+/** The replica this server reads (REPORT_DATABASE_URL), as /api/status tells it; none without one. */
+function replicaLine(r) {
+  if (!r?.configured) return null;
+  if (r.replicating === false) return `Read from a replica that is not replicating (${r.reason}): newer data on the primary is not shown yet.`;
+  if (r.lagSeconds === null) return `Read from a replica; its lag is unknown (${r.reason}).`;
+  return `Read from a replica, ${lag(r.lagSeconds)} behind its primary.`;
+}
+
 /** One line per Not Loaded part, in words, with the command that loads it where one can. */
 function partItem(p, tz, nowMs) {
   const span = `${local(p.start, tz)} – ${local(p.end, tz)} (${hms(p.seconds)})`;
@@ -57,6 +65,8 @@ export function drawStatus(box, status, answer, tz, nowMs = Date.now()) {
   } else {
     list.append(item(`Data loaded up to ${local(status.horizon, tz)} (${tz}), ${lag(status.lagSeconds)} ago.`));
   }
+  const replica = replicaLine(status.replica);
+  if (replica) list.append(item(replica));
   for (const p of answer.notLoaded) list.append(partItem(p, tz, nowMs));
   if (answer.notLoaded.length === 0) list.append(item('Every second of this range is loaded.'));
   const first = answer.intervals[0];
@@ -66,7 +76,7 @@ export function drawStatus(box, status, answer, tz, nowMs = Date.now()) {
     );
   }
   box.replaceChildren(list);
-  box.classList.toggle('warn', answer.notLoaded.length > 0);
+  box.classList.toggle('warn', answer.notLoaded.length > 0 || status.replica?.replicating === false);
 }
 
 /**

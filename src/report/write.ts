@@ -6,6 +6,7 @@ import type { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Pool, PoolConnection } from 'mysql2/promise';
 import { streamQuery } from '../db/query-stream.ts';
+import { beginSnapshot } from '../db/readers.ts';
 import { assertZone } from '../db/zone.ts';
 import { readHorizon } from '../db/horizon.ts';
 import { reportQuery } from './query.ts';
@@ -171,8 +172,8 @@ export async function writeRows(
     // default): a busy reader then lost its report as "connection lost". How long a client
     // may stall is REPORT_IDLE_TIMEOUT_S's to decide, and its cut closes the connection.
     await conn.query('SET SESSION net_write_timeout = 3600');
-    await conn.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ');
-    await conn.query(`START TRANSACTION WITH CONSISTENT SNAPSHOT${source.usesTemporaryTables === true ? '' : ', READ ONLY'}`);
+    // the zone, the horizon and the rows from one moment of the server that answers
+    await beginSnapshot(conn, source.usesTemporaryTables === true);
     await assertZone(conn, reportTz);
     const horizon = await readHorizon(conn);
     const { sql, values } = await source.prepare(conn).catch(async (err: unknown) => {
