@@ -38,6 +38,13 @@ export interface Config {
   upstreamMaxBodyMb: number;
   /** Raw events and stats older than this many days are pruned; undefined keeps everything. */
   rawRetentionDays: number | undefined;
+  /** The schedule file (REPORT_SCHEDULES); undefined: no scheduled reports. */
+  reportSchedules: string | undefined;
+  /** SMTP server for scheduled reports by e-mail (SMTP_URL, smtp:// or smtps://) and the sender (SMTP_FROM). */
+  smtpUrl: string | undefined;
+  smtpFrom: string | undefined;
+  /** How long a scheduled report waits for its range to be loaded before it is sent with a note, minutes. */
+  scheduleWaitMinutes: number;
 }
 
 export class ConfigError extends Error {
@@ -146,6 +153,10 @@ export function loadConfig(env?: Env): Config {
     upstreamWindowTimeoutS: integer(env, 'UPSTREAM_WINDOW_TIMEOUT_S', 180, 1, 86400),
     upstreamMaxBodyMb: integer(env, 'UPSTREAM_MAX_BODY_MB', 32, 1, 1024),
     rawRetentionDays: retentionDays(env),
+    reportSchedules: optional(env, 'REPORT_SCHEDULES'),
+    smtpUrl: url(env, 'SMTP_URL', undefined, ['smtp:', 'smtps:']),
+    smtpFrom: optional(env, 'SMTP_FROM'),
+    scheduleWaitMinutes: integer(env, 'SCHEDULE_WAIT_MINUTES', 60, 0, 1440),
   };
   if (apiBase !== undefined) {
     for (const name of ['API_USERNAME', 'API_PASSWORD', 'TENANT', 'ACCOUNT_ID'] as const) {
@@ -187,6 +198,7 @@ export function redacted(cfg: Config): Record<string, unknown> {
     ...cfg,
     databaseUrl: hide(cfg.databaseUrl),
     reportDatabaseUrl: cfg.reportDatabaseUrl === undefined ? undefined : hide(cfg.reportDatabaseUrl),
+    smtpUrl: cfg.smtpUrl === undefined ? undefined : hide(cfg.smtpUrl),
     apiPassword: cfg.apiPassword ? '***' : '',
     reportApiTokens: `${cfg.reportApiTokens.length} token(s)`,
   };

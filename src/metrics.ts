@@ -84,6 +84,13 @@ export const reportDuration = new Histogram({
   registers: [registry],
 });
 
+export const scheduleDeliveries = new Counter({
+  name: 'apr_schedule_deliveries_total',
+  help: 'Scheduled report deliveries, by destination (email, folder, webhook) and outcome (sent, failed after its retries)',
+  labelNames: ['destination', 'outcome'] as const,
+  registers: [registry],
+});
+
 /** Gauges whose values are read when scraped (the horizon lives in the database). */
 export const horizonGauge = new Gauge({
   name: 'apr_data_horizon_timestamp_seconds',
@@ -141,6 +148,20 @@ export const agentsOverBreakLimitGauge = new Gauge({
 export const dataAgeGauge = new Gauge({
   name: 'apr_data_age_seconds',
   help: 'Now minus the data horizon, seconds, as GET /api/live reports it (age_seconds); absent before the first load',
+  registers: [registry],
+});
+
+export const scheduleLastOutcome = new Gauge({
+  name: 'apr_schedule_last_run_outcome',
+  help: 'The last run of each scheduled report: 1 for its outcome (running, ok, failed), read from schedule_runs when scraped',
+  labelNames: ['schedule', 'outcome'] as const,
+  registers: [registry],
+});
+
+export const scheduleLastRunTime = new Gauge({
+  name: 'apr_schedule_last_run_timestamp_seconds',
+  help: 'When the last run of each scheduled report started (Unix seconds)',
+  labelNames: ['schedule'] as const,
   registers: [registry],
 });
 

@@ -10,28 +10,10 @@ import { startHttpServer } from '../src/http/server.ts';
 import { isLoopbackHost, tokenCheck } from '../src/http/auth.ts';
 import { memoryLogger, silentLogger } from '../src/log.ts';
 import { get, hourStarts, insertActivity, setAgent, testConfig } from './report-helpers.ts';
+import { CERT, KEY } from './helpers/test-cert.ts';
 
 const db = useTestDatabase('http-auth', 'Asia/Dubai');
 const REPORT = '/api/report?startDate=2025-09-07&endDate=2025-09-07&startTime=09:00:00&endTime=10:00:00&bom=0';
-
-// A self-signed test-only certificate for 127.0.0.1 and localhost, valid 2000-2100.
-const CERT = `-----BEGIN CERTIFICATE-----
-MIIBZzCCAQ2gAwIBAgIBATAKBggqhkjOPQQDAjAUMRIwEAYDVQQDDAlsb2NhbGhv
-c3QwIBcNMDAwMTAxMDAwMDAwWhgPMjEwMDAxMDEwMDAwMDBaMBQxEjAQBgNVBAMM
-CWxvY2FsaG9zdDBZMBMGByqGSM49AgEGCCqGSM49AwEHA0IABElPsJtAxPY3pJsB
-jPNxejho/EkxaG7fvsML32fcQVG7ZHcMOFXQjUuQOdX1aznrWBP0N3qiatWR3mfj
-mi3mFCyjTjBMMA8GA1UdEwEB/wQFMAMBAf8wGgYDVR0RBBMwEYcEfwAAAYIJbG9j
-YWxob3N0MB0GA1UdDgQWBBRAM2JxHPhgRqwSaOXezRw1BwEDsDAKBggqhkjOPQQD
-AgNIADBFAiEAxlXrnbO5yE+Eo13WHIJBcEdzk85Lh8iIpXPJVXJElMUCIDj1Kuer
-Qw3vVsOFuJ19qjyFtCCOi0gRlsxsOAyuE6QZ
------END CERTIFICATE-----
-`;
-const KEY = `-----BEGIN PRIVATE KEY-----
-MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQgAnSPidkkvJffAjIl
-X8OPyGlbyPRD911TeQpm9j+eoYWhRANCAARJT7CbQMT2N6SbAYzzcXo4aPxJMWhu
-377DC99n3EFRu2R3DDhV0I1LkDnV9Ws561gT9Dd6omrVkd5n45ot5hQs
------END PRIVATE KEY-----
-`;
 
 beforeAll(async () => {
   const { pool } = db();

@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 const SRC = fileURLToPath(new URL('../src/', import.meta.url));
 
 /** Below all of the pipeline: any file may import these (they import only each other). */
-const BELOW_ALL = ['db', 'access', 'config', 'log', 'metrics', 'names', 'numbers', 'time', 'types', 'usage-error'];
+const BELOW_ALL = ['db', 'access', 'config', 'json-bounds', 'log', 'metrics', 'names', 'numbers', 'time', 'types', 'usage-error'];
 
 /** What each stage may import besides its own folder and BELOW_ALL. */
 const DRIVES: Record<string, string[]> = {
@@ -22,10 +22,11 @@ const DRIVES: Record<string, string[]> = {
   backfill: ['ingest', 'load', 'retention', 'upstream'],
   report: [],
   now: ['report'],
-  http: ['now', 'report'],
+  schedules: ['now', 'report'],
+  http: ['now', 'report', 'schedules'],
   simulator: [],
   bench: ['backfill', 'collector', 'http', 'ingest', 'load', 'now', 'report', 'simulator', 'upstream'],
-  cli: ['backfill', 'bench', 'collector', 'http', 'ingest', 'load', 'now', 'report', 'retention', 'simulator', 'upstream'],
+  cli: ['backfill', 'bench', 'collector', 'http', 'ingest', 'load', 'now', 'report', 'schedules', 'retention', 'simulator', 'upstream'],
 };
 
 function tsFiles(dir: string): string[] {

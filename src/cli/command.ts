@@ -100,6 +100,7 @@ export async function runCommand(spec: CommandSpec, body: (ctx: CommandContext) 
   if (cfg) {
     registerSecret(cfg.apiPassword);
     for (const t of cfg.reportApiTokens) registerSecret(t);
+    if (cfg.smtpUrl !== undefined) registerSecret(decodeURIComponent(new URL(cfg.smtpUrl).password));
   }
 
   const closers: (() => Promise<unknown>)[] = [];

@@ -8,6 +8,7 @@
 // code: the configuration, a public HOST without tokens, the database, the port.
 import { COLLECT_CRON_OFF, redacted } from '../config.ts';
 import type { Collector } from '../collector/collector.ts';
+import type { Scheduler } from '../schedules/scheduler.ts';
 import { DEMO_SIMULATOR } from '../simulator/demo.ts';
 import type { Config } from '../config.ts';
 import { runCommand } from './command.ts';
@@ -18,11 +19,12 @@ const HELP = `Usage: npm start [-- --help]
 
 Runs the service in one process: applies pending migrations, starts the report server
 on HOST:PORT (the page at /, GET /api/report, /api/timeline, /api/status, /metrics,
-/healthz), and runs the collector at start-up and on every COLLECT_CRON tick. Without
+/healthz), and runs the collector at start-up and on every COLLECT_CRON tick, and the
+scheduled reports of REPORT_SCHEDULES after it (see npm run schedules -- --help). Without
 API_BASE it collects from the built-in simulator (${DEMO_SIMULATOR.agents} agents, seed ${DEMO_SIMULATOR.seed}).
 
-COLLECT_CRON=off runs the report server alone (no migration, no
-collector): for several report servers behind a load balancer while one process
+COLLECT_CRON=off runs the report server alone (no migration, no collector, no scheduled
+reports): for several report servers behind a load balancer while one process
 collects. Reads go to REPORT_DATABASE_URL when it is set (a read replica).
 
 Configuration comes from the environment and .env (see .env.example). Logs go to stdout:
@@ -56,6 +58,12 @@ await runCommand({ name: 'start', help: HELP }, async (ctx) => {
     const refusal = refusalReason(cfg.host, cfg.reportApiTokens, dbTokens);
     if (refusal !== undefined) fail(EXIT.CONFIG, `configuration error: ${refusal}`);
   }
+  // A bad schedule file stops start-up here, before anything runs, naming the schedule and field.
+  const { schedulesFromConfig, runContextFrom } = await import('../schedules/setup.ts');
+  const { ScheduleFileError } = await import('../schedules/file.ts');
+  const schedules = await schedulesFromConfig(cfg, { checkDestinations: true }).catch((err: unknown) =>
+    err instanceof ScheduleFileError ? fail(EXIT.CONFIG, `configuration error: ${err.message}`) : Promise.reject(err),
+  );
 
   const log = ctx.log;
   // Signals are caught from here on: one that arrives while starting up stops the service
@@ -87,9 +95,10 @@ await runCommand({ name: 'start', help: HELP }, async (ctx) => {
 
   // The collector's next tick, for /api/status (the collector starts after the server).
   let collector: Collector | undefined;
+  let scheduler: Scheduler | undefined;
   let server: Awaited<ReturnType<typeof startHttpServer>>;
   try {
-    server = await startHttpServer(cfg, reportPool, log, { nextCollectorRun: () => collector?.nextRun() ?? null, writePool: pool });
+    server = await startHttpServer(cfg, reportPool, log, { nextCollectorRun: () => collector?.nextRun() ?? null, writePool: pool, nextScheduledReports: () => scheduler?.nextRuns() ?? [] });
   } catch (err) {
     await ctx.close();
     fail(EXIT.LISTEN, (err as Error).message);
@@ -109,6 +118,11 @@ await runCommand({ name: 'start', help: HELP }, async (ctx) => {
       retentionDays: cfg.rawRetentionDays,
       cron: cfg.collectCron,
     });
+    // Scheduled reports run where the collector runs (never on a report-only server), each
+    // after the collector's run of its minute.
+    const { startSchedules } = await import('../schedules/scheduler.ts');
+    const running = collector;
+    scheduler = schedules.length === 0 ? undefined : startSchedules(schedules, { ...runContextFrom(cfg, pool, log), collectorSettled: () => running.settled() });
   }
 
   // Runs until a signal: then the current window finishes or rolls back, and the exit code is 0.
@@ -127,7 +141,7 @@ await runCommand({ name: 'start', help: HELP }, async (ctx) => {
       }, STOP_DEADLINE_S * 1000);
       hard.unref();
       // Report streams are cut at once while the current window finishes or rolls back.
-      Promise.all([collector?.stop(), server.close()])
+      Promise.all([collector?.stop(), server.close(), scheduler?.stop()])
         .then(() => ctx.close())
         .then(
           () => {

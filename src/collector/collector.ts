@@ -179,6 +179,8 @@ export interface Collector {
   stop(): Promise<void>;
   /** When the schedule runs next (null once stopped). */
   nextRun(): Date | null;
+  /** Resolves when no run of this process is going (scheduled reports wait for it). */
+  settled(): Promise<void>;
 }
 
 /** Schedules the collector on `cron` and runs it once at once. */
@@ -212,6 +214,9 @@ export function startCollector(opts: Omit<CollectorOptions, 'signal'> & { cron: 
   return {
     runNow: tick,
     nextRun: () => (abort.signal.aborted ? null : job.nextInvocation()),
+    settled: async () => {
+      await current;
+    },
     async stop() {
       job.cancel();
       abort.abort();

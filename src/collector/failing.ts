@@ -5,7 +5,7 @@ import type { Pool } from 'mysql2/promise';
 import type { Logger } from '../log.ts';
 import type { Hour, WindowResult } from '../ingest/window.ts';
 import { splitWindows } from '../ingest/windows.ts';
-import { forgetCovered, forgetFailing, listFailing, recordFailing } from '../load/failing-windows.ts';
+import { forgetCovered, forgetFailing, listFailing, recordFailing } from '../db/failing-windows.ts';
 import { UpstreamError } from '../upstream/errors.ts';
 import { windowGivenUp } from '../upstream/client.ts';
 import { isoUtc as iso } from '../time.ts';

@@ -19,11 +19,12 @@ import {
 import { readLive } from '../now/live.ts';
 import { FULL_SCOPE } from '../access/scope.ts';
 import { readHorizon } from '../db/horizon.ts';
-import { listFailing } from '../load/failing-windows.ts';
+import { listFailing } from '../db/failing-windows.ts';
 import { isoUtc } from '../time.ts';
 import { readReplication } from '../db/replication.ts';
 import { inSnapshot } from '../db/readers.ts';
 import type { Db } from '../db/query.ts';
+import { refreshScheduleGauges } from '../schedules/status.ts';
 
 interface PoolInternals {
   _allConnections?: { length: number };
@@ -68,6 +69,7 @@ async function refreshGauges(pool: Pool, replica: boolean, nowMs = Date.now()): 
     poolGauge.set({ state: 'idle' }, free);
   }
   if (inner?.config?.connectionLimit !== undefined) poolGauge.set({ state: 'limit' }, inner.config.connectionLimit);
+  await refreshScheduleGauges(pool);
 }
 
 /** The live gauges: every agent's state at the horizon, the overruns, the data's age. */

@@ -18,6 +18,7 @@ import type { RequestInfo } from './access-log.ts';
 import { sendError, sendJson } from './respond.ts';
 import { handleReport } from './report-route.ts';
 import { readStatus } from './status.ts';
+import { scheduledReportsStatus } from '../schedules/status.ts';
 import { handleMetrics, observeReport } from './metrics-route.ts';
 import { pageRoutes } from './page-route.ts';
 import { handleTimeline } from './timeline-route.ts';
@@ -37,6 +38,8 @@ export interface ServerHooks {
   nextCollectorRun?: () => Date | null;
   /** DATABASE_URL's pool for what a request writes (a database token's last use); default: `pool`. */
   writePool?: Pool;
+  /** When each scheduled report runs next in this process ([]: none run here). */
+  nextScheduledReports?: () => { name: string; next: Date | null }[];
 }
 
 export interface Context {
@@ -106,6 +109,7 @@ const routes: Record<string, Route> = {
       const status = await inSnapshot(ctx.readPool, async (conn) => ({
         ...(await readStatus(conn, Date.now(), ctx.hooks.nextCollectorRun?.() ?? null)),
         replica: await readReplication(conn, ctx.readers.replica),
+        scheduledReports: await scheduledReportsStatus(conn, ctx.hooks.nextScheduledReports?.() ?? []),
       }));
       sendJson(res, 200, status);
     },

@@ -2,7 +2,8 @@
 import { isoUtc } from '../time.ts';
 import { readHorizon } from '../db/horizon.ts';
 import { one, select, type Db } from '../db/query.ts';
-import { listFailing } from '../load/failing-windows.ts';
+import { listFailing } from '../db/failing-windows.ts';
+import { notLoadedHours } from '../report/not-loaded.ts';
 
 const ER_NO_SUCH_TABLE = 'ER_NO_SUCH_TABLE';
 
@@ -130,25 +131,8 @@ export async function readStatus(pool: Db, nowMs = Date.now(), nextCollectorRun:
  * (a gap, a failed window, time before the first load), for an operator to backfill.
  */
 async function readNotLoadedHours(pool: Db, horizon: number): Promise<{ start: string; end: string; localStart: string; notLoadedSeconds: number }[]> {
-  const rows = await select<{ hour_start: number; hour_end: number; local_start: string; not_loaded_s: number }>(
-    pool,
-    `SELECT h.hour_start, h.hour_end, h.local_start,
-       LEAST(h.hour_end, ?) - h.hour_start
-         - COALESCE(SUM(GREATEST(0, LEAST(h.hour_end, t.s_to, ?) - GREATEST(h.hour_start, t.s_from))), 0) AS not_loaded_s
-     FROM report_hours h
-     LEFT JOIN vw_loaded_stretches t ON t.s_from < h.hour_end AND t.s_to > h.hour_start
-     WHERE h.hour_start >= ? AND h.hour_start < ?
-     GROUP BY h.hour_start, h.hour_end, h.local_start
-     HAVING not_loaded_s > 0
-     ORDER BY h.hour_start`,
-    [horizon, horizon, horizon - 7 * 86400, horizon],
-  );
-  return rows.map((r) => ({
-    start: isoUtc(Number(r.hour_start)),
-    end: isoUtc(Number(r.hour_end)),
-    localStart: String(r.local_start),
-    notLoadedSeconds: Number(r.not_loaded_s),
-  }));
+  const hours = await notLoadedHours(pool, horizon - 7 * 86400, horizon, horizon);
+  return hours.map((h) => ({ start: isoUtc(h.hourStart), end: isoUtc(h.hourEnd), localStart: h.localStart, notLoadedSeconds: h.notLoadedSeconds }));
 }
 
 interface FieldDiff {

@@ -2,7 +2,7 @@
 // is a gap, not a wall). Each is kept in failing_windows with its last error, retried on
 // every run and forgotten once it loads (or once loaded time covers it, a backfill's).
 import type { Pool } from 'mysql2/promise';
-import { select, type Db } from '../db/query.ts';
+import { select, type Db } from './query.ts';
 
 export interface FailingWindow {
   fromTs: number;

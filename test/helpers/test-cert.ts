@@ -1,0 +1,20 @@
+// A self-signed test-only certificate for 127.0.0.1 and localhost, valid 2000-2100, its own
+// CA (basicConstraints CA:TRUE): the HTTPS server, the SMTP server's STARTTLS and the
+// webhook receiver of the tests use it, and their clients trust it as `ca`.
+export const CERT = `-----BEGIN CERTIFICATE-----
+MIIBZzCCAQ2gAwIBAgIBATAKBggqhkjOPQQDAjAUMRIwEAYDVQQDDAlsb2NhbGhv
+c3QwIBcNMDAwMTAxMDAwMDAwWhgPMjEwMDAxMDEwMDAwMDBaMBQxEjAQBgNVBAMM
+CWxvY2FsaG9zdDBZMBMGByqGSM49AgEGCCqGSM49AwEHA0IABElPsJtAxPY3pJsB
+jPNxejho/EkxaG7fvsML32fcQVG7ZHcMOFXQjUuQOdX1aznrWBP0N3qiatWR3mfj
+mi3mFCyjTjBMMA8GA1UdEwEB/wQFMAMBAf8wGgYDVR0RBBMwEYcEfwAAAYIJbG9j
+YWxob3N0MB0GA1UdDgQWBBRAM2JxHPhgRqwSaOXezRw1BwEDsDAKBggqhkjOPQQD
+AgNIADBFAiEAxlXrnbO5yE+Eo13WHIJBcEdzk85Lh8iIpXPJVXJElMUCIDj1Kuer
+Qw3vVsOFuJ19qjyFtCCOi0gRlsxsOAyuE6QZ
+-----END CERTIFICATE-----
+`;
+export const KEY = `-----BEGIN PRIVATE KEY-----
+MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQgAnSPidkkvJffAjIl
+X8OPyGlbyPRD911TeQpm9j+eoYWhRANCAARJT7CbQMT2N6SbAYzzcXo4aPxJMWhu
+377DC99n3EFRu2R3DDhV0I1LkDnV9Ws561gT9Dd6omrVkd5n45ot5hQs
+-----END PRIVATE KEY-----
+`;
