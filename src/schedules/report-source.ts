@@ -5,6 +5,9 @@ import type { Writable } from 'node:stream';
 import type { Pool } from 'mysql2/promise';
 import { PARAM_NAMES, parseReportParams, reportFilename } from '../report/params.ts';
 import { writeReport } from '../report/write.ts';
+import { BREAKS_PARAM_NAMES, parseBreaksParams } from '../now/breaks-params.ts';
+import { breaksFilename } from '../now/breaks-filename.ts';
+import { writeBreaks } from '../now/breaks.ts';
 
 export interface ReportSource {
   /** The API path that answers with the same bytes. */
@@ -30,17 +33,26 @@ const REPORT: ReportSource = {
   },
 };
 
-/**
- * GET /api/breaks (rules §10), where this build has it: its parser, file name and writer,
- * wired like REPORT above. Undefined: a schedule with breaks: true fails, saying so.
- */
-const BREAKS: ReportSource | undefined = undefined;
+/** GET /api/breaks (rules §10): its parser, file name and writer, wired like REPORT above. */
+const BREAKS: ReportSource = {
+  path: '/api/breaks',
+  names: BREAKS_PARAM_NAMES,
+  prepare(pairs, tz, maxDays) {
+    const params = parseBreaksParams(pairs, tz, maxDays);
+    return {
+      filename: breaksFilename(params),
+      async write(pool, out) {
+        let contentType = '';
+        const written = await writeBreaks(pool, params, tz, out, { onStart: (meta) => (contentType = meta.contentType) });
+        return { ...written, contentType };
+      },
+    };
+  },
+};
 
 /** A schedule asks for what this build cannot produce; the run fails with this line. */
 export class UnavailableReportError extends Error {}
 
 export function reportSource(breaks: boolean): ReportSource {
-  if (!breaks) return REPORT;
-  if (BREAKS === undefined) throw new UnavailableReportError('report.breaks: true needs the breaks report (GET /api/breaks), which this build does not have: remove breaks, or upgrade');
-  return BREAKS;
+  return breaks ? BREAKS : REPORT;
 }
