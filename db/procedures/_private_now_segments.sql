@@ -123,12 +123,13 @@ BEGIN
       WINDOW w AS (PARTITION BY d.a ORDER BY d.o ROWS UNBOUNDED PRECEDING)
     ) f
     WHERE f.next_ts IS NULL OR f.next_ts > f.ts;
-    -- agents with nothing carried in were Offline from p_from to their first event
+    -- agents with nothing carried in were Offline from p_from to their first event (none
+    -- when that event is at p_from itself: an empty piece would start a second run there)
     INSERT INTO apr_tmp_now_pieces (a, seg_from, seg_to, code, na_pos, carried)
     SELECT ev.a, p_from, MIN(ev.ts), 0, NULL, v_carry
     FROM apr_tmp_now_ev ev
     GROUP BY ev.a
-    HAVING MIN(ev.o) >= 65536;
+    HAVING MIN(ev.o) >= 65536 AND MIN(ev.ts) > p_from;
 
     INSERT INTO apr_tmp_now_na (a, na_pos, reason)
     SELECT p.a, p.na_pos, COALESCE(e.state, '')
