@@ -1,10 +1,14 @@
-// The one place that reads the environment. Every other module receives a Config.
+// The service's configuration from the environment (and .env). Every module that does the
+// work receives a Config; besides this file only the logger (LOG_LEVEL, LOG_FORMAT, src/log.ts)
+// and the command runner (npm's own variables, src/cli/exit.ts) read the environment.
 import { IANAZone } from 'luxon';
 import dotenv from 'dotenv';
 import { wholeNumber } from './numbers.ts';
 
 export interface Config {
   databaseUrl: string;
+  /** REPORT_DATABASE_URL: a read replica for every read that answers a user; undefined: DATABASE_URL. */
+  reportDatabaseUrl: string | undefined;
   /** Upstream API base URL; undefined means "run the built-in simulator". */
   apiBase: string | undefined;
   apiUsername: string;
@@ -19,6 +23,7 @@ export interface Config {
   reportApiTokens: string[];
   tlsCertFile: string | undefined;
   tlsKeyFile: string | undefined;
+  /** A cron expression, or COLLECT_CRON_OFF: this process serves reports and collects nothing. */
   collectCron: string;
   collectOverlapMinutes: number;
   /** A report client that takes no bytes for this long is cut, seconds. */
@@ -71,6 +76,9 @@ function integer(env: Env, name: string, fallback: number, min: number, max: num
   );
 }
 
+/** COLLECT_CRON=off: the HTTP server alone (a report server behind a load balancer). */
+export const COLLECT_CRON_OFF = 'off';
+
 /** RAW_RETENTION_DAYS and npm run prune --days. */
 export const RETENTION_DAYS = { min: 1, max: 36500, of: 'days' };
 
@@ -109,6 +117,10 @@ export function loadConfig(env?: Env): Config {
   if (databaseName(databaseUrl) === '') {
     throw new ConfigError('DATABASE_URL names no database: add one at the end, e.g. mysql://root@127.0.0.1:3306/apr.');
   }
+  const reportDatabaseUrl = url(env, 'REPORT_DATABASE_URL', undefined, ['mysql:', 'mariadb:']);
+  if (reportDatabaseUrl !== undefined && databaseName(reportDatabaseUrl) === '') {
+    throw new ConfigError('REPORT_DATABASE_URL names no database: add the same database name as DATABASE_URL at the end, e.g. mysql://apr_reader@replica:3306/apr.');
+  }
   const reportTz = text(env, 'REPORT_TZ', 'Asia/Dubai');
   if (!IANAZone.isValidZone(reportTz)) {
     throw new ConfigError(`REPORT_TZ=${JSON.stringify(reportTz)} is not an IANA time zone: use a name such as Asia/Dubai or Europe/London.`);
@@ -116,6 +128,7 @@ export function loadConfig(env?: Env): Config {
   const apiBase = url(env, 'API_BASE', undefined, ['http:', 'https:']);
   const cfg: Config = {
     databaseUrl,
+    reportDatabaseUrl,
     apiBase,
     apiUsername: text(env, 'API_USERNAME', ''),
     apiPassword: text(env, 'API_PASSWORD', ''),
@@ -155,8 +168,9 @@ export function loadConfig(env?: Env): Config {
   if ((cfg.tlsCertFile === undefined) !== (cfg.tlsKeyFile === undefined)) {
     throw new ConfigError('TLS_CERT_FILE and TLS_KEY_FILE go together: set both for HTTPS, or neither for plain HTTP.');
   }
-  if (cfg.collectCron.split(/\s+/).length < 5 || cfg.collectCron.split(/\s+/).length > 6) {
-    throw new ConfigError(`COLLECT_CRON=${JSON.stringify(cfg.collectCron)} is not a cron expression: use five fields, e.g. "*/10 * * * *".`);
+  if (cfg.collectCron.toLowerCase() === COLLECT_CRON_OFF) cfg.collectCron = COLLECT_CRON_OFF;
+  else if (cfg.collectCron.split(/\s+/).length < 5 || cfg.collectCron.split(/\s+/).length > 6) {
+    throw new ConfigError(`COLLECT_CRON=${JSON.stringify(cfg.collectCron)} is not a cron expression: use five fields, e.g. "*/10 * * * *", or off to collect nothing in this process.`);
   }
   return cfg;
 }
@@ -175,14 +189,16 @@ export function withDatabase(databaseUrl: string, name: string): string {
 
 /** A copy of the config that is safe to log: secrets replaced. */
 export function redacted(cfg: Config): Record<string, unknown> {
-  const db = new URL(cfg.databaseUrl);
-  if (db.password) db.password = '***';
-  const smtp = cfg.smtpUrl === undefined ? undefined : new URL(cfg.smtpUrl);
-  if (smtp?.password) smtp.password = '***';
+  const hide = (u: string) => {
+    const parsed = new URL(u);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  };
   return {
     ...cfg,
-    databaseUrl: db.toString(),
-    smtpUrl: smtp?.toString(),
+    databaseUrl: hide(cfg.databaseUrl),
+    reportDatabaseUrl: cfg.reportDatabaseUrl === undefined ? undefined : hide(cfg.reportDatabaseUrl),
+    smtpUrl: cfg.smtpUrl === undefined ? undefined : hide(cfg.smtpUrl),
     apiPassword: cfg.apiPassword ? '***' : '',
     reportApiTokens: `${cfg.reportApiTokens.length} token(s)`,
   };

@@ -104,10 +104,50 @@ export const lagGauge = new Gauge({
   registers: [registry],
 });
 
+export const failingWindowGauge = new Gauge({
+  name: 'apr_window_failing_seconds',
+  help: 'A window that failed while later ones loaded (a gap the collector retries on every run), by its UTC bounds: seconds since it first failed',
+  labelNames: ['from', 'to'] as const,
+  registers: [registry],
+});
+
+export const reportStreamsRefused = new Counter({
+  name: 'apr_report_streams_refused_total',
+  help: 'Report requests refused with 503 because every REPORT_MAX_STREAMS slot was taken',
+  registers: [registry],
+});
+
+export const reportStreamsCut = new Counter({
+  name: 'apr_report_streams_cut_total',
+  help: 'Report streams cut before their end, by reason (idle: the client took no bytes for REPORT_IDLE_TIMEOUT_S; gone: its connection closed; shutdown)',
+  labelNames: ['reason'] as const,
+  registers: [registry],
+});
+
 export const poolGauge = new Gauge({
   name: 'apr_db_pool_connections',
   help: 'Database pool connections, by state (in_use, idle) and the limit',
   labelNames: ['state'] as const,
+  registers: [registry],
+});
+
+/** The live state (rules §10), read when scraped: for alerts on overrunning breaks and stale data. */
+export const agentsInStateGauge = new Gauge({
+  name: 'apr_agents_in_state',
+  help: 'Agents listed by the live state (GET /api/live), by state at the data horizon',
+  labelNames: ['state'] as const,
+  registers: [registry],
+});
+
+export const agentsOverBreakLimitGauge = new Gauge({
+  name: 'apr_agents_over_break_limit',
+  help: 'Agents whose current break has lasted longer than its category\'s limit (break_limits), at the data horizon',
+  registers: [registry],
+});
+
+export const dataAgeGauge = new Gauge({
+  name: 'apr_data_age_seconds',
+  help: 'Now minus the data horizon, seconds, as GET /api/live reports it (age_seconds); absent before the first load',
   registers: [registry],
 });
 
@@ -131,3 +171,15 @@ export function statusLabel(status: number | null, error: string | null): string
   const code = error === null ? undefined : /\b(E[A-Z]{3,}|UND_ERR_[A-Z_]+)\b/.exec(error)?.[1];
   return code ?? 'error';
 }
+
+export const replicaLagGauge = new Gauge({
+  name: 'apr_replica_lag_seconds',
+  help: 'Seconds the replica of REPORT_DATABASE_URL is behind its primary (Seconds_Behind_Master); NaN when the server does not say',
+  registers: [registry],
+});
+
+export const replicatingGauge = new Gauge({
+  name: 'apr_replica_replicating',
+  help: '1 when the replica of REPORT_DATABASE_URL receives and applies its primary\'s changes, 0 when a thread stopped; NaN when unknown (no replica, no privilege)',
+  registers: [registry],
+});

@@ -1,4 +1,4 @@
-// Agent names as the report prints them (SPEC §5, Name): the upstream sends them
+// Agent names as the report prints them (rules §5, Name): the upstream sends them
 // URL-encoded-ish. Used where names are stored (the loader) and where stats are read (the
 // upstream client); it lives below both.
 const utf8 = new TextDecoder('utf-8', { fatal: true });
@@ -15,15 +15,16 @@ function decodeRun(run: string): string {
 }
 
 /**
- * The report Name (SPEC §5): `+` -> space; each run of %XX escapes decoded as UTF-8 (an
- * invalid run kept as typed); control characters -> space; whitespace collapsed; trimmed.
+ * The report Name (rules §5): `+` -> space; each run of %XX escapes decoded as UTF-8 (an
+ * invalid run kept as typed); control characters, the bidirectional ones included (they
+ * would reverse text on the page and in a spreadsheet) -> space; whitespace collapsed; trimmed.
  */
 export function cleanName(raw: string | null | undefined): string {
   if (raw === null || raw === undefined) return '';
   return raw
     .replace(/\+/g, ' ')
     .replace(/(?:%[0-9A-Fa-f]{2})+/g, decodeRun)
-    .replace(/[\u0000-\u001F\u007F-\u009F]/g, ' ')
+    .replace(/[\u0000-\u001F\u007F-\u009F\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/g, ' ')
     .replace(/\s+/g, ' ')
     .trim();
 }

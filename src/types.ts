@@ -1,11 +1,11 @@
-// Shapes shared by the upstream client, the loader, the simulator and the tests (SPEC §2).
+// Shapes shared by the upstream client, the loader, the simulator and the tests (rules §2).
 
 /** One upstream event, normalised: epoch seconds, boolean `enabled`, feed position `seq`. */
 export interface AgentEvent {
   ext: string;
   /** UTC epoch seconds (milliseconds floored to the second). */
   ts: number;
-  /** 0-based position among this ext's events in this second, in feed order (SPEC §3 identity). */
+  /** 0-based position among this ext's events in this second, in feed order (rules §3 identity). */
   seq: number;
   event: string;
   enabled: boolean;
@@ -19,7 +19,7 @@ export interface AgentEvent {
   extra: Record<string, unknown> | null;
 }
 
-/** One extension's stats for one fetched range (SPEC §2, §4). */
+/** One extension's stats for one fetched range (rules §2, §4). */
 export interface StatsRecord {
   ext: string;
   /** As sent (URL-encoded-ish). */
@@ -48,7 +48,7 @@ export interface StatsRecord {
   raw: unknown;
 }
 
-/** An upstream record that cannot go into the timeline, kept with the reason (SPEC §2). */
+/** An upstream record that cannot go into the timeline, kept with the reason (rules §2). */
 export interface Rejected {
   endpoint: 'events' | 'stats';
   reason: string;

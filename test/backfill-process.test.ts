@@ -118,15 +118,28 @@ describe('npm run backfill', async () => {
     expect(await rows(pool, 'SELECT MIN(ts) >= ? AS only_two_hours, COUNT(*) > 0 AS some FROM agent_events', [FROM + 86400])).toEqual([{ only_two_hours: 1, some: 1 }]);
   });
 
-  it('exits non-zero listing the windows that failed', async () => {
+  it('exits non-zero listing the windows that failed, in local time and UTC, in one line on stderr', async () => {
     // a wrong account id: every data call gets a 403, which no retry can fix
     const child = runCommand('backfill.ts', ['--from', '2025-09-08 04:00', '--to', '2025-09-08 06:00'], { ...envFor(sim), ACCOUNT_ID: 'nobody' });
     expect(await child.exited).toBe(1);
-    const out = child.lines.join('\n');
-    expect(out).toMatch(/2 window\(s\) failed; run the same command again to retry them/);
-    expect(out).toMatch(/\[2025-09-08T00:00:00Z, 2025-09-08T01:00:00Z\): (events|stats): HTTP 403/);
-    expect(out).toMatch(/\[2025-09-08T01:00:00Z, 2025-09-08T02:00:00Z\): (events|stats): HTTP 403/);
-    expect(out).toMatch(/backfill done windows=2 failed=2 /);
+    const errors = child.lines.filter((l) => l.startsWith('{"error":'));
+    expect(errors).toHaveLength(1);
+    const error = (JSON.parse(errors[0]!) as { error: string }).error;
+    expect(error).toMatch(/^2 window\(s\) failed; another try will not change this answer of the upstream: check API_BASE/);
+    expect(error).not.toMatch(/run the same command again to retry/);
+    expect(error).toMatch(/2025-09-08 04:00\+04:00 \.\. 2025-09-08 05:00\+04:00 \[2025-09-08T00:00:00Z, 2025-09-08T01:00:00Z\): (events|stats): HTTP 403/);
+    expect(error).toMatch(/2025-09-08 05:00\+04:00 \.\. 2025-09-08 06:00\+04:00 \[2025-09-08T01:00:00Z, 2025-09-08T02:00:00Z\): (events|stats): HTTP 403/);
+    expect(child.lines.join('\n')).toMatch(/backfill done windows=2 failed=2 /);
+  });
+
+  it('with a wrong API_BASE (the login answers 404) says to check API_BASE, not to run it again', async () => {
+    const child = runCommand('backfill.ts', ['--from', '2025-09-08 04:00', '--to', '2025-09-08 05:00'], { ...envFor(sim), API_BASE: `${sim.url}/not-the-api` });
+    expect(await child.exited).toBe(1);
+    const errors = child.lines.filter((l) => l.startsWith('{"error":'));
+    expect(errors).toHaveLength(1);
+    const error = (JSON.parse(errors[0]!) as { error: string }).error;
+    expect(error).toMatch(/^1 window\(s\) failed; another try will not change this answer of the upstream: check API_BASE \(the API's base URL\)/);
+    expect(error).toMatch(/2025-09-08 04:00\+04:00 \.\. 2025-09-08 05:00\+04:00 .*login: HTTP 404/);
   });
 
   it('--help explains the flags; a bad flag is a usage error', async () => {

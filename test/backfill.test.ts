@@ -5,7 +5,7 @@ import { useTestDatabase, rows } from './helpers/database.ts';
 import { simulator, configFor, clientFor, digests, expectedActivity, actualActivity, SIM_NOW, PASSWORD, count } from './helpers/simulator.ts';
 import { runBackfill, type BackfillSummary } from '../src/backfill/backfill.ts';
 import { wipeStaging } from '../src/backfill/wipe.ts';
-import { readHorizon } from '../src/load/horizon.ts';
+import { readHorizon } from '../src/db/horizon.ts';
 import { memoryLogger, type Logger } from '../src/log.ts';
 import type { SimulatorHandle } from '../src/simulator/server.ts';
 

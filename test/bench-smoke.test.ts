@@ -15,14 +15,14 @@ const KEYS = [
   'agg_full_eps', 'agg_hour_median_s', 'collector_run_s', 'report_day_s', 'report_31d_s', 'report_31d_rss_growth_mb',
 ];
 
-describe('npm run bench -- --agents 20 --days 1', () => {
+describe('npm run bench -- --agents 20 --days 1 --no-day', () => {
   it('prints the table and writes every figure to the JSON file', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'apr-bench-'));
     try {
       const out = join(dir, 'bench.json');
       const { stdout } = await run(
         process.execPath,
-        ['dist/cli/bench.js', '--agents', '20', '--days', '1', '--no-scale', '--out', out],
+        ['dist/cli/bench.js', '--agents', '20', '--days', '1', '--no-scale', '--no-day', '--out', out],
         { env: { ...process.env, DATABASE_URL: withDatabase(serverUrl(), 'apr_bench_smoke'), API_BASE: '' }, timeout: 120_000 },
       );
       expect(stdout).toMatch(/limit: raw LOAD DATA/);
@@ -31,6 +31,8 @@ describe('npm run bench -- --agents 20 --days 1', () => {
       for (const k of KEYS) expect(figures[k], k).toBeTypeOf('number');
       expect(figures.agents).toBe(20);
       expect(figures.days).toBe(1);
+      // --no-day: the one-day backfills at 200 and 1,000 agents were not run
+      expect(figures.backfill_day_200_s).toBeNull();
       // about 130 events per agent-day: the dataset is the one the targets assume
       expect(figures.events).toBeGreaterThan(20 * 80);
       expect(figures.events).toBeLessThan(20 * 200);

@@ -1,7 +1,7 @@
 // `npm run report`: the same bytes as GET /api/report, the default file name in the
 // current folder, exit code 2 with the API's message for bad input.
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -38,7 +38,7 @@ let server: { url: string; close(): Promise<void> };
 
 beforeAll(async () => {
   const { pool, url } = db();
-  const hours = await seedWorkedExampleActivity(pool);
+  await seedWorkedExampleActivity(pool);
   // Simulated data for a range of days: 25 agents, every hour of 2025-10-01..10-08, with names
   // that need quoting or defusing.
   await insertBulkActivity(pool, '2025-10-01 00:00:00', '2025-10-08 00:00:00', 25);
@@ -146,6 +146,20 @@ describe('npm run report', () => {
     expect(readdirSync(cwd)).toEqual([]);
   });
 
+  it('refuses an --out that names a folder: exit 2, one line naming a file to give instead', async () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'apr-cli-'));
+    const folder = join(cwd, 'reports');
+    mkdirSync(folder);
+    const run = await runCli(['--startDate', '2025-09-07', '--out', folder], cwd);
+    expect(run.code).toBe(2);
+    expect(run.stderr.trim().split('\n')).toHaveLength(1);
+    expect((JSON.parse(run.stderr) as { error: string }).error).toBe(
+      `--out ${folder} is a folder: name a file, e.g. --out ${join(folder, 'report_2025-09-07_to_2025-09-08.csv')} (see npm run report -- --help)`,
+    );
+    expect(readdirSync(cwd)).toEqual(['reports']);
+    expect(readdirSync(folder)).toEqual([]);
+  });
+
   it('prints usage with --help', async () => {
     const run = await runCli(['--help'], tmpdir());
     expect(run.code).toBe(0);
@@ -157,7 +171,10 @@ describe('npm run report', () => {
     const cwd = mkdtempSync(join(tmpdir(), 'apr-cli-'));
     const run = await runCli(['--startDate', '2025-09-07'], cwd, 'mysql://root@127.0.0.1:1/apr');
     expect(run.code).toBe(5); // the database cannot be used (README, exit codes)
-    expect((JSON.parse(run.stderr) as { error: string }).error).toMatch(/the report could not be written/);
+    // said as every command says a database it cannot use
+    const error = (JSON.parse(run.stderr) as { error: string }).error;
+    expect(error).toMatch(/DATABASE_URL/);
+    expect(error).not.toMatch(/the report could not be written/);
     expect(existsSync(join(cwd, 'report_2025-09-07_to_2025-09-08.csv'))).toBe(false);
     expect(readdirSync(cwd)).toEqual([]);
   });

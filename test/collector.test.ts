@@ -4,7 +4,7 @@ import { describe, it, expect, afterAll } from 'vitest';
 import { useTestDatabase, rows } from './helpers/database.ts';
 import { simulator, clientFor, expectedActivity, actualActivity, SIM_NOW, PASSWORD, count } from './helpers/simulator.ts';
 import { runCollector, startCollector, type CollectorOptions } from '../src/collector/collector.ts';
-import { readHorizon } from '../src/load/horizon.ts';
+import { readHorizon } from '../src/db/horizon.ts';
 import { wipeStaging } from '../src/backfill/wipe.ts';
 import { createPool } from '../src/db/pool.ts';
 import { memoryLogger } from '../src/log.ts';
@@ -73,7 +73,7 @@ describe('collector', async () => {
     expect(runs).toEqual([{ outcome: 'failed', n: 5 }, { outcome: 'ok', n: 3 }]);
   });
 
-  it('two collectors started together: one runs, one skips, no row doubled', async () => {
+  it('two collectors started together: one runs, one skips, no row doubled, no figure changed', async () => {
     const { pool, url } = db();
     await wipeStaging(pool);
     const other = createPool(url);
@@ -83,6 +83,8 @@ describe('collector', async () => {
       expect(log.lines.some((l) => /collector: another collector run \(or a backfill\) holds the load lock: skipped/.test(l))).toBe(true);
       expect(await rows(pool, 'SELECT COUNT(*) AS n FROM agent_events')).toEqual([{ n: sim.timeline(now - 48 * H, now).length }]);
       expect(await rows(pool, "SELECT COUNT(*) AS n FROM collector_runs WHERE outcome = 'skipped'")).toEqual([{ n: 1 }]);
+      // and the figures are those of one collector alone
+      expect(await actualActivity(pool)).toEqual(await expectedActivity(pool, sim, now - 48 * H, now, now));
     } finally {
       await other.end();
     }

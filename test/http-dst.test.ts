@@ -75,7 +75,7 @@ describe('Europe/London', () => {
     expect(got.slice(0, 4).map((l) => l.split(',')[0])).toEqual(['00:00 - 01:00', '01:00 - 01:00', '01:00 - 02:00', '02:00 - 03:00']);
   });
 
-  it('resolves times in the gap and in the repeated hour as SPEC §5 says', async () => {
+  it('resolves times in the gap and in the repeated hour as rules §5 says', async () => {
     // 01:30 on the spring day does not exist: the range starts at 02:00 BST.
     expect((await labels(london(), 'startDate=2025-03-30&startTime=01:30:00&endDate=2025-03-30&endTime=04:00:00')).map((l) => l.split(',')[0])).toEqual([
       '02:00 - 03:00',

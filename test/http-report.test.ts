@@ -3,7 +3,7 @@
 // client that hangs up mid-report.
 import { request } from 'node:http';
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Pool } from 'mysql2/promise';
 import { createTestDatabase, dropDatabase, useTestDatabase } from './helpers/database.ts';
 import { startHttpServer } from '../src/http/server.ts';
@@ -19,7 +19,7 @@ const log = memoryLogger();
 
 beforeAll(async () => {
   const { pool, url } = db();
-  // The worked example's figures (SPEC §6) as the transform produces them.
+  // The worked example's figures (rules §6) as the transform produces them.
   const hours = await seedWorkedExampleActivity(pool);
   await setHorizon(pool, hours[1]! + 3600);
   server = await startHttpServer(testConfig(url, 'Asia/Dubai'), pool, log);
@@ -148,6 +148,10 @@ describe('GET /api/report', () => {
       expect(r.status, path).toBe(404);
       expect((r.json() as { error: string }).error, path).toMatch(/no such path.*\/api\/report/);
     }
+    // every path is named, the page's files as one
+    expect((await get(`${server.url}/nowhere`)).json()).toEqual({
+      error: 'no such path "/nowhere": the paths are /, /api/breaks, /api/config, /api/intervals, /api/live, /api/report, /api/status, /api/timeline, /api/whoami, /healthz, /metrics, /now, /page/<file>, /vendor/chart.umd.min.js',
+    });
     const post = await get(`${server.url}/api/report?${WORKED}`, {}, 'POST');
     expect(post.status).toBe(405);
     expect(post.headers.allow).toBe('GET');
@@ -244,9 +248,8 @@ describe('failures', () => {
     const full = await get(`${server.url}/api/report?${query}&bom=0`);
     expect(full.status).toBe(200);
     expect(full.text.split('\r\n').length - 2).toBe(20 * 40 * 24);
-    // the hang-ups were logged as such
-    await new Promise((r) => setTimeout(r, 200));
-    expect(log.lines.filter((l) => / warn request .* status=200 .* aborted=true/.test(l)).length).toBeGreaterThanOrEqual(1);
+    // the hang-ups were logged as such (a line is written when the server sees the hang-up)
+    await vi.waitFor(() => expect(log.lines.filter((l) => / warn request .* status=200 .* aborted=true/.test(l)).length).toBeGreaterThanOrEqual(1), { timeout: 10_000 });
     // and not as server errors
     expect(log.lines.filter((l) => l.includes(' error '))).toEqual([]);
   });

@@ -5,7 +5,8 @@ import { loadFixtureEvents, loadFixtureStats } from './helpers/fixtures.ts';
 import { normalizeEvents, normalizeStats } from '../src/upstream/normalize.ts';
 import { loadEvents } from '../src/load/events.ts';
 import { replaceSlotStats } from '../src/load/stats.ts';
-import { advanceHorizon, readHorizon, recordWindow } from '../src/load/horizon.ts';
+import { advanceHorizon, recordWindow } from '../src/load/horizon.ts';
+import { readHorizon } from '../src/db/horizon.ts';
 import { insertRejected } from '../src/load/rejected.ts';
 import { withTransaction } from '../src/load/transaction.ts';
 

@@ -1,4 +1,4 @@
-// Loaded time (SPEC §3): ranges loaded by real backfills from the simulator, with gaps
+// Loaded time (rules §3): ranges loaded by real backfills from the simulator, with gaps
 // between them in either order. Nothing is counted in a gap, the stretch after a gap
 // starts Offline, an old range loaded later changes no figure of a newer stretch, filling
 // the gap gives byte for byte the report of one clean load, and a backfill that ends

@@ -2,6 +2,11 @@ import { describe, it, expect } from 'vitest';
 import { useTestDatabase, rows } from './helpers/database.ts';
 import { migrate, readRoutines } from '../src/db/migrate.ts';
 import { TEST_CALENDAR } from './helpers/database.ts';
+import { loadFixtureStats } from './helpers/fixtures.ts';
+import { insertEvents, setLoaded } from './reference/sql.ts';
+import { ZONE_TABLES } from '../src/db/zone-tables.ts';
+import { WIPED_TABLES } from '../src/backfill/options.ts';
+import { ZoneMismatchError } from '../src/db/zone.ts';
 
 const db = useTestDatabase('migrate');
 
@@ -76,16 +81,47 @@ describe('npm run migrate', () => {
     }
   });
 
-  it('refuses another REPORT_TZ and says how to rebuild; --rebuild-tz rebuilds', async () => {
+  it('refuses another REPORT_TZ and says how to rebuild; --rebuild-tz empties every table of the old zone (those --wipe empties too) and keeps raw events', async () => {
+    const { pool } = db();
+    const H = Date.UTC(2025, 8, 7, 5) / 1000; // 09:00 in Dubai
+    await insertEvents(pool, [
+      { ext: '4101', ts: H + 60, seq: 0, event: 'agent_idle', enabled: true, state: null },
+      { ext: '4101', ts: H + 600, seq: 0, event: 'agent_idle', enabled: false, state: null },
+      { ext: '4101', ts: H + 600, seq: 1, event: 'agent_not_avail_state', enabled: true, state: 'Lunch' },
+    ]);
+    await setLoaded(pool, [{ from: H, to: H + 7200 }]);
+    await loadFixtureStats(pool, { [`${H}-${H + 900}`]: { 4101: { name: 'A', total_calls: 1, answered_calls: 1 } } });
+    await pool.query("CALL sp_aggregate_range('2025-09-07 09:00:00', '2025-09-07 11:00:00')");
+    const count = async (t: string) => Number((await rows<{ n: number }>(pool, `SELECT COUNT(*) AS n FROM ${t}`))[0]!.n);
+    for (const t of ZONE_TABLES) expect(await count(t), `${t} has rows before the rebuild`).toBeGreaterThan(0);
+    for (const t of ZONE_TABLES) expect(WIPED_TABLES, `--wipe empties ${t} too`).toContain(t);
+
     await expect(migrate({ databaseUrl: db().url, reportTz: 'Europe/London', calendar: TEST_CALENDAR })).rejects.toThrow(
       /built for REPORT_TZ=Asia\/Dubai.*--rebuild-tz/,
     );
     const r = await migrate({ databaseUrl: db().url, reportTz: 'Europe/London', rebuildTz: true, calendar: TEST_CALENDAR });
     expect(r.rebuiltTz).toBe(true);
-    const [spring] = await rows<{ n: number }>(db().pool, "SELECT COUNT(*) AS n FROM report_hours WHERE local_start >= '2025-03-30' AND local_start < '2025-03-31'");
-    const [autumn] = await rows<{ n: number }>(db().pool, "SELECT COUNT(*) AS n FROM report_hours WHERE local_start >= '2025-10-26' AND local_start < '2025-10-27'");
+    for (const t of ZONE_TABLES) expect(await count(t), `${t} after the rebuild`).toBe(0);
+    expect(await count('agent_events')).toBe(3);
+    const [spring] = await rows<{ n: number }>(pool, "SELECT COUNT(*) AS n FROM report_hours WHERE local_start >= '2025-03-30' AND local_start < '2025-03-31'");
+    const [autumn] = await rows<{ n: number }>(pool, "SELECT COUNT(*) AS n FROM report_hours WHERE local_start >= '2025-10-26' AND local_start < '2025-10-27'");
     expect([spring?.n, autumn?.n]).toEqual([23, 25]);
     // back to the original zone so later files see what they expect
     await migrate({ databaseUrl: db().url, reportTz: 'Asia/Dubai', rebuildTz: true, calendar: TEST_CALENDAR });
+  });
+
+  it('refuses to rebuild once raw data was pruned: those hours could never be computed again', async () => {
+    const { pool } = db();
+    await pool.query("INSERT INTO apr_settings (name, value) VALUES ('raw_cut', ?)", [Date.UTC(2025, 8, 8, 20) / 1000]);
+    try {
+      const rebuild = migrate({ databaseUrl: db().url, reportTz: 'Europe/London', rebuildTz: true, calendar: TEST_CALENDAR });
+      await expect(rebuild).rejects.toBeInstanceOf(ZoneMismatchError);
+      await expect(rebuild).rejects.toThrow(/Set REPORT_TZ=Asia\/Dubai again\. Rebuilding for Europe\/London is refused: raw data before 2025-09-08T20:00:00Z was pruned/);
+      // and the message of a plain mismatch no longer offers the rebuild
+      await expect(migrate({ databaseUrl: db().url, reportTz: 'Europe/London', calendar: TEST_CALENDAR })).rejects.toThrow(/new database/);
+      expect((await rows(pool, "SELECT value FROM apr_settings WHERE name = 'report_tz'"))).toEqual([{ value: 'Asia/Dubai' }]);
+    } finally {
+      await pool.query("DELETE FROM apr_settings WHERE name = 'raw_cut'");
+    }
   });
 });

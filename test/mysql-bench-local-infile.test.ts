@@ -22,7 +22,7 @@ describe('npm run bench where the server refuses LOAD DATA LOCAL INFILE', () => 
       url.searchParams.set('flags', '-LOCAL_FILES');
       const { stdout } = await run(
         process.execPath,
-        ['--import', 'tsx', 'src/cli/bench.ts', '--agents', '3', '--days', '1', '--no-scale', '--out', out],
+        ['--import', 'tsx', 'src/cli/bench.ts', '--agents', '3', '--days', '1', '--no-scale', '--no-day', '--out', out],
         { env: { ...process.env, DATABASE_URL: url.toString(), API_BASE: '' }, timeout: 280_000 },
       );
       expect(stdout).toMatch(/limit: raw LOAD DATA\s+unavailable/);

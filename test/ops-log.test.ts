@@ -74,6 +74,11 @@ describe('the commands, without a process', () => {
     expect(npmSwallowedHint('report', ['startDate', 'endDate'], env)).toBe('npm took --startDate for itself: put -- before the flags, e.g. npm run report -- --startDate ...');
     expect(npmSwallowedHint('report', ['startDate'], { npm_lifecycle_event: 'report' })).toBeUndefined();
     expect(npmSwallowedHint('report', ['startDate'], { npm_config_startdate: 'true' })).toBeUndefined(); // not run by npm
+    // `npm run prune --days 3`: npm reads --days as its own -d -a -y -s and passes "3"
+    expect(npmSwallowedHint('prune', ['days'], { npm_lifecycle_event: 'prune', npm_config_all: 'true' }, ['3'])).toBe(
+      'npm took --days for itself and passed only "3": put -- before the flags, e.g. npm run prune -- --days 3',
+    );
+    expect(npmSwallowedHint('prune', ['days'], { npm_lifecycle_event: 'prune' }, ['--days', '3'])).toBeUndefined();
   });
 
   it('names DATABASE_URL or npm run migrate for the database errors an operator fixes', () => {

@@ -83,7 +83,7 @@ export async function hourStarts(pool: Pool, fromLocal: string, toLocal: string)
 }
 
 /** A Config for a test database, from defaults plus `env`. */
-/** The worked example's agent_activity rows (SPEC §6) as the transform produces them; returns the two hour starts. */
+/** The worked example's agent_activity rows (rules §6) as the transform produces them; returns the two hour starts. */
 export async function seedWorkedExampleActivity(pool: Pool): Promise<number[]> {
   const hours = await hourStarts(pool, '2025-09-07 09:00:00', '2025-09-07 11:00:00');
   await setAgent(pool, '4101', 'Layla Menon');

@@ -1,4 +1,4 @@
-// The report request (SPEC §5) without a database: ranges in REPORT_TZ, DST, limits,
+// The report request (rules §5) without a database: ranges in REPORT_TZ, DST, limits,
 // and the formatting helpers. Expected instants are written out by hand from the zones'
 // published rules, not computed by the code under test.
 import { describe, expect, it } from 'vitest';

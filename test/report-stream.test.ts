@@ -45,10 +45,7 @@ async function startChild(databaseUrl: string): Promise<{ url: string; pid: numb
 }
 
 describe('streaming', () => {
-  // (one retry: once, with the whole suite loading both cores, the client saw the stream
-  // aborted 20 s in; alone and in every other run it streams whole, so a second try tells a
-  // flake of the machine from a regression)
-  it(`serves ${DAYS} days × ${AGENTS} agents with flat memory`, { retry: 1 }, async () => {
+  it(`serves ${DAYS} days × ${AGENTS} agents with flat memory`, async () => {
     const { pool, url } = db();
     const inserted = await insertBulkActivity(pool, '2025-01-01 00:00:00', '2025-04-04 00:00:00', AGENTS);
     expect(inserted).toBe(DAYS * 24 * AGENTS);

@@ -1,4 +1,4 @@
-// SPEC §6 end to end: the worked example's upstream payloads through the real normaliser
+// rules §6 end to end: the worked example's upstream payloads through the real normaliser
 // and loader, loaded as one window 08:00-11:00 local, the real aggregation
 // (sp_aggregate_range), then the report through the API and the CLI for every request the
 // fixture gives (by hour, 15m, total, day): each equals its expected file byte for byte
@@ -56,7 +56,7 @@ function runCli(cwd: string, flags: readonly string[], reportTz = 'Asia/Dubai'):
   });
 }
 
-describe('worked example (SPEC §6)', () => {
+describe('worked example (rules §6)', () => {
   for (const c of CASES) {
     it(`${c.file} comes out of the API byte for byte`, async () => {
       const r = await get(`${srv.url}/api/report?${c.query}`);

@@ -11,9 +11,12 @@ import { runCommand } from './helpers/child.ts';
 import { rng, randomAgentTimeline } from './reference/timelines.ts';
 import { insertEvents, setLoaded } from './reference/sql.ts';
 import type { RefEvent } from './reference/model.ts';
-import { pruneRaw, readCut } from '../src/retention/prune.ts';
+import { pruneRaw } from '../src/retention/prune.ts';
+import { readCut } from '../src/db/raw-cut.ts';
+import { ensureDayPartitions, partitionsOf } from '../src/db/partitions.ts';
 import { runBackfill } from '../src/backfill/backfill.ts';
 import { UsageError } from '../src/usage-error.ts';
+import { REFUSALS } from '../src/db/refusals.ts';
 import { EXIT } from '../src/cli/exit.ts';
 import { memoryLogger } from '../src/log.ts';
 import { parseReportParams } from '../src/report/params.ts';
@@ -73,6 +76,9 @@ describe('raw-data retention', () => {
     const r = rng(4242);
     const events: RefEvent[] = [];
     for (let a = 0; a < 10; a++) events.push(...randomAgentTimeline(r, String(5100 + a), FROM - 8 * H, TO));
+    // a partition per local day: the days before the cut go whole, but those holding a
+    // not-available event the checkpoint at the cut names
+    await ensureDayPartitions(pool, TZ, FROM - 8 * H, TO);
     await insertEvents(pool, events);
     const call = (ext: string, at: number) => [at, at - (at % H), ext, at + 900, 3, 2];
     await pool.query('INSERT INTO users_calls (slot_start, hour_start, ext, fetched_to, total_calls, answered_calls) VALUES ?', [
@@ -101,6 +107,13 @@ describe('raw-data retention', () => {
     );
     expect(Number(left!.named ?? 0)).toBe(Number(left!.n));
     expect(await rows(pool, 'SELECT COUNT(*) AS n FROM users_calls WHERE slot_start < ?', [CUT])).toEqual([{ n: 0 }]);
+    const early = (await partitionsOf(pool, 'users_calls')).filter((p) => p.hi !== null && p.hi <= CUT);
+    expect(early).toEqual([]);
+    const kept = (await partitionsOf(pool, 'agent_events')).filter((p) => p.hi !== null && p.hi <= CUT);
+    expect(kept.length).toBeLessThan(5); // of p_old and the four days 2025-09-04 .. 2025-09-07
+    for (const p of kept) {
+      expect(await rows(pool, 'SELECT COUNT(*) > 0 AS named FROM agent_state_checkpoints WHERE at_ts = ? AND na_ts >= ? AND na_ts < ?', [CUT, p.lo ?? 0, p.hi])).toEqual([{ named: 1 }]);
+    }
     expect(await reports()).toEqual(before);
   });
 
@@ -123,9 +136,10 @@ describe('raw-data retention', () => {
 
   it('refuses to recompute an hour before the cut, naming the cut and the variable', async () => {
     const { pool } = db();
-    await expect(pool.query("CALL sp_aggregate_hour('2025-09-07 23:00:00')")).rejects.toThrow(/before 2025-09-08 00:00 .*RAW_RETENTION_DAYS/);
-    await expect(pool.query("CALL sp_aggregate_range('2025-09-07 00:00:00', '2025-09-09 00:00:00')")).rejects.toThrow(/RAW_RETENTION_DAYS/);
-    await expect(pool.query('CALL sp_aggregate_epoch_range(?, ?)', [FROM, TO])).rejects.toThrow(/RAW_RETENTION_DAYS/);
+    const refused = { sqlState: REFUSALS.beforeRetentionCut.sqlState };
+    await expect(pool.query("CALL sp_aggregate_hour('2025-09-07 23:00:00')")).rejects.toMatchObject({ ...refused, message: expect.stringMatching(/before 2025-09-08 00:00 .*RAW_RETENTION_DAYS/) });
+    await expect(pool.query("CALL sp_aggregate_range('2025-09-07 00:00:00', '2025-09-09 00:00:00')")).rejects.toMatchObject(refused);
+    await expect(pool.query('CALL sp_aggregate_epoch_range(?, ?)', [FROM, TO])).rejects.toMatchObject(refused);
     expect(await reports()).toEqual(before);
 
     const sim = await simulator({ agents: 2 });

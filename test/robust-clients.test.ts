@@ -6,8 +6,10 @@
 import { connect, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Pool } from 'mysql2/promise';
-import { useTestDatabase, rows } from './helpers/database.ts';
+import { useTestDatabase } from './helpers/database.ts';
+import { until, reportQueries as reportQueriesOn } from './helpers/wait.ts';
 import { createPool } from '../src/db/pool.ts';
+import { REPORT_SQL_TAG } from '../src/report/write.ts';
 import { startHttpServer } from '../src/http/server.ts';
 import { memoryLogger } from '../src/log.ts';
 import { get, insertBulkActivity, setHorizon, testConfig } from './report-helpers.ts';
@@ -60,28 +62,28 @@ function drain(s: Socket): Promise<Buffer> {
   });
 }
 
-async function until(what: string, check: () => Promise<boolean>, ms = 10_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error(`not within ${ms} ms: ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
-const reportQueries = async () =>
-  (await rows<{ n: number }>(db().pool, "SELECT COUNT(*) AS n FROM information_schema.processlist WHERE db = ? AND info LIKE '%vw_report%' AND info NOT LIKE '%processlist%'", [db().name]))[0]!.n;
+const reportQueries = () => reportQueriesOn(db().pool, db().name);
 
 describe('clients that never read', () => {
   it('hold at most REPORT_MAX_STREAMS streams, are cut after the idle timeout, and never starve /healthz or a small report', async () => {
     const stuck = await Promise.all([1, 2, 3].map(() => neverReading(server.url, MONTH)));
     await until('three report streams open', async () => ((await get(`${server.url}/healthz`)).json() as { status: string }).status === 'degraded');
-    const started = Date.now();
+    // their queries run on the server, held up by the clients that take nothing
+    await until('three report queries in the process list', async () => (await reportQueries()) === 3);
 
     // beyond the cap: 503 with Retry-After, at once
     const refused = await get(`${server.url}${MONTH}`);
     expect(refused.status).toBe(503);
     expect(refused.headers['retry-after']).toBe('5');
     expect((refused.json() as { error: string }).error).toMatch(/REPORT_MAX_STREAMS/);
+
+    // a small report (one hour) is read whole and sent at once: no slot needed
+    const hour = await get(`${server.url}/api/report?startDate=2025-01-02&startTime=09:00:00&endDate=2025-01-02&endTime=10:00:00`);
+    expect(hour.status).toBe(200);
+    expect(hour.headers['content-length']).toBe(String(hour.body.length));
+    expect(hour.text.trim().split('\r\n')).toHaveLength(1 + 100);
+    expect((await get(`${server.url}/metrics`)).text).toMatch(/^apr_report_streams_refused_total [1-9]/m);
 
     // health answers at once, degraded with the reason, the database ok; many at once too
     const checks = await Promise.all(Array.from({ length: 12 }, () => get(`${server.url}/healthz`)));
@@ -96,6 +98,7 @@ describe('clients that never read', () => {
     // (the month's query runs first: the idle clock starts once bytes wait to be sent)
     await until('stuck streams cut', async () => log.lines.filter((l) => l.includes('report client took no bytes')).length === 3, 60_000);
     await until('report queries gone from the database', async () => (await reportQueries()) === 0);
+    expect((await get(`${server.url}/metrics`)).text).toMatch(/^apr_report_streams_cut_total\{reason="idle"\} [3-9]/m);
     const small = await get(`${server.url}/api/report?startDate=2025-01-02&ext=1001`);
     expect(small.status).toBe(200);
     expect(small.text.trim().split('\r\n').length).toBe(25);

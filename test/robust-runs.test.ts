@@ -1,5 +1,5 @@
 // A backfill whose middle window fails: the later windows still load (the horizon is the
-// latest end of any loaded window, SPEC §3), but the gap is there and everyone says so:
+// latest end of any loaded window, rules §3), but the gap is there and everyone says so:
 // the command exits 1 naming the window, /api/status lists the gap, the next collector
 // run (which loads from the horizon on) warns with the command that fills it, and that
 // command fills it. Also: a run a crash left 'running' is marked 'abandoned' by the next.
@@ -11,7 +11,7 @@ import { runCommand } from './helpers/child.ts';
 import { loadConfig } from '../src/config.ts';
 import { runCollector } from '../src/collector/collector.ts';
 import { upstreamFromConfig } from '../src/upstream/client.ts';
-import { readHorizon } from '../src/load/horizon.ts';
+import { readHorizon } from '../src/db/horizon.ts';
 import { readStatus } from '../src/http/status.ts';
 import { memoryLogger } from '../src/log.ts';
 

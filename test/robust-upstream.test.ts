@@ -9,7 +9,7 @@ import { runBackfill } from '../src/backfill/backfill.ts';
 import { runCollector } from '../src/collector/collector.ts';
 import { upstreamFromConfig } from '../src/upstream/client.ts';
 import { scrub } from '../src/upstream/errors.ts';
-import { readHorizon } from '../src/load/horizon.ts';
+import { readHorizon } from '../src/db/horizon.ts';
 import { memoryLogger } from '../src/log.ts';
 
 const db = useTestDatabase('robust-upstream');

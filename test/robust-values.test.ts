@@ -4,12 +4,14 @@
 // horizon moves. An upstream written by hand here, so the values can be anything.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { useTestDatabase, rows } from './helpers/database.ts';
+import { fixedUpstream, type FixedUpstream } from './helpers/fixed-upstream.ts';
 import { loadConfig } from '../src/config.ts';
 import { runBackfill } from '../src/backfill/backfill.ts';
-import { readHorizon } from '../src/load/horizon.ts';
+import { readHorizon } from '../src/db/horizon.ts';
 import { memoryLogger } from '../src/log.ts';
+import { upstreamFromConfig } from '../src/upstream/client.ts';
 import { MAX_RAW_CHARS } from '../src/load/rejected.ts';
 
 const db = useTestDatabase('robust-values');
@@ -27,7 +29,7 @@ const STATS =
   ' "1004": {"name": "Agent 1004", "idle_time": -5},' +
   ` "1005": {"name": "Agent 1005", "tags": ["${'t'.repeat(100_000)}"]}}`;
 
-let server: Server;
+let upstream: FixedUpstream | undefined;
 let url: string;
 beforeAll(async () => {
   const events = JSON.stringify({
@@ -39,25 +41,18 @@ beforeAll(async () => {
       ev('1006', T + 40, 'agent_idle', false),
     ],
   });
-  server = createServer((req, res) => {
-    const path = new URL(req.url ?? '/', 'http://x').pathname;
-    const body = path.endsWith('/login/oauth') ? '{"accessToken":"tok-values","expiresIn":3600}' : path.endsWith('/events') ? events : STATS;
-    req.resume();
-    req.on('end', () => {
-      res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(body);
-    });
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  upstream = await fixedUpstream(events, STATS, 'tok-values');
+  url = upstream.url;
 });
-afterAll(() => new Promise<void>((r) => server.close(() => r())));
+afterAll(() => upstream?.close());
 
 describe('absurd and oversized values', () => {
   it('are rejected with the extension and time named; the rest of the window loads and the horizon moves', async () => {
     const cfg = loadConfig({ DATABASE_URL: db().url, REPORT_TZ: db().reportTz, API_BASE: url, API_USERNAME: 'u', API_PASSWORD: 'p-values', TENANT: 't', ACCOUNT_ID: 'a', UPSTREAM_WINDOW_TIMEOUT_S: '2' });
     const log = memoryLogger();
-    const s = await runBackfill(cfg, db().pool, { fromTs: T, toTs: T + 3600, log });
+    const upstream = upstreamFromConfig(cfg, { log });
+    onTestFinished(() => upstream.close());
+    const s = await runBackfill(cfg, db().pool, { fromTs: T, toTs: T + 3600, log, upstream });
     expect(s.failed).toEqual([]);
     expect(await readHorizon(db().pool)).toBe(T + 3600);
 
@@ -82,9 +77,12 @@ describe('absurd and oversized values', () => {
     for (const r of rejected) expect(r.len).toBeLessThan(MAX_RAW_CHARS + 100);
     expect(Math.max(...rejected.map((r) => r.len))).toBeGreaterThan(MAX_RAW_CHARS);
 
-    // a window that loaded has no deadline left running behind it
-    await new Promise((r) => setTimeout(r, 2500));
-    expect(log.lines.filter((l) => l.includes('given up'))).toEqual([]);
+    // A window that loaded has no deadline left running behind it. A deadline of the same
+    // length started now fires after any the windows left (timers of one length fire in the
+    // order they were set): once it has, it must be the only one that did.
+    const late = upstream.withWindowDeadline(T, T + 3600, undefined, (signal) => new Promise((_, reject) => signal.addEventListener('abort', () => reject(signal.reason))));
+    await expect(late).rejects.toThrow(/given up: not fetched within 2 s/);
+    expect(log.lines.filter((l) => l.includes('upstream window given up'))).toHaveLength(1);
 
     // a re-run gives the same: nothing doubled, nothing failed
     const again = await runBackfill(cfg, db().pool, { fromTs: T, toTs: T + 3600, log: memoryLogger() });

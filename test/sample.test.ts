@@ -1,5 +1,5 @@
 // The real upstream sample (fixtures/upstream-*-sample.json) through the real loader and
-// the SQL (SPEC §3): over the events' own range, from the first event (nothing before it)
+// the SQL (rules §3): over the events' own range, from the first event (nothing before it)
 // to the horizon at the last one (10:57:13 UTC), the seconds the state model gives per
 // agent never exceed the upstream's own stats, and the 42 figures of
 // sample-reconciliation.json are equal to the second. The stats cover one long window, so
@@ -43,7 +43,7 @@ function add(d: Derived, ext: string, key: string, secs: number): void {
   m.set(key, (m.get(key) ?? 0) + secs);
 }
 
-/** SPEC §3's mapping of states to the upstream's fields: on_call_time = Talk + Hold. */
+/** rules §3's mapping of states to the upstream's fields: on_call_time = Talk + Hold. */
 function derive(list: { ext: string; state: string; reason: string | null; seconds: number }[]): Derived {
   const d: Derived = new Map();
   for (const s of list) {
@@ -68,7 +68,7 @@ describe('the real sample', () => {
 
   it('loads whole: 2,000 events, 08:30:00-10:57:13 UTC', async () => {
     const loaded = await loadFixtureEvents(db().pool, events, null);
-    // loaded time: the events' own range, as the reconciled figures are (SPEC §3)
+    // loaded time: the events' own range, as the reconciled figures are (rules §3)
     await markLoaded(db().pool, FIRST, LAST);
     expect(loaded).toEqual({ events: 2000, rejected: 0 });
     expect([FIRST, LAST]).toEqual([Date.parse('2025-08-20T08:30:00Z') / 1000, Date.parse('2025-08-20T10:57:13Z') / 1000]);

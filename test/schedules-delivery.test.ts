@@ -153,6 +153,18 @@ describe('a run delivers the API bytes everywhere', () => {
     expect(post.headers['content-disposition']).toBe(`attachment; filename="${filenameOf(fromApi)}"`);
     expect(filenameOf(fromApi)).toBe('report_2025-09-07_to_2025-09-08_day.json');
   });
+
+  it('the breaks report (breaks: true), as GET /api/breaks names and writes it', async () => {
+    const postsBefore = hook.posts.length;
+    const r = await manual(schedule({ report: { breaks: true }, email: undefined, folder: undefined }));
+    expect(r.outcome, r.error).toBe('ok');
+    const fromApi = await get(`${api.url}/api/breaks?startDate=2025-09-07&endDate=2025-09-08`);
+    expect(fromApi.status).toBe(200);
+    expect(filenameOf(fromApi)).toBe('breaks_2025-09-07_to_2025-09-08.csv');
+    const post = hook.posts[postsBefore]!;
+    expect(post.body.equals(fromApi.body)).toBe(true);
+    expect(post.headers['content-disposition']).toBe(`attachment; filename="${filenameOf(fromApi)}"`);
+  });
 });
 
 describe('failures', () => {

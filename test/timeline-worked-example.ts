@@ -1,4 +1,4 @@
-// SPEC §6's segments of 4101 on 2025-09-07 as the timeline shows them: local start, end
+// rules §6's segments of 4101 on 2025-09-07 as the timeline shows them: local start, end
 // (+04:00), state, raw reason; loaded 08:00-11:00, so the rest of the day is Not Loaded.
 export const WORKED_EXAMPLE_SEGMENTS: [string, string, string, string | null][] = [
   ['00:00:00', '08:00:00', 'Not Loaded', null],

@@ -1,4 +1,4 @@
-// GET /api/timeline: the worked example's day (SPEC §6) as segments from sp_agent_timeline,
+// GET /api/timeline: the worked example's day (rules §6) as segments from sp_agent_timeline,
 // Not Loaded outside loaded_windows, no state carried across a gap, a DST day's length,
 // the token, and bad input refused with a 400 naming the fix.
 import { readFileSync } from 'node:fs';
@@ -54,7 +54,7 @@ async function timeline(query: string): Promise<Timeline> {
 }
 
 describe('GET /api/timeline', () => {
-  it("gives the worked example's segments (SPEC §6), the whole local day, Not Loaded outside the loaded window", async () => {
+  it("gives the worked example's segments (rules §6), the whole local day, Not Loaded outside the loaded window", async () => {
     const t = await timeline('ext=4101&date=2025-09-07');
     expect(t.ext).toBe('4101');
     expect(t.name).toBe('Layla Menon');
@@ -64,7 +64,7 @@ describe('GET /api/timeline', () => {
     // contiguous, and the seconds add up to the day
     for (let i = 1; i < t.segments.length; i++) expect(t.segments[i]!.start).toBe(t.segments[i - 1]!.end);
     expect(t.segments.reduce((n, s) => n + s.seconds, 0)).toBe(86400);
-    // the same seconds the report counts for 09:00-10:00 (SPEC §6)
+    // the same seconds the report counts for 09:00-10:00 (rules §6)
     const secondsOf = (state: string) => t.segments.filter((s) => s.state === state && s.start >= '2025-09-07T09' && s.end <= '2025-09-07T10:00:00+04:00').reduce((n, s) => n + s.seconds, 0);
     expect(secondsOf('Hold')).toBe(120);
     expect(secondsOf('Wrap Up')).toBe(59);

@@ -23,7 +23,7 @@ interface Trial {
   from: number;
   to: number;
   horizon: number | null;
-  /** Loaded windows (SPEC §3): one from the epoch to the horizon, or several with gaps. */
+  /** Loaded windows (rules §3): one from the epoch to the horizon, or several with gaps. */
   windows: RefStretch[];
   events: RefEvent[];
 }

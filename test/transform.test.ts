@@ -1,4 +1,4 @@
-// The transform against the real database: the worked example of SPEC §6 through
+// The transform against the real database: the worked example of rules §6 through
 // the real loader, the rules for which rows exist, the horizon, DST hours, re-running,
 // editing a reason rule, the reason categories, the data-quality views, and the
 // procedures' contract (errors, session settings, two callers at once).
@@ -10,12 +10,13 @@ import { loadFixtureEvents, loadFixtureStats } from './helpers/fixtures.ts';
 import { DEFAULT_RULES, categorizeWith, defaultCategorize, referenceActivity, type RefEvent } from './reference/model.ts';
 import { REASONS } from './reference/timelines.ts';
 import { clearData, conservationViolations, hoursBetween, insertEvents, readActivity, readEvents, setHorizon, setLoaded, withoutCalls } from './reference/sql.ts';
+import { REFUSALS } from '../src/db/refusals.ts';
 
 const FIXTURES = new URL('./fixtures/worked-example/', import.meta.url);
 const weEvents = JSON.parse(readFileSync(new URL('events.json', FIXTURES), 'utf8')) as unknown;
 const weStats = JSON.parse(readFileSync(new URL('v2/stats.json', FIXTURES), 'utf8')) as Record<string, unknown>;
 
-// SPEC §6, Asia/Dubai: 09:00 local = 05:00 UTC.
+// rules §6, Asia/Dubai: 09:00 local = 05:00 UTC.
 const H09 = 1757221200;
 const H10 = 1757224800;
 const H11 = 1757228400;
@@ -25,13 +26,13 @@ const ZERO = {
   tickets_s: 0, outbound_s: 0, lunch_s: 0, tea_s: 0, bio_s: 0, short_break_s: 0, other_npt_s: 0, offline_s: 0, not_loaded_s: 0,
 };
 
-/** SPEC §6's table, written out: the numbers the worked example must give. */
+/** rules §6's table, written out: the numbers the worked example must give. */
 const WORKED_EXAMPLE = [
   { ...ZERO, hourStart: H09, ext: '4101', counted_s: 3600, login_s: 300, idle_s: 900 + 840, talk_s: 300 + 180, hold_s: 120, offline_s: 1, wrap_s: 59, lunch_s: 900, total_calls: 3, answered_calls: 1 },
   { ...ZERO, hourStart: H10, ext: '4101', counted_s: 3600, lunch_s: 900, tickets_s: 1500, other_npt_s: 600, idle_s: 600, total_calls: 0, answered_calls: 0 },
 ];
 
-/** SPEC §6: the events and stats loaded as one window, 08:00-11:00 local. */
+/** rules §6: the events and stats loaded as one window, 08:00-11:00 local. */
 async function loadWorkedExample(pool: Pool): Promise<void> {
   await clearData(pool);
   await loadFixtureEvents(pool, weEvents, null);
@@ -48,7 +49,7 @@ const ev = (ext: string, ts: number, seq: number, event: string, enabled: boolea
 describe('transform (Asia/Dubai)', () => {
   const db = useTestDatabase('transform', 'Asia/Dubai');
 
-  it('gives the worked example of SPEC §6 exactly (real loader, CALL per hour)', async () => {
+  it('gives the worked example of rules §6 exactly (real loader, CALL per hour)', async () => {
     const { pool } = db();
     await loadWorkedExample(pool);
     await pool.query("CALL sp_aggregate_hour('2025-09-07 09:00:00')");
@@ -185,7 +186,7 @@ describe('transform (Asia/Dubai)', () => {
     expect(await readActivity(pool)).toEqual(before);
   });
 
-  it('categorises reasons as SPEC §3 says (fn_break_category = the reference categories)', async () => {
+  it('categorises reasons as rules §3 says (fn_break_category = the reference categories)', async () => {
     const { pool } = db();
     const extra = ['  LUNCH\t\tbreak ', 'Do not disturb please', 'dnd please', 'LOGIN', 'log in', 'Tea   break', 'Tea breaks', 'coffee-time', 'ticketing', 'x'];
     for (const reason of [...REASONS, ...extra]) {
@@ -236,10 +237,11 @@ describe('transform (Asia/Dubai)', () => {
     try {
       const vars = "SELECT @@SESSION.sort_buffer_size AS s, @@SESSION.tmp_table_size AS t, @@SESSION.max_heap_table_size AS h";
       const [before] = await conn.query(vars);
-      await expect(conn.query("CALL sp_aggregate_hour('2025-09-07 09:30:00')")).rejects.toThrow(/whole local hour/);
-      await expect(conn.query("CALL sp_aggregate_hour('2051-01-01 00:00:00')")).rejects.toThrow(/outside the report calendar/);
-      await expect(conn.query("CALL sp_aggregate_range('2025-09-08 00:00:00', '2025-09-07 00:00:00')")).rejects.toThrow(/p_from <= p_to/);
-      await expect(conn.query('CALL sp_aggregate_epoch_range(?, ?)', [0, 100])).rejects.toThrow(/outside the report calendar/);
+      const { badRange, outsideCalendar } = REFUSALS;
+      await expect(conn.query("CALL sp_aggregate_hour('2025-09-07 09:30:00')")).rejects.toMatchObject({ sqlState: badRange.sqlState, message: expect.stringMatching(/whole local hour/) });
+      await expect(conn.query("CALL sp_aggregate_hour('2051-01-01 00:00:00')")).rejects.toMatchObject({ sqlState: outsideCalendar.sqlState });
+      await expect(conn.query("CALL sp_aggregate_range('2025-09-08 00:00:00', '2025-09-07 00:00:00')")).rejects.toMatchObject({ sqlState: badRange.sqlState, message: expect.stringMatching(/p_from <= p_to/) });
+      await expect(conn.query('CALL sp_aggregate_epoch_range(?, ?)', [0, 100])).rejects.toMatchObject({ sqlState: outsideCalendar.sqlState });
       await conn.query("CALL sp_aggregate_hour('2025-09-07 09:00:00')");
       const [after] = await conn.query(vars);
       expect(after).toEqual(before);

@@ -132,7 +132,7 @@ describe('normalizeStats', () => {
   });
 });
 
-describe('cleanName (SPEC §5)', () => {
+describe('cleanName (rules §5)', () => {
   it.each([
     ['Karan+ Sengar', 'Karan Sengar'],
     ['Insaf Ben+Arous', 'Insaf Ben Arous'],

@@ -28,9 +28,14 @@ BEGIN
     INSERT IGNORE INTO apr_tmp_agents (ext)
     SELECT DISTINCT ext FROM agent_events WHERE ts >= p_from AND ts < p_end;
   ELSEIF p_end > p_from THEN
-    -- a group of agents over many hours: all of the group (a loose scan, one probe each)
+    -- a group of agents over many hours: those of the group with events in the span (a
+    -- loose scan of the primary key, one probe per agent in each of the span's daily
+    -- partitions; the others are Offline throughout, as for all agents above)
     INSERT IGNORE INTO apr_tmp_agents (ext)
-    SELECT DISTINCT ext FROM agent_events WHERE ext >= p_lo AND ext < p_hi;
+    SELECT x.ext FROM (
+      SELECT ext, MIN(ts) AS first_ts FROM agent_events
+      WHERE ext >= p_lo AND ext < p_hi AND ts >= p_from AND ts < p_end
+      GROUP BY ext) x;
   END IF;
   IF NOT p_all THEN
     INSERT IGNORE INTO apr_tmp_group (ext) SELECT ext FROM apr_tmp_agents;

@@ -1,4 +1,4 @@
--- Stage of sp_aggregate_span: apr_tmp_carried, the state carried into the span (SPEC §3):
+-- Stage of sp_aggregate_span: apr_tmp_carried, the state carried into the span (rules §3):
 -- every flag on just before p_from, and the not-available-on event in force (its state is
 -- the reason), counted from the start of p_from's loaded stretch with no look-back limit
 -- inside it. Nothing is carried when p_from is not loaded, nor across a gap. Where the
@@ -31,10 +31,7 @@ BEGIN
   IF p_end > p_from AND p_stretch_from IS NOT NULL AND p_stretch_from < p_from THEN
     -- A checkpoint at p_from holds the state when it is marked complete and the latest event
     -- before p_from is still the one it was written after (a filled gap drops the marks).
-    IF EXISTS (
-      SELECT 1 FROM agent_state_marks m
-      WHERE m.at_ts = p_from
-        AND m.last_event_ts <=> (SELECT e.ts FROM agent_events e WHERE e.ts < p_from ORDER BY e.ts DESC LIMIT 1)) THEN
+    IF fn_mark_holds(p_from) THEN
       INSERT INTO apr_tmp_carried (ext, flag, ts, seq)
       SELECT k.ext, f.flag, COALESCE(k.na_ts, 0), COALESCE(k.na_seq, 0)
       FROM agent_state_checkpoints k
@@ -62,6 +59,8 @@ BEGIN
           ROW_NUMBER() OVER (PARTITION BY e.ext, e.event ORDER BY e.seq DESC) AS rn
         FROM apr_tmp_last l
         JOIN agent_events e ON e.ext = l.ext AND e.event = l.event AND e.ts = l.ts
+        -- (constant bounds: only those days' partitions are probed)
+        WHERE e.ts >= v_since AND e.ts < p_from
       ) x
       WHERE x.rn = 1 AND x.enabled = 1;
       -- flags on at the cut that no event since has set again

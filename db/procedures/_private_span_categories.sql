@@ -13,6 +13,8 @@ CREATE PROCEDURE _private_span_categories(IN p_from BIGINT)
   COMMENT 'internal stage of sp_aggregate_span: reasons and categories of the breaks'
 BEGIN
   DECLARE c_na_ts BIGINT DEFAULT 65536;   -- a mark inside the span: (ts - p_from) * c_na_ts + seq + 2
+  DECLARE v_lo BIGINT;
+  DECLARE v_hi BIGINT;
 
   DROP TEMPORARY TABLE IF EXISTS apr_tmp_na_reason, apr_tmp_reasons;
   CREATE TEMPORARY TABLE apr_tmp_na_reason (
@@ -23,6 +25,11 @@ BEGIN
     cat    TINYINT NOT NULL DEFAULT 0,
     PRIMARY KEY (a, na)
   ) ENGINE=MEMORY;
+  -- The events looked up lie between the earliest carried in and the latest inside the
+  -- span: as constants, they keep the look-ups to those days' partitions of agent_events
+  -- (a bound taken from the joined rows would probe every partition for each).
+  SET v_lo = LEAST(p_from, COALESCE((SELECT MIN(ts) FROM apr_tmp_carried WHERE flag = 5), p_from));
+  SET v_hi = GREATEST(p_from, COALESCE((SELECT p_from + (MAX(na) - 2) DIV c_na_ts FROM apr_tmp_pieces WHERE code = 5 AND na >= 2), p_from));
   INSERT INTO apr_tmp_na_reason (a, na, reason)
   SELECT x.a, x.na, CAST(COALESCE(e.state, '') AS BINARY)
   FROM (SELECT DISTINCT a, na FROM apr_tmp_pieces WHERE code = 5) x
@@ -32,7 +39,8 @@ BEGIN
   JOIN agent_events e FORCE INDEX (ix_agent_events_flag)
     ON e.ext = g.ext AND e.event = 'agent_not_avail_state'
     AND e.ts = CASE WHEN x.na = 1 THEN c.ts ELSE p_from + (x.na - 2) DIV c_na_ts END
-    AND e.seq = CASE WHEN x.na = 1 THEN c.seq ELSE (x.na - 2) MOD c_na_ts END;
+    AND e.seq = CASE WHEN x.na = 1 THEN c.seq ELSE (x.na - 2) MOD c_na_ts END
+    AND e.ts >= v_lo AND e.ts <= v_hi;
   CREATE TEMPORARY TABLE apr_tmp_reasons (
     rid    INT NOT NULL AUTO_INCREMENT PRIMARY KEY,
     reason VARBINARY(1020) NOT NULL,

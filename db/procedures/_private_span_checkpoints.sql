@@ -37,10 +37,7 @@ BEGIN
 
   DELETE FROM agent_state_marks WHERE at_ts > p_from AND at_ts < p_end;
   -- (one temporary table per statement: MySQL cannot open one twice in a statement)
-  SET v_same = p_end = p_to_end AND EXISTS (
-    SELECT 1 FROM agent_state_marks m
-    WHERE m.at_ts = p_end
-      AND m.last_event_ts <=> (SELECT e.ts FROM agent_events e WHERE e.ts < p_end ORDER BY e.ts DESC LIMIT 1));
+  SET v_same = p_end = p_to_end AND fn_mark_holds(p_end);
   IF v_same THEN
     SET v_same = NOT EXISTS (
       SELECT 1 FROM apr_tmp_checkpoints n

@@ -1,5 +1,5 @@
 -- Stage of sp_aggregate_span: apr_tmp_in, the rows whose running sum is the state (the
--- legend of the packing is in sp_aggregate_span.sql). In SPEC §3 order: by second, then
+-- legend of the packing is in sp_aggregate_span.sql). In rules §3 order: by second, then
 -- carried state and stretch edges, slot markers, and the events in feed order (seq).
 DROP PROCEDURE IF EXISTS _private_span_input_rows;
 CREATE PROCEDURE _private_span_input_rows(IN p_from BIGINT, IN p_to_end BIGINT, IN p_end BIGINT,
@@ -37,7 +37,7 @@ BEGIN
       INSERT INTO apr_tmp_in (a, o, flag, w)
       SELECT a.id, p_from * c_order, 7, c_unloaded FROM apr_tmp_agents a;
     END IF;
-    -- SPEC §3: at a stretch's start and end every flag goes off; from an end to the next
+    -- rules §3: at a stretch's start and end every flag goes off; from an end to the next
     -- start nothing is counted
     INSERT INTO apr_tmp_in (a, o, flag, w)
     SELECT a.id, d.at_ts * c_order, f.flag, IF(f.flag = 7, d.is_end * c_unloaded, 0)

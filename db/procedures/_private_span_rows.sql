@@ -1,7 +1,7 @@
 -- Stage of sp_aggregate_span: the rows to store, in the tables' columns.
 --   apr_tmp_activity     seconds per slot and agent, pivoted into the categories' columns
 --   apr_tmp_out_slots    a row per agent and slot with a non-Offline second or an offered
---                        call (SPEC §5), with the slot's calls (apr_tmp_calls)
+--                        call (rules §5), with the slot's calls (apr_tmp_calls)
 --   apr_tmp_out_hours    the same per report hour: sums of its slot rows; Offline is the
 --                        hour's loaded seconds less the agent's other seconds
 --   apr_tmp_out_reasons  seconds per hour, agent and raw reason (reconciliation)

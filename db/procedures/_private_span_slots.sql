@@ -1,4 +1,4 @@
--- Stage of sp_aggregate_span: the span's slots and loaded time (SPEC §3-§4).
+-- Stage of sp_aggregate_span: the span's slots and loaded time (rules §3-§4).
 --   apr_tmp_slots   every slot of the report hours starting in [p_from, p_to), numbered
 --                   from 1, with its loaded seconds (its overlap with loaded stretches)
 --   apr_tmp_hours   the same hours, with their loaded seconds
@@ -35,7 +35,7 @@ BEGIN
   WHERE s.hour_start >= p_from AND s.hour_start < p_to
   GROUP BY s.slot_start, s.slot_end, s.hour_start;
   IF (SELECT COUNT(*) FROM apr_tmp_slots) > 4094 THEN
-    SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'sp_aggregate_span: at most 4094 slots (1,023 hours) at a time';
+    SIGNAL SQLSTATE '45005' SET MESSAGE_TEXT = 'sp_aggregate_span: at most 4094 slots (1,023 hours) at a time';  -- spanTooLong (src/db/refusals.ts)
   END IF;
 
   CREATE TEMPORARY TABLE apr_tmp_hours (
@@ -52,7 +52,7 @@ BEGIN
     ON c.hour_start = h.hour_start
   WHERE h.hour_start >= p_from AND h.hour_start < p_to;
 
-  -- SPEC §3 stretches: a stretch's state starts with every flag off, and nothing is
+  -- rules §3 stretches: a stretch's state starts with every flag off, and nothing is
   -- counted from its end to the next start (is_end 1: a gap starts; 0: a stretch starts).
   CREATE TEMPORARY TABLE apr_tmp_edges (
     at_ts  BIGINT  NOT NULL,

@@ -50,13 +50,13 @@ BEGIN
   FROM (
     SELECT s.a,
       (s.st DIV c_slot) MOD c_slots AS slot_idx,
-      -- SPEC §3 precedence: Hold > Talk > Wrap Up > Idle > not-available reason > Offline.
+      -- rules §3 precedence: Hold > Talk > Wrap Up > Idle > not-available reason > Offline.
       CASE WHEN s.st & 4 THEN 3 WHEN s.st & 2 THEN 2 WHEN s.st & 8 THEN 4 WHEN s.st & 1 THEN 1
            WHEN s.st >= c_na THEN 5 ELSE 0 END AS code,
       CASE WHEN s.st & 15 THEN 0 ELSE s.st DIV c_na END AS na,
       COALESCE(s.nxt DIV c_order, p_end) - s.o DIV c_order AS secs
     FROM apr_tmp_state s
-    -- SPEC §3: within one second only each flag's final value counts; outside loaded
+    -- rules §3: within one second only each flag's final value counts; outside loaded
     -- time nothing is counted
     WHERE (s.nxt IS NULL OR s.nxt DIV c_order > s.o DIV c_order)
       AND (s.st & c_unloaded) = 0

@@ -1,4 +1,4 @@
--- SPEC §3: the report category of a not-available reason: the category of the first
+-- rules §3: the report category of a not-available reason: the category of the first
 -- matching break_reason_map rule (fn_break_rule_id), else 'Other NPT'.
 DROP FUNCTION IF EXISTS fn_break_category;
 CREATE FUNCTION fn_break_category(p_reason VARCHAR(1020) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin)

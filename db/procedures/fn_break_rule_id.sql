@@ -1,4 +1,4 @@
--- SPEC §3 reason categories: the id of the break_reason_map rule a reason falls under,
+-- rules §3 reason categories: the id of the break_reason_map rule a reason falls under,
 -- or NULL when none matches (then the reason counts as Other NPT). Both sides are
 -- normalised; the first match by (priority, id) wins. Comparisons are binary
 -- (utf8mb4_bin), which is right because both sides are lower-cased.

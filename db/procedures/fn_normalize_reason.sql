@@ -1,4 +1,4 @@
--- SPEC §3: a not-available reason is matched after normalising it: trim, lower-case,
+-- rules §3: a not-available reason is matched after normalising it: trim, lower-case,
 -- collapse inner whitespace. Whitespace is the ASCII set (tab, LF, VT, FF, CR, space),
 -- built from CHAR() so no regex escape depends on the SQL mode or the regex library;
 -- collations are explicit so the function means the same whatever client created it.

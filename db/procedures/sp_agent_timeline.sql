@@ -1,6 +1,6 @@
 -- One agent's local day as state segments [seg_from, seg_to) in UTC epoch seconds, in
 -- order, covering the whole day: what GET /api/timeline and the page's timeline show.
--- Same rules as the counted seconds (SPEC §3):
+-- Same rules as the counted seconds (rules §3):
 --   * the day's UTC bounds come from report_hours (23 or 25 hours on a DST day), never
 --     from the database's time-zone tables;
 --   * loaded time is the union of loaded_windows (vw_loaded_stretches); outside it a
@@ -11,6 +11,10 @@
 --     within a second each flag's last event in feed order (seq) wins;
 --   * precedence Hold > Talk > Wrap Up > Idle > the reason's category > Offline;
 --   * reason: the raw not-available reason of a break, exactly as sent ('' for NULL).
+--   * before the retention cut (fn_raw_cut, npm run prune) the raw events are gone: that
+--     part of the day is one 'Pruned' segment, and a stretch that began before the cut
+--     carries the state of the checkpoint at the cut (agent_state_checkpoints), as the
+--     transform does, then the events since.
 -- Adjacent segments with the same state and reason are merged. An unknown date (outside
 -- the calendar) gives no rows.
 DROP PROCEDURE IF EXISTS sp_agent_timeline;
@@ -22,19 +26,24 @@ BEGIN
   DECLARE v_from BIGINT;
   DECLARE v_to BIGINT;
   DECLARE v_carry_from BIGINT;
+  DECLARE v_cut BIGINT DEFAULT fn_raw_cut();
+  DECLARE v_start BIGINT;
   SELECT MIN(h.hour_start), MAX(h.hour_end) INTO v_from, v_to
   FROM report_hours h
   WHERE h.local_start >= p_date AND h.local_start < p_date + INTERVAL 1 DAY;
-  -- the start of the stretch of loaded time that runs into the day, if one does: the
-  -- state at the day's start is carried from there (one read of all stretches)
+  -- the states are drawn from the cut on (the whole day when nothing before it was pruned)
+  SET v_start = GREATEST(v_from, LEAST(v_cut, v_to));
+  -- the start of the stretch of loaded time that runs into that start, if one does: the
+  -- state there is carried from it (one read of all stretches)
   SELECT MAX(s_from) INTO v_carry_from
   FROM vw_loaded_stretches
-  WHERE s_from < v_from AND s_to > v_from;
+  WHERE s_from < v_start AND s_to > v_start;
 
   -- (prepared on every call: MariaDB re-running this statement as part of the procedure in
   -- the same session refused it under ONLY_FULL_GROUP_BY, which MySQL's default sql_mode
   -- and so every routine here has; a fresh statement each time is parsed afresh)
-  SET @apr_tl_from = v_from, @apr_tl_to = v_to, @apr_tl_carry_from = v_carry_from, @apr_tl_ext = p_ext;
+  SET @apr_tl_from = v_start, @apr_tl_to = v_to, @apr_tl_carry_from = v_carry_from, @apr_tl_ext = p_ext,
+      @apr_tl_day_from = v_from, @apr_tl_cut = v_cut;
   SET @apr_tl_sql = '
   WITH
   -- the stretches'' parts inside the day, merged from the windows that overlap it as
@@ -55,26 +64,37 @@ BEGIN
     JOIN (SELECT ts, ROW_NUMBER() OVER (ORDER BY ts) AS k FROM day_edge WHERE d = -1 AND open_after = 0) e ON e.k = s.k
   ),
   -- the flags when the day''s part starts: each flag''s last event inside its stretch
-  -- before it (no look-back limit); all off when the stretch starts in the day (s_from NULL)
+  -- before it (no look-back limit), since the cut when the stretch began before it, else
+  -- the checkpoint at the cut; all off when the stretch starts in the day (s_from NULL)
   stretch_init AS (
     SELECT s.sid, s.c_from, s.c_to,
       COALESCE((SELECT e.enabled FROM agent_events e
-        WHERE e.ext = @apr_tl_ext AND e.event = ''agent_idle'' AND e.ts >= s.s_from AND e.ts < s.c_from
-        ORDER BY e.ts DESC, e.seq DESC LIMIT 1), 0) AS i1,
+        WHERE e.ext = @apr_tl_ext AND e.event = ''agent_idle'' AND e.ts >= GREATEST(s.s_from, @apr_tl_cut) AND e.ts < s.c_from
+        ORDER BY e.ts DESC, e.seq DESC LIMIT 1),
+        (SELECT (k.flags & 1) <> 0 FROM agent_state_checkpoints k
+         WHERE s.s_from < @apr_tl_cut AND k.at_ts = @apr_tl_cut AND k.ext = @apr_tl_ext), 0) AS i1,
       COALESCE((SELECT e.enabled FROM agent_events e
-        WHERE e.ext = @apr_tl_ext AND e.event = ''agent_on_call'' AND e.ts >= s.s_from AND e.ts < s.c_from
-        ORDER BY e.ts DESC, e.seq DESC LIMIT 1), 0) AS i2,
+        WHERE e.ext = @apr_tl_ext AND e.event = ''agent_on_call'' AND e.ts >= GREATEST(s.s_from, @apr_tl_cut) AND e.ts < s.c_from
+        ORDER BY e.ts DESC, e.seq DESC LIMIT 1),
+        (SELECT (k.flags & 2) <> 0 FROM agent_state_checkpoints k
+         WHERE s.s_from < @apr_tl_cut AND k.at_ts = @apr_tl_cut AND k.ext = @apr_tl_ext), 0) AS i2,
       COALESCE((SELECT e.enabled FROM agent_events e
-        WHERE e.ext = @apr_tl_ext AND e.event = ''agent_hold'' AND e.ts >= s.s_from AND e.ts < s.c_from
-        ORDER BY e.ts DESC, e.seq DESC LIMIT 1), 0) AS i3,
+        WHERE e.ext = @apr_tl_ext AND e.event = ''agent_hold'' AND e.ts >= GREATEST(s.s_from, @apr_tl_cut) AND e.ts < s.c_from
+        ORDER BY e.ts DESC, e.seq DESC LIMIT 1),
+        (SELECT (k.flags & 4) <> 0 FROM agent_state_checkpoints k
+         WHERE s.s_from < @apr_tl_cut AND k.at_ts = @apr_tl_cut AND k.ext = @apr_tl_ext), 0) AS i3,
       COALESCE((SELECT e.enabled FROM agent_events e
-        WHERE e.ext = @apr_tl_ext AND e.event = ''agent_wrap_up'' AND e.ts >= s.s_from AND e.ts < s.c_from
-        ORDER BY e.ts DESC, e.seq DESC LIMIT 1), 0) AS i4,
+        WHERE e.ext = @apr_tl_ext AND e.event = ''agent_wrap_up'' AND e.ts >= GREATEST(s.s_from, @apr_tl_cut) AND e.ts < s.c_from
+        ORDER BY e.ts DESC, e.seq DESC LIMIT 1),
+        (SELECT (k.flags & 8) <> 0 FROM agent_state_checkpoints k
+         WHERE s.s_from < @apr_tl_cut AND k.at_ts = @apr_tl_cut AND k.ext = @apr_tl_ext), 0) AS i4,
       -- not-available: the position (ts * 65536 + seq) of its latest event when that
       -- switched it on (its state is the reason), else 0
       COALESCE((SELECT CASE WHEN e.enabled = 0 THEN 0 ELSE e.ts * 65536 + e.seq END FROM agent_events e
-        WHERE e.ext = @apr_tl_ext AND e.event = ''agent_not_avail_state'' AND e.ts >= s.s_from AND e.ts < s.c_from
-        ORDER BY e.ts DESC, e.seq DESC LIMIT 1), 0) AS i5
+        WHERE e.ext = @apr_tl_ext AND e.event = ''agent_not_avail_state'' AND e.ts >= GREATEST(s.s_from, @apr_tl_cut) AND e.ts < s.c_from
+        ORDER BY e.ts DESC, e.seq DESC LIMIT 1),
+        (SELECT COALESCE(k.na_ts * 65536 + k.na_seq, 0) FROM agent_state_checkpoints k
+         WHERE s.s_from < @apr_tl_cut AND k.at_ts = @apr_tl_cut AND k.ext = @apr_tl_ext), 0) AS i5
     FROM stretch s
   ),
   ev AS (
@@ -125,7 +145,7 @@ BEGIN
   ),
   coded AS (
     SELECT r.sid, r.seg_from, r.seg_to,
-      -- SPEC §3 precedence
+      -- rules §3 precedence
       CASE WHEN r.f3 > 0 THEN ''Hold'' WHEN r.f2 > 0 THEN ''Talk'' WHEN r.f4 > 0 THEN ''Wrap Up''
            WHEN r.f1 > 0 THEN ''Idle'' WHEN r.f5 > 0 THEN fn_break_category(e.state) ELSE ''Offline'' END AS state,
       CASE WHEN r.f3 > 0 OR r.f2 > 0 OR r.f4 > 0 OR r.f1 > 0 OR r.f5 = 0 THEN NULL
@@ -166,9 +186,13 @@ BEGIN
   UNION ALL
   SELECT seg_from, seg_to, seg_to - seg_from, ''Not Loaded'', NULL FROM not_loaded
   WHERE seg_to > seg_from AND @apr_tl_from IS NOT NULL
+  UNION ALL
+  SELECT @apr_tl_day_from, @apr_tl_from, @apr_tl_from - @apr_tl_day_from, ''Pruned'', NULL FROM DUAL
+  WHERE @apr_tl_from > @apr_tl_day_from
   ORDER BY seg_from';
   PREPARE apr_tl_stmt FROM @apr_tl_sql;
   EXECUTE apr_tl_stmt;
   DEALLOCATE PREPARE apr_tl_stmt;
-  SET @apr_tl_sql = NULL, @apr_tl_from = NULL, @apr_tl_to = NULL, @apr_tl_carry_from = NULL, @apr_tl_ext = NULL;
+  SET @apr_tl_sql = NULL, @apr_tl_from = NULL, @apr_tl_to = NULL, @apr_tl_carry_from = NULL, @apr_tl_ext = NULL,
+      @apr_tl_day_from = NULL, @apr_tl_cut = NULL;
 END

@@ -50,7 +50,7 @@ BEGIN
       -- the lock is taken again by each span (it counts), so nobody comes in between groups;
       -- other callers wait for the run to end (up to 10 minutes)
       IF COALESCE(GET_LOCK(v_lock, 600), 0) <> 1 THEN
-        SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'sp_aggregate: another aggregation held the lock for 10 minutes; try again';
+        SIGNAL SQLSTATE '45004' SET MESSAGE_TEXT = 'sp_aggregate: another aggregation held the lock for 10 minutes; try again';  -- aggregationBusy (src/db/refusals.ts)
       END IF;
       SET v_locked = TRUE;
       SET v_run_end = (SELECT MAX(hour_end) FROM report_hours WHERE hour_start >= v_from AND hour_start < v_to);

@@ -11,11 +11,11 @@ BEGIN
   DECLARE v_from BIGINT;
   DECLARE v_to BIGINT;
   IF p_from_ts IS NULL OR p_to_ts IS NULL OR p_to_ts < p_from_ts THEN
-    SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'sp_aggregate_epoch_range: give p_from_ts <= p_to_ts, UTC epoch seconds';
+    SIGNAL SQLSTATE '45001' SET MESSAGE_TEXT = 'sp_aggregate_epoch_range: give p_from_ts <= p_to_ts, UTC epoch seconds';  -- badRange (src/db/refusals.ts)
   END IF;
   IF p_to_ts > p_from_ts AND (NOT EXISTS (SELECT 1 FROM report_hours WHERE hour_start <= p_from_ts)
      OR NOT EXISTS (SELECT 1 FROM report_hours WHERE hour_end >= p_to_ts)) THEN
-    SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'sp_aggregate_epoch_range: the range reaches outside the report calendar (report_hours); extend it first (calendar.ts ensureCalendar)';
+    SIGNAL SQLSTATE '45002' SET MESSAGE_TEXT = 'sp_aggregate_epoch_range: the range reaches outside the report calendar (report_hours); extend it first (calendar.ts ensureCalendar)';  -- outsideCalendar (src/db/refusals.ts)
   END IF;
   SELECT MIN(hour_start), MAX(hour_end) INTO v_from, v_to
   FROM report_hours WHERE hour_end > p_from_ts AND hour_start < p_to_ts;

@@ -1,5 +1,5 @@
 -- Recomputes agent_activity and agent_slot_activity for every report hour whose local start (REPORT_TZ) lies in
--- [p_from, p_to), every agent (SPEC §3-§4). The collector and backfill call it (or its
+-- [p_from, p_to), every agent (rules §3-§4). The collector and backfill call it (or its
 -- epoch twin sp_aggregate_epoch_range); an operator runs it after editing
 -- break_reason_map, e.g. for all of September:
 --   CALL sp_aggregate_range('2025-09-01 00:00:00', '2025-10-01 00:00:00');
@@ -13,11 +13,11 @@ BEGIN
   DECLARE v_from BIGINT;
   DECLARE v_to BIGINT;
   IF p_from IS NULL OR p_to IS NULL OR p_to < p_from THEN
-    SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'sp_aggregate_range: give p_from <= p_to, local DATETIMEs of REPORT_TZ';
+    SIGNAL SQLSTATE '45001' SET MESSAGE_TEXT = 'sp_aggregate_range: give p_from <= p_to, local DATETIMEs of REPORT_TZ';  -- badRange (src/db/refusals.ts)
   END IF;
   IF NOT EXISTS (SELECT 1 FROM report_hours WHERE local_start <= p_from)
      OR NOT EXISTS (SELECT 1 FROM report_hours WHERE local_end >= p_to) THEN
-    SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'sp_aggregate_range: the range reaches outside the report calendar (report_hours); run npm run migrate';
+    SIGNAL SQLSTATE '45002' SET MESSAGE_TEXT = 'sp_aggregate_range: the range reaches outside the report calendar (report_hours); run npm run migrate';  -- outsideCalendar (src/db/refusals.ts)
   END IF;
   -- Local starts only repeat at a fall-back, where the repeated hours are consecutive: the
   -- hours of a local range are one run of UTC hours.

@@ -1,4 +1,4 @@
--- The transform (SPEC §3-§4) for a run of consecutive report hours and a range of agents:
+-- The transform (rules §3-§4) for a run of consecutive report hours and a range of agents:
 -- recomputes agent_slot_activity (per 15-minute slot), agent_activity (per hour) and
 -- agent_reason_activity for every report hour whose start lies in [p_from, p_to) and every
 -- extension in [p_ext_lo, p_ext_hi) (NULL: unbounded), in one transaction. Internal: the
@@ -64,12 +64,12 @@ BEGIN
     SET v_refused = CONCAT('sp_aggregate: raw data before ',
       COALESCE((SELECT DATE_FORMAT(MIN(local_start), '%Y-%m-%d %H:%i') FROM report_hours WHERE hour_start = v_cut), FROM_UNIXTIME(v_cut)),
       ' (report time) was pruned (RAW_RETENTION_DAYS): hours before it keep their rows and cannot be recomputed; start at the cut or later');
-    SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = v_refused;
+    SIGNAL SQLSTATE '45003' SET MESSAGE_TEXT = v_refused;  -- beforeRetentionCut (src/db/refusals.ts)
   END IF;
   -- Aggregations take turns (collector, backfill, an operator): two at once on the same
   -- hours would only wait on each other's row locks, or deadlock.
   IF COALESCE(GET_LOCK(v_lock, 600), 0) <> 1 THEN
-    SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'sp_aggregate: another aggregation held the lock for 10 minutes; try again';
+    SIGNAL SQLSTATE '45004' SET MESSAGE_TEXT = 'sp_aggregate: another aggregation held the lock for 10 minutes; try again';  -- aggregationBusy (src/db/refusals.ts)
   END IF;
   -- A span holds about a day of a 1,000-agent centre: sort and group it in memory.
   SET SESSION sort_buffer_size = GREATEST(v_sort, 64 * 1024 * 1024),
@@ -78,7 +78,7 @@ BEGIN
       SESSION group_concat_max_len = GREATEST(v_concat, 16 * 1024 * 1024);
 
   SELECT MAX(hour_end) INTO v_to FROM report_hours WHERE hour_start >= p_from AND hour_start < p_to;
-  -- SPEC §3: nothing is counted past the data horizon (NULL: nothing loaded yet).
+  -- rules §3: nothing is counted past the data horizon (NULL: nothing loaded yet).
   SET v_end = GREATEST(p_from, LEAST(COALESCE(v_to, p_from),
                                      COALESCE((SELECT horizon FROM collector_state WHERE id = 1), p_from)));
 

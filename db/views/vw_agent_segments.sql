@@ -1,5 +1,5 @@
 -- Each agent's state segments [seg_from, seg_to), from its first flag event up to the data
--- horizon (SPEC §3): nothing is counted past collector_state.horizon, and nothing at all
+-- horizon (rules §3): nothing is counted past collector_state.horizon, and nothing at all
 -- while it is NULL. Before an agent's first event it is Offline (no segment shown).
 --   state: precedence Hold > Talk > Wrap Up > Idle > the not-available reason's category
 --          (fn_break_category: break_reason_map, else Other NPT) > Offline;
@@ -13,7 +13,7 @@ SELECT x.ext, x.seg_from, x.seg_to, x.seg_to - x.seg_from AS seconds,
   CASE WHEN x.code = 5 THEN COALESCE(e.state, '') END AS reason
 FROM (
   SELECT s.ext, s.ts AS seg_from, LEAST(COALESCE(s.next_ts, c.horizon), c.horizon) AS seg_to,
-    -- SPEC §3 precedence
+    -- rules §3 precedence
     CASE WHEN s.hold THEN 3 WHEN s.on_call THEN 2 WHEN s.wrap_up THEN 4 WHEN s.idle THEN 1
          WHEN s.na_pos > 0 THEN 5 ELSE 0 END AS code,
     s.na_pos

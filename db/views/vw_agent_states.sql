@@ -1,5 +1,5 @@
 -- Each agent's flags after every second that has flag events, over all history
--- (SPEC §3), and the next such second. vw_agent_segments names the states.
+-- (rules §3), and the next such second. vw_agent_segments names the states.
 --   * the five flags: agent_idle, agent_on_call, agent_hold, agent_wrap_up,
 --     agent_not_avail_state, switched by `enabled`; agent_reg and unknown types are not
 --     read, they change nothing;

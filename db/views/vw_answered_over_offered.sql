@@ -1,5 +1,5 @@
 -- Data quality: 15-minute slots where the upstream says an agent answered more calls than
--- were offered (SPEC §4: the report shows Failed 0 and Answer Rate 100.00 for them).
+-- were offered (rules §4: the report shows Failed 0 and Answer Rate 100.00 for them).
 CREATE OR REPLACE VIEW vw_answered_over_offered AS
 SELECT c.slot_start, c.hour_start, s.local_start, c.ext, c.total_calls, c.answered_calls,
   c.answered_calls - c.total_calls AS excess

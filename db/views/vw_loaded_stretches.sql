@@ -1,4 +1,4 @@
--- Loaded time (SPEC §3) as its maximal stretches: the union of every successfully loaded
+-- Loaded time (rules §3) as its maximal stretches: the union of every successfully loaded
 -- window, merged where windows overlap or touch. Each stretch is computed on its own by
 -- the transform (its state starts Offline at s_from); time outside every stretch is Not
 -- Loaded. Every window start counts +1 and every end −1; in time order (starts before ends

@@ -1,4 +1,4 @@
--- Gaps between loaded windows (SPEC §3, /api/status): stretches of time no successful
+-- Gaps between loaded windows (rules §3, /api/status): stretches of time no successful
 -- collector run or backfill covered, after the first loaded window: from the end of one
 -- stretch of loaded time (vw_loaded_stretches) to the start of the next. npm run backfill
 -- fills them.

@@ -1,5 +1,5 @@
 -- Data quality: event types that are neither one of the five flags nor agent_reg. They
--- are stored and change no state (SPEC §3); this shows how many arrived, from how many
+-- are stored and change no state (rules §3); this shows how many arrived, from how many
 -- agents and when, so an operator can ask what they mean. The inner query is a loose
 -- scan of ix_agent_events_flag (one probe per agent and event type); then only the
 -- unknown types' own rows are read, through the same index.

@@ -1,5 +1,5 @@
 -- Data quality: not-available reasons no break_reason_map rule matches, so their seconds
--- fell to Other NPT (SPEC §3), with the seconds and where they were seen, so an operator
+-- fell to Other NPT (rules §3), with the seconds and where they were seen, so an operator
 -- knows what to map. One row per normalised reason (what a rule's pattern is compared
 -- with); `example` is one spelling as sent. After adding a rule, the reason leaves this
 -- view at once; re-aggregate (sp_aggregate_range) to move its seconds in the report.

@@ -1,24 +1,27 @@
 // npm run backfill: loads [fromTs, toTs) in report-hour windows with bounded
-// concurrency, each window in one transaction that also moves the horizon (SPEC §3);
+// concurrency, each window in one transaction that also moves the horizon (rules §3);
 // windows that fail get one more try after the others. Then it re-aggregates every hour
 // that can change, from the start up to the horizon. Idempotent: re-loading gives the
 // same rows (event identity, stats replace per hour).
 import type { Pool } from 'mysql2/promise';
 import type { Config } from '../config.ts';
 import type { Logger } from '../log.ts';
-import { Upstream, iso, upstreamFromConfig } from '../upstream/client.ts';
+import { Upstream, upstreamFromConfig, windowGivenUp } from '../upstream/client.ts';
+import { isoUtc as iso } from '../time.ts';
 import { dbFetchLog } from '../upstream/fetch-log.ts';
+import { UpstreamError } from '../upstream/errors.ts';
 import { acquireLoadLock } from '../ingest/lock.ts';
+import { prepareDayPartitions } from '../ingest/day-partitions.ts';
 import { finishRun, startRun } from '../ingest/runs.ts';
 import { hoursOverlapping, loadWindow, type WindowResult } from '../ingest/window.ts';
 import { splitWindows } from '../ingest/windows.ts';
 import { aggregatePending } from '../ingest/aggregate.ts';
 import { Progressive } from '../ingest/progressive.ts';
 import { windowLine } from '../ingest/window-line.ts';
-import { readHorizon } from '../load/horizon.ts';
+import { readHorizon } from '../db/horizon.ts';
 import { wipeStaging } from './wipe.ts';
 import { DEFAULT_CONCURRENCY } from './options.ts';
-import { readCut } from '../retention/prune.ts';
+import { readCut } from '../db/raw-cut.ts';
 import { UsageError } from '../usage-error.ts';
 import { localTime } from '../log.ts';
 import { collectorRuns, eventsLoaded, recordsRejected, windowsFailed, windowsLoaded } from '../metrics.ts';
@@ -41,6 +44,8 @@ export interface FailedWindow {
   fromTs: number;
   toTs: number;
   error: string;
+  /** The upstream refused in a way another attempt will not change (a login 404, a 401). */
+  permanent?: boolean;
 }
 
 export interface BackfillSummary {
@@ -99,6 +104,7 @@ export async function runBackfill(cfg: Config, pool: Pool, opts: BackfillOptions
     const fetchLog = dbFetchLog(pool, runId, log);
     const hours = await hoursOverlapping(pool, cfg.reportTz, opts.fromTs, opts.toTs);
     const windows = splitWindows(hours, opts.fromTs, opts.toTs, 1);
+    await prepareDayPartitions(pool, cfg.reportTz, opts.fromTs, opts.toTs, log);
     const concurrency = opts.concurrency ?? DEFAULT_CONCURRENCY;
     log.info('backfill', {
       run: runId,
@@ -110,6 +116,9 @@ export async function runBackfill(cfg: Config, pool: Pool, opts: BackfillOptions
     });
     const loaded: WindowResult[] = [];
     let failed: FailedWindow[] = [];
+    // A window given up at its deadline has had its whole UPSTREAM_WINDOW_TIMEOUT_S in this
+    // run: a second pass would double it (the next run tries it again).
+    const outOfTime: FailedWindow[] = [];
     let notLoaded = 0;
     const ctx = { pool, upstream, reportTz: cfg.reportTz, fetchLog, source: 'backfill' as const, signal: opts.signal };
     // Hours whose windows, and all windows before them, are loaded are aggregated while
@@ -137,8 +146,10 @@ export async function runBackfill(cfg: Config, pool: Pool, opts: BackfillOptions
         }
         windowsFailed.inc({ source: 'backfill' });
         const error = upstream.scrub((err as Error).message);
-        failed.push({ fromTs: f, toTs: t, error });
-        log.warn(pass === 1 ? 'window failed; it is tried again after the others' : 'window failed again', { from: iso(f), to: iso(t), error });
+        const outOfTimeNow = windowGivenUp(err);
+        (outOfTimeNow ? outOfTime : failed).push({ fromTs: f, toTs: t, error, permanent: err instanceof UpstreamError && !err.transient && err.status !== null });
+        const msg = outOfTimeNow ? 'window failed: out of time; the next run tries it again' : pass === 1 ? 'window failed; it is tried again after the others' : 'window failed again';
+        log.warn(msg, { from: iso(f), to: iso(t), error });
       }
     };
     await pooled(windows, concurrency, (w, i) => attempt(w, 1, i));
@@ -160,6 +171,7 @@ export async function runBackfill(cfg: Config, pool: Pool, opts: BackfillOptions
         log.error('aggregation failed; run the backfill again (loading is idempotent)', { error: aggregationError });
       }
     }
+    failed.push(...outOfTime);
     failed.sort((a, b) => a.fromTs - b.fromTs);
     const seconds = (Date.now() - started) / 1000;
     const sum = (k: 'events' | 'statsRows' | 'rejected' | 'splits' | 'requests') => loaded.reduce((n, w) => n + w[k], 0);

@@ -6,6 +6,7 @@
 // The help, the prompt and the log name the tables from one list (options.ts).
 import type { Pool } from 'mysql2/promise';
 import { select } from '../db/query.ts';
+import { deleteSettings } from '../db/settings.ts';
 import { WIPED_TABLES } from './options.ts';
 
 export async function wipeStaging(pool: Pool): Promise<string[]> {
@@ -19,6 +20,6 @@ export async function wipeStaging(pool: Pool): Promise<string[]> {
     wiped.push(t);
   }
   await pool.query('UPDATE collector_state SET horizon = NULL WHERE id = 1');
-  await pool.query("DELETE FROM apr_settings WHERE name IN ('raw_cut', 'raw_pruned_on')");
+  await deleteSettings(pool, ['raw_cut', 'raw_pruned_on']);
   return wiped;
 }

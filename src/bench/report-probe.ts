@@ -50,8 +50,8 @@ export interface ReportTiming {
   peakRssMb: number;
 }
 
-/** GETs the report and counts its rows; peak RSS is sampled while it streams. */
-export async function timeReport(server: ReportServer, query: string): Promise<ReportTiming> {
+/** GETs the report (or another path: the breaks, the live state) and counts its lines; peak RSS is sampled while it streams. */
+export async function timeReport(server: ReportServer, query: string, path = '/api/report'): Promise<ReportTiming> {
   const rssBefore = await memoryKb(server.pid, 'VmRSS');
   let peak = rssBefore;
   const sampler = setInterval(() => {
@@ -63,8 +63,8 @@ export async function timeReport(server: ReportServer, query: string): Promise<R
   let newlines = 0;
   let bytes = 0;
   try {
-    const res = await request(`${server.url}/api/report?${query}`);
-    if (res.statusCode !== 200) throw new Error(`report answered ${res.statusCode}: ${await res.body.text()}`);
+    const res = await request(`${server.url}${path}?${query}`);
+    if (res.statusCode !== 200) throw new Error(`${path} answered ${res.statusCode}: ${await res.body.text()}`);
     for await (const chunk of res.body) {
       const buf = chunk as Buffer;
       bytes += buf.length;

@@ -7,6 +7,7 @@ import type { Config } from '../config.ts';
 import { withDatabase } from '../config.ts';
 import { connect, createPool } from '../db/pool.ts';
 import { migrate } from '../db/migrate.ts';
+import { ensureDayPartitions } from '../db/partitions.ts';
 import { silentLogger, type Logger } from '../log.ts';
 import { startSimulator } from '../simulator/server.ts';
 import { eventsBody } from '../simulator/payload.ts';
@@ -19,6 +20,7 @@ import { runCollector } from '../collector/collector.ts';
 import { createBareCopy, rawLoad } from './raw-load.ts';
 import { startReportServer, timeReport } from './report-probe.ts';
 import { startupSeconds } from './startup.ts';
+import { dayBackfill } from './backfill-day.ts';
 
 export interface BenchOptions {
   agents: number;
@@ -26,6 +28,8 @@ export interface BenchOptions {
   seed: number;
   /** Print a line per step. */
   progress: (line: string) => void;
+  /** Also time one day's backfill, whole process, at 200 and 1,000 agents (the main run only). */
+  dayBackfills?: boolean;
 }
 
 export interface BenchFigures {
@@ -48,6 +52,10 @@ export interface BenchFigures {
   agg_hour_median_s: number;
   collector_run_s: number;
   report_day_s: number;
+  /** GET /api/live (every agent) and the day's GET /api/breaks, through HTTP. */
+  live_s: number;
+  breaks_day_s: number;
+  breaks_day_rows: number;
   report_day_rows: number;
   report_day_rows_per_s: number;
   report_day_peak_rss_mb: number;
@@ -60,12 +68,20 @@ export interface BenchFigures {
   report_31d_15m_json_s: number;
   report_31d_15m_json_rows: number;
   report_31d_15m_json_rss_growth_mb: number;
+  /** The 31-day report by hour with by=team: ten teams splitting the agents (rules §9). */
+  by_team_31d_s: number;
+  by_team_31d_rows: number;
   /** The server's InnoDB buffer pool: 4M events and their indexes need about 1 GB to stay in memory. */
   innodb_buffer_pool_mb: number;
   /** `npm run backfill -- --help`, whole process, median of 5. */
   startup_npm_s: number;
   /** `node dist/cli/backfill.js --help`, median of 5. */
   startup_node_s: number;
+  /** One local day's `backfill` from the simulator over HTTP, whole process, median of 3 (null: not run). */
+  backfill_day_200_s: number | null;
+  backfill_day_1000_s: number | null;
+  /** That command's start to its first window, at 1,000 agents. */
+  backfill_startup_s: number | null;
 }
 
 /** The simulated range ends at noon UTC, so the collector's last run sees a busy hour. */
@@ -109,6 +125,9 @@ export async function runBench(cfg: Config, opts: BenchOptions): Promise<BenchFi
     };
     await migrate({ databaseUrl: dbUrl, reportTz: cfg.reportTz, calendar });
     pool = createPool(dbUrl, { connectionLimit: 8 });
+    // the range's days as partitions before the first load (as a backfill does), so the
+    // limit's bare copy has them too
+    await ensureDayPartitions(pool, cfg.reportTz, fromTs, END_TS + DAY);
     const bufferPoolMb = Math.round((await one<{ b: number }>(pool, 'SELECT @@innodb_buffer_pool_size AS b')).b / 1048576);
     progress('process start-up: npm run backfill -- --help, five times');
     const startup = startupSeconds();
@@ -176,25 +195,43 @@ export async function runBench(cfg: Config, opts: BenchOptions): Promise<BenchFi
     await upstream.close();
     if (run.outcome !== 'ok') throw new Error(`collector run ended ${run.outcome}: ${run.error ?? ''}`);
 
-    // 6. reports through HTTP, server in its own process
+    // 6. one day's backfill, whole process, at 200 and 1,000 agents
+    let day200 = null;
+    let day1000 = null;
+    if (opts.dayBackfills) {
+      progress('one day backfill, whole process, from the simulator over HTTP: 200 and 1000 agents, three times each');
+      day200 = await dayBackfill(cfg, { agents: 200, seed, endTs: END_TS, runs: 3 });
+      day1000 = await dayBackfill(cfg, { agents: 1000, seed, endTs: END_TS, runs: 3 });
+    }
+
+    // 7. reports through HTTP, server in its own process
     const zone = cfg.reportTz;
     // the last whole local day of the range (with one day of data: the day it starts in)
     const dayStart = days > 1 ? DateTime.fromSeconds(END_TS, { zone }).startOf('day').minus({ days: 1 }) : DateTime.fromSeconds(fromTs, { zone }).startOf('day');
     const monthStart = DateTime.fromSeconds(fromTs, { zone }).plus({ days: 1 }).startOf('day');
+    // ten teams of a tenth of the agents each, for by=team
+    await pool.query("INSERT INTO teams (name) SELECT CONCAT('Team ', n) FROM (SELECT 0 AS n UNION ALL SELECT 1 UNION ALL SELECT 2 UNION ALL SELECT 3 UNION ALL SELECT 4 UNION ALL SELECT 5 UNION ALL SELECT 6 UNION ALL SELECT 7 UNION ALL SELECT 8 UNION ALL SELECT 9) d");
+    await pool.query("INSERT INTO team_members (team, ext) SELECT CONCAT('Team ', MOD(ROW_NUMBER() OVER (ORDER BY ext_sort), 10)), ext FROM agents");
     const server = await startReportServer({ DATABASE_URL: dbUrl, REPORT_TZ: zone, REPORT_API_TOKENS: '', REPORT_MAX_DAYS: '93' });
     let day;
     let day15;
+    let live;
+    let breaks;
     let month;
     let monthTotal;
     let month15Json;
+    let byTeam;
     try {
       progress(`report: ${dayStart.toISODate()} and 31 days from ${monthStart.toISODate()}, by hour, 15 minutes, total, JSON`);
       const monthRange = `startDate=${monthStart.toISODate()}&endDate=${monthStart.plus({ days: 31 }).toISODate()}&bom=0`;
       day = await timeReport(server, `startDate=${dayStart.toISODate()}&bom=0`);
       day15 = await timeReport(server, `startDate=${dayStart.toISODate()}&bom=0&interval=15m`);
+      live = await timeReport(server, '', '/api/live');
+      breaks = await timeReport(server, `startDate=${dayStart.toISODate()}&bom=0`, '/api/breaks');
       month = await timeReport(server, monthRange);
       monthTotal = await timeReport(server, `${monthRange}&interval=total`);
       month15Json = await timeReport(server, `${monthRange}&interval=15m&format=json`);
+      byTeam = await timeReport(server, `${monthRange}&by=team`);
     } finally {
       await server.stop();
     }
@@ -223,6 +260,9 @@ export async function runBench(cfg: Config, opts: BenchOptions): Promise<BenchFi
       report_31d_s: round(month.seconds, 2),
       report_31d_rows: month.rows,
       report_31d_rss_growth_mb: round(month.peakRssMb - month.rssBeforeMb, 1),
+      live_s: round(live.seconds),
+      breaks_day_s: round(breaks.seconds, 2),
+      breaks_day_rows: breaks.rows,
       report_day_15m_s: round(day15.seconds),
       report_day_15m_rows: day15.rows,
       report_31d_total_s: round(monthTotal.seconds, 2),
@@ -230,9 +270,14 @@ export async function runBench(cfg: Config, opts: BenchOptions): Promise<BenchFi
       // (the probe counts lines: a JSON array has two more than rows)
       report_31d_15m_json_rows: Math.max(0, month15Json.rows - 1),
       report_31d_15m_json_rss_growth_mb: round(month15Json.peakRssMb - month15Json.rssBeforeMb, 1),
+      by_team_31d_s: round(byTeam.seconds, 2),
+      by_team_31d_rows: byTeam.rows,
       innodb_buffer_pool_mb: bufferPoolMb,
       startup_npm_s: round(startup.npm, 2),
       startup_node_s: round(startup.node, 2),
+      backfill_day_200_s: day200 && round(day200.seconds, 2),
+      backfill_day_1000_s: day1000 && round(day1000.seconds, 2),
+      backfill_startup_s: day1000 && round(day1000.startupSeconds, 2),
     };
   } finally {
     await pool?.end();

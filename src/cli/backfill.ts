@@ -4,13 +4,17 @@ import { setMaxListeners } from 'node:events';
 import { createInterface } from 'node:readline/promises';
 import { databaseName } from '../config.ts';
 import { backfillRange } from '../backfill/range.ts';
-import { DEFAULT_CONCURRENCY, DEFAULT_HOURS, WIPED, wipedLines } from '../backfill/options.ts';
+import { DEFAULT_CONCURRENCY, DEFAULT_HOURS, WIPED } from '../backfill/options.ts';
+import { wrapHelp } from './help.ts';
 import { DEMO_SIMULATOR } from '../simulator/demo.ts';
 import { wholeFlag } from '../numbers.ts';
 import { runCommand } from './command.ts';
 import { EXIT, fail } from './exit.ts';
 import { databaseProblem } from './problems.ts';
+import { localTime } from '../log.ts';
 import { UsageError } from '../usage-error.ts';
+import { isoUtc } from '../time.ts';
+import { refusalOf } from '../db/refusals.ts';
 
 const HELP = `Usage: npm run backfill -- [--from "YYYY-MM-DD HH:MM" [--to "YYYY-MM-DD HH:MM"] | --hours N]
                             [--concurrency N] [--wipe [--yes]]
@@ -22,21 +26,23 @@ after downtime, or to rebuild history. Times are REPORT_TZ local time.
                    Example: --from "2025-09-07 00:00" --to "2025-09-08 00:00"
   --hours N        the last N hours up to now (default ${DEFAULT_HOURS}); not with --from/--to
   --concurrency N  windows loaded at once (default ${DEFAULT_CONCURRENCY}, 1-16)
-  --wipe           first empty ${wipedLines(62).join('\n' + ' '.repeat(19))}.
+  --wipe           first empty ${wrapHelp(WIPED, 62, 19)}.
                    Asks you to type YES; without a terminal it refuses unless --yes is given
   --yes            confirm --wipe without asking (alone it confirms nothing and is ignored)
   --help           this text
 
 How it works. The range is cut into report-hour windows. Each window fetches its events
-(splitting a range whose page comes back full, so nothing is lost) and the stats of its
-hour, then loads everything in one transaction and moves the data horizon to the window's
-end if that is later (never back). A window that fails is tried once more after the
-others. Then every hour that can change is re-aggregated: from --from up to the horizon
-(a filled gap changes the state carried into later hours).
+(splitting a range whose page comes back full, so nothing is lost) and the stats of each
+15-minute slot it touches, then loads everything in one transaction and moves the data
+horizon to the window's end if that is later (never back). A window that fails is tried
+once more after the others. Hours are aggregated while later windows load; at the end
+every hour that can change is: from --from up to the horizon (a filled gap changes the
+state carried into later hours).
 
 It is idempotent and non-destructive: running it twice, or over overlapping ranges, gives
-the same rows (events keep their identity, an hour's stats are replaced, not added). It
-waits for a running collector to finish (one loader at a time).
+the same rows (events keep their identity, a slot's stats are replaced, not added). It
+waits for a running collector to finish (one loader at a time). A range that starts
+before the retention cut (RAW_RETENTION_DAYS) is refused: its raw data was pruned.
 
 Each window prints one line (events, stats rows, rejected records, splits); the run ends
 with a summary (windows, events, rejected, seconds, events/s). Ctrl-C (or SIGTERM) lets
@@ -44,10 +50,9 @@ the windows in progress finish or roll back and prints one line: how many loaded
 many did not; run the same command again to continue.
 
 Exit codes: 0 every window loaded; 1 some failed (listed: run again to retry them);
-2 usage error; 3 REPORT_TZ changed; 7 --wipe not
-confirmed; 4 the upstream (API_BASE)
-cannot be reached; 5 the database (DATABASE_URL) cannot be used; 78 configuration error;
-130 stopped by Ctrl-C/SIGTERM.
+2 usage error (also a range before the retention cut); 3 REPORT_TZ changed; 4 the
+upstream (API_BASE) cannot be reached; 5 the database (DATABASE_URL) cannot be used;
+7 --wipe not confirmed; 78 configuration error; 130 stopped by Ctrl-C/SIGTERM.
 
 Without API_BASE it loads from the built-in simulator (${DEMO_SIMULATOR.agents} agents, seed ${DEMO_SIMULATOR.seed}), the same
 one npm start uses.`;
@@ -101,7 +106,6 @@ await runCommand({ name: 'backfill', help: HELP, flags: { values: ['from', 'to',
   const pool = await ctx.pool({ connectionLimit: concurrency + 4 });
   // (loaded here, not at the top: --help needs none of the loading engine)
   const { runBackfill } = await import('../backfill/backfill.ts');
-  const { iso } = await import('../upstream/client.ts');
   try {
     const s = await runBackfill(cfg, pool, { fromTs: range.fromTs, toTs: range.toTs, concurrency, log, wipe, upstream, signal: abort.signal });
     if (s.stopped) {
@@ -112,14 +116,19 @@ await runCommand({ name: 'backfill', help: HELP, flags: { values: ['from', 'to',
       return EXIT.STOPPED;
     }
     if (s.failed.length > 0) {
-      log.error(`${s.failed.length} window(s) failed; run the same command again to retry them:`);
-      for (const w of s.failed) log.error(`  [${iso(w.fromTs)}, ${iso(w.toTs)}): ${w.error}`);
+      // one line on stderr, the windows in REPORT_TZ's local time (as --from takes them) and UTC
+      const list = s.failed.map((w) => `${localTime(w.fromTs, cfg.reportTz)} .. ${localTime(w.toTs, cfg.reportTz)} [${isoUtc(w.fromTs)}, ${isoUtc(w.toTs)}): ${w.error}`);
+      const advice = s.failed.every((w) => w.permanent)
+        ? 'another try will not change this answer of the upstream: check API_BASE (the API\'s base URL), API_USERNAME, API_PASSWORD and TENANT, then run the same command again'
+        : 'run the same command again to retry them (loading is idempotent)';
+      console.error(JSON.stringify({ error: upstream.scrub(`${s.failed.length} window(s) failed; ${advice}: ${list.join('; ')}`) }));
       return EXIT.FAILED;
     }
     return EXIT.OK;
   } catch (err) {
-    // (the runner says it in one line and exits 2: a range before the retention cut)
-    if (err instanceof UsageError) throw err;
+    // (the runner says it in one line and exits 2: a range before the retention cut, also
+    // when the transform refuses it, should a prune move the cut meanwhile)
+    if (err instanceof UsageError || refusalOf(err)) throw err;
     if (abort.signal.aborted) {
       console.error(`stopped (${stoppedBy ?? 'signal'}) before any window loaded; run the same command again to continue`);
       return EXIT.STOPPED;

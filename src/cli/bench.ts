@@ -1,11 +1,11 @@
-// npm run bench -- [--agents 1000] [--days 30] [--seed 1] [--out bench-results.json] [--no-scale]
+// npm run bench -- [--agents 1000] [--days 30] [--seed 1] [--out bench-results.json] [--no-scale] [--no-day]
 import { writeFile } from 'node:fs/promises';
 import type { BenchFigures } from '../bench/run.ts';
 import { wholeFlag } from '../numbers.ts';
 import { runCommand } from './command.ts';
 import { EXIT } from './exit.ts';
 
-const HELP = `Usage: npm run bench -- [--agents 1000] [--days 30] [--seed 1] [--out bench-results.json] [--no-scale]
+const HELP = `Usage: npm run bench -- [--agents 1000] [--days 30] [--seed 1] [--out bench-results.json] [--no-scale] [--no-day]
 
 Runs the whole pipeline on a fresh throw-away database (on the server of DATABASE_URL)
 against the in-process simulator, and prints one table of figures:
@@ -15,8 +15,12 @@ against the in-process simulator, and prints one table of figures:
   e2e        backfill of the whole range: simulator HTTP, parse, load, aggregate
   agg        sp_aggregate_range over every hour; median sp_aggregate_hour of 20 busy hours
   collector  one incremental collector run, ten minutes after the range
-  report     GET /api/report for one day and for 31 days, the server in its own process
+  report     GET /api/report for one day and for 31 days (also by=team, ten teams), the
+             server in its own process
   start-up   npm run backfill -- --help, whole process (median of 5), and under node alone
+  day        npm run backfill of one local day from the simulator over HTTP, whole process
+             (median of 3), at 200 and 1000 agents, and its start to the first window
+             (--no-day skips it)
 Unless --no-scale, it runs again with a tenth of the agents and shows how each figure
 grows. The figures also go to --out as JSON (default bench-results.json).`;
 
@@ -28,6 +32,8 @@ interface Row {
   rate?: boolean;
   /** What the figure should reach on this machine (for 1,000 agents × 30 days). */
   target?: string;
+  /** Measured once, in the main run only (the scale run leaves it blank). */
+  once?: boolean;
 }
 
 const ROWS: Row[] = [
@@ -49,6 +55,9 @@ const ROWS: Row[] = [
   { label: 'report, one day: server peak RSS', key: 'report_day_peak_rss_mb', unit: 'MB' },
   { label: 'report, one day at 15m', key: 'report_day_15m_s', unit: 's', target: '≤ 1' },
   { label: 'report, one day at 15m: rows', key: 'report_day_15m_rows', unit: '' },
+  { label: 'live state (GET /api/live)', key: 'live_s', unit: 's', target: '≤ 0.3 (10000 agents: ≤ 1)' },
+  { label: 'breaks, one day (GET /api/breaks)', key: 'breaks_day_s', unit: 's', target: '≤ 1' },
+  { label: 'breaks, one day: rows', key: 'breaks_day_rows', unit: '' },
   { label: 'report, 31 days', key: 'report_31d_s', unit: 's', target: '≤ 5' },
   { label: 'report, 31 days: rows', key: 'report_31d_rows', unit: '' },
   { label: 'report, 31 days: RSS growth', key: 'report_31d_rss_growth_mb', unit: 'MB', target: '≤ 100' },
@@ -56,8 +65,13 @@ const ROWS: Row[] = [
   { label: 'report, 31 days at 15m as JSON', key: 'report_31d_15m_json_s', unit: 's' },
   { label: 'report, 31 days at 15m as JSON: rows', key: 'report_31d_15m_json_rows', unit: '' },
   { label: 'report, 31 days at 15m as JSON: RSS growth', key: 'report_31d_15m_json_rss_growth_mb', unit: 'MB', target: '≤ 100' },
+  { label: 'report, 31 days by team (ten teams)', key: 'by_team_31d_s', unit: 's', target: '≤ 5' },
+  { label: 'report, 31 days by team: rows', key: 'by_team_31d_rows', unit: '' },
   { label: 'start-up: npm run backfill -- --help', key: 'startup_npm_s', unit: 's', target: '≤ 0.4' },
   { label: 'start-up: node dist/cli/backfill.js --help', key: 'startup_node_s', unit: 's' },
+  { label: 'backfill one day, 200 agents, whole process', key: 'backfill_day_200_s', unit: 's', once: true, target: '≤ 0.8' },
+  { label: 'backfill one day, 1000 agents, whole process', key: 'backfill_day_1000_s', unit: 's', once: true, target: '≤ 2.5' },
+  { label: 'backfill: command start to first window', key: 'backfill_startup_s', unit: 's', once: true, target: '≤ 0.3' },
   { label: 'server: InnoDB buffer pool', key: 'innodb_buffer_pool_mb', unit: 'MB' },
 ];
 
@@ -69,7 +83,7 @@ function table(main: BenchFigures, small: BenchFigures | undefined): string {
   const lines = [head];
   for (const r of ROWS) {
     const cells = [r.label];
-    if (small) cells.push(String(small[r.key] ?? 'unavailable'));
+    if (small) cells.push(r.once ? '' : String(small[r.key] ?? 'unavailable'));
     cells.push(String(main[r.key] ?? 'unavailable'), r.unit);
     if (small) {
       const a = Number(small[r.key]);
@@ -85,7 +99,7 @@ function table(main: BenchFigures, small: BenchFigures | undefined): string {
   return lines.map((l) => l.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ')).join('\n');
 }
 
-await runCommand({ name: 'bench', help: HELP, flags: { values: ['agents', 'days', 'seed', 'out'], switches: ['no-scale'] } }, async ({ flags, cfg }) => {
+await runCommand({ name: 'bench', help: HELP, flags: { values: ['agents', 'days', 'seed', 'out'], switches: ['no-scale', 'no-day'] } }, async ({ flags, cfg }) => {
   const agents = wholeFlag(flags.values, 'agents', { min: 1, max: 100_000 }) ?? 1000;
   const days = wholeFlag(flags.values, 'days', { min: 1, max: 366 }) ?? 30;
   const seed = wholeFlag(flags.values, 'seed', { min: 1, max: 2 ** 31 - 1 }) ?? 1;
@@ -93,7 +107,7 @@ await runCommand({ name: 'bench', help: HELP, flags: { values: ['agents', 'days'
   const progress = (line: string) => console.error(`bench: ${line}`);
   const started = new Date();
   const { runBench } = await import('../bench/run.ts');
-  const main = await runBench(cfg, { agents, days, seed, progress });
+  const main = await runBench(cfg, { agents, days, seed, progress, dayBackfills: !flags.switches.has('no-day') });
   let small: BenchFigures | undefined;
   if (!flags.switches.has('no-scale') && agents >= 10) {
     progress(`again with ${Math.round(agents / 10)} agents, to show how cost grows`);

@@ -18,11 +18,13 @@
 //        ctx.upstream()  the API_BASE client, or the built-in simulator's when API_BASE is
 //                        unset; an API_BASE that cannot be reached exits 4, or is logged
 //      What these opened is closed when the body returns (ctx.close() does it sooner).
-//   6. exit with the body's code. A UsageError the body throws exits 2 like a bad flag;
-//      any other error exits 5 when it is a database an operator must fix, else 1.
+//   6. exit with the body's code. A UsageError the body throws exits 2 like a bad flag; a
+//      procedure's refusal exits with its code in src/db/refusals.ts; any other error
+//      exits 5 when it is a database an operator must fix, else 1.
 // Every failure is one line {"error": "..."} on stderr, never a stack trace.
 //
-// A new command (src/cli/<name>.ts, and "<name>": "exec node dist/cli/<name>.js" in package.json):
+// A new command (src/cli/<name>.ts, "<name>": "exec node scripts/run.mjs <name>" in
+// package.json's scripts, a row in README's Commands table):
 //   await runCommand({ name: 'prune', help: HELP, flags: { values: ['before'] } }, async (ctx) => {
 //     const pool = await ctx.pool();
 //     ... ctx.flags.values.get('before'), ctx.cfg, ctx.log ...
@@ -39,6 +41,7 @@ import type { Upstream } from '../upstream/client.ts';
 import { loggerFromEnv, registerSecret, type Logger } from '../log.ts';
 import { DEMO_CREDENTIALS, DEMO_SIMULATOR } from '../simulator/demo.ts';
 import { UsageError } from '../usage-error.ts';
+import { refusalOf } from '../db/refusals.ts';
 import { parseFlags, type FlagSpec, type ParsedFlags } from './args.ts';
 import { EXIT, configOrExit, fail, npmSwallowedHint, type ExitCode } from './exit.ts';
 import { databaseProblem } from './problems.ts';
@@ -82,7 +85,7 @@ export async function runCommand(spec: CommandSpec, body: (ctx: CommandContext) 
   const flagSpec = spec.flags ?? { values: [] };
   const names = [...flagSpec.values, ...(flagSpec.switches ?? [])];
   const usage = (err: UsageError): never =>
-    fail(EXIT.USAGE, `${err.message}${names.length === 0 ? `: ${command} takes no flags` : ''} (see ${command} -- --help)`);
+    fail(EXIT.USAGE, `${err.message}${names.length === 0 && !flagSpec.positionals ? `: ${command} takes no flags` : ''} (see ${command} -- --help)`);
   // npm has a --yes of its own, often set in its configuration: it proves nothing here
   const hint = npmSwallowedHint(spec.name, names.filter((f) => f !== 'yes'));
   if (hint) fail(EXIT.USAGE, hint);
@@ -118,7 +121,7 @@ export async function runCommand(spec: CommandSpec, body: (ctx: CommandContext) 
       try {
         return await migrate({ databaseUrl, reportTz, rebuildTz: opts.rebuildTz, log: opts.log ?? ((l) => ctx.log.info(`migrate: ${l.trim()}`)) });
       } catch (err) {
-        if (err instanceof ZoneMismatchError) fail(EXIT.REFUSED, `migrate refused: ${err.message}`);
+        if (err instanceof ZoneMismatchError) fail(EXIT.REFUSED, `${command} refused: ${err.message}`);
         const db = databaseProblem((err as Error).cause ?? err, databaseUrl);
         fail(db ? EXIT.DATABASE : EXIT.FAILED, db ?? `migrate failed: ${(err as Error).message}`);
       }
@@ -163,6 +166,9 @@ export async function runCommand(spec: CommandSpec, body: (ctx: CommandContext) 
     code = await body(ctx);
   } catch (err) {
     if (err instanceof UsageError) usage(err);
+    // a procedure's refusal: its SQLSTATE says which, src/db/refusals.ts its exit code
+    const refusal = refusalOf(err);
+    if (refusal) fail(refusal.exit, `${command} refused: ${refusal.meaning}: ${(err as Error).message}`);
     const db = cfg && databaseProblem(err, cfg.databaseUrl);
     fail(db ? EXIT.DATABASE : EXIT.FAILED, db || `${command} failed: ${(err as Error)?.message ?? String(err)}`);
   }

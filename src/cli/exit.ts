@@ -60,10 +60,21 @@ export function configOrExit(env: Record<string, string | undefined> = process.e
  * arrive as npm_config_* variables) and passes only the values. Returns the hint, or
  * undefined when no flag of ours was taken.
  */
-export function npmSwallowedHint(script: string, flags: string[], env: Record<string, string | undefined> = process.env): string | undefined {
+export function npmSwallowedHint(
+  script: string,
+  flags: string[],
+  env: Record<string, string | undefined> = process.env,
+  argv: string[] = process.argv.slice(2),
+): string | undefined {
   if (env.npm_lifecycle_event === undefined) return undefined;
-  const taken = flags.filter((f) => env[`npm_config_${f.toLowerCase().replaceAll('-', '_')}`] !== undefined);
-  if (taken.length === 0) return undefined;
   const cmd = script === 'start' ? 'npm start' : `npm run ${script}`;
-  return `npm took ${taken.map((f) => '--' + f).join(', ')} for itself: put -- before the flags, e.g. ${cmd} -- --${taken[0]} ...`;
+  const taken = flags.filter((f) => env[`npm_config_${f.toLowerCase().replaceAll('-', '_')}`] !== undefined);
+  if (taken.length > 0) return `npm took ${taken.map((f) => '--' + f).join(', ')} for itself: put -- before the flags, e.g. ${cmd} -- --${taken[0]} ...`;
+  // npm can also read a flag as its own one-letter flags (--days is -d -a -y -s), leaving
+  // no npm_config_ of that name: a bare value first, where only flags go, is its trace
+  const first = argv[0];
+  if (flags.length === 0 || first === undefined || first.startsWith('-')) return undefined;
+  const flag = flags.length === 1 ? `--${flags[0]}` : 'the flag before it';
+  const example = flags.length === 1 ? `--${flags[0]} ${first}` : `--<flag> ${first}`;
+  return `npm took ${flag} for itself and passed only "${first.slice(0, 40)}": put -- before the flags, e.g. ${cmd} -- ${example}`;
 }

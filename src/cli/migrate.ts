@@ -1,6 +1,8 @@
 // npm run migrate [-- --rebuild-tz]
 import { runCommand } from './command.ts';
 import { EXIT } from './exit.ts';
+import { ZONE_TABLES } from '../db/zone-tables.ts';
+import { wrapHelp } from './help.ts';
 
 const HELP = `Usage: npm run migrate [-- --rebuild-tz]
 
@@ -9,9 +11,7 @@ postgrator, re-applies changed files of db/procedures and db/views (and drops a 
 or routine it created whose file is gone), and fills the report calendar for REPORT_TZ.
 Running it again does nothing.
 
-  --rebuild-tz   the database was built for another REPORT_TZ: empty agent_activity
-                 and users_calls (their hours belong to the old zone), refill the
-                 calendar for the new zone. Then run npm run backfill to re-fetch.
+  --rebuild-tz   ${wrapHelp(`the database was built for another REPORT_TZ: empty ${ZONE_TABLES.join(', ')} (their rows belong to the old zone's hours), refill the calendar for the new zone. Then run npm run backfill to re-fetch. Refused once raw data was pruned (RAW_RETENTION_DAYS): those hours could not be rebuilt.`, 64, 17)}
   --help         this text
 
 Exit codes: 0 done; 3 refused (REPORT_TZ changed: see --rebuild-tz); 5 the database

@@ -1,8 +1,7 @@
 // Failures an operator fixes outside the code: the database or the upstream cannot be
 // used. Each becomes one line naming the variable or the command that fixes it.
 import { databaseName } from '../config.ts';
-
-const UNREACHABLE = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ECONNRESET', 'PROTOCOL_CONNECTION_LOST']);
+import { unreachableCode } from '../db/unreachable.ts';
 
 function where(databaseUrl: string): string {
   const u = new URL(databaseUrl);
@@ -10,18 +9,18 @@ function where(databaseUrl: string): string {
 }
 
 /** One line for a database error an operator must fix, or undefined for any other error. */
-export function databaseProblem(err: unknown, databaseUrl: string): string | undefined {
+export function databaseProblem(err: unknown, databaseUrl: string, variable = 'DATABASE_URL'): string | undefined {
   const e = err as { code?: string; errno?: number; message?: string; cause?: { code?: string } };
   const code = e?.code ?? e?.cause?.code;
   if (code === undefined) return undefined;
-  if (UNREACHABLE.has(code)) {
-    return `the database at ${where(databaseUrl)} cannot be reached (${code}): start MySQL/MariaDB there, or point DATABASE_URL at it`;
+  if (unreachableCode(err) !== undefined) {
+    return `the database at ${where(databaseUrl)} cannot be reached (${code}): start MySQL/MariaDB there, or point ${variable} at it`;
   }
   if (code === 'ER_ACCESS_DENIED_ERROR' || code === 'ER_DBACCESS_DENIED_ERROR' || code === 'ER_ACCESS_DENIED_NO_PASSWORD_ERROR') {
-    return `the database at ${where(databaseUrl)} refused the login of user ${JSON.stringify(decodeURIComponent(new URL(databaseUrl).username))} (${code}): fix the user or password in DATABASE_URL`;
+    return `the database at ${where(databaseUrl)} refused the login of user ${JSON.stringify(decodeURIComponent(new URL(databaseUrl).username))} (${code}): fix the user or password in ${variable}`;
   }
   if (code === 'ER_BAD_DB_ERROR') {
-    return `the database ${databaseName(databaseUrl)} does not exist on ${where(databaseUrl)}: run npm run migrate (it creates it), or fix DATABASE_URL`;
+    return `the database ${databaseName(databaseUrl)} does not exist on ${where(databaseUrl)}: run npm run migrate (it creates it), or fix ${variable}`;
   }
   if (code === 'ER_NO_SUCH_TABLE' || code === 'ER_SP_DOES_NOT_EXIST') {
     return `the database ${databaseName(databaseUrl)} is not migrated (${code}): run npm run migrate`;

@@ -18,7 +18,7 @@ kept: reports over pruned days read as before.
 Before deleting, every pending hour is aggregated and the state of every agent at the cut
 is kept as a checkpoint, so the hours after the cut stay exact. From then on, recomputing
 an hour before the cut (npm run backfill, CALL sp_aggregate_*) is refused with the cut in
-the message. The agent timeline of the page shows nothing before the cut.
+the message. The agent timeline shows the time before the cut as "Pruned".
 
   --days N   keep N days (1-36500) instead of RAW_RETENTION_DAYS
   --help     this text

@@ -2,9 +2,13 @@
 // the same request, written to a file.
 import { constants, createWriteStream } from 'node:fs';
 import { access, rename, rm, stat } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { UsageError } from '../usage-error.ts';
 import { PARAM_NAMES, ParamError, parseReportParams, reportFilename } from '../report/params.ts';
+import { parseBreaksParams } from '../now/breaks-params.ts';
+import type { BreaksParams } from '../now/breaks.ts';
+import type { ReportParams } from '../report/params.ts';
+import { breaksFilename } from '../now/breaks-filename.ts';
 import { runCommand } from './command.ts';
 import { EXIT, fail } from './exit.ts';
 import { databaseProblem } from './problems.ts';
@@ -20,11 +24,17 @@ Writes the agent performance report (CSV or JSON) for the intervals starting in
                            (default: 24 hours of local clock after the start)
   --endTime HH:MM:SS       end time on the end day (needs --endDate; default 00:00:00)
   --ext 4101,4102          only these extensions
+  --team North,South       only these teams' agents (npm run teams); with --ext, both
+  --by agent|team          one row per agent (default) or per team (their agents' sums)
   --interval 1h            15m, 30m, 1h (default), day, week or total
   --format csv             csv (default) or json
   --durations seconds      durations as whole seconds instead of HH:MM:SS
   --bom 0|1                UTF-8 byte-order mark (default 1); --no-bom is --bom 0
   --out FILE               where to write (default: report_<start>_to_<end>[_<interval>].<format> here)
+  --breaks                 the breaks report instead (GET /api/breaks): one row per break that
+                           begins in the range; takes the same flags but --interval, and
+                           --over 1 for the breaks over their limit only (default 0);
+                           default file breaks_<start>_to_<end>.<format>
   --help                   this text
 
 Flags take "--name value" or "--name=value", with the names and values of the API's
@@ -33,11 +43,13 @@ file is not written), 3 REPORT_TZ differs from the database's, 5 the database (D
 1 the report failed while writing (no partial file is left), 78 configuration error.`;
 
 // The API's parameter names, plus where to write: the same names and value forms on both.
-const VALUES = [...PARAM_NAMES.filter((n) => n !== 'bom'), 'bom', 'out'];
+const VALUES = [...PARAM_NAMES.filter((n) => n !== 'bom'), 'bom', 'out', 'over'];
 
-/** The folder --out writes into must exist and be writable; said before anything runs. */
-async function checkOutFolder(path: string): Promise<void> {
+/** --out names a file (not a folder) in a folder that exists and is writable; said before anything runs. */
+async function checkOutFolder(path: string, defaultName: string): Promise<void> {
   const dir = dirname(path);
+  const target = await stat(path).catch(() => undefined);
+  if (target?.isDirectory()) throw new UsageError(`--out ${path} is a folder: name a file, e.g. --out ${join(path, defaultName)}`);
   try {
     if (!(await stat(dir)).isDirectory()) throw new UsageError(`--out ${path}: ${dir} is not a folder`);
     await access(dir, constants.W_OK);
@@ -50,7 +62,7 @@ async function checkOutFolder(path: string): Promise<void> {
   }
 }
 
-await runCommand({ name: 'report', help: HELP, flags: { values: VALUES, switches: ['no-bom'] } }, async (ctx) => {
+await runCommand({ name: 'report', help: HELP, flags: { values: VALUES, switches: ['no-bom', 'breaks'] } }, async (ctx) => {
   const { flags, cfg } = ctx;
   const out = flags.values.get('out');
   if (out === '') throw new UsageError('--out needs a file name');
@@ -59,35 +71,48 @@ await runCommand({ name: 'report', help: HELP, flags: { values: VALUES, switches
     if (flags.values.has('bom')) throw new UsageError('give --bom 0 or --no-bom, not both');
     pairs.push(['bom', '0']);
   }
-  let params;
+  const breaks = flags.switches.has('breaks');
+  let params: ReportParams | BreaksParams;
   try {
-    params = parseReportParams(pairs, cfg.reportTz, cfg.reportMaxDays);
+    params = breaks ? parseBreaksParams(pairs, cfg.reportTz, cfg.reportMaxDays) : parseReportParams(pairs, cfg.reportTz, cfg.reportMaxDays);
   } catch (err) {
     // the API's very words for the same request: nothing added
     if (err instanceof ParamError) fail(EXIT.USAGE, err.message);
     throw err;
   }
-  const path = resolve(out ?? reportFilename(params));
-  await checkOutFolder(path);
+  const name = 'over' in params ? breaksFilename(params) : reportFilename(params);
+  const path = resolve(out ?? name);
+  await checkOutFolder(path, name);
   // Written beside the target and renamed at the end: a failed run leaves no half file.
   const partial = `${path}.${process.pid}.partial`;
-  const pool = await ctx.pool({ connectionLimit: 1 });
   // (loaded here, not at the top: --help and a wrong flag need no database code)
+  const { openReaders } = await import('../db/readers.ts');
+  // a report reads the replica when REPORT_DATABASE_URL is set, as the API's do
+  const readers = openReaders(cfg, await ctx.pool({ connectionLimit: 1 }), { connectionLimit: 1 });
+  const pool = readers.pool;
   const { writeReport } = await import('../report/write.ts');
+  const { writeBreaks } = await import('../now/breaks.ts');
   const { ZoneMismatchError } = await import('../db/zone.ts');
+  const { ScopeError } = await import('../access/scope.ts');
   try {
     const file = createWriteStream(partial);
     // an error before the pipeline takes the stream (disk full, folder gone) reaches it there
     file.on('error', () => {});
-    const { rows } = await writeReport(pool, params, cfg.reportTz, file);
+    const { rows } =
+      'over' in params
+        ? await writeBreaks(pool, params as BreaksParams, cfg.reportTz, file)
+        : await writeReport(pool, params, cfg.reportTz, file);
+    await readers.close();
     await rename(partial, path);
     console.log(`wrote ${path} (${rows} row${rows === 1 ? '' : 's'})`);
     return EXIT.OK;
   } catch (err) {
     await rm(partial, { force: true });
-    await ctx.close().catch(() => {});
+    await Promise.all([readers.close(), ctx.close()]).catch(() => {});
+    if (err instanceof ScopeError) fail(EXIT.USAGE, err.message);
     if (err instanceof ZoneMismatchError) fail(EXIT.REFUSED, err.message);
-    const db = databaseProblem(err, cfg.databaseUrl);
-    fail(db ? EXIT.DATABASE : EXIT.FAILED, `the report could not be written: ${db ?? (err as Error).message}`);
+    const db = databaseProblem(err, readers.url, readers.variable);
+    // a database an operator must fix is said as every command says it
+    fail(db ? EXIT.DATABASE : EXIT.FAILED, db ?? `the report could not be written: ${(err as Error).message}`);
   }
 });

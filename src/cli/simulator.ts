@@ -11,7 +11,7 @@ const HELP = `Usage: npm run simulator -- [--port 7070] [--agents 200] [--seed 4
                              [--page-size 2000] [--days N] [--host 127.0.0.1]
                              [--mode trickle|silent|huge] [--trickle-ms 1000]
 
-An HTTP server that speaks the upstream API (SPEC §2): login, events, stats. Every agent's
+An HTTP server that speaks the upstream API (rules §2): login, events, stats. Every agent's
 day is computed from (seed, agent, day), so the same flags give the same data, for any
 range, on any run. Stats agree with the events (vw_reconciliation shows no difference).
 

@@ -8,10 +8,12 @@ import schedule from 'node-schedule';
 import type { Pool } from 'mysql2/promise';
 import type { Logger } from '../log.ts';
 import type { Upstream } from '../upstream/client.ts';
-import { iso } from '../upstream/client.ts';
+import { isoUtc as iso } from '../time.ts';
 import { dbFetchLog } from '../upstream/fetch-log.ts';
-import { readHorizon } from '../load/horizon.ts';
+import { readHorizon } from '../db/horizon.ts';
 import { acquireLoadLock } from '../ingest/lock.ts';
+import { prepareDayPartitions } from '../ingest/day-partitions.ts';
+import { DAYS_AHEAD } from '../db/partitions.ts';
 import { finishRun, gapsNote, recordSkipped, startRun } from '../ingest/runs.ts';
 import { hoursOverlapping, loadWindow, type WindowResult } from '../ingest/window.ts';
 import { aggregatePending } from '../ingest/aggregate.ts';
@@ -21,6 +23,7 @@ import { windowLine } from '../ingest/window-line.ts';
 import { localTime } from '../log.ts';
 import { pruneDue, pruneRaw } from '../retention/prune.ts';
 import { collectorRuns, eventsLoaded, recordsRejected, windowsFailed, windowsLoaded } from '../metrics.ts';
+import { loadHourByHour, retryFailing, type Isolated } from './failing.ts';
 
 const FIRST_RUN_HOURS = 48;
 /** A catch-up after downtime is loaded in windows of at most this many report hours. */
@@ -69,9 +72,32 @@ export async function runCollector(opts: CollectorOptions): Promise<CollectorRun
     const run: CollectorRun = { outcome: 'ok', runId, fromTs, toTs: now, windows: [], events: 0, rejected: 0 };
     const fetchLog = dbFetchLog(pool, runId, log);
     let progressive: Progressive | undefined;
+    // each window has a deadline: an upstream that trickles or never answers is given up
+    const loadOne = (f: number, t: number) =>
+      opts.upstream.withWindowDeadline(f, t, opts.signal, (signal) =>
+        loadWindow({ pool, upstream: opts.upstream, reportTz: opts.reportTz, fetchLog, source: 'collector', signal }, f, t),
+      );
+    const scrub = (m: string) => opts.upstream.scrub(m);
+    const failing: Isolated['failed'] = [];
+    const count = (r: Isolated) => {
+      for (const w of r.loaded) counted(w);
+      failing.push(...r.failed);
+    };
+    const counted = (w: WindowResult) => {
+      windowsLoaded.inc({ source: 'collector' });
+      eventsLoaded.inc(w.events);
+      recordsRejected.inc(w.rejected);
+      run.windows.push(w);
+      run.events += w.events;
+      run.rejected += w.rejected;
+      log.info('window loaded', windowLine(w, opts.reportTz));
+    };
     try {
+      // the windows that failed in earlier runs first: a gap is retried on every run
+      count(await retryFailing(pool, log, loadOne, scrub, opts.signal));
       if (fromTs < now) {
         const hours = await hoursOverlapping(pool, opts.reportTz, fromTs, now);
+        await prepareDayPartitions(pool, opts.reportTz, fromTs, now + DAYS_AHEAD * 86400, log);
         const windows = now - fromTs <= CATCH_UP_WINDOW_HOURS * 3600 ? [[fromTs, now] as [number, number]] : splitWindows(hours, fromTs, now, CATCH_UP_WINDOW_HOURS);
         log.info('collector run', {
           run: runId,
@@ -83,28 +109,26 @@ export async function runCollector(opts: CollectorOptions): Promise<CollectorRun
         });
         // a long catch-up aggregates finished days while it loads the next ones
         progressive = new Progressive(pool, hours, windows, opts.signal);
-        // In order, stopping at the first failure: the horizon never passes a gap.
+        // In order. A failure of the upstream or the database stops the run there (the
+        // horizon waits); a window that fails for what it holds is loaded hour by hour, its
+        // failing hours recorded (a gap, retried on every run), and later windows go on.
         for (const [i, [f, t]] of windows.entries()) {
           opts.signal?.throwIfAborted();
           let w;
           try {
-            // each window has a deadline: an upstream that trickles or never answers is given up
-            w = await opts.upstream.withWindowDeadline(f, t, opts.signal, (signal) =>
-              loadWindow({ pool, upstream: opts.upstream, reportTz: opts.reportTz, fetchLog, source: 'collector', signal }, f, t),
-            );
+            w = await loadOne(f, t);
           } catch (err) {
             if (!opts.signal?.aborted) windowsFailed.inc({ source: 'collector' });
-            throw err;
+            count(await loadHourByHour(pool, log, loadOne, hours, f, t, err, scrub, opts.signal));
+            continue;
           }
-          windowsLoaded.inc({ source: 'collector' });
-          eventsLoaded.inc(w.events);
-          recordsRejected.inc(w.rejected);
-          run.windows.push(w);
-          run.events += w.events;
-          run.rejected += w.rejected;
-          log.info('window loaded', windowLine(w, opts.reportTz));
+          counted(w);
           progressive.loaded(i);
         }
+      }
+      if (failing.length > 0) {
+        run.outcome = 'failed';
+        run.error = failing.map((w) => `window [${iso(w.fromTs)}, ${iso(w.toTs)}) failed (retried on every run): ${w.error}`).join('; ');
       }
     } catch (err) {
       run.outcome = 'failed';

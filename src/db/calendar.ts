@@ -1,4 +1,4 @@
-// The report calendar (SPEC §4): REPORT_TZ's wall-clock hours and their 15-minute slots
+// The report calendar (rules §4): REPORT_TZ's wall-clock hours and their 15-minute slots
 // as UTC epoch ranges, computed with luxon's zone rules and stored in report_hours and
 // report_slots, so that SQL never needs the server's time-zone tables.
 import { DateTime, IANAZone } from 'luxon';

@@ -9,12 +9,19 @@ import mysql from 'mysql2/promise';
 import Postgrator from 'postgrator';
 import type { Connection } from 'mysql2/promise';
 import { connect, ensureDatabase } from './pool.ts';
+import { runRerunnable } from './rerunnable.ts';
 import { databaseName } from '../config.ts';
 import { ensureCalendar, fillCalendar, fillMissingSlots, localMidnight } from './calendar.ts';
 import { builtZone, ZoneMismatchError, zoneMismatchMessage } from './zone.ts';
 import { lockName } from './lock-name.ts';
-import { one, select } from './query.ts';
-import { writeSetting } from './settings.ts';
+import { one, select, type Db } from './query.ts';
+import { readSetting, writeSetting } from './settings.ts';
+import { readCut } from './raw-cut.ts';
+import { ZONE_TABLES } from './zone-tables.ts';
+import { DAYS_AHEAD, ensureDayPartitions } from './partitions.ts';
+
+/** Unknown database (connecting to one that does not exist yet). */
+const ER_BAD_DB_ERROR = 1049;
 
 const DB_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'db');
 
@@ -72,17 +79,18 @@ export async function readRoutines(): Promise<Routine[]> {
   return out;
 }
 
-async function objectExists(conn: Connection, db: string, r: Pick<Routine, 'name' | 'kind'>): Promise<boolean> {
-  const row =
-    r.kind === 'view'
-      ? await one(conn, 'SELECT 1 FROM information_schema.views WHERE table_schema = ? AND table_name = ?', [db, r.name])
-      : await one(conn, 'SELECT 1 FROM information_schema.routines WHERE routine_schema = ? AND routine_name = ? AND routine_type = ?', [
-          db,
-          r.name,
-          r.kind.toUpperCase(),
-        ]);
-  return row !== undefined;
+/** The views and routines the database has, as `kind name` (one look at information_schema, not one per object). */
+async function existingObjects(conn: Connection, db: string): Promise<Set<string>> {
+  const rows = await select<{ k: string }>(
+    conn,
+    `SELECT CONCAT('view ', table_name) AS k FROM information_schema.views WHERE table_schema = ?
+     UNION ALL SELECT CONCAT(LOWER(routine_type), ' ', routine_name) FROM information_schema.routines WHERE routine_schema = ?`,
+    [db, db],
+  );
+  return new Set(rows.map((r) => r.k));
 }
+
+const objectKey = (r: Pick<Routine, 'name' | 'kind'>) => `${r.kind} ${r.name}`;
 
 /**
  * Applies changed or missing routines. A view may read another view, so views that fail
@@ -91,10 +99,8 @@ async function objectExists(conn: Connection, db: string, r: Pick<Routine, 'name
 async function applyRoutines(conn: Connection, db: string, files: Routine[], log: (l: string) => void): Promise<string[]> {
   const rows = await select<{ name: string; md5: string }>(conn, 'SELECT name, md5 FROM repeatable_scripts');
   const known = new Map(rows.map((r) => [r.name, r.md5]));
-  let pending: Routine[] = [];
-  for (const r of files) {
-    if (known.get(r.name) !== r.md5 || !(await objectExists(conn, db, r))) pending.push(r);
-  }
+  const existing = await existingObjects(conn, db);
+  let pending = files.filter((r) => known.get(r.name) !== r.md5 || !existing.has(objectKey(r)));
   const applied: string[] = [];
   while (pending.length > 0) {
     const failed: { r: Routine; err: unknown }[] = [];
@@ -129,11 +135,12 @@ async function applyRoutines(conn: Connection, db: string, files: Routine[], log
  */
 async function dropRemovedRoutines(conn: Connection, db: string, files: Routine[], log: (l: string) => void): Promise<string[]> {
   const present = new Set(files.map((f) => f.name));
+  const existing = await existingObjects(conn, db);
   const dropped: string[] = [];
   for (const r of await select<{ name: string; kind: Kind }>(conn, 'SELECT name, kind FROM repeatable_scripts ORDER BY name')) {
     if (present.has(r.name)) continue;
     if (!['view', 'procedure', 'function'].includes(r.kind)) throw new Error(`repeatable_scripts lists ${r.name} as a ${r.kind}: expected view, procedure or function`);
-    if (await objectExists(conn, db, r)) await conn.query(`DROP ${r.kind.toUpperCase()} ${mysql.escapeId(r.name)}`);
+    if (existing.has(objectKey(r))) await conn.query(`DROP ${r.kind.toUpperCase()} ${mysql.escapeId(r.name)}`);
     await conn.query('DELETE FROM repeatable_scripts WHERE name = ?', [r.name]);
     dropped.push(r.name);
     log(`  dropped ${r.kind} ${r.name} (its file is gone)`);
@@ -159,65 +166,153 @@ async function refuseSkippedMigrations(conn: Connection, postgrator: Postgrator)
 
 /**
  * Makes sure the calendar of REPORT_TZ covers the calendar range; refuses a different zone
- * unless asked to rebuild (which empties what belongs to the old zone's hours).
+ * unless asked to rebuild (which empties what belongs to the old zone's hours), and always
+ * once raw data was pruned (those hours could not be computed again).
  */
 async function prepareZone(conn: Connection, opts: MigrateOptions, log: (l: string) => void): Promise<{ hours: number; rebuilt: boolean }> {
   const built = await builtZone(conn);
   const { from, to } = opts.calendar ?? defaultCalendar();
   const rebuilt = built !== undefined && built !== opts.reportTz;
   if (rebuilt) {
-    if (!opts.rebuildTz) throw new ZoneMismatchError(zoneMismatchMessage(built, opts.reportTz));
-    log(`rebuilding for REPORT_TZ=${opts.reportTz} (was ${built}): emptying agent_activity, agent_slot_activity and users_calls`);
-    await conn.query('DELETE FROM agent_activity');
-    await conn.query('DELETE FROM agent_slot_activity');
-    await conn.query('DELETE FROM users_calls');
+    const cut = await readCut(conn);
+    if (!opts.rebuildTz || cut > 0) throw new ZoneMismatchError(zoneMismatchMessage(built, opts.reportTz, cut));
+    log(`rebuilding for REPORT_TZ=${opts.reportTz} (was ${built}): emptying ${ZONE_TABLES.join(', ')}`);
+    for (const table of ZONE_TABLES) await conn.query(`DELETE FROM ${table}`);
   }
   if (rebuilt || built === undefined) {
     await fillCalendar(conn, opts.reportTz, from, to);
-  } else {
-    // calendars made before slots existed get their slots first
+  }
+  const slotsComplete = (await readSetting(conn, 'calendar_slots')) === 'complete';
+  if (!rebuilt && built !== undefined && !slotsComplete) {
+    // calendars made before slots existed get their slots first (once: every calendar
+    // written since has them, and the search reads the whole calendar)
     await fillMissingSlots(conn, opts.reportTz);
   }
   const hours = await ensureCalendar(conn, opts.reportTz, localMidnight(from, opts.reportTz), localMidnight(to, opts.reportTz));
-  await writeSetting(conn, 'report_tz', opts.reportTz);
+  if (built !== opts.reportTz) await writeSetting(conn, 'report_tz', opts.reportTz);
+  if (!slotsComplete) await writeSetting(conn, 'calendar_slots', 'complete');
+  // (counted only when it changed: a migrate with nothing to do stays short)
+  if (!rebuilt && built !== undefined && hours === 0) return { hours, rebuilt };
   const counts = (await one<{ n: number; lo: string; hi: string }>(conn, 'SELECT COUNT(*) AS n, MIN(local_start) AS lo, MAX(local_end) AS hi FROM report_hours'))!;
-  if (rebuilt || built === undefined || hours > 0) log(`calendar: ${counts.n} report hours of ${opts.reportTz} from ${counts.lo} to ${counts.hi}`);
+  log(`calendar: ${counts.n} report hours of ${opts.reportTz} from ${counts.lo} to ${counts.hi}`);
   return { hours: rebuilt || built === undefined ? Number(counts.n) : hours, rebuilt };
+}
+
+/** The text of every migration file, as postgrator hands it to execQuery. */
+async function migrationBodies(): Promise<Set<string>> {
+  const dir = join(DB_DIR, 'migrations');
+  const names = (await readdir(dir)).filter((f) => f.endsWith('.sql'));
+  return new Set(await Promise.all(names.map((f) => readFile(join(dir, f), 'utf8'))));
+}
+
+/**
+ * The raw tables' daily partitions (partitions.ts) from the first day loaded, or today, to
+ * DAYS_AHEAD days ahead. Where a split cannot run now, the next collector run or backfill
+ * does it; the loads are right either way.
+ */
+async function splitDays(conn: Connection, reportTz: string, log: (l: string) => void): Promise<void> {
+  const now = Math.floor(Date.now() / 1000);
+  const first = await one<{ e: number | null; s: number | null }>(
+    conn,
+    'SELECT (SELECT MIN(ts) FROM agent_events) AS e, (SELECT MIN(slot_start) FROM users_calls) AS s',
+  );
+  const from = Math.min(now, ...[first?.e, first?.s].filter((x): x is number => x !== null && x !== undefined).map(Number));
+  try {
+    const created = await ensureDayPartitions(conn, reportTz, from, now + DAYS_AHEAD * 86400);
+    if (created > 0) log(`partitions: ${created} split off (agent_events, users_calls), a local day each`);
+  } catch (err) {
+    log(`partitions: not split now (${(err as Error).message}); the next collector run or backfill tries again`);
+  }
 }
 
 export async function migrate(opts: MigrateOptions): Promise<MigrateResult> {
   const log = opts.log ?? (() => {});
   const db = databaseName(opts.databaseUrl);
-  const createdDatabase = await ensureDatabase(opts.databaseUrl);
+  // (the database is created only when connecting to it says it is missing: one
+  // connection, not two, on every start)
+  let createdDatabase = false;
+  const conn = await connect(opts.databaseUrl, { multipleStatements: true }).catch(async (err: unknown) => {
+    if ((err as { errno?: number }).errno !== ER_BAD_DB_ERROR) throw err;
+    createdDatabase = await ensureDatabase(opts.databaseUrl);
+    return connect(opts.databaseUrl, { multipleStatements: true });
+  });
   if (createdDatabase) log(`created database ${db}`);
-  const conn = await connect(opts.databaseUrl, { multipleStatements: true });
   try {
     // Two processes migrating at once (npm start beside npm run migrate) take turns.
     // (fn_lock_name may not exist yet: the name is derived here)
     const migrateLock = lockName(db, 'migrate');
     const lock = await one<{ ok: number | null }>(conn, 'SELECT GET_LOCK(?, 60) AS ok', [migrateLock]);
     if (lock?.ok !== 1) throw new Error('another migrate is still running after 60 s; try again when it ends');
-    const postgrator = new Postgrator({
-      migrationPattern: join(DB_DIR, 'migrations', '*.sql'),
-      driver: 'mysql',
-      database: db,
-      schemaTable: 'schemaversion',
-      execQuery: async (query: string) => {
-        const [rows] = await conn.query(query);
-        return { rows: Array.isArray(rows) ? (rows as unknown[]) : [] };
-      },
-    });
-    const done = await postgrator.migrate();
-    const migrations = done.map((m) => basename(m.filename));
-    for (const m of migrations) log(`  migrated ${m}`);
-    await refuseSkippedMigrations(conn, postgrator);
+    // Nothing new since the last migrate (the same files, byte for byte, each applied):
+    // postgrator, which reads and checks every applied migration, has nothing to do.
+    const { fingerprint, versions } = await migrationFiles();
+    const current =
+      !createdDatabase &&
+      (await readSetting(conn, 'migrations_md5').catch(() => undefined)) === fingerprint &&
+      (await select<{ v: string | null }>(conn, 'SELECT GROUP_CONCAT(version ORDER BY version) AS v FROM schemaversion WHERE version > 0').catch(() => []))[0]?.v === versions;
+    const migrations = current ? [] : await runPostgrator(conn, db, log);
     const files = await readRoutines();
     const routines = await applyRoutines(conn, db, files, log);
     const dropped = await dropRemovedRoutines(conn, db, files, log);
     const zone = await prepareZone(conn, opts, log);
+    await splitDays(conn, opts.reportTz, log);
+    if (!current) await writeSetting(conn, 'migrations_md5', fingerprint);
     await conn.query('SELECT RELEASE_LOCK(?)', [migrateLock]);
     return { createdDatabase, migrations, routines, dropped, calendarHours: zone.hours, rebuiltTz: zone.rebuilt };
   } finally {
     await conn.end();
   }
+}
+
+/** One hash of every migration file's name and bytes, and their numbers as schemaversion lists them. */
+async function migrationFiles(): Promise<{ fingerprint: string; versions: string }> {
+  const dir = join(DB_DIR, 'migrations');
+  const hash = createHash('md5');
+  const files = (await readdir(dir)).filter((f) => f.endsWith('.sql')).sort();
+  const applied = files.filter((f) => f.includes('.do.'));
+  for (const f of files) hash.update(f).update('\0').update(await readFile(join(dir, f))).update('\0');
+  const versions = applied.map((f) => Number(f.split('.')[0])).sort((a, b) => a - b).join(',');
+  return { fingerprint: hash.digest('hex'), versions };
+}
+
+/** Applies the pending migrations (postgrator); returns their file names. */
+async function runPostgrator(conn: Connection, db: string, log: (l: string) => void): Promise<string[]> {
+  const bodies = await migrationBodies();
+  const postgrator = new Postgrator({
+    migrationPattern: join(DB_DIR, 'migrations', '*.sql'),
+    driver: 'mysql',
+    database: db,
+    schemaTable: 'schemaversion',
+    execQuery: async (query: string) => {
+      // a migration file (not postgrator's own bookkeeping): re-runnable after a crash
+      if (bodies.has(query)) {
+        await runRerunnable(query, (st) => conn.query(st), (st, why) => log(`  skipped (${why}, from an interrupted run): ${st.split('\n').find((l) => !l.startsWith('--'))?.slice(0, 80)}`));
+        return { rows: [] };
+      }
+      const [rows] = await conn.query(query);
+      return { rows: Array.isArray(rows) ? (rows as unknown[]) : [] };
+    },
+  });
+  const done = await postgrator.migrate();
+  const migrations = done.map((m) => basename(m.filename));
+  for (const m of migrations) log(`  migrated ${m}`);
+  await refuseSkippedMigrations(conn, postgrator);
+  return migrations;
+}
+
+/**
+ * The migration files not applied to this database (their file names), for a process that
+ * reads only and so must not migrate (npm start with COLLECT_CRON=off). A database never
+ * migrated has no schemaversion table: every file is missing.
+ */
+export async function unappliedMigrations(db: Db): Promise<string[]> {
+  const files = (await readdir(join(DB_DIR, 'migrations'))).filter((f) => /^\d+\.do\..*\.sql$/.test(f)).sort();
+  let applied: Set<number>;
+  try {
+    applied = new Set((await select<{ version: number | string }>(db, 'SELECT version FROM schemaversion')).map((r) => Number(r.version)));
+  } catch (err) {
+    if ((err as { code?: string }).code === 'ER_NO_SUCH_TABLE') return files;
+    throw err;
+  }
+  return files.filter((f) => !applied.has(Number(f.split('.')[0])));
 }

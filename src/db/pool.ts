@@ -1,5 +1,5 @@
 // MySQL/MariaDB connections. Every session works in UTC so TIMESTAMP columns read the
-// same whatever the server's zone; report hours never depend on it (SPEC §4). Every
+// same whatever the server's zone; report hours never depend on it (rules §4). Every
 // session also runs under MySQL 8's default sql_mode, whatever the server's own: MariaDB
 // then refuses what MySQL would (a column neither grouped nor aggregated, a zero date),
 // and the routines migrate creates keep that mode, since a routine runs with the mode it

@@ -32,6 +32,8 @@ function pathWithoutValues(rawUrl: string): string {
 export interface RequestInfo {
   /** Report rows written so far, when the request produces a report. */
   progress?: { rows: number };
+  /** The name of the database token that made the request (never the token itself). */
+  caller?: string;
 }
 
 /** Logs the request when its response is done or the connection dropped. */
@@ -45,6 +47,7 @@ export function logWhenDone(log: Logger, req: IncomingMessage, res: ServerRespon
       status: res.statusCode,
       ms: Math.round(ms * 10) / 10,
       rows: info.progress?.rows,
+      caller: info.caller,
       aborted: res.writableFinished ? undefined : true,
     };
     (res.statusCode >= 500 || fields.aborted ? log.warn : log.info)('request', fields);

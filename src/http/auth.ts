@@ -1,7 +1,10 @@
-// Who may ask for a report: bearer tokens from REPORT_API_TOKENS, several at
-// once so they can be rotated. Without tokens the server only listens on loopback.
+// Who may ask for a report: bearer tokens from REPORT_API_TOKENS, several at once so they
+// can be rotated (full access), and tokens made with npm run tokens (full access or some
+// teams: src/access/token-store.ts). Without any token the server only listens on loopback.
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { isIPv4, isIPv6 } from 'node:net';
+import { FULL_SCOPE, type Scope } from '../access/scope.ts';
+import type { TokenStore } from '../access/token-store.ts';
 
 /** True for 127.0.0.0/8, ::1 (also as ::ffff:127.x.x.x or [::1]) and `localhost`. */
 export function isLoopbackHost(host: string): boolean {
@@ -12,6 +15,11 @@ export function isLoopbackHost(host: string): boolean {
   if (isIPv4(h)) return h.startsWith('127.');
   if (isIPv6(h)) return /^(0{0,4}:){7}0{0,3}1$|^::1$|^(0{0,4}:){1,6}:0{0,3}1$/.test(h);
   return false;
+}
+
+/** The token of an `Authorization: Bearer <token>` header, or undefined. */
+function bearerToken(authorization: string | undefined): string | undefined {
+  return /^Bearer[ ]+(\S+)[ ]*$/i.exec(authorization ?? '')?.[1];
 }
 
 const digest = (s: string) => createHash('sha256').update(s, 'utf8').digest();
@@ -34,21 +42,66 @@ export function tokenCheck(tokens: string[]): TokenCheck {
     open: hashes.length === 0,
     allows(authorization) {
       if (hashes.length === 0) return true;
-      const m = /^Bearer[ ]+(\S+)[ ]*$/i.exec(authorization ?? '');
-      const given = digest(m?.[1] ?? '');
+      const token = bearerToken(authorization);
+      const given = digest(token ?? '');
       let ok = false;
       for (const h of hashes) ok = timingSafeEqual(h, given) || ok;
-      return ok && m !== null;
+      return ok && token !== undefined;
     },
   };
 }
 
-/** Why the server must not start with this host and these tokens, or undefined if it may. */
-export function refusalReason(host: string, tokens: string[]): string | undefined {
-  if (tokens.length > 0 || isLoopbackHost(host)) return undefined;
+/**
+ * Why the server must not start with this host and these tokens, or undefined if it may.
+ * `dbTokens`: how many tokens of npm run tokens are usable (not revoked); they protect a
+ * public host as REPORT_API_TOKENS do.
+ */
+export function refusalReason(host: string, tokens: string[], dbTokens = 0): string | undefined {
+  if (tokens.length > 0 || dbTokens > 0 || isLoopbackHost(host)) return undefined;
   return (
-    `HOST=${host} is reachable from other machines, but REPORT_API_TOKENS is empty, so anyone there could read agent data. ` +
-    'Set REPORT_API_TOKENS to one or more comma-separated secrets (clients send Authorization: Bearer <token>), ' +
+    `HOST=${host} is reachable from other machines, but REPORT_API_TOKENS is empty (and the database holds no token of npm run tokens), so anyone there could read agent data. ` +
+    'Set REPORT_API_TOKENS to one or more comma-separated secrets (clients send Authorization: Bearer <token>), or make one with npm run tokens -- add NAME, ' +
     'or set HOST=127.0.0.1 to serve this machine only.'
   );
+}
+
+/** Who a request is: a database token's name (null for REPORT_API_TOKENS or no token) and what it sees. */
+export interface Access {
+  name: string | null;
+  scope: Scope;
+}
+
+const OPEN: Access = { name: null, scope: FULL_SCOPE };
+
+/**
+ * The request's caller, from REPORT_API_TOKENS first, then the database's tokens.
+ * A token is asked for unless the server is loopback-only with no token anywhere: no
+ * REPORT_API_TOKENS and no row in api_tokens (a revoked one counts, so revoking the last
+ * token does not open the server). A public host always asks.
+ */
+export class Auth {
+  private readonly env: TokenCheck;
+
+  constructor(
+    tokens: string[],
+    private readonly loopback: boolean,
+    private readonly store: TokenStore,
+  ) {
+    this.env = tokenCheck(tokens);
+  }
+
+  /** Whether requests must carry a token. */
+  async required(): Promise<boolean> {
+    return !this.env.open || !this.loopback || (await this.store.any());
+  }
+
+  /** The caller, or null when the request must be refused (401). */
+  async identify(authorization: string | undefined): Promise<Access | null> {
+    if (!this.env.open && this.env.allows(authorization)) return OPEN;
+    if (!(await this.required())) return OPEN;
+    const token = bearerToken(authorization);
+    if (token === undefined) return null;
+    const found = await this.store.match(token);
+    return found ? { name: found.name, scope: found.scope } : null;
+  }
 }

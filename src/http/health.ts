@@ -5,10 +5,14 @@
 import type { Connection } from 'mysql2/promise';
 import { connect } from '../db/pool.ts';
 
-export type Health =
+type Reach = 'ok' | 'unreachable';
+
+/** `databases`, when this process needs more than one: each by the variable that names it. */
+export type Health = (
   | { status: 'ok'; database: 'ok' }
   | { status: 'degraded'; database: 'ok'; reason: string }
-  | { status: 'unavailable'; database: 'unreachable'; reason: string };
+  | { status: 'unavailable'; database: 'unreachable'; reason: string }
+) & { databases?: Record<string, Reach> };
 
 export class HealthProbe {
   private conn: Connection | null = null;
@@ -60,21 +64,66 @@ export class HealthProbe {
   }
 
   /**
-   * The answer of /healthz: unreachable only when the database is (the error itself, which
-   * may name hosts, goes to `onError` for the log); degraded with the reason under load.
+   * Why loading is degraded: a window that has failed on every run for over an hour (the
+   * collector loads later ones, and retries it on every run). Undefined when none has.
    */
-  async check(pressure: () => string | undefined, onError: (err: Error) => void): Promise<Health> {
-    try {
-      await this.ping();
-    } catch (err) {
-      onError(err as Error);
-      return { status: 'unavailable', database: 'unreachable', reason: 'the database does not answer; the server log has the details' };
-    }
-    const reason = pressure();
-    return reason === undefined ? { status: 'ok', database: 'ok' } : { status: 'degraded', database: 'ok', reason };
+  async failingTooLong(): Promise<string | undefined> {
+    const conn = this.conn;
+    if (conn === null) return undefined;
+    const [rows] = await conn.query(
+      'SELECT from_ts, to_ts, failures, COUNT(*) OVER () AS n FROM failing_windows WHERE first_failed_at < NOW(3) - INTERVAL 1 HOUR ORDER BY from_ts LIMIT 1',
+    );
+    const w = (rows as { from_ts: number; to_ts: number; failures: number; n: number }[])[0];
+    if (w === undefined) return undefined;
+    const iso = (ts: number) => new Date(Number(ts) * 1000).toISOString().replace('.000Z', 'Z');
+    return `${w.n} window(s) failing for over an hour of collector runs, the first [${iso(w.from_ts)}, ${iso(w.to_ts)}) (${w.failures} failures): see /api/status failingWindows`;
   }
 
   close(): void {
     this.drop();
+  }
+}
+
+/**
+ * /healthz over every database this process needs, each on its probe, pinged together:
+ * the answer comes within one probe's timeout however many there are.
+ */
+export class HealthChecks {
+  constructor(private readonly probes: { variable: string; probe: HealthProbe }[]) {}
+
+  /**
+   * Unavailable when any needed database does not answer (the error itself, which may
+   * name hosts, goes to `onError` for the log); degraded with the reason under load.
+   */
+  async check(pressure: () => string | undefined, onError: (variable: string, err: Error) => void): Promise<Health> {
+    const results = await Promise.all(
+      this.probes.map(({ variable, probe }) =>
+        probe.ping().then(
+          () => [variable, 'ok'] as const,
+          (err: Error) => {
+            onError(variable, err);
+            return [variable, 'unreachable'] as const;
+          },
+        ),
+      ),
+    );
+    const databases = this.probes.length > 1 ? { databases: Object.fromEntries(results) } : {};
+    const down = results.filter(([, r]) => r === 'unreachable').map(([v]) => v);
+    if (down.length > 0) {
+      const reason = `the database of ${down.join(' and ')} does not answer; the server log has the details`;
+      return { status: 'unavailable', database: 'unreachable', reason, ...databases };
+    }
+    // (a database migrated before failing_windows existed has none)
+    const reason = pressure() ?? (await this.probes[0]?.probe.failingTooLong().catch(() => undefined));
+    return reason === undefined ? { status: 'ok', database: 'ok', ...databases } : { status: 'degraded', database: 'ok', reason, ...databases };
+  }
+
+  /** Rejects when any needed database does not answer (a report's watch while it streams). */
+  async ping(): Promise<void> {
+    await Promise.all(this.probes.map(({ probe }) => probe.ping()));
+  }
+
+  close(): void {
+    for (const { probe } of this.probes) probe.close();
   }
 }

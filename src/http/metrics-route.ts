@@ -2,8 +2,28 @@
 // live in the database (horizon, lag) and the pool's state are read at scrape time.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Pool } from 'mysql2/promise';
-import { horizonGauge, lagGauge, poolGauge, registry, reportDuration, reportRequests } from '../metrics.ts';
-import { readHorizon } from '../load/horizon.ts';
+import {
+  agentsInStateGauge,
+  agentsOverBreakLimitGauge,
+  dataAgeGauge,
+  failingWindowGauge,
+  horizonGauge,
+  lagGauge,
+  poolGauge,
+  registry,
+  replicaLagGauge,
+  replicatingGauge,
+  reportDuration,
+  reportRequests,
+} from '../metrics.ts';
+import { readLive } from '../now/live.ts';
+import { FULL_SCOPE } from '../access/scope.ts';
+import { readHorizon } from '../db/horizon.ts';
+import { listFailing } from '../db/failing-windows.ts';
+import { isoUtc } from '../time.ts';
+import { readReplication } from '../db/replication.ts';
+import { inSnapshot } from '../db/readers.ts';
+import type { Db } from '../db/query.ts';
 import { refreshScheduleGauges } from '../schedules/status.ts';
 
 interface PoolInternals {
@@ -12,14 +32,33 @@ interface PoolInternals {
   config?: { connectionLimit?: number };
 }
 
-async function refreshGauges(pool: Pool, nowMs = Date.now()): Promise<void> {
-  const horizon = await readHorizon(pool);
+/**
+ * The replica's lag and whether it replicates; NaN where unknown (no replica, a thread
+ * stopped, no privilege): a gauge without labels cannot be absent, and 0 would read as
+ * "caught up".
+ */
+async function refreshReplicaGauges(db: Db, replica: boolean): Promise<void> {
+  const state = await readReplication(db, replica);
+  replicaLagGauge.set(state.lagSeconds ?? NaN);
+  replicatingGauge.set(state.replicating === null ? NaN : state.replicating ? 1 : 0);
+}
+
+async function refreshGauges(pool: Pool, replica: boolean, nowMs = Date.now()): Promise<void> {
+  // (a hung server fails the scrape within seconds: the snapshot's first statements time out)
+  const horizon = await inSnapshot(pool, async (conn) => {
+    await refreshReplicaGauges(conn, replica);
+    return readHorizon(conn);
+  });
   if (horizon === null) {
     horizonGauge.reset();
     lagGauge.reset();
   } else {
     horizonGauge.set(horizon);
     lagGauge.set(Math.floor(nowMs / 1000) - horizon);
+  }
+  failingWindowGauge.reset();
+  for (const w of await listFailing(pool)) {
+    failingWindowGauge.set({ from: isoUtc(w.fromTs), to: isoUtc(w.toTs) }, Math.floor(nowMs / 1000) - w.firstFailedAt);
   }
   // mysql2 keeps its counts on the inner pool; read defensively, they are not public API
   const inner = (pool as unknown as { pool?: PoolInternals }).pool;
@@ -33,8 +72,20 @@ async function refreshGauges(pool: Pool, nowMs = Date.now()): Promise<void> {
   await refreshScheduleGauges(pool);
 }
 
-export async function handleMetrics(pool: Pool, res: ServerResponse): Promise<void> {
-  await refreshGauges(pool);
+/** The live gauges: every agent's state at the horizon, the overruns, the data's age. */
+async function refreshLiveGauges(pool: Pool, reportTz: string): Promise<void> {
+  const live = await readLive(pool, reportTz, {}, FULL_SCOPE);
+  agentsInStateGauge.reset();
+  for (const [state, n] of Object.entries(live.counts)) agentsInStateGauge.set({ state }, n);
+  agentsOverBreakLimitGauge.set(live.agents.filter((a) => a.over_limit).length);
+  if (live.age_seconds === null) dataAgeGauge.reset();
+  else dataAgeGauge.set(live.age_seconds);
+}
+
+/** `pool`: the readers' (the horizon reports see); `replica`: whether it is REPORT_DATABASE_URL's. */
+export async function handleMetrics(pool: Pool, reportTz: string, res: ServerResponse, replica: boolean): Promise<void> {
+  await refreshGauges(pool, replica);
+  await refreshLiveGauges(pool, reportTz);
   const body = await registry.metrics();
   res.writeHead(200, { 'Content-Type': registry.contentType, 'Cache-Control': 'no-store' });
   res.end(body);

@@ -1,4 +1,4 @@
-// The report page (SPEC: "page"): GET / and its static assets from src/page, the charting
+// The report page (README "The page"): GET / and its static assets from src/page, the charting
 // library straight from node_modules, and GET /api/config (the zone, today's date and
 // whether a token is needed). None of these carries agent data, so none needs a token;
 // every data call the page makes does. A fixed list of paths, so no request path ever
@@ -53,13 +53,15 @@ function fileRoute(file: string): PageRoute {
   };
 }
 
-/** Today's local date and the zone, so the page's defaults follow REPORT_TZ, not the browser's clock zone. */
+/** Today's local date, the zone and the longest range (REPORT_MAX_DAYS), so the page's defaults follow REPORT_TZ, not the browser's clock zone. */
 function configRoute(): PageRoute {
   return {
     protected: false,
     async handle(ctx, _req, res) {
       const now = DateTime.now().setZone(ctx.cfg.reportTz);
-      sendJson(res, 200, { timeZone: ctx.cfg.reportTz, today: now.toISODate(), tokenRequired: ctx.cfg.reportApiTokens.length > 0 });
+      // the database's tokens cannot be read: ask for one (the data calls would fail anyway)
+      const tokenRequired = await ctx.auth.required().catch(() => true);
+      sendJson(res, 200, { timeZone: ctx.cfg.reportTz, today: now.toISODate(), tokenRequired, maxDays: ctx.cfg.reportMaxDays });
     },
   };
 }
@@ -68,11 +70,12 @@ function configRoute(): PageRoute {
 export function pageRoutes(): Record<string, PageRoute> {
   const routes: Record<string, PageRoute> = {
     '/': fileRoute(join(PAGE_DIR, 'index.html')),
+    '/now': fileRoute(join(PAGE_DIR, 'now.html')),
     '/vendor/chart.umd.min.js': fileRoute(CHART_JS),
     '/api/config': configRoute(),
   };
   for (const f of readdirSync(PAGE_DIR)) {
-    if (f !== 'index.html' && TYPES[f.slice(f.lastIndexOf('.'))]) routes[`/page/${f}`] = fileRoute(join(PAGE_DIR, f));
+    if (f !== 'index.html' && f !== 'now.html' && TYPES[f.slice(f.lastIndexOf('.'))]) routes[`/page/${f}`] = fileRoute(join(PAGE_DIR, f));
   }
   return routes;
 }

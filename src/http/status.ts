@@ -1,8 +1,8 @@
 // What /api/status reports. Aggregates only: no agent names or extensions.
-import type { Pool } from 'mysql2/promise';
-import { isoUtc } from '../report/format.ts';
-import { readHorizon } from '../load/horizon.ts';
-import { one, select } from '../db/query.ts';
+import { isoUtc } from '../time.ts';
+import { readHorizon } from '../db/horizon.ts';
+import { one, select, type Db } from '../db/query.ts';
+import { listFailing } from '../db/failing-windows.ts';
 import { notLoadedHours } from '../report/not-loaded.ts';
 
 const ER_NO_SUCH_TABLE = 'ER_NO_SUCH_TABLE';
@@ -50,7 +50,7 @@ function runJson(run: RunRow | undefined): Record<string, unknown> | null {
 }
 
 /** `nextCollectorRun`: when this process's collector runs next (null when it does not run here). */
-export async function readStatus(pool: Pool, nowMs = Date.now(), nextCollectorRun: Date | null = null): Promise<Record<string, unknown>> {
+export async function readStatus(pool: Db, nowMs = Date.now(), nextCollectorRun: Date | null = null): Promise<Record<string, unknown>> {
   const now = Math.floor(nowMs / 1000);
   const dayAgo = now - 86400;
   const horizon = await readHorizon(pool);
@@ -100,6 +100,15 @@ export async function readStatus(pool: Pool, nowMs = Date.now(), nextCollectorRu
         seconds: Number(g.gap_to) - Number(g.gap_from),
       })),
     },
+    // windows that failed while later ones loaded: each run retries them
+    failingWindows: (await listFailing(pool)).map((w) => ({
+      from: isoUtc(w.fromTs),
+      to: isoUtc(w.toTs),
+      failingSince: isoUtc(w.firstFailedAt),
+      lastFailedAt: isoUtc(w.lastFailedAt),
+      failures: w.failures,
+      lastError: w.lastError,
+    })),
     lastRun: runJson(run),
     lastCollectorRun: runJson(lastCollector),
     lastBackfill: runJson(lastBackfill),
@@ -118,10 +127,10 @@ export async function readStatus(pool: Pool, nowMs = Date.now(), nextCollectorRu
 }
 
 /**
- * SPEC §3: report hours of the 7 days before the horizon with Not Loaded seconds, for an
- * operator to backfill.
+ * rules §3: report hours of the 7 days before the horizon with seconds outside loaded time
+ * (a gap, a failed window, time before the first load), for an operator to backfill.
  */
-async function readNotLoadedHours(pool: Pool, horizon: number): Promise<{ start: string; end: string; localStart: string; notLoadedSeconds: number }[]> {
+async function readNotLoadedHours(pool: Db, horizon: number): Promise<{ start: string; end: string; localStart: string; notLoadedSeconds: number }[]> {
   const hours = await notLoadedHours(pool, horizon - 7 * 86400, horizon, horizon);
   return hours.map((h) => ({ start: isoUtc(h.hourStart), end: isoUtc(h.hourEnd), localStart: h.localStart, notLoadedSeconds: h.notLoadedSeconds }));
 }
@@ -139,7 +148,7 @@ interface FieldDiff {
  * Reconciliation compares the derived seconds with the upstream's stats for report hours
  * that started in the last 24 h, where both cover the same part of the hour.
  */
-async function readDataQuality(pool: Pool, dayAgo: number): Promise<Record<string, unknown>> {
+async function readDataQuality(pool: Db, dayAgo: number): Promise<Record<string, unknown>> {
   const reconciliation = await fromView(async () => {
     const list = await select<FieldDiff>(
       pool,

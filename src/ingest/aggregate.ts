@@ -6,9 +6,9 @@ import type { Pool } from 'mysql2/promise';
 import type { Logger } from '../log.ts';
 import { retryLockConflicts } from '../db/retry.ts';
 import { select } from '../db/query.ts';
-import { readHorizon } from '../load/horizon.ts';
+import { readHorizon } from '../db/horizon.ts';
 import { clearPending, pendingRange } from '../load/pending.ts';
-import { iso } from '../upstream/client.ts';
+import { isoUtc } from '../time.ts';
 import { aggregationSeconds } from '../metrics.ts';
 
 const HOURS_PER_CALL = 24;
@@ -84,6 +84,6 @@ export async function aggregatePending(
   await clearPending(pool, pending.lastId);
   const result = { fromTs: pending.fromTs, toTs, hours, ms: Date.now() - started };
   // hours: every report hour of the range this run aggregated, those done while loading included
-  log.info('aggregated', { from: iso(result.fromTs), to: iso(result.toTs), hours: hours + (done?.hours ?? 0), while_loading: done?.hours, ms: result.ms });
+  log.info('aggregated', { from: isoUtc(result.fromTs), to: isoUtc(result.toTs), hours: hours + (done?.hours ?? 0), while_loading: done?.hours, ms: result.ms });
   return result;
 }

@@ -2,6 +2,7 @@
 import type { Pool } from 'mysql2/promise';
 import { DateTime } from 'luxon';
 import { one } from '../db/query.ts';
+import { isoUtc } from '../time.ts';
 
 export type RunKind = 'collector' | 'backfill';
 
@@ -53,11 +54,10 @@ export async function gapsNote(pool: Pool, reportTz: string): Promise<string | n
   );
   if (g === undefined) return null;
   const local = (ts: number) => DateTime.fromSeconds(Number(ts), { zone: reportTz }).toFormat('yyyy-MM-dd HH:mm');
-  const iso = (ts: number) => new Date(Number(ts) * 1000).toISOString().replace('.000Z', 'Z');
   // a gap may start or end inside a minute: the command covers the whole minutes around it
   const end = Number(g.gap_to) % 60 === 0 ? Number(g.gap_to) : Number(g.gap_to) + 60;
   return (
-    `${g.n} gap(s) in loaded time, the latest [${iso(g.gap_from)}, ${iso(g.gap_to)}): ` +
+    `${g.n} gap(s) in loaded time, the latest [${isoUtc(Number(g.gap_from))}, ${isoUtc(Number(g.gap_to))}): ` +
     `fill it with npm run backfill -- --from "${local(g.gap_from)}" --to "${local(end)}"`
   );
 }

@@ -1,5 +1,5 @@
 // Loads one window [fromTs, toTs): its events, and the stats of every 15-minute slot it
-// touches, each fetched for [slot start, min(slot end, end of the loaded data)) (SPEC §4).
+// touches, each fetched for [slot start, min(slot end, end of the loaded data)) (rules §4).
 // Everything is fetched first; then one transaction writes events, agents, stats, rejected
 // records, the loaded window, the horizon and the pending-aggregation mark, or nothing.
 import type { Pool } from 'mysql2/promise';
@@ -10,7 +10,8 @@ import { select } from '../db/query.ts';
 import { loadEvents } from '../load/events.ts';
 import { replaceSlotStats } from '../load/stats.ts';
 import { insertRejected } from '../load/rejected.ts';
-import { advanceHorizon, forgetMarksIfLoadedTimeChanges, readHorizon, recordWindow } from '../load/horizon.ts';
+import { advanceHorizon, forgetMarksIfLoadedTimeChanges, recordWindow } from '../load/horizon.ts';
+import { readHorizon } from '../db/horizon.ts';
 import { markPending } from '../load/pending.ts';
 import { withTransaction } from '../load/transaction.ts';
 
@@ -81,7 +82,7 @@ export async function loadWindow(ctx: WindowContext, fromTs: number, toTs: numbe
   const started = Date.now();
   const hours = await hoursOverlapping(ctx.pool, ctx.reportTz, fromTs, toTs);
   const slots = await slotsOverlapping(ctx.pool, fromTs, toTs);
-  // A slot's stats are replaced whole (SPEC §4), so they are fetched up to where data is
+  // A slot's stats are replaced whole (rules §4), so they are fetched up to where data is
   // loaded: the window's end, or the horizon when that is later. A backfill ending inside
   // a slot that was loaded completely before then keeps that slot's complete stats.
   const horizonBefore = await readHorizon(ctx.pool);

@@ -1,4 +1,4 @@
-// Bulk upsert of normalised events into agent_events, plus the agents they name (SPEC §3, §5).
+// Bulk upsert of normalised events into agent_events, plus the agents they name (rules §3, §5).
 // Big multi-row statements, never one INSERT per event. The feed's order lives in the
 // identity (ext, ts, seq), which also makes a re-load of a second give the same rows.
 import type { AgentEvent } from '../types.ts';
@@ -8,7 +8,7 @@ import { lit, litRepeated, queryRaw, MAX_STATEMENT_BYTES, type Db } from '../db/
 /** Rows per statement: big enough to amortise the round trip, small enough for any packet limit. */
 const EVENT_BATCH_ROWS = 2000;
 
-// A re-fetch of a second upserts: the same identity gets the latest content (SPEC §3).
+// A re-fetch of a second upserts: the same identity gets the latest content (rules §3).
 const EVENT_UPSERT =
   'INSERT INTO agent_events (ext, ts, seq, event, enabled, state, user_id, username, raw_timestamp, extra) VALUES ?' +
   ' ON DUPLICATE KEY UPDATE event = VALUES(event), enabled = VALUES(enabled), state = VALUES(state),' +

@@ -1,20 +1,15 @@
-// The data horizon (SPEC §3): the latest end of any successfully loaded window. It moves
-// forward only, and only inside the transaction of a window that loaded completely.
+// Moving the data horizon (rules §3; read by every stage through src/db/horizon.ts): it
+// moves forward only, and only inside the transaction of a window that loaded completely.
 import type { Db } from '../db/query.ts';
 import { select } from '../db/query.ts';
-
-export async function readHorizon(db: Db): Promise<number | null> {
-  const [row] = await select<{ horizon: number | null }>(db, 'SELECT horizon FROM collector_state WHERE id = 1');
-  return row?.horizon === null || row?.horizon === undefined ? null : Number(row.horizon);
-}
+import { readHorizon } from '../db/horizon.ts';
 
 /**
  * Moves the horizon to `toTs` if that is later; never back. Call it last in a window's
  * transaction (the row lock is held until commit). Returns the horizon before and after.
  */
 export async function advanceHorizon(db: Db, toTs: number): Promise<{ previous: number | null; current: number }> {
-  const [row] = await select<{ horizon: number | null }>(db, 'SELECT horizon FROM collector_state WHERE id = 1 FOR UPDATE');
-  const previous = row?.horizon === null || row?.horizon === undefined ? null : Number(row.horizon);
+  const previous = await readHorizon(db, true);
   if (previous !== null && previous >= toTs) return { previous, current: previous };
   await db.query('UPDATE collector_state SET horizon = ? WHERE id = 1', [toTs]);
   return { previous, current: toTs };
@@ -39,7 +34,7 @@ export async function recordWindow(db: Db, w: LoadedWindow): Promise<void> {
 }
 
 /**
- * SPEC §3: a stretch of loaded time is computed on its own, so the state checkpoints
+ * rules §3: a stretch of loaded time is computed on its own, so the state checkpoints
  * (agent_state_marks) rest on the stretches they were computed in. A window that loads
  * time before the horizon that was not loaded yet (a filled gap, an older range) may join
  * stretches: the marks from its start on are dropped, and the aggregation reads the

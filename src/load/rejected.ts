@@ -1,7 +1,8 @@
-// Records that cannot go into the timeline (SPEC §2), kept with the reason and the raw
+// Records that cannot go into the timeline (rules §2), kept with the reason and the raw
 // record where an operator can see them. The hash makes a re-fetch not double them.
 import { createHash } from 'node:crypto';
 import type { Rejected } from '../types.ts';
+import { boundedJson } from '../json-bounds.ts';
 import { lit, queryRaw, MAX_STATEMENT_BYTES, type Db } from '../db/query.ts';
 
 const BATCH = 500;
@@ -29,7 +30,8 @@ export async function insertRejected(db: Db, rejected: Rejected[], fromTs: numbe
     size = 0;
   };
   for (const r of rejected) {
-    const raw = JSON.stringify(r.raw) ?? 'null';
+    // a record rejected for any reason may be nested to any depth: kept bounded
+    const raw = r.raw === undefined ? 'null' : boundedJson(r.raw);
     const row = `(${lit(r.endpoint)},${lit(r.reason.slice(0, 255))},${lit(kept(raw))},${lit(rejectedHash(r, raw))},${lit(fromTs)},${lit(toTs)})`;
     // bounded by rows and by bytes, so a batch of large records stays under max_allowed_packet
     if (rows.length >= BATCH || size + row.length > MAX_STATEMENT_BYTES) await flush();

@@ -1,4 +1,4 @@
-// Stats of one 15-minute slot (SPEC §4): fetched for [slot start, min(slot end, window
+// Stats of one 15-minute slot (rules §4): fetched for [slot start, min(slot end, window
 // end)), and a re-fetch REPLACES the slot: an extension missing from the new response
 // loses its old row. Never summed across fetches.
 import type { StatsRecord } from '../types.ts';

@@ -15,10 +15,10 @@ export const session = {
 };
 
 /** GET a path with the token; a 401 is an AuthError, any other failure the API's own message. */
-export async function apiGet(path, token = session.token) {
+export async function apiGet(path, token = session.token, signal = undefined) {
   const headers = { Accept: 'application/json, text/csv' };
   if (token) headers.Authorization = `Bearer ${token}`;
-  const res = await fetch(path, { headers, cache: 'no-store' });
+  const res = await fetch(path, { headers, cache: 'no-store', signal });
   if (res.status === 401) throw new AuthError('the token was refused');
   if (!res.ok) {
     let message = `the server answered ${res.status}`;
@@ -45,8 +45,13 @@ export async function getTimeline(ext, date) {
 }
 
 /** The report's rows for a query (without format), as the JSON API gives them. */
-export async function getReportRows(query) {
-  return (await apiGet(`/api/report?${new URLSearchParams({ ...query, format: 'json' })}`)).json();
+export async function getReportRows(query, signal) {
+  return (await apiGet(`/api/report?${new URLSearchParams({ ...query, format: 'json' })}`, session.token, signal)).json();
+}
+
+/** Every interval of the range with the selected agents' sums, and the range's Not Loaded parts. */
+export async function getIntervals(query, signal) {
+  return (await apiGet(`/api/intervals?${new URLSearchParams(query)}`, session.token, signal)).json();
 }
 
 /** The CSV exactly as the API sends it, and the file name it gives. */

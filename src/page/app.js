@@ -1,19 +1,32 @@
-// The report page: sign-in, choices (kept in the URL), then the data status, the chart,
-// the table and an agent's timeline, all from the JSON/CSV API with the token.
-import { AuthError, getConfig, getReportCsv, getReportRows, getStatus, getTimeline, session } from './api.js';
+// The report page: sign-in, choices (kept in the URL, applied as they change), then the
+// data status, the chart, the table and an agent's timeline, all from the JSON/CSV API
+// with the token. A refused range or a failed call replaces the result with words.
+import { AuthError, getConfig, getIntervals, getReportCsv, getReportRows, getStatus, getTimeline, session } from './api.js';
 import { drawChart } from './report-chart.js';
-import { drawStatus } from './status.js';
-import { drawTable } from './table.js';
+import { drawStatus, emptyRangeWords } from './status.js';
+import { createTable } from './table.js';
+import { planPages } from './pages.js';
 import { drawTimeline, focusTimeline } from './timeline.js';
-import { choicesQuery, fullTime, readChoices, reportQuery } from './state.js';
-import { zonedInstant } from './format.js';
+import { choicesQuery, fullTime, rangeProblem, readChoicesWithNotes, reportQuery } from './state.js';
+import { totals } from './format.js';
+import { COLUMNS } from './columns.js';
+import { drawTeamPicker, drawWhoami, getWhoami, pickedTeams, viewColumns } from './teams.js';
 
 const $ = (id) => document.getElementById(id);
 let config;
 let choices;
+let shownChoices = null; // the last choices whose result is on screen (and in the URL)
 let agents = []; // [{ ext, name }] of the chosen range
+let table;
+let pages = [];
+let pageIndex = 0;
+let generation = 0;
+let inFlight = null;
+let pendingApply = null;
+let who = { name: null, access: 'full', teams: [] }; // the signed-in token (GET /api/whoami)
 // The agent list comes from the range's report summed per agent.
 const AGENT_LIST_INTERVAL = 'total';
+const APPLY_DELAY_MS = 400;
 
 function say(text, isError = false) {
   $('message').textContent = text;
@@ -24,22 +37,37 @@ function showSignIn(message = '') {
   session.token = null;
   $('app').hidden = true;
   $('sign-out').hidden = true;
+  $('whoami').hidden = true;
   $('sign-in').hidden = false;
   $('sign-in-error').textContent = message;
   $('token').value = '';
   $('token').focus();
 }
 
-/** Every failure of a data call: a refused token goes back to sign-in, others are shown. */
+/** Empties every part of the result, so nothing of an earlier range stays on screen. */
+function clearResult() {
+  $('result').hidden = true;
+  $('timeline').hidden = true;
+  table.clear();
+}
+
+/** Every failure of a data call: a refused token goes back to sign-in, others replace the result. */
 function failed(err) {
-  if (err instanceof AuthError) showSignIn('Your token is no longer accepted: sign in again.');
-  else say(err.message, true);
+  if (err.name === 'AbortError') return;
+  if (err instanceof AuthError) {
+    showSignIn('Your token is no longer accepted: sign in again.');
+    return;
+  }
+  clearResult();
+  say(`The report could not be shown: ${err.message}`, true);
+  restoreUrl();
 }
 
 function fillControls() {
-  for (const id of ['startDate', 'endDate', 'interval', 'durations', 'line']) $(id).value = choices[id];
+  for (const id of ['startDate', 'endDate', 'interval', 'by', 'durations', 'line']) $(id).value = choices[id];
   $('startTime').value = choices.startTime;
   $('endTime').value = choices.endTime;
+  $('offline').checked = choices.offline;
 }
 
 function readControls() {
@@ -50,14 +78,22 @@ function readControls() {
     endDate: $('endDate').value,
     endTime: fullTime($('endTime').value),
     interval: $('interval').value,
+    by: $('by').value,
+    team: pickedTeams($('team-list')),
     durations: $('durations').value,
     line: $('line').value,
+    offline: $('offline').checked,
     ext: [...$('agent-list').querySelectorAll('input:checked')].map((i) => i.value),
   };
 }
 
 function remember() {
   history.replaceState(null, '', `/?${choicesQuery(choices)}`);
+}
+
+/** The URL goes back to the last range shown, or to the bare page: a refused range is never kept. */
+function restoreUrl() {
+  history.replaceState(null, '', shownChoices ? `/?${choicesQuery(shownChoices)}` : '/');
 }
 
 function drawAgents() {
@@ -82,16 +118,13 @@ function drawAgents() {
 function filterAgents() {
   const q = $('agent-search').value.trim().toLowerCase();
   for (const label of $('agent-list').children) label.hidden = q !== '' && !label.dataset.search.includes(q) && !label.querySelector('input').checked;
-  const n = choices.ext.length;
+  const n = readControls().ext.length;
   $('agent-count').textContent = n === 0 ? '(all)' : `(${n} selected)`;
-}
-
-function rangeMs() {
-  return [zonedInstant(choices.startDate, choices.startTime, config.timeZone), zonedInstant(choices.endDate, choices.endTime, config.timeZone)];
 }
 
 async function openTimeline(ext, date, { focus = false } = {}) {
   choices = { ...choices, timeline: ext, timelineDate: date };
+  if (shownChoices) shownChoices = { ...shownChoices, timeline: ext, timelineDate: date };
   remember();
   try {
     drawTimeline($('timeline'), await getTimeline(ext, date), $('tooltip'));
@@ -101,30 +134,136 @@ async function openTimeline(ext, date, { focus = false } = {}) {
   }
 }
 
-async function show() {
-  remember();
-  say('Loading…');
+function drawEmptyWords(answer) {
+  const { text, command } = emptyRangeWords(answer, config.timeZone);
+  const note = $('chart-note');
+  note.replaceChildren(text);
+  if (command) {
+    const code = document.createElement('code');
+    code.textContent = command;
+    note.append(' ', code);
+  }
+  note.hidden = text === '';
+}
+
+function drawPager() {
+  const pager = $('pager');
+  pager.hidden = pages.length <= 1;
+  if (pages.length <= 1) return;
+  const p = pages[pageIndex];
+  const before = pages.slice(0, pageIndex).reduce((n, x) => n + x.rows, 0);
+  const all = pages.reduce((n, x) => n + x.rows, 0);
+  $('page-text').textContent = `Rows ${(before + 1).toLocaleString('en')}–${(before + p.rows).toLocaleString('en')} of ${all.toLocaleString('en')}: ${p.from.slice(0, 16).replace('T', ' ')} to ${p.to.slice(0, 16).replace('T', ' ')} (page ${pageIndex + 1} of ${pages.length}; sorting applies to this page, the totals to the whole range)`;
+  $('page-prev').disabled = pageIndex === 0;
+  $('page-next').disabled = pageIndex === pages.length - 1;
+}
+
+async function showPage(index, run, signal, sums) {
+  pageIndex = index;
+  const rows = await getReportRows(reportQuery({ ...choices, ...pages[index] }), signal);
+  if (run !== generation) return;
+  const columns = viewColumns(choices.by);
+  // a team row sums its members (an agent of two teams counts in both): its totals are the team rows' own
+  table.setRows(rows, { durations: choices.durations, columns, totals: choices.by === 'team' ? totals(rows, columns) : sums });
+  shownRows = rows.length;
+  drawPager();
+}
+
+async function turnPage(step) {
+  const run = ++generation;
   document.body.dataset.busy = 'true';
   try {
-    const [all, status] = await Promise.all([getReportRows(reportQuery({ ...choices, interval: AGENT_LIST_INTERVAL }, { withExt: false })), getStatus()]);
-    agents = all.map((r) => ({ ext: r.ext, name: r.name }));
-    drawAgents();
-    const rows = choices.ext.length === 0 ? await getReportRows(reportQuery(choices, { withExt: false })) : await getReportRows(reportQuery(choices));
-    drawStatus($('status'), status, config.timeZone, rangeMs());
-    drawChart($('chart'), rows, choices);
-    drawTable($('table'), rows, { durations: choices.durations, onOpen: (r) => openTimeline(r.ext, r.start_time.slice(0, 10), { focus: true }) });
-    say(rows.length === 0 ? 'No rows in this range.' : `${rows.length} row(s).`);
-    if (choices.timeline && choices.timelineDate) await openTimeline(choices.timeline, choices.timelineDate);
+    await showPage(pageIndex + step, run, undefined, lastTotals);
   } catch (err) {
     failed(err);
   } finally {
-    delete document.body.dataset.busy;
+    if (run === generation) delete document.body.dataset.busy;
   }
 }
 
-async function download() {
+let lastTotals = null;
+let shownRows = 0;
+
+async function show() {
+  const problem = rangeProblem(choices, config.maxDays);
+  if (problem) {
+    ++generation;
+    inFlight?.abort();
+    clearResult();
+    say(problem, true);
+    restoreUrl();
+    delete document.body.dataset.busy;
+    return;
+  }
+  const run = ++generation;
+  inFlight?.abort();
+  const abort = (inFlight = new AbortController());
+  document.body.dataset.busy = 'true';
+  $('result').classList.add('stale');
+  say('Loading…');
+  try {
+    const q = reportQuery(choices);
+    // the agent list sums the whole range per agent: it fills in when it comes, the result does not wait for it
+    getReportRows(reportQuery({ ...choices, by: 'agent', interval: AGENT_LIST_INTERVAL }, { withExt: false }), abort.signal)
+      .then((all) => {
+        if (run !== generation) return;
+        agents = all.map((r) => ({ ext: r.ext, name: r.name }));
+        drawAgents();
+      })
+      .catch((err) => {
+        if (run === generation) failed(err);
+      });
+    const [status, answer] = await Promise.all([getStatus(), getIntervals(q, abort.signal)]);
+    if (run !== generation) return;
+    // team rows are few (teams × intervals): one page of them
+    pages = choices.by === 'team' ? planPages(answer.intervals, choices, Infinity) : planPages(answer.intervals, choices);
+    lastTotals = totals(answer.intervals, COLUMNS);
+    await showPage(0, run, abort.signal, lastTotals);
+    if (run !== generation) return;
+    $('result').hidden = false;
+    table.refresh();
+    drawStatus($('status'), status, answer, config.timeZone);
+    drawChart($('chart'), answer.intervals, choices);
+    drawEmptyWords(answer);
+    shownChoices = choices;
+    remember();
+    const n = choices.by === 'team' ? shownRows : pages.reduce((s, p) => s + p.rows, 0);
+    say(n === 0 ? 'No rows in this range.' : `${n.toLocaleString('en')} row(s).`);
+    if (choices.timeline && choices.timelineDate) await openTimeline(choices.timeline, choices.timelineDate);
+  } catch (err) {
+    if (run === generation) failed(err);
+  } finally {
+    if (run === generation) {
+      delete document.body.dataset.busy;
+      $('result').classList.remove('stale');
+    }
+  }
+}
+
+/** Applies the controls now (a pending delayed apply is folded in). */
+function applyNow() {
+  clearTimeout(pendingApply);
+  pendingApply = null;
   choices = readControls();
-  remember();
+  return show();
+}
+
+/** Applies the controls shortly after the last change, so typing a date asks once. */
+function applySoon() {
+  $('result').classList.add('stale');
+  document.body.dataset.busy = 'true';
+  clearTimeout(pendingApply);
+  pendingApply = setTimeout(() => void applyNow(), APPLY_DELAY_MS);
+}
+
+async function download() {
+  // the file is what the screen shows: a change still waiting is applied first
+  if (pendingApply !== null) await applyNow();
+  const problem = rangeProblem(choices, config.maxDays);
+  if (problem) {
+    say(problem, true);
+    return;
+  }
   try {
     const q = reportQuery(choices);
     if (choices.durations === 'seconds') q.durations = 'seconds';
@@ -146,14 +285,33 @@ function start() {
   $('app').hidden = false;
   $('sign-out').hidden = !config.tokenRequired;
   fillControls();
-  void show();
+  void showWho().then(show);
+}
+
+/** The token's name and scope, and the team picker of its teams. */
+async function showWho() {
+  try {
+    who = await getWhoami();
+  } catch (err) {
+    failed(err);
+    return;
+  }
+  drawWhoami($('whoami'), who, config.tokenRequired);
+  choices = { ...choices, team: choices.team.filter((t) => who.teams.includes(t)) };
+  drawTeamPicker($('team-box'), $('team-list'), who.teams, choices.team);
 }
 
 async function main() {
   config = await getConfig();
   for (const el of document.querySelectorAll('.tz')) el.textContent = config.timeZone;
   $('zone').textContent = `times in ${config.timeZone}`;
-  choices = readChoices(location.search, config.today);
+  const read = readChoicesWithNotes(location.search, config.today);
+  choices = read.choices;
+  $('note').textContent = read.notes.join(' ');
+  $('note').hidden = read.notes.length === 0;
+  if (read.notes.length > 0) remember();
+  // a team row has no timeline of its own
+  table = createTable($('table-box'), $('table'), { onOpen: (r) => (r.ext === undefined ? undefined : openTimeline(r.ext, r.start_time.slice(0, 10), { focus: true })) });
 
   $('sign-in').addEventListener('submit', async (e) => {
     e.preventDefault();
@@ -171,20 +329,22 @@ async function main() {
   $('sign-out').addEventListener('click', () => showSignIn());
   $('controls').addEventListener('submit', (e) => {
     e.preventDefault();
-    choices = readControls();
-    void show();
+    void applyNow();
+  });
+  // every choice applies as it changes (the search box only filters the list)
+  $('controls').addEventListener('change', (e) => {
+    if (e.target.id !== 'agent-search') applySoon();
   });
   $('agent-search').addEventListener('input', filterAgents);
-  $('agent-list').addEventListener('change', () => {
-    choices = { ...choices, ext: readControls().ext };
-    filterAgents();
-  });
+  $('agent-list').addEventListener('change', filterAgents);
   $('agent-clear').addEventListener('click', () => {
     for (const box of $('agent-list').querySelectorAll('input')) box.checked = false;
-    choices = { ...choices, ext: [] };
     filterAgents();
+    applySoon();
   });
   $('download').addEventListener('click', download);
+  $('page-prev').addEventListener('click', () => void turnPage(-1));
+  $('page-next').addEventListener('click', () => void turnPage(1));
 
   if (config.tokenRequired && !session.token) showSignIn();
   else start();

@@ -1,4 +1,4 @@
-// The report's columns (SPEC §5): the JSON key, the CSV header, and how a cell is shown.
+// The report's columns (rules §5): the JSON key, the CSV header, and how a cell is shown.
 // The page formats and sums; every figure of a row comes from the API as it is.
 
 /** kind: text | dur (whole seconds) | count | pct (two decimals or null) */

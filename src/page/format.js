@@ -1,4 +1,4 @@
-// Formatting and the totals row. Rounding is exact integer arithmetic, halves up, as SPEC §5
+// Formatting and the totals row. Rounding is exact integer arithmetic, halves up, as rules §5
 // computes a `total` row: from sums, never an average of averages.
 
 const pad2 = (n) => String(n).padStart(2, '0');

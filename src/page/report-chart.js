@@ -1,9 +1,11 @@
-// The chart: per interval, stacked bars of the selected agents' seconds by group, Not
-// Loaded as a bar of its own beside them (missing data visible at a glance), and a line
-// for Occupancy or Answer Rate on a second axis. Chart.js draws it (served from the
-// service as /vendor/chart.umd.min.js).
-import { GROUPS } from './columns.js';
-import { answerRate, duration, hms, occupancy } from './format.js';
+// The chart: every interval of the range on the axis (from GET /api/intervals: the
+// selected agents' seconds summed per interval in SQL), stacked by group; Offline on
+// request; the interval's Not Loaded share as a hatched bar beside them on an axis of its
+// own (a wholly unloaded interval is a full-height hatched bar, whatever the number of
+// agents); a line for Occupancy or Answer Rate (from the sums, in SQL) on a second axis.
+// Chart.js draws it (served from the service as /vendor/chart.umd.min.js).
+import { GROUPS, OFFLINE_COLOR } from './columns.js';
+import { duration, hms } from './format.js';
 
 const { Chart } = globalThis;
 
@@ -23,24 +25,6 @@ function hatch(color) {
   return g.createPattern(c, 'repeat');
 }
 
-/** Rows grouped by interval (their start), in the API's order. */
-export function intervalsOf(rows) {
-  const byStart = new Map();
-  for (const r of rows) {
-    let slot = byStart.get(r.start_time);
-    if (!slot) byStart.set(r.start_time, (slot = { first: r, rows: [] }));
-    slot.rows.push(r);
-  }
-  return [...byStart.values()];
-}
-
-function lineValue(rows, line) {
-  const s = (k) => rows.reduce((n, r) => n + (r[k] ?? 0), 0);
-  return line === 'answer_rate'
-    ? answerRate(s('answered_calls'), s('total_calls'))
-    : occupancy(s('talk_time'), s('hold_time'), s('wrap_up_time'), s('available_time'));
-}
-
 let chart;
 
 /** A round step for the time axis (1 min … 1 day) giving at most about 8 ticks. */
@@ -49,30 +33,59 @@ function timeStep(max) {
   return steps.find((s) => max / s <= 8) ?? Math.ceil(max / 8 / 86400) * 86400;
 }
 
-export function drawChart(canvas, rows, { line, durations }) {
-  const slots = intervalsOf(rows);
-  const manyDays = new Set(slots.map((s) => s.first.start_time.slice(0, 10))).size > 1;
-  const labels = slots.map((s) => (manyDays ? `${s.first.date} ${s.first.interval}` : s.first.interval));
-  const datasets = GROUPS.map((g) => ({
+const sumOf = (x, keys) => keys.reduce((n, k) => n + (x[k] ?? 0), 0);
+
+/** intervals: GET /api/intervals' `intervals`; choices: line, durations, offline. */
+export function drawChart(canvas, intervals, { line, durations, offline }) {
+  const manyDays = new Set(intervals.map((x) => x.start_time.slice(0, 10))).size > 1;
+  const labels = intervals.map((x) => (manyDays ? `${x.date} ${x.interval}` : x.interval));
+  const states = GROUPS.filter((g) => g.name !== 'Not Loaded');
+  const notLoaded = GROUPS.find((g) => g.name === 'Not Loaded');
+  const datasets = states.map((g) => ({
     type: 'bar',
     label: g.name,
-    data: slots.map((s) => s.rows.reduce((n, r) => n + g.keys.reduce((m, k) => m + (r[k] ?? 0), 0), 0)),
-    backgroundColor: g.name === 'Not Loaded' ? hatch(g.color) : g.color,
-    borderColor: g.name === 'Not Loaded' ? g.color : undefined,
-    borderWidth: g.name === 'Not Loaded' ? 1 : 0,
-    stack: g.name === 'Not Loaded' ? 'missing' : 'states',
+    data: intervals.map((x) => sumOf(x, g.keys)),
+    backgroundColor: g.color,
+    borderWidth: 0,
+    stack: 'states',
     yAxisID: 'y',
     order: 2,
   }));
-  const stackMax = Math.max(60, ...slots.map((_, i) => datasets.reduce((n, d) => (d.stack === 'states' ? n + d.data[i] : n), 0)), ...datasets.filter((d) => d.stack === 'missing').flatMap((d) => d.data));
+  datasets.push({
+    type: 'bar',
+    label: 'Offline',
+    data: intervals.map((x) => x.offline_time),
+    backgroundColor: OFFLINE_COLOR,
+    borderColor: '#90a4ae',
+    borderWidth: 1,
+    stack: 'states',
+    yAxisID: 'y',
+    order: 2,
+    hidden: !offline,
+  });
+  // the share of the interval outside loaded time (0 to 1), on the hidden axis `nl`
+  datasets.push({
+    type: 'bar',
+    label: 'Not Loaded',
+    data: intervals.map((x) => (x.seconds > 0 ? x.interval_not_loaded / x.seconds : 0)),
+    seconds: intervals.map((x) => [x.interval_not_loaded, x.seconds]),
+    backgroundColor: hatch(notLoaded.color),
+    borderColor: notLoaded.color,
+    borderWidth: 1,
+    stack: 'missing',
+    yAxisID: 'nl',
+    order: 2,
+  });
+  const shown = datasets.filter((d) => d.stack === 'states' && !d.hidden);
+  const stackMax = Math.max(60, ...intervals.map((_, i) => shown.reduce((n, d) => n + d.data[i], 0)));
   const lineLabel = line === 'answer_rate' ? 'Answer Rate (%)' : 'Occupancy (%)';
   datasets.push({
     type: 'line',
     label: lineLabel,
-    data: slots.map((s) => lineValue(s.rows, line)),
+    data: intervals.map((x) => x[line]),
     borderColor: '#212121',
     backgroundColor: '#212121',
-    pointRadius: 3,
+    pointRadius: intervals.length > 200 ? 0 : 3,
     yAxisID: 'y1',
     order: 1,
     spanGaps: false,
@@ -90,9 +103,10 @@ export function drawChart(canvas, rows, { line, durations }) {
         y: {
           stacked: true,
           beginAtZero: true,
-          title: { display: true, text: 'time (hh:mm)' },
+          title: { display: true, text: 'agents\u2019 time (hh:mm)' },
           ticks: { stepSize: timeStep(stackMax), callback: (v) => hms(v).slice(0, -3) },
         },
+        nl: { stacked: true, display: false, min: 0, max: 1 },
         y1: {
           position: 'right',
           min: 0,
@@ -105,10 +119,14 @@ export function drawChart(canvas, rows, { line, durations }) {
         legend: { position: 'bottom', labels: { boxWidth: 12 } },
         tooltip: {
           callbacks: {
-            label: (ctx) =>
-              ctx.dataset.type === 'line'
-                ? `${ctx.dataset.label}: ${ctx.raw === null ? '—' : ctx.raw.toFixed(2)}`
-                : `${ctx.dataset.label}: ${duration(ctx.raw, durations)}`,
+            label: (ctx) => {
+              if (ctx.dataset.type === 'line') return `${ctx.dataset.label}: ${ctx.raw === null ? '—' : ctx.raw.toFixed(2)}`;
+              if (ctx.dataset.label === 'Not Loaded') {
+                const [gone, of] = ctx.dataset.seconds[ctx.dataIndex];
+                return `Not Loaded: ${duration(gone, durations)} of the interval's ${duration(of, durations)}`;
+              }
+              return `${ctx.dataset.label}: ${duration(ctx.raw, durations)}`;
+            },
           },
         },
       },

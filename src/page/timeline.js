@@ -1,6 +1,9 @@
 // One agent's day as a strip of state segments from GET /api/timeline (computed in SQL),
 // coloured like the chart's groups; hovering or focusing a segment shows its state,
 // reason, start and end. A list of the same segments follows for reading and copying.
+// A tap picks the nearest segment within a finger's reach (on a phone most segments of a
+// busy day are under 2 px wide). Before the retention cut the raw events are gone: that
+// part is one 'Pruned' segment and is said in words.
 import { OFFLINE_COLOR, groupOfState } from './columns.js';
 import { hms, wallClock } from './format.js';
 
@@ -11,12 +14,48 @@ function describe(s) {
   return `${s.state}${reason}, ${clock(s.start)} to ${clock(s.end)}, ${hms(s.seconds)}`;
 }
 
+// a fingertip: a tap this close to a segment picks it
+const REACH_PX = 12;
+
+/** The segment element a tap at clientX picks: the nearest by its middle among those in reach. */
+export function nearestSegment(strip, clientX) {
+  let best = null;
+  let bestDistance = Infinity;
+  for (const seg of strip.children) {
+    const box = seg.getBoundingClientRect();
+    if (box.right < clientX - REACH_PX || box.left > clientX + REACH_PX) continue;
+    const d = Math.abs((box.left + box.right) / 2 - clientX);
+    if (d < bestDistance) {
+      best = seg;
+      bestDistance = d;
+    }
+  }
+  return best;
+}
+
+function prunedWords(t) {
+  const pruned = t.segments.filter((s) => s.state === 'Pruned');
+  if (pruned.length === 0) return '';
+  const end = pruned.at(-1).end;
+  const all = pruned.length === t.segments.length;
+  return all
+    ? `The raw events of this day were deleted by the retention (RAW_RETENTION_DAYS, npm run prune), so its timeline cannot be drawn. The table's figures for it stay as they were.`
+    : `The raw events before ${clock(end).slice(0, 5)} were deleted by the retention (RAW_RETENTION_DAYS, npm run prune): the timeline starts there, from the state kept at that moment. The table's figures stay as they were.`;
+}
+
 export function drawTimeline(section, t, tooltip) {
   section.querySelector('h2').textContent = `Timeline of ${t.ext}${t.name ? ` ${t.name}` : ''} on ${t.date}`;
   const strip = section.querySelector('.strip');
   const list = section.querySelector('.segments tbody');
+  const note = section.querySelector('.timeline-note');
+  note.textContent = prunedWords(t);
+  note.hidden = note.textContent === '';
   strip.replaceChildren();
   list.replaceChildren();
+  strip.onclick = (e) => {
+    const seg = nearestSegment(strip, e.clientX);
+    if (seg) seg.focus();
+  };
   for (const s of t.segments) {
     const seg = document.createElement('div');
     seg.className = 'seg';
@@ -29,6 +68,7 @@ export function drawTimeline(section, t, tooltip) {
     seg.setAttribute('aria-label', describe(s));
     seg.style.flexGrow = String(s.seconds);
     if (s.state === 'Not Loaded') seg.classList.add('hatched');
+    else if (s.state === 'Pruned') seg.classList.add('pruned');
     else seg.style.backgroundColor = groupOfState(s.state)?.color ?? OFFLINE_COLOR;
     const show = () => {
       tooltip.replaceChildren();

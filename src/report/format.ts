@@ -1,4 +1,5 @@
-// Formatting only (SPEC §5): the figures arrive computed by vw_report. No locale is
+// Formatting only (rules §5): the figures arrive computed by the report query
+// (src/report/query.ts). No locale is
 // consulted anywhere: month names and separators are fixed here.
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
@@ -39,14 +40,12 @@ export function dateTime(local: string): string {
   return `${day(local)}/${month(local)}/${year(local)}, ${clock(local)}`;
 }
 
-/** A Name a spreadsheet would run as a formula gets a leading `'` (SPEC §5). */
-export function safeName(name: string): string {
-  return /^[=+\-@\t\r]/.test(name) ? `'${name}` : name;
-}
+/** What a spreadsheet would run as a formula when a text field starts with it. */
+export const FORMULA_START = /^[=+\-@\t\r]/;
 
-/** ISO-8601 UTC of epoch seconds, without milliseconds: `2025-09-07T07:00:00Z`. */
-export function isoUtc(epoch: number): string {
-  return new Date(epoch * 1000).toISOString().replace('.000Z', 'Z');
+/** A text field (Name, Ext) a spreadsheet would run as a formula gets a leading `'` (rules §5). */
+export function safeName(name: string): string {
+  return FORMULA_START.test(name) ? `'${name}` : name;
 }
 
 /**

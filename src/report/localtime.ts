@@ -1,4 +1,4 @@
-// Local wall-clock times of REPORT_TZ to UTC instants (SPEC §5): a time that does not
+// Local wall-clock times of REPORT_TZ to UTC instants (rules §5): a time that does not
 // exist (spring forward) moves to the first instant after the gap; one that exists twice
 // (fall back) takes the earlier. luxon alone does neither (it shifts a gap time forward by
 // the gap's length and takes the later of two), so the offsets are worked out here.

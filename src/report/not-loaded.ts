@@ -1,4 +1,4 @@
-// Report hours with seconds outside loaded time (SPEC §3): a gap, a failed window, time
+// Report hours with seconds outside loaded time (rules §3): a gap, a failed window, time
 // before the first load or after the horizon. /api/status lists those of the last 7 days;
 // a scheduled report names those of its range when it has to go out incomplete.
 import type { Db } from '../db/query.ts';

@@ -1,13 +1,17 @@
-// The report request (SPEC §5), shared by GET /api/report and `npm run report`: one
+// The report request (rules §5), shared by GET /api/report and `npm run report`: one
 // parser, so the API and the CLI accept and refuse exactly the same things, with the
 // same words.
 import { wallDate, wallSeconds, wallToInstant } from './localtime.ts';
+import { teamParam } from '../access/names.ts';
 
 export type Durations = 'hms' | 'seconds';
 export const INTERVALS = ['15m', '30m', '1h', 'day', 'week', 'total'] as const;
 export type Interval = (typeof INTERVALS)[number];
 export const FORMATS = ['csv', 'json'] as const;
 export type Format = (typeof FORMATS)[number];
+export const BYS = ['agent', 'team'] as const;
+/** One row per agent (default) or per team (rules §9). */
+export type By = (typeof BYS)[number];
 
 export interface ReportParams {
   /** UTC epoch seconds: intervals (or for day, week, total: hours) whose start lies in [from, to). */
@@ -18,6 +22,9 @@ export interface ReportParams {
   localEnd: { date: string; time: string };
   /** Extensions to keep; undefined = all. */
   exts: string[] | undefined;
+  /** Teams whose members to keep (trimmed names); undefined = not asked. */
+  teams: string[] | undefined;
+  by: By;
   bom: boolean;
   durations: Durations;
   interval: Interval;
@@ -32,12 +39,13 @@ export class ParamError extends Error {
   }
 }
 
-export const PARAM_NAMES = ['startDate', 'endDate', 'startTime', 'endTime', 'ext', 'bom', 'durations', 'interval', 'format'] as const;
+export const PARAM_NAMES = ['startDate', 'endDate', 'startTime', 'endTime', 'ext', 'team', 'by', 'bom', 'durations', 'interval', 'format'] as const;
 type Name = (typeof PARAM_NAMES)[number];
 
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const TIME = /^([01]\d|2[0-3]):([0-5]\d):([0-5]\d)$/;
-const EXT = /^[A-Za-z0-9._-]{1,32}$/;
+/** An extension that can be asked for: not one a spreadsheet would run as a formula (a leading "-"). */
+export const EXT = /^[A-Za-z0-9._][A-Za-z0-9._-]{0,31}$/;
 const MAX_EXTS = 1000;
 
 /** A short, printable echo of what was sent, so a message never carries a megabyte back. */
@@ -61,17 +69,25 @@ function time(name: Name, value: string): string {
   return value;
 }
 
-function exts(value: string): string[] {
+/** A comma-separated `ext` list, each checked; ParamError naming the fix otherwise. */
+export function parseExtList(value: string): string[] {
   const list = value.split(',');
   if (list.length > MAX_EXTS) throw new ParamError(`ext lists ${list.length} extensions; at most ${MAX_EXTS}`);
   for (const e of list) {
     if (!EXT.test(e)) {
       throw new ParamError(
-        `ext must be a comma-separated list of extensions made of letters, digits, '-', '_' and '.', each 1-32 characters, e.g. ext=4101,4102 (got ${shown(e)})`,
+        `ext must be a comma-separated list of extensions made of letters, digits, '-', '_' and '.', each 1-32 characters and not starting with '-' (a spreadsheet formula), e.g. ext=4101,4102 (got ${shown(e)})`,
       );
     }
   }
   return list;
+}
+
+/** team=North,South: each name trimmed, repeated ones once. */
+function teams(value: string): string[] {
+  const t = teamParam(value);
+  if ('problem' in t) throw new ParamError(t.problem);
+  return t.teams;
 }
 
 /**
@@ -82,11 +98,17 @@ function exts(value: string): string[] {
  * hours, so startDate=2025-01-01&endDate=2025-04-04 (93 days) passes at 93 and a DST day
  * counts as one day whether it has 23 or 25 hours.
  */
-export function parseReportParams(pairs: Iterable<[string, string]>, tz: string, maxDays: number): ReportParams {
+export function parseReportParams(
+  pairs: Iterable<[string, string]>,
+  tz: string,
+  maxDays: number,
+  // another request built on the report's (the breaks) names its own parameters here
+  names: readonly string[] = PARAM_NAMES,
+): ReportParams {
   const got = new Map<Name, string>();
   for (const [name, value] of pairs) {
-    if (!(PARAM_NAMES as readonly string[]).includes(name)) {
-      throw new ParamError(`unknown parameter ${shown(name)}: the parameters are ${PARAM_NAMES.join(', ')}`);
+    if (!names.includes(name) || !(PARAM_NAMES as readonly string[]).includes(name)) {
+      throw new ParamError(`unknown parameter ${shown(name)}: the parameters are ${names.join(', ')}`);
     }
     if (got.has(name as Name)) throw new ParamError(`${name} is given more than once: give each parameter once`);
     got.set(name as Name, value);
@@ -136,7 +158,11 @@ export function parseReportParams(pairs: Iterable<[string, string]>, tz: string,
     throw new ParamError(`format must be csv (the default) or json (got ${shown(formatRaw)})`);
   }
   const extRaw = got.get('ext');
-  const extList = extRaw === undefined ? undefined : exts(extRaw);
+  const extList = extRaw === undefined ? undefined : parseExtList(extRaw);
+  const teamRaw = got.get('team');
+  const teamList = teamRaw === undefined ? undefined : teams(teamRaw);
+  const byRaw = got.get('by') ?? 'agent';
+  if (!(BYS as readonly string[]).includes(byRaw)) throw new ParamError(`by must be agent (one row per agent, the default) or team (one row per team) (got ${shown(byRaw)})`);
 
   const from = wallToInstant(startWall, tz);
   const to = wallToInstant(endWall, tz);
@@ -156,6 +182,8 @@ export function parseReportParams(pairs: Iterable<[string, string]>, tz: string,
     localStart: { date: startDate, time: startTime },
     localEnd,
     exts: extList,
+    teams: teamList,
+    by: byRaw as By,
     bom,
     durations: durationsRaw,
     interval: intervalRaw as Interval,
@@ -168,7 +196,12 @@ export function parseReportParams(pairs: Iterable<[string, string]>, tz: string,
  * `THH-MM-SS` unless midnight; the interval is named unless it is the default 1h.
  */
 export function reportFilename(p: Pick<ReportParams, 'localStart' | 'localEnd' | 'interval' | 'format'>): string {
-  const part = (x: { date: string; time: string }) => (x.time === '00:00:00' ? x.date : `${x.date}T${x.time.replaceAll(':', '-')}`);
   const interval = p.interval === '1h' ? '' : `_${p.interval}`;
-  return `report_${part(p.localStart)}_to_${part(p.localEnd)}${interval}.${p.format}`;
+  return `report_${rangeFilePart(p)}${interval}.${p.format}`;
+}
+
+/** `<start>_to_<end>` of a file name: each end `YYYY-MM-DD`, plus `THH-MM-SS` unless midnight. */
+export function rangeFilePart(p: Pick<ReportParams, 'localStart' | 'localEnd'>): string {
+  const part = (x: { date: string; time: string }) => (x.time === '00:00:00' ? x.date : `${x.date}T${x.time.replaceAll(':', '-')}`);
+  return `${part(p.localStart)}_to_${part(p.localEnd)}`;
 }

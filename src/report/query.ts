@@ -1,11 +1,12 @@
-// The report's one SELECT (SPEC §5): per agent and interval, the sums of its slot or hour
+// The report's one SELECT (rules §5): per agent and interval, the sums of its slot or hour
 // rows, every figure computed from those sums with exact integer rounding, in report
 // order. The TypeScript layer only formats what this query returns.
 //
 // Rounding is integer arithmetic, halves up: n/d to the nearest unit is (2n + d) DIV (2d);
 // in hundredths of a percent (20000n + d) DIV (2d). Floating-point ROUND would give 0.12
 // for 1/800 where 0.13 is right.
-import type { Interval } from './params.ts';
+import type { By, Interval } from './params.ts';
+import { extOrder } from '../db/ext-order.ts';
 
 export interface ReportRow {
   /** The interval's (or its first hour's) UTC start and its (last hour's) UTC end. */
@@ -13,8 +14,12 @@ export interface ReportRow {
   p_end: number;
   local_start: string;
   local_end: string;
+  /** by=agent: the agent; by=team: absent. */
   ext: string;
   name: string;
+  /** by=team: the team and how many of its agents have a row in the interval. */
+  team?: string;
+  agents?: number;
   available_s: number;
   productive_s: number;
   non_productive_s: number;
@@ -48,9 +53,10 @@ export interface ReportRow {
 
 type Kind = 'duration' | 'count' | 'percent' | 'text';
 type Key = keyof ReportRow | 'interval' | 'date' | 'start' | 'end';
+type Column = { header: string; json: string; key: Key; kind: Kind };
 
-/** The report's columns in order (SPEC §5): CSV header, JSON key, query column, how to print it. */
-export const COLUMNS: readonly { header: string; json: string; key: Key; kind: Kind }[] = [
+/** The report's columns in order (rules §5): CSV header, JSON key, query column, how to print it. */
+export const COLUMNS: readonly Column[] = [
   { header: 'Interval', json: 'interval', key: 'interval', kind: 'text' },
   { header: 'Date', json: 'date', key: 'date', kind: 'text' },
   { header: 'Start Time', json: 'start_time', key: 'start', kind: 'text' },
@@ -88,8 +94,22 @@ export const COLUMNS: readonly { header: string; json: string; key: Key; kind: K
   { header: 'Not Loaded Time', json: 'not_loaded_time', key: 'not_loaded_s', kind: 'duration' },
 ];
 
+/** by=team: columns 5 and 6 name the team and count its agents with a row (rules §9). */
+const TEAM_COLUMNS: readonly Column[] = COLUMNS.map((c) =>
+  c.key === 'ext'
+    ? { header: 'Team', json: 'team', key: 'team', kind: 'text' }
+    : c.key === 'name'
+      ? { header: 'Agents', json: 'agents', key: 'agents', kind: 'count' }
+      : c,
+);
+
+/** The columns of a report by agent or by team. */
+export function reportColumns(by: By): readonly Column[] {
+  return by === 'team' ? TEAM_COLUMNS : COLUMNS;
+}
+
 /** The seconds columns summed from the stored rows (agent_slot_activity, agent_activity). */
-const SUMMED = [
+export const SUMMED = [
   'idle_s', 'talk_s', 'hold_s', 'wrap_s', 'login_s', 'logoff_s', 'dnd_s', 'meeting_s', 'training_s', 'chat_s',
   'tickets_s', 'outbound_s', 'lunch_s', 'tea_s', 'bio_s', 'short_break_s', 'other_npt_s', 'total_calls', 'answered_calls',
 ] as const;
@@ -102,7 +122,7 @@ interface Grain {
   end: 'slot_end' | 'hour_end';
   /** The interval a unit belongs to, from a row or calendar row aliased `x`. */
   key: (x: string) => string;
-  /** The start by which a unit is selected: the interval's own start (SPEC §5). */
+  /** The start by which a unit is selected: the interval's own start (rules §5). */
   selectBy: (x: string) => string;
   /** Whether one unit is one interval (no sums needed). */
   single: boolean;
@@ -122,8 +142,12 @@ const GRAINS: Record<Interval, Grain> = {
   total: { rows: 'agent_activity', unit: 'report_hours', start: 'hour_start', end: 'hour_end', key: () => '0', selectBy: (x) => `${x}.hour_start`, single: false },
 };
 
-/** SQL that computes every figure of SPEC §5 from the sums in alias `r` (and the period's `p`). */
-function figures(): string {
+/**
+ * SQL that computes every figure of rules §5 from the sums in alias `r` (and the period's
+ * loaded and total seconds in alias `p`). `agents`: how many agents the sums are of (a team
+ * row's; 1 for an agent), since each of them has the period's loaded and not-loaded seconds.
+ */
+export function figures(agents: string, p = 'p'): string {
   const avail = '(r.idle_s + r.talk_s + r.hold_s + r.wrap_s)';
   const handled = '(r.talk_s + r.hold_s + r.wrap_s)';
   const staffed = `(${avail} + r.meeting_s + r.training_s + r.chat_s + r.tickets_s + r.outbound_s
@@ -133,7 +157,7 @@ function figures(): string {
   r.meeting_s + r.training_s + r.chat_s + r.tickets_s + r.outbound_s AS productive_s,
   r.lunch_s + r.tea_s + r.bio_s + r.short_break_s + r.other_npt_s AS non_productive_s,
   r.login_s, r.logoff_s, r.idle_s, r.total_calls, r.answered_calls,
-  -- answered > total is upstream noise (SPEC §4): no negative failures
+  -- answered > total is upstream noise (rules §4): no negative failures
   GREATEST(CAST(r.total_calls AS SIGNED) - CAST(r.answered_calls AS SIGNED), 0) AS failed_calls,
   -- AHT = (Talk + Hold + Wrap Up) / Answered to the nearest second, 0 when none answered
   CASE WHEN r.answered_calls > 0 THEN (2 * ${handled} + r.answered_calls) DIV (2 * r.answered_calls) ELSE 0 END AS aht_s,
@@ -144,21 +168,21 @@ function figures(): string {
   r.talk_s, r.hold_s, r.wrap_s, r.dnd_s,
   -- Occupancy = (Talk + Hold + Wrap Up) / Available in hundredths, NULL (empty) when Available is 0
   CASE WHEN ${avail} > 0 THEN LEAST((20000 * ${handled} + ${avail}) DIV (2 * ${avail}), 10000) END AS occupancy_h,
-  -- SPEC §3 conservation: Staffed + Offline = the period's loaded seconds, + Not Loaded = its length
+  -- rules §3 conservation: Staffed + Offline = the period's loaded seconds, + Not Loaded = its length
   ${staffed} AS staffed_s,
-  p.loaded_s - ${staffed} AS offline_s,
-  p.len_s - p.loaded_s AS not_loaded_s`;
+  ${agents} * ${p}.loaded_s - ${staffed} AS offline_s,
+  ${agents} * (${p}.len_s - ${p}.loaded_s) AS not_loaded_s`;
 }
 
-/** SQL and values for the report rows of intervals selected by [from, to), optionally some extensions. */
-export function reportQuery(interval: Interval, from: number, to: number, exts: string[] | undefined): { sql: string; values: unknown[] } {
-  const g = GRAINS[interval];
-  const sums = SUMMED.map((c) => (g.single ? `a.${c}` : `SUM(a.${c}) AS ${c}`)).join(', ');
-  const extFilter = exts === undefined ? '' : ' AND a.ext IN (?)';
-  // The units (slots or hours) selected, grouped into periods: each period's bounds, its
-  // length and its loaded seconds (its overlap with the stretches of loaded time), the
-  // same for every agent.
-  const periods = `
+const extFilterOf = (exts: string[] | undefined) => (exts === undefined ? '' : exts.length === 0 ? ' AND 1 = 0' : ' AND a.ext IN (?)');
+
+/**
+ * The units (slots or hours) selected by [from, to) (values [from, to]), grouped into
+ * periods: each period's key k, bounds, length and loaded seconds (its overlap with the
+ * stretches of loaded time, the same for every agent).
+ */
+function periodsOf(g: Grain): string {
+  return `
     SELECT u.k, MIN(u.${g.start}) AS p_start, MAX(u.${g.end}) AS p_end,
       SUM(u.${g.end} - u.${g.start}) AS len_s, SUM(u.loaded_s) AS loaded_s
     FROM (
@@ -170,33 +194,91 @@ export function reportQuery(interval: Interval, from: number, to: number, exts: 
       GROUP BY c.${g.start}, c.${g.end}, k
     ) u
     GROUP BY u.k`;
+}
+
+/**
+ * For GET /api/intervals: the periods of [from, to) (values [from, to]); the stored rows
+ * summed per interval over the agents, with how many agent rows the report has in it
+ * (values [from, to] and the extensions when the list is not empty); the calendar table
+ * and columns of the bounds.
+ */
+export function intervalParts(interval: Interval, exts: string[] | undefined): { periods: string; sums: string; unit: string; start: string; end: string } {
+  const g = GRAINS[interval];
+  const sums = `
+    SELECT ${g.key('a')} AS k, ${g.single ? 'COUNT(*)' : 'COUNT(DISTINCT a.ext)'} AS agents,
+      ${SUMMED.map((c) => `SUM(a.${c}) AS ${c}`).join(', ')}
+    FROM ${g.rows} a
+    WHERE ${g.selectBy('a')} >= ? AND ${g.selectBy('a')} < ?${extFilterOf(exts)}
+    GROUP BY k`;
+  return { periods: periodsOf(g), sums, unit: g.unit, start: g.start, end: g.end };
+}
+
+/**
+ * SQL and values for the report rows of intervals selected by [from, to), optionally of
+ * some extensions only (an empty list: none). With `byTeam`, one row per team and
+ * interval instead (rules §9): the sums of its member agents' rows, of `byTeam.teams`
+ * only when given.
+ */
+export function reportQuery(
+  interval: Interval,
+  from: number,
+  to: number,
+  exts: string[] | undefined,
+  byTeam?: { teams: string[] | undefined },
+): { sql: string; values: unknown[] } {
+  const g = GRAINS[interval];
+  const sums = SUMMED.map((c) => (g.single ? `a.${c}` : `SUM(a.${c}) AS ${c}`)).join(', ');
+  const extFilter = extFilterOf(exts);
+  const periods = periodsOf(g);
   const rows = `
     SELECT ${g.key('a')} AS k, a.ext, ${sums}
     FROM ${g.rows} a
     WHERE ${g.selectBy('a')} >= ? AND ${g.selectBy('a')} < ?${extFilter}
     ${g.single ? '' : 'GROUP BY k, a.ext'}`;
   const calendar = g.unit;
+  const values: unknown[] = [];
+  if (byTeam !== undefined) {
+    const teamFilter = byTeam.teams === undefined ? '' : byTeam.teams.length === 0 ? ' AND 1 = 0' : ' AND m.team IN (?)';
+    if (byTeam.teams !== undefined && byTeam.teams.length > 0) values.push(byTeam.teams);
+    values.push(from, to);
+    if (exts !== undefined && exts.length > 0) values.push(exts);
+    values.push(from, to);
+    // rules §9: a team's row sums its members' rows of the interval (an agent in two teams
+    // counts in both; summing the stored rows per team at once equals summing the agents'
+    // interval rows), and every figure is computed from those sums as for an agent
+    const teamRows = `
+    SELECT ${g.key('a')} AS k, m.team, COUNT(DISTINCT a.ext) AS agents, ${SUMMED.map((c) => `SUM(a.${c}) AS ${c}`).join(', ')}
+    FROM ${g.rows} a
+    JOIN team_members m ON m.ext = a.ext${teamFilter}
+    WHERE ${g.selectBy('a')} >= ? AND ${g.selectBy('a')} < ?${extFilter}
+    GROUP BY k, m.team`;
+    const sql = `
+SELECT p.p_start, p.p_end, ls.local_start, le.local_end, r.team, r.agents,
+  ${figures('r.agents')}
+FROM (${teamRows}) r
+JOIN (${periods}) p ON p.k = r.k
+JOIN ${calendar} ls ON ls.${g.start} = p.p_start
+JOIN ${calendar} le ON le.${g.end} = p.p_end
+-- rules §9 order: the interval's UTC start, then the team name in binary order
+ORDER BY p.p_start, CAST(r.team AS BINARY)`;
+    return { sql, values };
+  }
+  values.push(from, to);
+  if (exts !== undefined && exts.length > 0) values.push(exts);
+  values.push(from, to);
   const sql = `
 SELECT p.p_start, p.p_end, ls.local_start, le.local_end, r.ext,
-  -- the cleaned event name; the stats name only when no event has one (SPEC §5, Name)
+  -- the cleaned event name; the stats name only when no event has one (rules §5, Name)
   COALESCE(NULLIF(n.name, ''), n.stats_name, '') AS name,
-  ${figures()}
+  ${figures('1')}
 FROM (${rows}) r
 JOIN (${periods}) p ON p.k = r.k
 JOIN ${calendar} ls ON ls.${g.start} = p.p_start
 JOIN ${calendar} le ON le.${g.end} = p.p_end
 LEFT JOIN agents n ON n.ext = r.ext
--- SPEC §5 order: the interval's UTC start, then all-digit extensions by number (compared as
--- text without leading zeros, shorter first, so any length works; '007' and '7' then go by
--- bytes), then the others in binary order. Keys are cast to BINARY because utf8mb4_bin pads
--- with spaces when comparing ('Z<tab>' would sort before 'Z').
-ORDER BY p.p_start,
-  CASE WHEN r.ext REGEXP '^[0-9]+$' THEN 0 ELSE 1 END,
-  CASE WHEN r.ext REGEXP '^[0-9]+$' THEN LENGTH(TRIM(LEADING '0' FROM r.ext)) ELSE 0 END,
-  CAST(CASE WHEN r.ext REGEXP '^[0-9]+$' THEN TRIM(LEADING '0' FROM r.ext) ELSE r.ext END AS BINARY),
-  CAST(r.ext AS BINARY)`;
-  const values: unknown[] = [from, to];
-  if (exts !== undefined) values.push(exts);
-  values.push(from, to);
+-- rules §5 order: the interval's UTC start, then the extension in report order, by the sort
+-- key kept with the agent (agents.ext_sort, migration 102); computed here only for an
+-- extension without an agents row
+ORDER BY p.p_start, COALESCE(n.ext_sort, ${extOrder('r.ext')})`;
   return { sql, values };
 }

@@ -13,9 +13,11 @@ import type { Pool } from 'mysql2/promise';
 import type { Logger } from '../log.ts';
 import { one } from '../db/query.ts';
 import { readSetting, writeSetting } from '../db/settings.ts';
+import { readCut } from '../db/raw-cut.ts';
 import { aggregatePending, aggregateRange } from '../ingest/aggregate.ts';
-import { readHorizon } from '../load/horizon.ts';
-import { iso } from '../upstream/client.ts';
+import { readHorizon } from '../db/horizon.ts';
+import { isoUtc } from '../time.ts';
+import { dropPartitions, partitionsBefore, type PartitionedTable } from '../db/partitions.ts';
 
 const DAY = 86400;
 
@@ -28,11 +30,6 @@ export interface PruneResult {
   stats: number;
   rejected: number;
   seconds: number;
-}
-
-/** The cut in force: raw data before it was pruned (0: never). */
-export async function readCut(pool: Pool): Promise<number> {
-  return Number((await one<{ cut: number }>(pool, 'SELECT fn_raw_cut() AS cut'))?.cut ?? 0);
 }
 
 /**
@@ -78,14 +75,43 @@ async function moveCut(pool: Pool, cut: number, log: Logger): Promise<void> {
   );
   // Outside loaded time nothing is carried across the cut, so no checkpoint is needed.
   if (Number(r?.inside) === 1 && Number(r?.marked) !== 1) {
-    throw new Error(`prune: the state at ${iso(cut)} could not be checkpointed; nothing was deleted. Run npm run backfill over the last days, then prune again`);
+    throw new Error(`prune: the state at ${isoUtc(cut)} could not be checkpointed; nothing was deleted. Run npm run backfill over the last days, then prune again`);
   }
   await writeSetting(pool, 'raw_cut', String(cut));
 }
 
-/** Deletes what lies before the cut, a day at a time; returns the rows deleted per table. */
+/**
+ * Drops the partitions of `table` wholly before the cut (but those of agent_events that
+ * hold a not-available event the checkpoint at the cut names); returns the rows they held.
+ * A drop that cannot run now leaves the rows to the deletes that follow.
+ */
+async function dropWholeDays(pool: Pool, table: PartitionedTable, cut: number, reportTz: string, log: Logger): Promise<number> {
+  const column = table === 'agent_events' ? 'ts' : 'slot_start';
+  const doomed: { name: string; rows: number }[] = [];
+  for (const p of await partitionsBefore(pool, table, cut)) {
+    const lo = p.lo ?? Number.MIN_SAFE_INTEGER;
+    if (table === 'agent_events') {
+      const named = await one(pool, 'SELECT 1 AS k FROM agent_state_checkpoints WHERE at_ts = ? AND na_ts >= ? AND na_ts < ? LIMIT 1', [cut, lo, p.hi]);
+      if (named !== undefined) continue;
+    }
+    const r = await one<{ n: number }>(pool, `SELECT COUNT(*) AS n FROM ${table} WHERE ${column} >= ? AND ${column} < ?`, [lo, p.hi]);
+    doomed.push({ name: p.name, rows: Number(r?.n ?? 0) });
+  }
+  if (doomed.length === 0) return 0;
+  try {
+    await dropPartitions(pool, table, doomed.map((d) => d.name));
+  } catch (err) {
+    log.warn('prune: partitions not dropped now; their rows are deleted instead', { table, error: (err as Error).message });
+    return 0;
+  }
+  const rows = doomed.reduce((n, d) => n + d.rows, 0);
+  log.info('pruned whole days', { table, partitions: doomed.length, rows, before: DateTime.fromSeconds(cut, { zone: reportTz }).toFormat('yyyy-MM-dd HH:mm') });
+  return rows;
+}
+
+/** Deletes what lies before the cut: whole days' partitions, then the rest a day at a time; returns the rows deleted per table. */
 async function deleteBefore(pool: Pool, cut: number, reportTz: string, log: Logger, signal?: AbortSignal): Promise<Omit<PruneResult, 'cut' | 'moved' | 'seconds'>> {
-  const done = { events: 0, stats: 0, rejected: 0 };
+  const done = { events: await dropWholeDays(pool, 'agent_events', cut, reportTz, log), stats: await dropWholeDays(pool, 'users_calls', cut, reportTz, log), rejected: 0 };
   const first = async (sql: string, from: number): Promise<number | null> => {
     const r = await one<{ lo: number | null }>(pool, sql, [from, cut]);
     return r?.lo == null ? null : Number(r.lo);

@@ -13,7 +13,7 @@ export class ScheduleFileError extends Error {}
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 const EXT = /^[A-Za-z0-9._-]{1,32}$/;
-// SPEC §8: 1-64 characters, no comma, no control character, not only spaces
+// rules §9: 1-64 characters, no comma, no control character, not only spaces
 const TEAM = /^(?=.*\S)[^,\u0000-\u001f\u007f-\u009f]{1,64}$/;
 
 /** A cron expression node-schedule accepts (5 fields, or 6 with seconds first). */

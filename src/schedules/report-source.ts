@@ -5,6 +5,10 @@ import type { Writable } from 'node:stream';
 import type { Pool } from 'mysql2/promise';
 import { PARAM_NAMES, parseReportParams, reportFilename } from '../report/params.ts';
 import { writeReport } from '../report/write.ts';
+import type { ReportHooks } from '../report/write.ts';
+import { BREAKS_PARAM_NAMES, parseBreaksParams } from '../now/breaks-params.ts';
+import { breaksFilename } from '../now/breaks-filename.ts';
+import { writeBreaks } from '../now/breaks.ts';
 
 export interface ReportSource {
   /** The API path that answers with the same bytes. */
@@ -14,33 +18,39 @@ export interface ReportSource {
   prepare(pairs: [string, string][], tz: string, maxDays: number): { filename: string; write(pool: Pool, out: Writable): Promise<{ rows: number; horizon: number | null; contentType: string }> };
 }
 
-const REPORT: ReportSource = {
-  path: '/api/report',
-  names: PARAM_NAMES,
-  prepare(pairs, tz, maxDays) {
-    const params = parseReportParams(pairs, tz, maxDays);
-    return {
-      filename: reportFilename(params),
-      async write(pool, out) {
-        let contentType = '';
-        const written = await writeReport(pool, params, tz, out, { onStart: (meta) => (contentType = meta.contentType) });
-        return { ...written, contentType };
-      },
-    };
-  },
-};
+/** A source from one API's own parser, file name and writer (the hooks the API passes too). */
+function apiSource<P>(
+  path: string,
+  names: readonly string[],
+  parse: (pairs: [string, string][], tz: string, maxDays: number) => P,
+  filename: (params: P) => string,
+  write: (pool: Pool, params: P, tz: string, out: Writable, hooks: ReportHooks) => Promise<{ rows: number; horizon: number | null }>,
+): ReportSource {
+  return {
+    path,
+    names,
+    prepare(pairs, tz, maxDays) {
+      const params = parse(pairs, tz, maxDays);
+      return {
+        filename: filename(params),
+        async write(pool, out) {
+          let contentType = '';
+          const written = await write(pool, params, tz, out, { onStart: (meta) => (contentType = meta.contentType) });
+          return { ...written, contentType };
+        },
+      };
+    },
+  };
+}
 
-/**
- * GET /api/breaks (SPEC §9), where this build has it: its parser, file name and writer,
- * wired like REPORT above. Undefined: a schedule with breaks: true fails, saying so.
- */
-const BREAKS: ReportSource | undefined = undefined;
+const REPORT = apiSource('/api/report', PARAM_NAMES, parseReportParams, reportFilename, writeReport);
+
+/** GET /api/breaks (rules §10). */
+const BREAKS = apiSource('/api/breaks', BREAKS_PARAM_NAMES, parseBreaksParams, breaksFilename, writeBreaks);
 
 /** A schedule asks for what this build cannot produce; the run fails with this line. */
 export class UnavailableReportError extends Error {}
 
 export function reportSource(breaks: boolean): ReportSource {
-  if (!breaks) return REPORT;
-  if (BREAKS === undefined) throw new UnavailableReportError('report.breaks: true needs the breaks report (GET /api/breaks), which this build does not have: remove breaks, or upgrade');
-  return BREAKS;
+  return breaks ? BREAKS : REPORT;
 }

@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import type { Pool } from 'mysql2/promise';
 import { acquireNamedLock, type HeldLock } from '../db/named-lock.ts';
-import { one, select } from '../db/query.ts';
+import { one, select, type Db } from '../db/query.ts';
 import type { Destination } from './file.ts';
 
 const ER_DUP_ENTRY = 'ER_DUP_ENTRY';
@@ -123,7 +123,7 @@ export async function recentRuns(pool: Pool, limit: number, schedule?: string): 
 }
 
 /** The latest run of every schedule that has run (for /api/status and /metrics). */
-export async function lastRunPerSchedule(pool: Pool): Promise<RunRow[]> {
+export async function lastRunPerSchedule(pool: Db): Promise<RunRow[]> {
   return select<RunRow>(
     pool,
     `SELECT ${RUN_COLUMNS} FROM schedule_runs WHERE id IN (SELECT MAX(id) FROM schedule_runs GROUP BY schedule) ORDER BY schedule`,

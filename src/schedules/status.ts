@@ -1,6 +1,7 @@
 // The last outcome of each scheduled report, from schedule_runs, for /api/status and
 // /metrics: any server on the database shows it, not only the process that runs them.
 import type { Pool } from 'mysql2/promise';
+import type { Db } from '../db/query.ts';
 import { scheduleLastOutcome, scheduleLastRunTime } from '../metrics.ts';
 import { lastRunPerSchedule } from './runs.ts';
 
@@ -10,7 +11,7 @@ const OUTCOMES = ['running', 'ok', 'failed'] as const;
 const iso = (ts: string | null) => (ts === null ? null : ts.replace(' ', 'T') + 'Z');
 
 /** `next`: the times this process runs them (none where it does not run them). */
-export async function scheduledReportsStatus(pool: Pool, next: { name: string; next: Date | null }[]): Promise<Record<string, unknown>[]> {
+export async function scheduledReportsStatus(pool: Db, next: { name: string; next: Date | null }[]): Promise<Record<string, unknown>[]> {
   const last = new Map((await lastRunPerSchedule(pool)).map((r) => [r.schedule, r]));
   const names = [...new Set([...next.map((n) => n.name), ...last.keys()])].sort();
   return names.map((name) => {

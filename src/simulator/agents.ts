@@ -1,5 +1,5 @@
 // Who works in the simulated contact centre: extension, user id, name as the upstream
-// spells it (URL-encoded-ish, SPEC §2), and when the agent's shift usually starts.
+// spells it (URL-encoded-ish, rules §2), and when the agent's shift usually starts.
 import { hash, Rng } from './random.ts';
 
 export interface SimAgent {

@@ -1,4 +1,4 @@
-// The simulator's response bodies, in the upstream's own shapes and field order (SPEC §2,
+// The simulator's response bodies, in the upstream's own shapes and field order (rules §2,
 // fixtures/upstream-*-sample.json). Built as strings: the feed is the hot path of a backfill.
 import type { AgentTotals, Bucket, FeedItem, World } from './world.ts';
 import { asciiJson, type SimAgent } from './agents.ts';
@@ -150,7 +150,7 @@ export function eventsBody(items: FeedItem[]): string {
   return '{"events":[' + parts.join(',') + ']}';
 }
 
-/** The stats response: an object keyed by extension, as ASCII JSON text: per extension the SPEC §3 figures the report reconciles, plus the upstream's other fields. */
+/** The stats response: an object keyed by extension, as ASCII JSON text: per extension the rules §3 figures the report reconciles, plus the upstream's other fields. */
 export function statsBody(totals: Map<SimAgent, AgentTotals>): string {
   let body = '';
   for (const [agent, t] of totals) {

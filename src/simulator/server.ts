@@ -1,4 +1,4 @@
-// An HTTP server that speaks the upstream API of SPEC §2: login, events (silently
+// An HTTP server that speaks the upstream API of rules §2: login, events (silently
 // truncated at pageSize), stats. Faults on demand: 429 with Retry-After, 500, slow
 // responses, dropped connections, bodies cut short; tokens that expire or get revoked.
 // Hostile modes for every call: `trickle` (headers, then a byte now and then), `silent`
@@ -161,7 +161,7 @@ export async function startSimulator(opts: SimulatorOptions): Promise<SimulatorH
     tokens.set(token, Date.now() + ttl * 1000);
     issued.push(token);
     counters.logins++;
-    // both spellings exist upstream (SPEC §2)
+    // both spellings exist upstream (rules §2)
     const key = counters.logins % 2 === 1 ? 'accessToken' : 'access_token';
     send(res, 200, JSON.stringify({ [key]: token, refreshToken: randomBytes(8).toString('hex'), expiresIn: ttl }));
   }

@@ -18,7 +18,7 @@ export interface SimEvent {
   malformed?: Malformed;
 }
 
-/** A stretch of one state, by SPEC §3's precedence; Offline stretches are not stored. */
+/** A stretch of one state, by rules §3's precedence; Offline stretches are not stored. */
 export interface Segment {
   from: number;
   to: number;
@@ -201,7 +201,7 @@ export function agentDay(seed: number, agent: SimAgent, day: number, opts: Timel
   }
 
   // logoff: usually idle off with not-available "Logoff", then off; sometimes the odd
-  // upstream sequence that gives Logoff 0 s (SPEC §3), then idle off a little later
+  // upstream sequence that gives Logoff 0 s (rules §3), then idle off a little later
   if (rng.chance(0.8)) {
     w.together(t, [
       ['agent_idle', false, 'available'],
@@ -239,7 +239,7 @@ const FLAG_OF: Record<string, Flag> = {
 };
 
 /**
- * SPEC §3 over one day's events: per second only each flag's last value counts; the state
+ * rules §3 over one day's events: per second only each flag's last value counts; the state
  * holds until the next second with events. Used for the stats, so they agree with the
  * events by construction.
  */

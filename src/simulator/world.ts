@@ -1,6 +1,6 @@
 // The simulated contact centre as the API sees it: events of any range in feed order
 // (truncated at pageSize), stats of any range computed from the same timelines, so the
-// stats agree with the events under SPEC §3 by construction.
+// stats agree with the events under rules §3 by construction.
 import { makeAgent, type SimAgent } from './agents.ts';
 import { agentDay, type AgentDay, type SimEvent } from './timeline.ts';
 
@@ -199,7 +199,7 @@ export class World {
 
   /**
    * The events response for [from, to): the first `limit` events, as the real API
-   * truncates silently (SPEC §2), as runs [p0, p1) of hour buckets. A long range costs
+   * truncates silently (rules §2), as runs [p0, p1) of hour buckets. A long range costs
    * only what it returns, and many small requests share one sort.
    */
   spans(from: number, to: number, limit: number): { bucket: Bucket; p0: number; p1: number }[] {

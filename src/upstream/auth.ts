@@ -1,9 +1,9 @@
-// Login (SPEC §2) and the token cache: a token is re-used until 2 minutes before it
+// Login (rules §2) and the token cache: a token is re-used until 2 minutes before it
 // expires; concurrent callers share one login. Neither the token nor the password is
 // ever put in a message.
 import type { Http } from './http.ts';
 import type { FetchLog } from './fetch-log.ts';
-import { UpstreamError, scrub, retryAfterMs as retryAfter } from './errors.ts';
+import { UpstreamError, parseJsonBody, scrub, retryAfterMs as retryAfter } from './errors.ts';
 import { withRetry, type RetryOptions } from './retry.ts';
 import { observedFetchLog } from './report-calls.ts';
 import { registerSecret } from '../log.ts';
@@ -74,12 +74,7 @@ export class Auth {
             throw new UpstreamError(`login: HTTP ${res.status}`, true, res.status, retryAfter(res.headers['retry-after']));
           }
           if (res.status !== 200) throw new UpstreamError(`login: HTTP ${res.status}`, false, res.status);
-          let parsed: { accessToken?: unknown; access_token?: unknown; expiresIn?: unknown };
-          try {
-            parsed = JSON.parse(res.text);
-          } catch (err) {
-            throw new UpstreamError('login: the response is not JSON (cut short?)', true, res.status, null, { cause: err });
-          }
+          const parsed = (parseJsonBody(res.text, 'login', res.status) ?? {}) as { accessToken?: unknown; access_token?: unknown; expiresIn?: unknown };
           const token = parsed.accessToken ?? parsed.access_token;
           if (typeof token !== 'string' || token === '') throw new UpstreamError('login: the response has no accessToken', false, res.status);
           const ttl = typeof parsed.expiresIn === 'number' && parsed.expiresIn > 0 ? parsed.expiresIn : DEFAULT_TTL_S;

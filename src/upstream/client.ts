@@ -1,15 +1,16 @@
-// Fetching events and stats (SPEC §2). Every call carries the bearer token, Accept and
+// Fetching events and stats (rules §2). Every call carries the bearer token, Accept and
 // x-account-id; transient failures are retried; a 401 logs in again once. An events
 // response holding pageSize events may be truncated, so its range is split in halves,
 // recursively, until every piece holds fewer: no event lost, none doubled.
 import { setMaxListeners } from 'node:events';
 import type { Config } from '../config.ts';
+import { isoUtc } from '../time.ts';
 import type { AgentEvent, Rejected, StatsRecord } from '../types.ts';
 import { normalizeEvents, normalizeStats } from './normalize.ts';
 import { validateEvents, validateStats } from './validate.ts';
 import { Http, type HttpOptions } from './http.ts';
 import { Auth } from './auth.ts';
-import { UpstreamError, retryAfterMs } from './errors.ts';
+import { UpstreamError, parseJsonBody, retryAfterMs } from './errors.ts';
 import { withRetry, type RetryOptions } from './retry.ts';
 import type { FetchLog } from './fetch-log.ts';
 import type { Logger } from '../log.ts';
@@ -17,7 +18,7 @@ import { observedFetchLog, retryReporter } from './report-calls.ts';
 
 const EVENTS_PATH = '/api/v2/reports/callcenter/agents/activity/events';
 const STATS_PATH = '/api/v2/reports/callcenter/agents/stats';
-/** The API refuses longer ranges (SPEC §2). */
+/** The API refuses longer ranges (rules §2). */
 const MAX_RANGE_S = 31 * 86400;
 /** How many halvings one truncated response may trigger at once (2^6 = 64 pieces). */
 const MAX_LEVELS_AT_ONCE = 6;
@@ -60,15 +61,20 @@ export interface StatsResult {
   rejected: Rejected[];
 }
 
-export function iso(ts: number): string {
-  return new Date(ts * 1000).toISOString().replace('.000Z', 'Z');
-}
 
 /** The floored second of a raw Timestamp, or undefined when it is not a number. */
 function secondOf(raw: unknown): number | undefined {
   const n = typeof raw === 'number' ? raw : typeof raw === 'string' && /^\s*\d+(\.\d+)?\s*$/.test(raw) ? Number(raw) : NaN;
   if (!Number.isFinite(n)) return undefined;
   return n > 1e11 ? Math.floor(n / 1000) : Math.floor(n);
+}
+
+/** The limit named by a window given up at its deadline. */
+const WINDOW_LIMIT = 'UPSTREAM_WINDOW_TIMEOUT_S';
+
+/** Whether `err` is a window given up at its deadline (UPSTREAM_WINDOW_TIMEOUT_S). */
+export function windowGivenUp(err: unknown): boolean {
+  return err instanceof UpstreamError && err.limit === WINDOW_LIMIT;
 }
 
 export class Upstream {
@@ -103,10 +109,11 @@ export class Upstream {
     const controller = new AbortController();
     const timer = setTimeout(() => {
       const reason = new UpstreamError(
-        `window [${iso(fromTs)}, ${iso(toTs)}) given up: not fetched within ${ms / 1000} s (UPSTREAM_WINDOW_TIMEOUT_S); it is retried later`,
+        `window [${isoUtc(fromTs)}, ${isoUtc(toTs)}) given up: not fetched within ${ms / 1000} s (UPSTREAM_WINDOW_TIMEOUT_S); it is retried later`,
         false,
       );
-      this.opts.log?.warn('upstream window given up', { from: iso(fromTs), to: iso(toTs), limit_s: ms / 1000 });
+      reason.limit = WINDOW_LIMIT;
+      this.opts.log?.warn('upstream window given up', { from: isoUtc(fromTs), to: isoUtc(toTs), limit_s: ms / 1000 });
       controller.abort(reason);
     }, ms);
     const windowSignal = signal === undefined ? controller.signal : AbortSignal.any([signal, controller.signal]);
@@ -144,7 +151,7 @@ export class Upstream {
             const res = await this.http.send(
               url,
               { method: 'GET', headers: { authorization: `Bearer ${token}`, accept: 'application/json', 'x-account-id': this.opts.accountId }, signal: ctx.signal },
-              `${endpoint} [${iso(fromTs)}, ${iso(toTs)})`,
+              `${endpoint} [${isoUtc(fromTs)}, ${isoUtc(toTs)})`,
             );
             status = res.status;
             if (res.status === 401) {
@@ -158,14 +165,9 @@ export class Upstream {
               throw new UpstreamError(`${endpoint}: HTTP ${res.status}`, true, res.status, res.status === 429 ? retryAfterMs(res.headers['retry-after']) : null);
             }
             if (res.status !== 200) {
-              throw new UpstreamError(`${endpoint}: HTTP ${res.status} ${this.scrub(res.text.slice(0, 200))}`, false, res.status);
+              throw new UpstreamError(`${endpoint}: HTTP ${res.status} ${this.scrub(res.text).slice(0, 200)}`, false, res.status);
             }
-            let json: unknown;
-            try {
-              json = JSON.parse(res.text);
-            } catch (err) {
-              throw new UpstreamError(`${endpoint}: the response is not JSON (cut short?)`, true, res.status, null, { cause: err });
-            }
+            const json = parseJsonBody(res.text, endpoint, res.status);
             ctx.fetchLog.add({ endpoint, fromTs, toTs, status, attempt, rows: rowsOf(json), durationMs: Date.now() - started, error: null });
             return json;
           } catch (err) {
@@ -197,7 +199,7 @@ export class Upstream {
    * Events of [fromTs, toTs). A full page means "maybe more": the range is halved
    * (several levels at once when the page shows how dense the range is) and each half
    * fetched the same way. Splits fall on whole seconds, so every second is fetched whole
-   * and keeps its identities (SPEC §3).
+   * and keeps its identities (rules §3).
    */
   async fetchEvents(fromTs: number, toTs: number, ctx: CallContext): Promise<EventsResult> {
     const result: EventsResult = { events: [], rejected: [], splits: 0, requests: 0 };
@@ -210,7 +212,7 @@ export class Upstream {
       if (list.length < this.opts.pageSize) return [{ from, to, list }];
       if (to - from <= 1) {
         throw new UpstreamError(
-          `events: the one second [${iso(from)}, ${iso(to)}) holds ${list.length} events, API_PAGE_SIZE=${this.opts.pageSize} or more; ` +
+          `events: the one second [${isoUtc(from)}, ${isoUtc(to)}) holds ${list.length} events, API_PAGE_SIZE=${this.opts.pageSize} or more; ` +
             'the rest cannot be fetched without losing events: raise API_PAGE_SIZE (and the upstream page size)',
           false,
         );
@@ -259,7 +261,7 @@ export class Upstream {
     return parts.flat();
   }
 
-  /** Stats of [fromTs, toTs): one report hour, or the part of it the window reaches (SPEC §4). */
+  /** Stats of [fromTs, toTs): one report hour, or the part of it the window reaches (rules §4). */
   async fetchStats(fromTs: number, toTs: number, ctx: CallContext): Promise<StatsResult> {
     const json = await this.getJson('stats', `${STATS_PATH}?startDate=${fromTs}&endDate=${toTs}`, fromTs, toTs, ctx, (j) =>
       Array.isArray(j) ? j.length : j !== null && typeof j === 'object' ? Object.keys(j).length : 0,

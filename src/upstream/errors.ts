@@ -68,3 +68,20 @@ export function scrub(message: string, secrets: (string | null | undefined)[]): 
   }
   return out;
 }
+
+/**
+ * The body parsed as JSON. A body that stops mid-value was likely cut short and is worth
+ * another attempt; one that is complete but not JSON (a stray character, a raw NUL byte)
+ * will be the same next time, so it fails the call at once, saying where.
+ */
+export function parseJsonBody(text: string, what: string, status: number): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    const cutShort = text.trim() === '' || /end of (JSON )?input|Unterminated string/i.test((err as Error).message);
+    if (cutShort) throw new UpstreamError(`${what}: the response ends mid-way (cut short?), ${text.length} characters`, true, status, null, { cause: err });
+    const nul = text.indexOf('\u0000');
+    const where = nul >= 0 ? `a raw NUL byte at character ${nul}` : (err as Error).message.slice(0, 120);
+    throw new UpstreamError(`${what}: the response is not valid JSON (${where}); the window fails until the upstream sends valid JSON for it`, false, status, null, { cause: err });
+  }
+}

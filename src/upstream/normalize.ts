@@ -1,10 +1,14 @@
-// Turns upstream payloads into typed records (SPEC §2): epoch-ms -> seconds, `enabled` as
+// Turns upstream payloads into typed records (rules §2): epoch-ms -> seconds, `enabled` as
 // boolean / 0/1 / "true"/"false", stats keyed by extension or as an array. Anything that
 // cannot go into the timeline becomes a Rejected with the reason, never a thrown error,
 // so one bad record does not stop a window.
 import type { AgentEvent, Rejected, StatsRecord } from '../types.ts';
+import { boundedJson } from '../json-bounds.ts';
 
-/** A Timestamp above this is milliseconds (SPEC §2). */
+/** A value as a reason quotes it: any depth, a bounded length. */
+const quoted = (v: unknown) => (v === undefined ? 'missing' : boundedJson(v, 4, 80));
+
+/** A Timestamp above this is milliseconds (rules §2). */
 const MS_THRESHOLD = 1e11;
 /** agent_events.seq is SMALLINT UNSIGNED. */
 const MAX_SEQ = 65535;
@@ -53,7 +57,7 @@ function eventList(payload: unknown): unknown[] | undefined {
 /**
  * Normalises an events response. `seq` counts each (ext, second) in feed order over the
  * whole payload; since windows split only at whole seconds, a second's events always
- * arrive in one payload and re-loading it gives the same identities (SPEC §3).
+ * arrive in one payload and re-loading it gives the same identities (rules §3).
  */
 export function normalizeEvents(payload: unknown): { events: AgentEvent[]; rejected: Rejected[] } {
   const events: AgentEvent[] = [];
@@ -99,7 +103,7 @@ export function normalizeEvents(payload: unknown): { events: AgentEvent[]; rejec
     }
     const enabled = parseEnabled(r.enabled);
     if (enabled === undefined) {
-      reject(`invalid enabled: ${JSON.stringify(r.enabled) ?? 'missing'}`, r);
+      reject(`invalid enabled: ${quoted(r.enabled)}`, r);
       continue;
     }
     const state = optText(r.state);
@@ -166,7 +170,7 @@ function statsEntries(payload: unknown, rejected: Rejected[]): [string, unknown]
   return undefined;
 }
 
-/** Normalises a stats response (SPEC §2): object keyed by extension, or an array of records. */
+/** Normalises a stats response (rules §2): object keyed by extension, or an array of records. */
 export function normalizeStats(payload: unknown): { stats: StatsRecord[]; rejected: Rejected[] } {
   const stats: StatsRecord[] = [];
   const rejected: Rejected[] = [];
@@ -204,7 +208,7 @@ export function normalizeStats(payload: unknown): { stats: StatsRecord[]; reject
       }
       const n = numeric(v);
       if (n === undefined) {
-        reject(`invalid ${field}: ${JSON.stringify(v)}`);
+        reject(`invalid ${field}: ${quoted(v)}`);
         continue entry;
       }
       nums[prop] = n;
@@ -220,7 +224,7 @@ export function normalizeStats(payload: unknown): { stats: StatsRecord[]; reject
       for (const [reason, secs] of Object.entries(detail)) {
         const n = numeric(secs);
         if (n === undefined) {
-          reject(`invalid not_available_detailed_report[${JSON.stringify(reason)}]: ${JSON.stringify(secs)}`);
+          reject(`invalid not_available_detailed_report[${JSON.stringify(reason)}]: ${quoted(secs)}`);
           continue entry;
         }
         report[reason] = n;

@@ -6,8 +6,8 @@ import type { Logger } from '../log.ts';
 import { statusLabel, upstreamDuration, upstreamRequests, upstreamRetries } from '../metrics.ts';
 import type { FetchLog } from './fetch-log.ts';
 import type { RetryInfo } from './retry.ts';
+import { isoUtc } from '../time.ts';
 
-const iso = (ts: number) => new Date(ts * 1000).toISOString().replace('.000Z', 'Z');
 
 /** The same fetch log, with every attempt also counted in the metrics. */
 export function observedFetchLog(inner: FetchLog): FetchLog {
@@ -26,7 +26,7 @@ export function retryReporter(log: Logger | undefined, endpoint: string, fromTs:
   return ({ error, attempt, attempts, waitMs }) => {
     upstreamRetries.inc({ endpoint });
     log?.warn('upstream call failed; retrying', {
-      call: fromTs === null || toTs === null ? endpoint : `${endpoint} [${iso(fromTs)}, ${iso(toTs)})`,
+      call: fromTs === null || toTs === null ? endpoint : `${endpoint} [${isoUtc(fromTs)}, ${isoUtc(toTs)})`,
       status: statusLabel(error.status, error.message),
       attempt: `${attempt}/${attempts}`,
       wait_ms: waitMs,

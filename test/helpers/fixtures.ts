@@ -1,5 +1,7 @@
 // Loads upstream payloads through the real normaliser and loader, for tests of every part
-// (the worked example of SPEC §6, hand-made timelines). No aggregation: callers run theirs.
+// (the worked example of rules §6, hand-made timelines). No aggregation: callers run theirs.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Pool } from 'mysql2/promise';
 import { normalizeEvents, normalizeStats } from '../../src/upstream/normalize.ts';
 import { loadEvents } from '../../src/load/events.ts';
@@ -9,7 +11,7 @@ import { advanceHorizon, recordWindow } from '../../src/load/horizon.ts';
 import { withTransaction } from '../../src/load/transaction.ts';
 
 /**
- * Records [fromTs, toTs) as a successfully loaded window (SPEC §3 loaded time) and moves
+ * Records [fromTs, toTs) as a successfully loaded window (rules §3 loaded time) and moves
  * the horizon to its end if later, as the loader does for a window it loaded.
  */
 export async function markLoaded(pool: Pool, fromTs: number, toTs: number): Promise<void> {
@@ -58,4 +60,25 @@ export async function loadFixtureStats(pool: Pool, statsByRange: Record<string, 
     });
   }
   return { rows, rejected: rejectedCount };
+}
+
+/** 2025-09-07 08:00-11:00 in Asia/Dubai: the worked example's one loaded window (rules §6). */
+export const WORKED_EXAMPLE_WINDOW = { from: 1757217600, to: 1757228400 };
+
+/**
+ * The worked example (rules §6) loaded through the real loader (as one window, or `loaded`), with
+ * `extraEvents` (other agents' events of the same window) beside it, and aggregated.
+ * `fixture` is the worked-example folder.
+ */
+export async function loadWorkedExample(
+  pool: Pool,
+  fixture: string,
+  extraEvents: unknown[] = [],
+  loaded: [number, number][] = [[WORKED_EXAMPLE_WINDOW.from, WORKED_EXAMPLE_WINDOW.to]],
+): Promise<void> {
+  await loadFixtureEvents(pool, JSON.parse(readFileSync(join(fixture, 'events.json'), 'utf8')), null);
+  if (extraEvents.length > 0) await loadFixtureEvents(pool, { events: extraEvents }, null);
+  await loadFixtureStats(pool, JSON.parse(readFileSync(join(fixture, 'v2', 'stats.json'), 'utf8')) as Record<string, unknown>);
+  for (const [from, to] of loaded) await markLoaded(pool, from, to);
+  await pool.query("CALL sp_aggregate_range('2025-09-07 00:00:00', '2025-09-08 00:00:00')");
 }

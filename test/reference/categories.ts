@@ -1,4 +1,4 @@
-// Reason categories of SPEC §3, written independently of the SQL so the tests compare two
+// Reason categories of rules §3, written independently of the SQL so the tests compare two
 // implementations. The SQL reads its rules from break_reason_map (seeded by migration 006).
 
 export type MatchType = 'equals' | 'contains';
@@ -39,7 +39,7 @@ export const DEFAULT_RULES: readonly BreakRule[] = [
 export const OTHER_NPT = 'Other NPT';
 
 /**
- * SPEC §3 normalisation: trim, lower-case, collapse inner whitespace. "Whitespace" is the
+ * rules §3 normalisation: trim, lower-case, collapse inner whitespace. "Whitespace" is the
  * ASCII set (tab, LF, VT, FF, CR, space), the same class the SQL uses, so both agree on
  * every input; lower-casing is meant for the reasons real agents type.
  */

@@ -1,4 +1,4 @@
-// The reference model of SPEC §3-§4: the slow, obvious way to count an agent's seconds.
+// The reference model of rules §3-§4: the slow, obvious way to count an agent's seconds.
 // Property tests run random timelines through it and through the SQL; both must agree to
 // the second. It walks each agent's events in order and keeps the five flags in a record,
 // so it shares no trick (window functions, running sums of changes) with the SQL.
@@ -22,7 +22,7 @@ export interface RefHour {
   hourEnd: number;
 }
 
-/** A stretch of loaded time [from, to) (SPEC §3); `from` may be -Infinity (before every event). */
+/** A stretch of loaded time [from, to) (rules §3); `from` may be -Infinity (before every event). */
 export interface RefStretch {
   from: number;
   to: number;
@@ -117,7 +117,7 @@ interface Flags {
   reason: string | null;
 }
 
-/** SPEC §3 precedence: Hold > Talk > Wrap Up > Idle > not-available reason > Offline. */
+/** rules §3 precedence: Hold > Talk > Wrap Up > Idle > not-available reason > Offline. */
 function stateOf(f: Flags, categorize: Categorize): { state: string; reason: string | null } {
   if (f.hold) return { state: 'Hold', reason: null };
   if (f.onCall) return { state: 'Talk', reason: null };
@@ -141,7 +141,7 @@ function byExt(events: readonly RefEvent[]): Map<string, RefEvent[]> {
 /**
  * Each agent's segments from its first event on, the last one open (`to` = Infinity).
  * A state holds from the end of a second with events until the next such second; only the
- * flags' values after the second's last event count (SPEC §3). With `stretches`, each
+ * flags' values after the second's last event count (rules §3). With `stretches`, each
  * stretch of loaded time is walked on its own, from every flag off at its start, its
  * events only, its last segment ending at its end.
  */
@@ -187,7 +187,7 @@ function emptyRow(hourStart: number, ext: string, counted: number, notLoaded: nu
 }
 
 /**
- * agent_activity (or agent_slot_activity, with slots as `hours`) as SPEC §3-§4 defines it,
+ * agent_activity (or agent_slot_activity, with slots as `hours`) as rules §3-§4 defines it,
  * without call counts: per agent and unit the seconds of each state in the unit's loaded
  * time, Offline where an agent has no state yet. `loaded` is the stretches of loaded time,
  * or a horizon (everything before it loaded; null: nothing). A row exists when the agent

@@ -17,7 +17,7 @@ export async function setHorizon(pool: Pool, horizon: number | null): Promise<vo
   await setLoaded(pool, horizon === null ? [] : [{ from: 0, to: horizon }]);
 }
 
-/** Loaded time as these windows (SPEC §3), and the horizon at the latest end. */
+/** Loaded time as these windows (rules §3), and the horizon at the latest end. */
 export async function setLoaded(pool: Pool, windows: readonly { from: number; to: number }[]): Promise<void> {
   await pool.query('DELETE FROM loaded_windows');
   if (windows.length > 0) {
@@ -65,12 +65,6 @@ async function readRows(pool: Pool, table: string, startColumn: string, from: nu
   return asActivityRows(rows as Record<string, unknown>[], startColumn);
 }
 
-/** Report slots whose UTC start lies in [from, to), in the reference model's unit shape. */
-export async function slotsBetween(pool: Pool, from: number, to: number): Promise<RefHour[]> {
-  const [rows] = await pool.query('SELECT slot_start, slot_end FROM report_slots WHERE slot_start >= ? AND slot_start < ? ORDER BY slot_start', [from, to]);
-  return (rows as { slot_start: number; slot_end: number }[]).map((r) => ({ hourStart: Number(r.slot_start), hourEnd: Number(r.slot_end) }));
-}
-
 function asActivityRows(rows: Record<string, unknown>[], startColumn: string): ActivityRow[] {
   return rows.map((r) => {
     const out: Record<string, unknown> = { hourStart: Number(r[startColumn]), ext: String(r.ext) };
@@ -87,7 +81,7 @@ export function withoutCalls(r: ActivityRow): RefRow {
 
 /**
  * Rows of agent_activity or agent_slot_activity where the categories and Offline do not
- * add up to the loaded seconds, or loaded and Not Loaded to the unit (SPEC §3).
+ * add up to the loaded seconds, or loaded and Not Loaded to the unit (rules §3).
  */
 export async function conservationViolations(pool: Pool): Promise<unknown[]> {
   const check = (table: string, start: string, end: string) =>

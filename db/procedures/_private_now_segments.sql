@@ -1,0 +1,171 @@
+-- Stage of sp_agent_breaks and sp_agent_live (rules §10): apr_tmp_now_runs, every agent's
+-- runs of one state in [p_from, p_to), a part of ONE stretch of loaded time. A run is a
+-- longest run of seconds with one state and, for a not-available state, one normalised
+-- reason (rules §10's break, and the live state's "since"). The rules are the counted
+-- seconds' (rules §3): five flags, each flag's last event of a second in feed order, the
+-- precedence Hold > Talk > Wrap Up > Idle > reason category > Offline.
+--   p_stretch_from  the start of the stretch; when it is before p_from the state at p_from
+--                   is carried in (_private_span_carried_state: checkpoints, no look-back
+--                   limit; for scoped agents _private_now_carried_scoped), and a run that holds that state from before p_from is marked
+--                   carried_in (it began before p_from)
+--   p_scoped        only the extensions in apr_tmp_now_scope
+-- Agents with no flag on at p_from and no event in the part are Offline throughout and
+-- have no runs.
+--   apr_tmp_now_ev      the state carried in (rows before every event: o = flag, at
+--                       p_from - 1) and the events (o = (ts - p_from + 1) * 65536 + seq);
+--                       val: 1 on / 0 off, for not-available its event's position
+--                       ts * 65536 + seq when on
+--   apr_tmp_now_pieces  the state after each second's last event until the next second
+--                       with events (change per flag by LAG, running SUM per agent)
+--   apr_tmp_now_na, apr_tmp_now_reasons  each not-available event's reason, its
+--                       normalised form and category, computed once per distinct reason
+DROP PROCEDURE IF EXISTS _private_now_segments;
+CREATE PROCEDURE _private_now_segments(IN p_from BIGINT, IN p_to BIGINT, IN p_stretch_from BIGINT, IN p_scoped BOOLEAN)
+  MODIFIES SQL DATA
+  COMMENT 'internal stage of sp_agent_breaks and sp_agent_live: runs of one state per agent'
+BEGIN
+  DECLARE v_carry BOOLEAN DEFAULT p_stretch_from IS NOT NULL AND p_stretch_from < p_from;
+
+  DROP TEMPORARY TABLE IF EXISTS apr_tmp_now_ids, apr_tmp_now_ev, apr_tmp_now_pieces, apr_tmp_now_na, apr_tmp_now_reasons, apr_tmp_now_runs;
+  -- the agents looked at, numbered: the window stages sort and partition by a number,
+  -- not by a 32-character extension
+  CREATE TEMPORARY TABLE apr_tmp_now_ids (
+    a   INT NOT NULL AUTO_INCREMENT PRIMARY KEY,
+    ext VARCHAR(32) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL,
+    UNIQUE KEY (ext)
+  ) ENGINE=MEMORY;
+  CREATE TEMPORARY TABLE apr_tmp_now_ev (
+    a    INT     NOT NULL,
+    o    BIGINT  NOT NULL,
+    ts   BIGINT  NOT NULL,
+    flag TINYINT NOT NULL,   -- 1 idle, 2 on call, 3 hold, 4 wrap-up, 5 not available
+    val  BIGINT  NOT NULL,
+    PRIMARY KEY (a, o)
+  ) ENGINE=MEMORY;
+  CREATE TEMPORARY TABLE apr_tmp_now_pieces (
+    a        INT     NOT NULL,
+    seg_from BIGINT  NOT NULL,
+    seg_to   BIGINT  NOT NULL,
+    code     TINYINT NOT NULL,   -- 0 Offline, 1 Idle, 2 Talk, 3 Hold, 4 Wrap Up, 5 not available
+    na_pos   BIGINT  NULL,       -- code 5: the not-available event in force
+    carried  BOOLEAN NOT NULL    -- the state held before p_from
+  ) ENGINE=MEMORY;
+  CREATE TEMPORARY TABLE apr_tmp_now_na (
+    a       INT    NOT NULL,
+    na_pos  BIGINT NOT NULL,
+    reason  VARCHAR(255) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL,
+    norm_id INT NULL,
+    PRIMARY KEY (a, na_pos)
+  ) ENGINE=MEMORY;
+  CREATE TEMPORARY TABLE apr_tmp_now_reasons (
+    reason   VARCHAR(255) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL PRIMARY KEY,
+    norm     VARCHAR(255) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL,
+    category VARCHAR(32) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL,
+    norm_id  INT NOT NULL
+  ) ENGINE=MEMORY;
+  -- (numbers only: a MEMORY table stores every row at its full declared width; the reason
+  -- and category of a run are in apr_tmp_now_na and apr_tmp_now_reasons, by ext and na_pos)
+  CREATE TEMPORARY TABLE apr_tmp_now_runs (
+    a          INT     NOT NULL,
+    ext        VARCHAR(32) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL,
+    r_from     BIGINT  NOT NULL,
+    r_to       BIGINT  NOT NULL,
+    code       TINYINT NOT NULL,
+    na_pos     BIGINT  NULL,     -- code 5: the not-available event in force when the run began
+    carried_in BOOLEAN NOT NULL,
+    PRIMARY KEY USING BTREE (ext, r_from, carried_in)
+  ) ENGINE=MEMORY;
+
+  IF p_to > p_from THEN
+    IF p_scoped THEN
+      INSERT INTO apr_tmp_now_ids (ext) SELECT ext FROM apr_tmp_now_scope;
+    ELSE
+      INSERT INTO apr_tmp_now_ids (ext) SELECT ext FROM agents;
+    END IF;
+    IF v_carry AND p_scoped THEN
+      CALL _private_now_carried_scoped(p_from, p_stretch_from);
+    ELSEIF v_carry THEN
+      CALL _private_span_carried_state(p_from, p_to, p_stretch_from, '', CHAR(0xF48FBFBF USING utf8mb4));
+      INSERT INTO apr_tmp_now_ev (a, o, ts, flag, val)
+      SELECT i.a, c.flag, p_from - 1, c.flag, CASE WHEN c.flag = 5 THEN c.ts * 65536 + c.seq ELSE 1 END
+      FROM apr_tmp_carried c
+      JOIN apr_tmp_now_ids i ON i.ext = c.ext;
+    END IF;
+    -- per agent and event type, a range of ix_agent_events_flag, which holds every column
+    -- read here (all agents' events by time would fetch each row from the table)
+    INSERT INTO apr_tmp_now_ev (a, o, ts, flag, val)
+    SELECT i.a, (e.ts - p_from + 1) * 65536 + e.seq, e.ts, t.flag,
+      CASE WHEN e.enabled = 0 THEN 0 WHEN t.flag = 5 THEN e.ts * 65536 + e.seq ELSE 1 END
+    FROM apr_tmp_now_ids i
+    JOIN (SELECT 1 AS flag, _utf8mb4'agent_idle' COLLATE utf8mb4_bin AS event UNION ALL SELECT 2, 'agent_on_call' UNION ALL SELECT 3, 'agent_hold'
+          UNION ALL SELECT 4, 'agent_wrap_up' UNION ALL SELECT 5, 'agent_not_avail_state') t
+    JOIN agent_events e FORCE INDEX (ix_agent_events_flag) ON e.ext = i.ext AND e.event = t.event AND e.ts >= p_from AND e.ts < p_to;
+
+    -- the state after a second's last row holds until the next second with rows (rules §3:
+    -- within a second only each flag's final value counts); the rows carried in end at p_from
+    INSERT INTO apr_tmp_now_pieces (a, seg_from, seg_to, code, na_pos, carried)
+    SELECT f.a, GREATEST(f.ts, p_from), COALESCE(f.next_ts, p_to),
+      -- rules §3 precedence (bits: idle 1, on call 2, hold 4, wrap-up 8)
+      CASE WHEN f.bits & 4 THEN 3 WHEN f.bits & 2 THEN 2 WHEN f.bits & 8 THEN 4 WHEN f.bits & 1 THEN 1
+           WHEN f.na > 0 THEN 5 ELSE 0 END,
+      CASE WHEN f.bits = 0 AND f.na > 0 THEN f.na END,
+      f.ts < p_from
+    FROM (
+      SELECT d.a, d.ts,
+        CAST(SUM(CASE d.flag WHEN 1 THEN d.d WHEN 2 THEN 2 * d.d WHEN 3 THEN 4 * d.d WHEN 4 THEN 8 * d.d ELSE 0 END) OVER w AS SIGNED) AS bits,
+        CAST(SUM(CASE WHEN d.flag = 5 THEN d.d ELSE 0 END) OVER w AS SIGNED) AS na,
+        LEAD(d.ts) OVER (PARTITION BY d.a ORDER BY d.o) AS next_ts
+      FROM (
+        SELECT ev.a, ev.o, ev.ts, ev.flag,
+          ev.val - COALESCE(LAG(ev.val) OVER (PARTITION BY ev.a, ev.flag ORDER BY ev.o), 0) AS d
+        FROM apr_tmp_now_ev ev
+      ) d
+      WINDOW w AS (PARTITION BY d.a ORDER BY d.o ROWS UNBOUNDED PRECEDING)
+    ) f
+    WHERE f.next_ts IS NULL OR f.next_ts > f.ts;
+    -- agents with nothing carried in were Offline from p_from to their first event (none
+    -- when that event is at p_from itself: an empty piece would start a second run there)
+    INSERT INTO apr_tmp_now_pieces (a, seg_from, seg_to, code, na_pos, carried)
+    SELECT ev.a, p_from, MIN(ev.ts), 0, NULL, v_carry
+    FROM apr_tmp_now_ev ev
+    GROUP BY ev.a
+    HAVING MIN(ev.o) >= 65536 AND MIN(ev.ts) > p_from;
+
+    INSERT INTO apr_tmp_now_na (a, na_pos, reason)
+    SELECT p.a, p.na_pos, COALESCE(e.state, '')
+    FROM (SELECT DISTINCT a, na_pos FROM apr_tmp_now_pieces WHERE code = 5) p
+    JOIN apr_tmp_now_ids i ON i.a = p.a
+    JOIN agent_events e ON e.ext = i.ext AND e.ts = p.na_pos DIV 65536 AND e.seq = p.na_pos MOD 65536;
+    INSERT INTO apr_tmp_now_reasons (reason, norm, category, norm_id)
+    SELECT x.reason, x.norm, x.category, DENSE_RANK() OVER (ORDER BY x.norm)
+    FROM (SELECT r.reason, fn_normalize_reason(r.reason) AS norm, fn_break_category(r.reason) AS category
+          FROM (SELECT DISTINCT reason FROM apr_tmp_now_na) r) x;
+    UPDATE apr_tmp_now_na n JOIN apr_tmp_now_reasons r ON r.reason = n.reason SET n.norm_id = r.norm_id;
+
+    -- runs: neighbours with the same state (and normalised reason) joined; the piece
+    -- carried in (possibly 0 seconds long, when an event at p_from changes the state)
+    -- comes first, so a run that continues it is marked as begun before p_from. (Only
+    -- numbers go through the window stages: their rows are materialised at full width.)
+    INSERT INTO apr_tmp_now_runs (a, ext, r_from, r_to, code, na_pos, carried_in)
+    SELECT x.a, i.ext, x.r_from, x.r_to, x.code, x.na_pos, x.carried_in
+    FROM (
+      SELECT g.a, MIN(g.seg_from) AS r_from, MAX(g.seg_to) AS r_to, MIN(g.code) AS code,
+        MAX(CASE WHEN g.starts = 1 THEN g.na_pos END) AS na_pos, MAX(g.carried) AS carried_in
+      FROM (
+        SELECT m.*, SUM(m.starts) OVER (PARTITION BY m.a ORDER BY m.seg_from, m.carried DESC ROWS UNBOUNDED PRECEDING) AS grp
+        FROM (
+          SELECT k.*,
+            CASE WHEN LAG(k.code) OVER o = k.code AND LAG(k.norm_id) OVER o <=> k.norm_id THEN 0 ELSE 1 END AS starts
+          FROM (
+            SELECT p.a, p.seg_from, p.seg_to, p.code, p.na_pos, p.carried, n.norm_id
+            FROM apr_tmp_now_pieces p
+            LEFT JOIN apr_tmp_now_na n ON p.code = 5 AND n.a = p.a AND n.na_pos = p.na_pos
+          ) k
+          WINDOW o AS (PARTITION BY k.a ORDER BY k.seg_from, k.carried DESC)
+        ) m
+      ) g
+      GROUP BY g.a, g.grp
+    ) x
+    JOIN apr_tmp_now_ids i ON i.a = x.a;
+  END IF;
+END

@@ -1,0 +1,136 @@
+// Daily partitions of the raw tables (migrations 100, 101): agent_events by ts and
+// users_calls by slot_start, one partition per local day of REPORT_TZ, so a day's load
+// writes into index leaves that fit the buffer pool and retention drops whole days.
+//
+// A partition is named for its lower bound: p<local date> (p_old for the lowest, which
+// has none); the top one has no upper bound (MAXVALUE), so a row always has a partition
+// and a load never fails for want of one. Days are split off the partition that holds
+// them (REORGANIZE PARTITION), ahead of the loads: by migrate, and by every collector run
+// and backfill for its range before it loads. Rows that landed in a wider partition meanwhile
+// are moved by the split; where a split cannot run (another session holds the table), the
+// rows simply stay in the wider partition: only speed depends on partitions, never a figure.
+import { DateTime } from 'luxon';
+import mysql from 'mysql2/promise';
+import type { Connection, Pool, PoolConnection } from 'mysql2/promise';
+import { one, select } from './query.ts';
+
+/** The partitioned tables and their time column (epoch seconds). */
+export const PARTITIONED = [
+  { table: 'agent_events', column: 'ts' },
+  { table: 'users_calls', column: 'slot_start' },
+] as const;
+
+export type PartitionedTable = (typeof PARTITIONED)[number]['table'];
+
+/** Days split off ahead of now, so the collector's loads find theirs already there. */
+export const DAYS_AHEAD = 7;
+
+/** A DDL waits this long for a session that reads or writes the table, then gives up. */
+const DDL_WAIT_S = 10;
+
+export interface Partition {
+  name: string;
+  /** Inclusive lower bound; null: none (the lowest partition). */
+  lo: number | null;
+  /** Exclusive upper bound; null: none (MAXVALUE). */
+  hi: number | null;
+}
+
+/** The table's partitions in order; empty when it is not partitioned. */
+export async function partitionsOf(db: Pool | Connection, table: PartitionedTable): Promise<Partition[]> {
+  const rows = await select<{ name: string | null; d: string | null }>(
+    db,
+    `SELECT PARTITION_NAME AS name, PARTITION_DESCRIPTION AS d FROM information_schema.PARTITIONS
+     WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ? ORDER BY PARTITION_ORDINAL_POSITION`,
+    [table],
+  );
+  const out: Partition[] = [];
+  let lo: number | null = null;
+  for (const r of rows) {
+    if (r.name === null) return [];
+    const hi = r.d === null || r.d === 'MAXVALUE' ? null : Number(r.d);
+    out.push({ name: r.name, lo, hi });
+    lo = hi;
+  }
+  return out;
+}
+
+/** Local midnights of `reportTz` from the day holding fromTs to the end of the day holding toTs - 1. */
+export function dayBounds(reportTz: string, fromTs: number, toTs: number): number[] {
+  const bounds: number[] = [];
+  let day = DateTime.fromSeconds(fromTs, { zone: reportTz }).startOf('day');
+  for (;;) {
+    const at = Math.floor(day.toSeconds());
+    bounds.push(at);
+    if (at >= toTs) break;
+    day = day.plus({ days: 1 }).startOf('day');
+  }
+  return bounds;
+}
+
+function partitionName(bound: number, reportTz: string, taken: Set<string>): string {
+  const name = `p${DateTime.fromSeconds(bound, { zone: reportTz }).toFormat('yyyyMMdd')}`;
+  // a day of another zone (before migrate --rebuild-tz) may have the name already
+  return taken.has(name) ? `${name}_${bound}` : name;
+}
+
+async function withDdlSession<T>(db: Pool | Connection, work: (conn: Connection | PoolConnection) => Promise<T>): Promise<T> {
+  const pooled = 'getConnection' in db;
+  const conn = pooled ? await (db as Pool).getConnection() : (db as Connection);
+  const before = (await one<{ w: number }>(conn, 'SELECT @@SESSION.lock_wait_timeout AS w'))!.w;
+  const lock = (await one<{ ok: number | null }>(conn, "SELECT GET_LOCK(fn_lock_name('partitions'), ?) AS ok", [DDL_WAIT_S]))?.ok;
+  if (lock !== 1) {
+    if (pooled) (conn as PoolConnection).release();
+    throw new Error(`another session held the partitions lock for ${DDL_WAIT_S} s`);
+  }
+  try {
+    await conn.query('SET SESSION lock_wait_timeout = ?', [DDL_WAIT_S]);
+    return await work(conn);
+  } finally {
+    await conn.query('SET SESSION lock_wait_timeout = ?', [before]).catch(() => {});
+    await conn.query("DO RELEASE_LOCK(fn_lock_name('partitions'))").catch(() => {});
+    if (pooled) (conn as PoolConnection).release();
+  }
+}
+
+/**
+ * Makes every local day of `reportTz` overlapping [fromTs, toTs) a partition of its own in
+ * both tables. Returns the partitions created. Throws when a split could not run (the
+ * loads are right either way; callers log it and go on).
+ */
+export async function ensureDayPartitions(db: Pool | Connection, reportTz: string, fromTs: number, toTs: number): Promise<number> {
+  const wanted = dayBounds(reportTz, fromTs, toTs);
+  return withDdlSession(db, async (conn) => {
+    let created = 0;
+    for (const { table } of PARTITIONED) {
+      const parts = await partitionsOf(conn, table);
+      const taken = new Set(parts.map((p) => p.name));
+      for (const p of parts) {
+        const cuts = wanted.filter((b) => (p.lo === null || b > p.lo) && (p.hi === null || b < p.hi));
+        if (cuts.length === 0) continue;
+        const pieces: string[] = [];
+        let name = p.name;
+        for (const b of cuts) {
+          pieces.push(`PARTITION ${mysql.escapeId(name)} VALUES LESS THAN (${b})`);
+          name = partitionName(b, reportTz, taken);
+          taken.add(name);
+        }
+        pieces.push(`PARTITION ${mysql.escapeId(name)} VALUES LESS THAN (${p.hi === null ? 'MAXVALUE' : p.hi})`);
+        await conn.query(`ALTER TABLE ${table} REORGANIZE PARTITION ${mysql.escapeId(p.name)} INTO (${pieces.join(', ')})`);
+        created += cuts.length;
+      }
+    }
+    return created;
+  });
+}
+
+/** The partitions of `table` that lie wholly before `cut`, in order. */
+export async function partitionsBefore(db: Pool | Connection, table: PartitionedTable, cut: number): Promise<Partition[]> {
+  return (await partitionsOf(db, table)).filter((p) => p.hi !== null && p.hi <= cut);
+}
+
+/** Drops these partitions of `table` (their rows go with them). */
+export async function dropPartitions(db: Pool | Connection, table: PartitionedTable, names: string[]): Promise<void> {
+  if (names.length === 0) return;
+  await withDdlSession(db, (conn) => conn.query(`ALTER TABLE ${table} DROP PARTITION ${names.map((n) => mysql.escapeId(n)).join(', ')}`));
+}
