@@ -249,10 +249,11 @@ describe('a big table', () => {
   it('pages a week at 15 minutes (26,880 rows) by runs of whole intervals, each the API\'s own rows', async () => {
     const page = await open('startDate=2025-09-10&endDate=2025-09-17&interval=15m');
     expect(await page.isVisible('#pager')).toBe(true);
-    expect(await page.textContent('#page-text')).toMatch(/^Rows 1–10,000 of 26,880: 2025-09-10 00:00 to 2025-09-12 14:30 \(page 1 of 3;/);
+    await expect.poll(() => page.textContent('#page-text'), { timeout: 10_000 }).toMatch(/^Rows 1–10,000 of 26,880: 2025-09-10 00:00 to 2025-09-12 14:30 \(page 1 of 3;/);
     await page.getByRole('button', { name: 'Next rows' }).click();
+    // the next page's text is set once its rows are read
+    await expect.poll(() => page.textContent('#page-text'), { timeout: 10_000 }).toMatch(/^Rows 10,001–20,000 of 26,880: 2025-09-12 14:30 to 2025-09-15 05:00 \(page 2 of 3;/);
     await settled(page);
-    expect(await page.textContent('#page-text')).toMatch(/^Rows 10,001–20,000 of 26,880: 2025-09-12 14:30 to 2025-09-15 05:00 \(page 2 of 3;/);
     const first = (await readTable(page)).rows[0]!;
     expect(first.slice(0, 4)).toEqual(['5000', '', '14:30 - 14:45', '12-Sep']);
     expect(await page.isDisabled('#page-prev')).toBe(false);
