@@ -248,7 +248,7 @@ describe('a big table', () => {
 
   it('pages a week at 15 minutes (26,880 rows) by runs of whole intervals, each the API\'s own rows', async () => {
     const page = await open('startDate=2025-09-10&endDate=2025-09-17&interval=15m');
-    expect(await page.isVisible('#pager')).toBe(true);
+    await expect.poll(() => page.isVisible('#pager'), { timeout: 10_000 }).toBe(true);
     await expect.poll(() => page.textContent('#page-text'), { timeout: 10_000 }).toMatch(/^Rows 1–10,000 of 26,880: 2025-09-10 00:00 to 2025-09-12 14:30 \(page 1 of 3;/);
     await page.getByRole('button', { name: 'Next rows' }).click();
     // the next page's text is set once its rows are read
