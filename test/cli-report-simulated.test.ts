@@ -12,7 +12,7 @@ import type { SimulatorHandle } from '../src/simulator/server.ts';
 import { runCollector } from '../src/collector/collector.ts';
 import { startHttpServer } from '../src/http/server.ts';
 import { silentLogger } from '../src/log.ts';
-import { get, testConfig } from './report-helpers.ts';
+import { get, testConfig } from './helpers/report.ts';
 
 const TZ = 'Asia/Kolkata';
 const db = useTestDatabase('cli-report-simulated', TZ);

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useTestDatabase } from './helpers/database.ts';
 import { startHttpServer } from '../src/http/server.ts';
 import { silentLogger } from '../src/log.ts';
-import { BOM, get, insertBulkActivity, seedWorkedExampleActivity, setAgent, setHorizon, testConfig } from './report-helpers.ts';
+import { BOM, get, insertBulkActivity, seedWorkedExampleActivity, setAgent, setHorizon, testConfig } from './helpers/report.ts';
 
 const db = useTestDatabase('cli-report', 'Asia/Dubai');
 const london = useTestDatabase('cli-report-london', 'Europe/London');

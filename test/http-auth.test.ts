@@ -9,7 +9,7 @@ import { useTestDatabase } from './helpers/database.ts';
 import { startHttpServer } from '../src/http/server.ts';
 import { isLoopbackHost, tokenCheck } from '../src/http/auth.ts';
 import { memoryLogger, silentLogger } from '../src/log.ts';
-import { get, hourStarts, insertActivity, setAgent, testConfig } from './report-helpers.ts';
+import { get, hourStarts, insertActivity, setAgent, testConfig } from './helpers/report.ts';
 import { CERT, KEY } from './helpers/test-cert.ts';
 
 const db = useTestDatabase('http-auth', 'Asia/Dubai');

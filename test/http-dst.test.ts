@@ -7,7 +7,7 @@ import { useTestDatabase } from './helpers/database.ts';
 import type { TestDatabase } from './helpers/database.ts';
 import { startHttpServer } from '../src/http/server.ts';
 import { silentLogger } from '../src/log.ts';
-import { get, hourStarts, insertActivity, setAgent, testConfig } from './report-helpers.ts';
+import { get, hourStarts, insertActivity, setAgent, testConfig } from './helpers/report.ts';
 
 const kolkata = useTestDatabase('http-dst-kolkata', 'Asia/Kolkata');
 const london = useTestDatabase('http-dst-london', 'Europe/London');

@@ -7,8 +7,8 @@ import { useTestDatabase } from './helpers/database.ts';
 import { loadWorkedExampleDay } from './helpers/worked-example-day.ts';
 import { startHttpServer } from '../src/http/server.ts';
 import { silentLogger } from '../src/log.ts';
-import { get, testConfig } from './report-helpers.ts';
-import { WORKED_EXAMPLE_LOADED } from './timeline-worked-example.ts';
+import { get, testConfig } from './helpers/report.ts';
+import { WORKED_EXAMPLE_LOADED } from './helpers/timeline-worked-example.ts';
 
 const db = useTestDatabase('http-intervals', 'Asia/Dubai');
 const AUTH = { Authorization: 'Bearer tok-i' };

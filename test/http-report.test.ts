@@ -8,7 +8,7 @@ import type { Pool } from 'mysql2/promise';
 import { createTestDatabase, dropDatabase, useTestDatabase } from './helpers/database.ts';
 import { startHttpServer } from '../src/http/server.ts';
 import { memoryLogger } from '../src/log.ts';
-import { BOM, get, hourStarts, insertActivity, insertBulkActivity, seedWorkedExampleActivity, setHorizon, testConfig } from './report-helpers.ts';
+import { BOM, get, hourStarts, insertActivity, insertBulkActivity, seedWorkedExampleActivity, setHorizon, testConfig } from './helpers/report.ts';
 
 const db = useTestDatabase('http-report', 'Asia/Dubai');
 const EXPECTED = readFileSync(new URL('./fixtures/worked-example/v2/expected.csv', import.meta.url));

@@ -7,7 +7,7 @@ import { createPool } from '../src/db/pool.ts';
 import { startHttpServer } from '../src/http/server.ts';
 import { readStatus } from '../src/http/status.ts';
 import { memoryLogger, silentLogger } from '../src/log.ts';
-import { get, insertActivity, setAgent, setHorizon, testConfig } from './report-helpers.ts';
+import { get, insertActivity, setAgent, setHorizon, testConfig } from './helpers/report.ts';
 
 const db = useTestDatabase('http-status', 'Asia/Dubai');
 let server: { url: string; close(): Promise<void> };

@@ -10,7 +10,7 @@ import { useTestDatabase } from './helpers/database.ts';
 import { loadFixtureEvents, loadFixtureStats, markLoaded } from './helpers/fixtures.ts';
 import { startHttpServer } from '../src/http/server.ts';
 import { silentLogger } from '../src/log.ts';
-import { BOM, get, testConfig } from './report-helpers.ts';
+import { BOM, get, testConfig } from './helpers/report.ts';
 
 const db = useTestDatabase('now-worked-example', 'Asia/Dubai');
 const ROOT = resolve(import.meta.dirname, '..');

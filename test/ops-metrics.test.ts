@@ -9,7 +9,7 @@ import { startHttpServer } from '../src/http/server.ts';
 import { runCollector } from '../src/collector/collector.ts';
 import { runBackfill } from '../src/backfill/backfill.ts';
 import { silentLogger, memoryLogger } from '../src/log.ts';
-import { get, testConfig } from './report-helpers.ts';
+import { get, testConfig } from './helpers/report.ts';
 import type { SimulatorHandle } from '../src/simulator/server.ts';
 
 const db = useTestDatabase('ops-metrics');

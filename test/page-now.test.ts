@@ -12,7 +12,7 @@ import { useTestDatabase } from './helpers/database.ts';
 import { launchBrowser } from './helpers/browser.ts';
 import { startHttpServer } from '../src/http/server.ts';
 import { silentLogger } from '../src/log.ts';
-import { get, testConfig } from './report-helpers.ts';
+import { get, testConfig } from './helpers/report.ts';
 import { insertEvents, setLoaded } from './reference/sql.ts';
 import { randomAgentTimeline, rng } from './reference/timelines.ts';
 import type { RefEvent } from './reference/model.ts';

@@ -16,8 +16,8 @@ import { newPage, readChart, readTable, settled, signIn } from './helpers/page-d
 import { startHttpServer } from '../src/http/server.ts';
 import { silentLogger } from '../src/log.ts';
 import { pruneRaw } from '../src/retention/prune.ts';
-import { get, testConfig } from './report-helpers.ts';
-import { WORKED_EXAMPLE_LOADED } from './timeline-worked-example.ts';
+import { get, testConfig } from './helpers/report.ts';
+import { WORKED_EXAMPLE_LOADED } from './helpers/timeline-worked-example.ts';
 
 const db = useTestDatabase('page-range', 'Asia/Dubai');
 const TOKEN = 'page-range-token';

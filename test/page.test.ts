@@ -17,8 +17,8 @@ import { launchBrowser } from './helpers/browser.ts';
 import { newPage as openPage, readTable, settled, signIn as signInAt } from './helpers/page-driver.ts';
 import { startHttpServer } from '../src/http/server.ts';
 import { silentLogger } from '../src/log.ts';
-import { get, testConfig } from './report-helpers.ts';
-import { WORKED_EXAMPLE_LOADED, WORKED_EXAMPLE_SEGMENTS } from './timeline-worked-example.ts';
+import { get, testConfig } from './helpers/report.ts';
+import { WORKED_EXAMPLE_LOADED, WORKED_EXAMPLE_SEGMENTS } from './helpers/timeline-worked-example.ts';
 
 const db = useTestDatabase('page', 'Asia/Dubai');
 const FIXTURE = new URL('./fixtures/worked-example/', import.meta.url);

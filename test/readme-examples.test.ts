@@ -16,7 +16,7 @@ import { DEMO_CREDENTIALS, DEMO_SIMULATOR } from '../src/simulator/demo.ts';
 import { upstreamFromConfig } from '../src/upstream/client.ts';
 import { runBackfill } from '../src/backfill/backfill.ts';
 import { silentLogger } from '../src/log.ts';
-import { testConfig } from './report-helpers.ts';
+import { testConfig } from './helpers/report.ts';
 
 const db = useTestDatabase('readme-examples', 'Asia/Dubai');
 const README = readFileSync(new URL('../README.md', import.meta.url), 'utf8');

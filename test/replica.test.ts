@@ -24,7 +24,7 @@ import { clientFor, simulator, SIM_NOW } from './helpers/simulator.ts';
 import { runCommand, killLeftovers } from './helpers/child.ts';
 import { startReplicaPair, type ReplicaPair } from './helpers/scratch-mariadb.ts';
 import { launchBrowser } from './helpers/browser.ts';
-import { get, testConfig } from './report-helpers.ts';
+import { get, testConfig } from './helpers/report.ts';
 
 const TZ = 'Asia/Dubai';
 const H = 3600;

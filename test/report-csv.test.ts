@@ -8,8 +8,8 @@ import { describe, expect, it } from 'vitest';
 import { useTestDatabase } from './helpers/database.ts';
 import { writeReport } from '../src/report/write.ts';
 import { parseReportParams } from '../src/report/params.ts';
-import { BOM, CATEGORY_COLUMNS, hourStarts, insertActivity, setAgent } from './report-helpers.ts';
-import type { ActivityInput, Category } from './report-helpers.ts';
+import { BOM, CATEGORY_COLUMNS, hourStarts, insertActivity, setAgent } from './helpers/report.ts';
+import type { ActivityInput, Category } from './helpers/report.ts';
 
 const TZ = 'Asia/Kolkata';
 const db = useTestDatabase('report-csv', TZ);

@@ -9,7 +9,7 @@ import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, describe, expect, it } from 'vitest';
 import { useTestDatabase } from './helpers/database.ts';
-import { insertBulkActivity, get } from './report-helpers.ts';
+import { insertBulkActivity, get } from './helpers/report.ts';
 
 const db = useTestDatabase('report-stream', 'Asia/Dubai');
 const ROOT = resolve(import.meta.dirname, '..');
@@ -28,7 +28,7 @@ function rssBytes(pid: number): number {
 }
 
 async function startChild(databaseUrl: string): Promise<{ url: string; pid: number }> {
-  child = spawn(join(ROOT, 'node_modules', '.bin', 'tsx'), [join(ROOT, 'test', 'http-child-server.ts')], {
+  child = spawn(join(ROOT, 'node_modules', '.bin', 'tsx'), [join(ROOT, 'test', 'helpers', 'http-child-server.ts')], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', DATABASE_URL: databaseUrl, REPORT_TZ: 'Asia/Dubai', PORT: '0', HOST: '127.0.0.1' },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -12,7 +12,7 @@ import { createPool } from '../src/db/pool.ts';
 import { REPORT_SQL_TAG } from '../src/report/write.ts';
 import { startHttpServer } from '../src/http/server.ts';
 import { memoryLogger } from '../src/log.ts';
-import { get, insertBulkActivity, setHorizon, testConfig } from './report-helpers.ts';
+import { get, insertBulkActivity, setHorizon, testConfig } from './helpers/report.ts';
 import { runCommand } from './helpers/child.ts';
 import { simulator, CREDENTIALS, PASSWORD, ACCOUNT } from './helpers/simulator.ts';
 

@@ -12,7 +12,7 @@ import { startHttpServer } from '../src/http/server.ts';
 import { memoryLogger } from '../src/log.ts';
 import { TEST_CALENDAR } from './helpers/database.ts';
 import { startScratchMariaDb, type ScratchMariaDb } from './helpers/scratch-mariadb.ts';
-import { get, insertBulkActivity, setHorizon, testConfig } from './report-helpers.ts';
+import { get, insertBulkActivity, setHorizon, testConfig } from './helpers/report.ts';
 import { until } from './helpers/wait.ts';
 
 let mariadb: ScratchMariaDb;

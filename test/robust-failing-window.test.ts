@@ -14,7 +14,7 @@ import { readHorizon } from '../src/db/horizon.ts';
 import { createPool } from '../src/db/pool.ts';
 import { startHttpServer } from '../src/http/server.ts';
 import { memoryLogger } from '../src/log.ts';
-import { get, setHorizon, testConfig } from './report-helpers.ts';
+import { get, setHorizon, testConfig } from './helpers/report.ts';
 
 const db = useTestDatabase('robust-failing-window');
 /** 2025-09-09 12:00 UTC; report hours are whole UTC hours in Dubai (UTC+4). */

@@ -10,7 +10,7 @@ import { loadConfig } from '../src/config.ts';
 import { runBackfill } from '../src/backfill/backfill.ts';
 import { cleanName } from '../src/names.ts';
 import { memoryLogger } from '../src/log.ts';
-import { get, hourStarts, insertActivity, parseCsv, setAgent, setHorizon, testConfig } from './report-helpers.ts';
+import { get, hourStarts, insertActivity, parseCsv, setAgent, setHorizon, testConfig } from './helpers/report.ts';
 
 const db = useTestDatabase('robust-holes');
 const log = memoryLogger();

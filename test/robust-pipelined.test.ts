@@ -10,7 +10,7 @@ import { until, reportQueries as reportQueriesOn } from './helpers/wait.ts';
 import { createPool } from '../src/db/pool.ts';
 import { startHttpServer } from '../src/http/server.ts';
 import { memoryLogger } from '../src/log.ts';
-import { get, insertBulkActivity, setHorizon, testConfig } from './report-helpers.ts';
+import { get, insertBulkActivity, setHorizon, testConfig } from './helpers/report.ts';
 
 const db = useTestDatabase('robust-pipelined', 'Asia/Dubai');
 const WEEK = '/api/report?startDate=2025-01-01&endDate=2025-01-08';

@@ -12,7 +12,7 @@ import { DateTime } from 'luxon';
 import { useTestDatabase, rows } from './helpers/database.ts';
 import { CERT } from './helpers/test-cert.ts';
 import { startHttpsReceiver, startSmtp, type HttpsPeer, type SmtpPeer } from './helpers/peers.ts';
-import { get, hourStarts, insertActivity, setAgent, setHorizon, testConfig, type RawResponse } from './report-helpers.ts';
+import { get, hourStarts, insertActivity, setAgent, setHorizon, testConfig, type RawResponse } from './helpers/report.ts';
 import { startHttpServer } from '../src/http/server.ts';
 import { memoryLogger, silentLogger } from '../src/log.ts';
 import { parseSchedules, type Schedule } from '../src/schedules/file.ts';

@@ -13,7 +13,7 @@ import { previousRun } from '../src/schedules/scheduler.ts';
 import { silentLogger } from '../src/log.ts';
 import { startHttpServer } from '../src/http/server.ts';
 import { useTestDatabase } from './helpers/database.ts';
-import { get, hourStarts, insertActivity, setAgent, testConfig } from './report-helpers.ts';
+import { get, hourStarts, insertActivity, setAgent, testConfig } from './helpers/report.ts';
 
 const GOOD = {
   name: 'north-daily',

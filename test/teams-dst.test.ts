@@ -11,7 +11,7 @@ import { runCollector } from '../src/collector/collector.ts';
 import { startHttpServer } from '../src/http/server.ts';
 import { silentLogger } from '../src/log.ts';
 import { importTeams } from '../src/access/teams.ts';
-import { get, testConfig } from './report-helpers.ts';
+import { get, testConfig } from './helpers/report.ts';
 
 const TZ = 'Europe/London';
 const db = useTestDatabase('teams-dst', TZ);

@@ -14,7 +14,7 @@ import { startHttpServer } from '../src/http/server.ts';
 import { silentLogger } from '../src/log.ts';
 import { importTeams } from '../src/access/teams.ts';
 import { addToken } from '../src/access/tokens.ts';
-import { get, parseCsv, testConfig } from './report-helpers.ts';
+import { get, parseCsv, testConfig } from './helpers/report.ts';
 
 const db = useTestDatabase('teams-page', 'Asia/Dubai');
 const FIXTURE = join(resolve(import.meta.dirname), 'fixtures', 'worked-example');

@@ -12,7 +12,7 @@ import { loadWorkedExample } from './helpers/fixtures.ts';
 import { startHttpServer } from '../src/http/server.ts';
 import { silentLogger } from '../src/log.ts';
 import { importTeams } from '../src/access/teams.ts';
-import { BOM, get, parseCsv, testConfig } from './report-helpers.ts';
+import { BOM, get, parseCsv, testConfig } from './helpers/report.ts';
 
 const db = useTestDatabase('teams-report', 'Asia/Dubai');
 const ROOT = resolve(import.meta.dirname, '..');

@@ -14,7 +14,7 @@ import { memoryLogger, silentLogger } from '../src/log.ts';
 import { importTeams } from '../src/access/teams.ts';
 import { addToken, listTokens, revokeToken } from '../src/access/tokens.ts';
 import { REFRESH_MS } from '../src/access/token-store.ts';
-import { get, testConfig, type RawResponse } from './report-helpers.ts';
+import { get, testConfig, type RawResponse } from './helpers/report.ts';
 
 const db = useTestDatabase('teams-scope', 'Asia/Dubai');
 const FIXTURE = join(resolve(import.meta.dirname), 'fixtures', 'worked-example');

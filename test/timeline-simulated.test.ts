@@ -9,7 +9,7 @@ import { runBackfill } from '../src/backfill/backfill.ts';
 import { startHttpServer } from '../src/http/server.ts';
 import { silentLogger } from '../src/log.ts';
 import type { SimulatorHandle } from '../src/simulator/server.ts';
-import { get, testConfig } from './report-helpers.ts';
+import { get, testConfig } from './helpers/report.ts';
 
 const db = useTestDatabase('timeline-simulated', 'Asia/Dubai');
 const DAY = 86400;

@@ -7,8 +7,8 @@ import { useTestDatabase } from './helpers/database.ts';
 import { loadFixtureEvents } from './helpers/fixtures.ts';
 import { startHttpServer } from '../src/http/server.ts';
 import { silentLogger } from '../src/log.ts';
-import { get, testConfig } from './report-helpers.ts';
-import { WORKED_EXAMPLE_SEGMENTS } from './timeline-worked-example.ts';
+import { get, testConfig } from './helpers/report.ts';
+import { WORKED_EXAMPLE_SEGMENTS } from './helpers/timeline-worked-example.ts';
 
 const db = useTestDatabase('timeline', 'Asia/Dubai');
 const EVENTS = JSON.parse(readFileSync(new URL('./fixtures/worked-example/events.json', import.meta.url), 'utf8'));

@@ -3,8 +3,8 @@
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { Pool } from 'mysql2/promise';
-import { loadConfig } from '../src/config.ts';
-import type { Config } from '../src/config.ts';
+import { loadConfig } from '../../src/config.ts';
+import type { Config } from '../../src/config.ts';
 
 export const CATEGORY_COLUMNS = [
   'idle_s',
