@@ -18,6 +18,18 @@ const DONE_ALREADY = new Map<number, string>([
   [4031, 'check constraint exists'],
 ]);
 
+/**
+ * A seed: rows given by value into a table a migration created empty just before. Where its
+ * key is an AUTO_INCREMENT id, running it again adds every row a second time instead of
+ * failing on a duplicate key, so a seed is done once its table holds any row.
+ */
+const SEED = /^INSERT\s+INTO\s+`?(\w+)`?\s*\([^)]*\)\s*VALUES\b/i;
+
+async function holdsRows(exec: (statement: string) => Promise<unknown>, table: string): Promise<boolean> {
+  const [rows] = (await exec(`SELECT 1 FROM \`${table}\` LIMIT 1`)) as [unknown[]];
+  return rows.length > 0;
+}
+
 /** The statements of a migration file (no DELIMITER in these files: `;` ends a statement at a line's end). */
 export function statements(sql: string): string[] {
   return sql
@@ -32,6 +44,11 @@ export function statements(sql: string): string[] {
  */
 export async function runRerunnable(sql: string, exec: (statement: string) => Promise<unknown>, onSkip: (statement: string, why: string) => void): Promise<void> {
   for (const statement of statements(sql)) {
+    const seeded = SEED.exec(statement.replace(/^(?:--[^\n]*\n|\s)*/, ''));
+    if (seeded && (await holdsRows(exec, seeded[1]!))) {
+      onSkip(statement, 'rows exist');
+      continue;
+    }
     try {
       await exec(statement);
     } catch (err) {
