@@ -63,7 +63,7 @@ export async function loadFixtureStats(pool: Pool, statsByRange: Record<string, 
 }
 
 /** 2025-09-07 08:00-11:00 in Asia/Dubai: the worked example's one loaded window (rules §6). */
-export const WORKED_EXAMPLE_WINDOW = { from: 1757217600, to: 1757228400 };
+const WORKED_EXAMPLE_WINDOW = { from: 1757217600, to: 1757228400 };
 
 /**
  * The worked example (rules §6) loaded through the real loader (as one window, or `loaded`), with

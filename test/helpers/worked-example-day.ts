@@ -7,7 +7,7 @@ import { loadWorkedExample } from './fixtures.ts';
 
 const FIXTURE = join(resolve(import.meta.dirname), '..', 'fixtures', 'worked-example');
 
-export const OTHER_AGENT = [
+const OTHER_AGENT = [
   { event: 'agent_idle', enabled: true, ext: '4102', username: 'Omar+Haddad', state: 'available', Timestamp: 1757222400 },
   { event: 'agent_idle', enabled: false, ext: '4102', username: 'Omar+Haddad', state: 'available', Timestamp: 1757224200 },
 ];

@@ -68,7 +68,7 @@ export interface RefRow {
 export type SecondsColumn = Exclude<keyof RefRow, 'hourStart' | 'ext' | 'counted_s' | 'not_loaded_s'>;
 
 /** agent_activity column of each state: the four available states, the 13 categories, Offline. */
-export const STATE_COLUMN: Readonly<Record<string, SecondsColumn>> = {
+const STATE_COLUMN: Readonly<Record<string, SecondsColumn>> = {
   Idle: 'idle_s',
   Talk: 'talk_s',
   Hold: 'hold_s',

@@ -19,7 +19,7 @@ export function rng(seed: number): Rng {
 export const int = (r: Rng, lo: number, hi: number): number => lo + Math.floor(r() * (hi - lo + 1));
 export const pick = <T>(r: Rng, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
 
-export const FLAG_EVENTS = ['agent_idle', 'agent_on_call', 'agent_hold', 'agent_wrap_up', 'agent_not_avail_state'] as const;
+const FLAG_EVENTS = ['agent_idle', 'agent_on_call', 'agent_hold', 'agent_wrap_up', 'agent_not_avail_state'] as const;
 
 /** Reasons as agents type them: mapped ones in odd spellings, unmapped ones, empty, NULL. */
 export const REASONS: readonly (string | null)[] = [
