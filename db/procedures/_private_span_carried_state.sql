@@ -11,6 +11,11 @@ CREATE PROCEDURE _private_span_carried_state(IN p_from BIGINT, IN p_end BIGINT, 
   MODIFIES SQL DATA
   COMMENT 'internal stage of sp_aggregate_span: the state carried in'
 BEGIN
+  DECLARE c_flag_idle    TINYINT DEFAULT 1;
+  DECLARE c_flag_on_call TINYINT DEFAULT 2;
+  DECLARE c_flag_hold    TINYINT DEFAULT 3;
+  DECLARE c_flag_wrap_up TINYINT DEFAULT 4;
+  DECLARE c_flag_na      TINYINT DEFAULT 5;
   DECLARE v_cut BIGINT DEFAULT fn_raw_cut();
   DECLARE v_since BIGINT DEFAULT GREATEST(p_stretch_from, v_cut);
 
@@ -23,7 +28,7 @@ BEGIN
   ) ENGINE=MEMORY;
   CREATE TEMPORARY TABLE apr_tmp_carried (
     ext  VARCHAR(32) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL,
-    flag TINYINT NOT NULL,   -- 1 idle, 2 on call, 3 hold, 4 wrap-up, 5 not available
+    flag TINYINT NOT NULL,   -- c_flag_* (legend in sp_aggregate_span.sql)
     ts   BIGINT NOT NULL,
     seq  INT NOT NULL,
     PRIMARY KEY (ext, flag)
@@ -35,8 +40,9 @@ BEGIN
       INSERT INTO apr_tmp_carried (ext, flag, ts, seq)
       SELECT k.ext, f.flag, COALESCE(k.na_ts, 0), COALESCE(k.na_seq, 0)
       FROM agent_state_checkpoints k
-      JOIN (SELECT 1 AS flag UNION ALL SELECT 2 UNION ALL SELECT 3 UNION ALL SELECT 4 UNION ALL SELECT 5) f
-        ON (f.flag < 5 AND k.flags & (1 << (f.flag - 1))) OR (f.flag = 5 AND k.na_ts IS NOT NULL)
+      JOIN (SELECT c_flag_idle AS flag UNION ALL SELECT c_flag_on_call UNION ALL SELECT c_flag_hold
+            UNION ALL SELECT c_flag_wrap_up UNION ALL SELECT c_flag_na) f
+        ON (f.flag < c_flag_na AND k.flags & (1 << (f.flag - 1))) OR (f.flag = c_flag_na AND k.na_ts IS NOT NULL)
       WHERE k.at_ts = p_from AND k.ext >= p_lo AND k.ext < p_hi;
     ELSE
       -- MAX(ts) per (ext, event) in [stretch start, p_from) is a loose index scan of
@@ -53,8 +59,8 @@ BEGIN
       SELECT x.ext, x.flag, x.ts, x.seq
       FROM (
         SELECT e.ext,
-          CASE e.event WHEN 'agent_idle' THEN 1 WHEN 'agent_on_call' THEN 2 WHEN 'agent_hold' THEN 3
-                       WHEN 'agent_wrap_up' THEN 4 ELSE 5 END AS flag,
+          CASE e.event WHEN 'agent_idle' THEN c_flag_idle WHEN 'agent_on_call' THEN c_flag_on_call
+                       WHEN 'agent_hold' THEN c_flag_hold WHEN 'agent_wrap_up' THEN c_flag_wrap_up ELSE c_flag_na END AS flag,
           e.ts, e.seq, e.enabled,
           ROW_NUMBER() OVER (PARTITION BY e.ext, e.event ORDER BY e.seq DESC) AS rn
         FROM apr_tmp_last l
@@ -68,9 +74,10 @@ BEGIN
         INSERT INTO apr_tmp_carried (ext, flag, ts, seq)
         SELECT k.ext, f.flag, COALESCE(k.na_ts, 0), COALESCE(k.na_seq, 0)
         FROM agent_state_checkpoints k
-        JOIN (SELECT 1 AS flag, _utf8mb4'agent_idle' COLLATE utf8mb4_bin AS event UNION ALL SELECT 2, 'agent_on_call' UNION ALL SELECT 3, 'agent_hold'
-              UNION ALL SELECT 4, 'agent_wrap_up' UNION ALL SELECT 5, 'agent_not_avail_state') f
-          ON (f.flag < 5 AND k.flags & (1 << (f.flag - 1))) OR (f.flag = 5 AND k.na_ts IS NOT NULL)
+        JOIN (SELECT c_flag_idle AS flag, _utf8mb4'agent_idle' COLLATE utf8mb4_bin AS event UNION ALL SELECT c_flag_on_call, 'agent_on_call'
+              UNION ALL SELECT c_flag_hold, 'agent_hold' UNION ALL SELECT c_flag_wrap_up, 'agent_wrap_up'
+              UNION ALL SELECT c_flag_na, 'agent_not_avail_state') f
+          ON (f.flag < c_flag_na AND k.flags & (1 << (f.flag - 1))) OR (f.flag = c_flag_na AND k.na_ts IS NOT NULL)
         LEFT JOIN apr_tmp_last l ON l.ext = k.ext AND l.event = f.event
         WHERE k.at_ts = v_cut AND k.ext >= p_lo AND k.ext < p_hi AND l.ext IS NULL;
       END IF;

@@ -2,9 +2,9 @@
 --   apr_tmp_na_reason  the reason of each not-available stretch (the state of the event that
 --                      set it: the one carried in, or one inside the span)
 --   apr_tmp_reasons    each distinct reason categorised once (fn_break_category:
---                      break_reason_map, else Other NPT) into cat: 1 Login .. 12 Short Break
---                      as in agent_activity's columns, 0 Other NPT (and any category without
---                      a column of its own, so conservation holds whatever break_categories
+--                      break_reason_map, else Other NPT) into cat (c_cat_* of the legend in
+--                      sp_aggregate_span.sql: 0 for Other NPT and any category without a
+--                      column of its own, so conservation holds whatever break_categories
 --                      holds). Reasons are kept as bytes: the upstream tells 'Outbound' and
 --                      'Outbound ' apart in its per-reason stats.
 DROP PROCEDURE IF EXISTS _private_span_categories;
@@ -12,34 +12,37 @@ CREATE PROCEDURE _private_span_categories(IN p_from BIGINT)
   MODIFIES SQL DATA
   COMMENT 'internal stage of sp_aggregate_span: reasons and categories of the breaks'
 BEGIN
-  DECLARE c_na_ts BIGINT DEFAULT 65536;   -- a mark inside the span: (ts - p_from) * c_na_ts + seq + 2
+  DECLARE c_flag_na      TINYINT DEFAULT 5;
+  DECLARE c_na_carried   BIGINT DEFAULT 1;
+  DECLARE c_na_ts_stride BIGINT DEFAULT 65536;
+  DECLARE c_code_na      TINYINT DEFAULT 5;
   DECLARE v_lo BIGINT;
   DECLARE v_hi BIGINT;
 
   DROP TEMPORARY TABLE IF EXISTS apr_tmp_na_reason, apr_tmp_reasons;
   CREATE TEMPORARY TABLE apr_tmp_na_reason (
-    a      INT NOT NULL,
+    agent_id INT NOT NULL,
     na     BIGINT NOT NULL,
     reason VARBINARY(1020) NOT NULL,
     rid    INT NOT NULL DEFAULT 0,
     cat    TINYINT NOT NULL DEFAULT 0,
-    PRIMARY KEY (a, na)
+    PRIMARY KEY (agent_id, na)
   ) ENGINE=MEMORY;
   -- The events looked up lie between the earliest carried in and the latest inside the
   -- span: as constants, they keep the look-ups to those days' partitions of agent_events
   -- (a bound taken from the joined rows would probe every partition for each).
-  SET v_lo = LEAST(p_from, COALESCE((SELECT MIN(ts) FROM apr_tmp_carried WHERE flag = 5), p_from));
-  SET v_hi = GREATEST(p_from, COALESCE((SELECT p_from + (MAX(na) - 2) DIV c_na_ts FROM apr_tmp_pieces WHERE code = 5 AND na >= 2), p_from));
-  INSERT INTO apr_tmp_na_reason (a, na, reason)
-  SELECT x.a, x.na, CAST(COALESCE(e.state, '') AS BINARY)
-  FROM (SELECT DISTINCT a, na FROM apr_tmp_pieces WHERE code = 5) x
-  JOIN apr_tmp_agents g ON g.id = x.a
-  LEFT JOIN apr_tmp_carried c ON x.na = 1 AND c.ext = g.ext AND c.flag = 5
+  SET v_lo = LEAST(p_from, COALESCE((SELECT MIN(ts) FROM apr_tmp_carried WHERE flag = c_flag_na), p_from));
+  SET v_hi = GREATEST(p_from, COALESCE((SELECT p_from + (MAX(na) - 2) DIV c_na_ts_stride FROM apr_tmp_pieces WHERE code = c_code_na AND na > c_na_carried), p_from));
+  INSERT INTO apr_tmp_na_reason (agent_id, na, reason)
+  SELECT x.agent_id, x.na, CAST(COALESCE(e.state, '') AS BINARY)
+  FROM (SELECT DISTINCT agent_id, na FROM apr_tmp_pieces WHERE code = c_code_na) x
+  JOIN apr_tmp_agents g ON g.id = x.agent_id
+  LEFT JOIN apr_tmp_carried c ON x.na = c_na_carried AND c.ext = g.ext AND c.flag = c_flag_na
   -- (ix_agent_events_flag holds the state: no read of the table's rows)
   JOIN agent_events e FORCE INDEX (ix_agent_events_flag)
     ON e.ext = g.ext AND e.event = 'agent_not_avail_state'
-    AND e.ts = CASE WHEN x.na = 1 THEN c.ts ELSE p_from + (x.na - 2) DIV c_na_ts END
-    AND e.seq = CASE WHEN x.na = 1 THEN c.seq ELSE (x.na - 2) MOD c_na_ts END
+    AND e.ts = CASE WHEN x.na = c_na_carried THEN c.ts ELSE p_from + (x.na - 2) DIV c_na_ts_stride END
+    AND e.seq = CASE WHEN x.na = c_na_carried THEN c.seq ELSE (x.na - 2) MOD c_na_ts_stride END
     AND e.ts >= v_lo AND e.ts <= v_hi;
   CREATE TEMPORARY TABLE apr_tmp_reasons (
     rid    INT NOT NULL AUTO_INCREMENT PRIMARY KEY,

@@ -10,29 +10,51 @@ CREATE PROCEDURE _private_span_rows()
   MODIFIES SQL DATA
   COMMENT 'internal stage of sp_aggregate_span: the slot, hour and reason rows to store'
 BEGIN
+  DECLARE c_code_offline    TINYINT DEFAULT 0;
+  DECLARE c_code_idle       TINYINT DEFAULT 1;
+  DECLARE c_code_talk       TINYINT DEFAULT 2;
+  DECLARE c_code_hold       TINYINT DEFAULT 3;
+  DECLARE c_code_wrap_up    TINYINT DEFAULT 4;
+  DECLARE c_code_na         TINYINT DEFAULT 5;
+  DECLARE c_cat_other       TINYINT DEFAULT 0;
+  DECLARE c_cat_login       TINYINT DEFAULT 1;
+  DECLARE c_cat_logoff      TINYINT DEFAULT 2;
+  DECLARE c_cat_dnd         TINYINT DEFAULT 3;
+  DECLARE c_cat_meeting     TINYINT DEFAULT 4;
+  DECLARE c_cat_training    TINYINT DEFAULT 5;
+  DECLARE c_cat_chat        TINYINT DEFAULT 6;
+  DECLARE c_cat_tickets     TINYINT DEFAULT 7;
+  DECLARE c_cat_outbound    TINYINT DEFAULT 8;
+  DECLARE c_cat_lunch       TINYINT DEFAULT 9;
+  DECLARE c_cat_tea_coffee  TINYINT DEFAULT 10;
+  DECLARE c_cat_bio         TINYINT DEFAULT 11;
+  DECLARE c_cat_short_break TINYINT DEFAULT 12;
+
   DROP TEMPORARY TABLE IF EXISTS apr_tmp_activity, apr_tmp_out_slots, apr_tmp_out_hours, apr_tmp_out_reasons;
   CREATE TEMPORARY TABLE apr_tmp_activity (
     slot_idx INT NOT NULL,
-    a        INT NOT NULL,
+    agent_id INT NOT NULL,
     idle_s INT NOT NULL, talk_s INT NOT NULL, hold_s INT NOT NULL, wrap_s INT NOT NULL,
     login_s INT NOT NULL, logoff_s INT NOT NULL, dnd_s INT NOT NULL,
     meeting_s INT NOT NULL, training_s INT NOT NULL, chat_s INT NOT NULL, tickets_s INT NOT NULL, outbound_s INT NOT NULL,
     lunch_s INT NOT NULL, tea_s INT NOT NULL, bio_s INT NOT NULL, short_break_s INT NOT NULL, other_npt_s INT NOT NULL,
     offline_s INT NOT NULL,
     active_s  INT NOT NULL,
-    PRIMARY KEY (slot_idx, a)
+    PRIMARY KEY (slot_idx, agent_id)
   ) ENGINE=MEMORY;
   INSERT INTO apr_tmp_activity
-  SELECT p.slot_idx, p.a,
-    IF(p.code = 1, p.secs, 0), IF(p.code = 2, p.secs, 0), IF(p.code = 3, p.secs, 0), IF(p.code = 4, p.secs, 0),
-    IF(n.cat = 1, p.secs, 0), IF(n.cat = 2, p.secs, 0), IF(n.cat = 3, p.secs, 0), IF(n.cat = 4, p.secs, 0),
-    IF(n.cat = 5, p.secs, 0), IF(n.cat = 6, p.secs, 0), IF(n.cat = 7, p.secs, 0), IF(n.cat = 8, p.secs, 0),
-    IF(n.cat = 9, p.secs, 0), IF(n.cat = 10, p.secs, 0), IF(n.cat = 11, p.secs, 0), IF(n.cat = 12, p.secs, 0),
-    IF(p.code = 5 AND COALESCE(n.cat, 0) = 0, p.secs, 0),
-    IF(p.code = 0, p.secs, 0),
-    IF(p.code <> 0, p.secs, 0)
+  SELECT p.slot_idx, p.agent_id,
+    IF(p.code = c_code_idle, p.secs, 0), IF(p.code = c_code_talk, p.secs, 0), IF(p.code = c_code_hold, p.secs, 0),
+    IF(p.code = c_code_wrap_up, p.secs, 0),
+    IF(n.cat = c_cat_login, p.secs, 0), IF(n.cat = c_cat_logoff, p.secs, 0), IF(n.cat = c_cat_dnd, p.secs, 0),
+    IF(n.cat = c_cat_meeting, p.secs, 0), IF(n.cat = c_cat_training, p.secs, 0), IF(n.cat = c_cat_chat, p.secs, 0),
+    IF(n.cat = c_cat_tickets, p.secs, 0), IF(n.cat = c_cat_outbound, p.secs, 0), IF(n.cat = c_cat_lunch, p.secs, 0),
+    IF(n.cat = c_cat_tea_coffee, p.secs, 0), IF(n.cat = c_cat_bio, p.secs, 0), IF(n.cat = c_cat_short_break, p.secs, 0),
+    IF(p.code = c_code_na AND COALESCE(n.cat, c_cat_other) = c_cat_other, p.secs, 0),
+    IF(p.code = c_code_offline, p.secs, 0),
+    IF(p.code <> c_code_offline, p.secs, 0)
   FROM apr_tmp_pieces p
-  LEFT JOIN apr_tmp_na_reason n ON p.code = 5 AND n.a = p.a AND n.na = p.na
+  LEFT JOIN apr_tmp_na_reason n ON p.code = c_code_na AND n.agent_id = p.agent_id AND n.na = p.na
   ON DUPLICATE KEY UPDATE
     idle_s = idle_s + VALUES(idle_s), talk_s = talk_s + VALUES(talk_s), hold_s = hold_s + VALUES(hold_s),
     wrap_s = wrap_s + VALUES(wrap_s), login_s = login_s + VALUES(login_s), logoff_s = logoff_s + VALUES(logoff_s),
@@ -65,7 +87,7 @@ BEGIN
     COALESCE(c.total_calls, 0), COALESCE(c.answered_calls, 0)
   FROM apr_tmp_activity t
   JOIN apr_tmp_slots s ON s.slot_idx = t.slot_idx
-  JOIN apr_tmp_agents g ON g.id = t.a
+  JOIN apr_tmp_agents g ON g.id = t.agent_id
   LEFT JOIN apr_tmp_calls c ON c.slot_start = s.slot_start AND c.ext = g.ext
   WHERE t.active_s > 0 OR c.total_calls > 0;
   -- Offered calls from an agent Offline all slot, or never seen in the events.
@@ -119,8 +141,8 @@ BEGIN
   SELECT s.hour_start, g.ext, r.reason, SUM(p.secs)
   FROM apr_tmp_pieces p
   JOIN apr_tmp_slots s ON s.slot_idx = p.slot_idx
-  JOIN apr_tmp_agents g ON g.id = p.a
-  JOIN apr_tmp_na_reason r ON r.a = p.a AND r.na = p.na
-  WHERE p.code = 5
+  JOIN apr_tmp_agents g ON g.id = p.agent_id
+  JOIN apr_tmp_na_reason r ON r.agent_id = p.agent_id AND r.na = p.na
+  WHERE p.code = c_code_na
   GROUP BY s.hour_start, g.ext, r.reason;
 END

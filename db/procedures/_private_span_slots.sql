@@ -20,11 +20,12 @@ BEGIN
   SET p_stretch_from = (SELECT MIN(s_from) FROM apr_tmp_stretches WHERE s_from <= p_from);
 
   CREATE TEMPORARY TABLE apr_tmp_slots (
-    slot_idx   INT    NOT NULL PRIMARY KEY,
+    slot_idx   INT    NOT NULL,
     slot_start BIGINT NOT NULL,
     slot_end   BIGINT NOT NULL,
     hour_start BIGINT NOT NULL,
     counted_s  INT    NOT NULL DEFAULT 0,
+    PRIMARY KEY (slot_idx) USING BTREE,  -- (ordered: a piece's whole slots are a range of it)
     UNIQUE KEY ux_slot_start (slot_start)
   ) ENGINE=MEMORY;
   INSERT INTO apr_tmp_slots (slot_idx, slot_start, slot_end, hour_start, counted_s)

@@ -13,22 +13,61 @@
 --   _private_span_carried_state  apr_tmp_carried: every flag on at the span's start
 --   _private_span_agents         apr_tmp_agents: who to count, numbered; apr_tmp_group: a group's extensions
 --   _private_span_calls          apr_tmp_calls: the offered and answered calls of the span's slots
---   _private_span_input_rows     apr_tmp_in: carried state, stretch edges, slot markers, events
---   _private_span_state_pieces   apr_tmp_state, apr_tmp_pieces: seconds per slot, agent, state
+--   _private_span_state_pieces   apr_tmp_in, apr_tmp_state, apr_tmp_pieces: the resets, the state
+--                                piece by piece, seconds per slot, agent and state
 --   _private_span_categories     apr_tmp_na_reason, apr_tmp_reasons: each break's reason and category
 --   _private_span_rows           apr_tmp_out_slots, apr_tmp_out_hours, apr_tmp_out_reasons: the rows to store
 --   _private_span_writes         agent_slot_activity, agent_activity, agent_reason_activity
 --   _private_span_checkpoints    agent_state_checkpoints: the state at each hour start
 --
--- The packed state (apr_tmp_in.w, apr_tmp_state.st), one BIGINT that a running SUM of
--- changes carries for all flags at once; each part stays in its own range, so it is exact:
---   bits 0-3   the flags: idle 1, on call 2, hold 4, wrap-up 8
---   bit  4     not loaded (16): outside every loaded stretch; such seconds are not counted
---   bits 5-16  the slot (32 x slot index, 1..4095), set by the slot markers
---   bits 17+   not available (131072 x mark): 0 off, 1 the event carried in,
---              2 + (ts - p_from) x 65536 + seq for an event inside the span
--- Row order (apr_tmp_in.o) = ts x 65540 + k: k = 0 carried state and stretch edges, 1 slot
--- markers, seq + 3 events (seq < 65537), so within a second they come in that order.
+-- The codes the stages share. Each stage DECLAREs the ones it uses under these names, with
+-- these values; test/transform-encodings.test.ts fails when a file disagrees with a line
+-- here, or spells one of them as a bare number where the stages use the name.
+--   c_flag_idle          1  flag numbers (apr_tmp_in.flag, apr_tmp_carried.flag): the event
+--   c_flag_on_call       2    type that sets the flag, in rules §3.1's order; flag n of 1-4
+--   c_flag_hold          3    is bit n - 1 of the packed state and of
+--   c_flag_wrap_up       4    agent_state_checkpoints.flags
+--   c_flag_na            5
+--   c_flag_unloaded      6  the not-loaded flag of the resets
+--   c_bit_idle           1  the flags' bits in the packed state and in checkpoints
+--   c_bit_on_call        2
+--   c_bit_hold           4
+--   c_bit_wrap_up        8
+--   c_bits_flags        15  all four
+--   c_bit_unloaded      16  outside every loaded stretch: such seconds are not counted
+--   c_na_stride         32  packed state = flag bits + not-loaded bit + c_na_stride x na mark
+--   c_na_carried         1  na mark of the not-available event carried in (0: off)
+--   c_na_ts_stride   65536  na mark of an event inside the span: 2 + (ts - p_from) x c_na_ts_stride + seq
+--   c_row_stride     65537  row order = ts x c_row_stride + k: k = 0 the carried state and the
+--   c_row_k_event        1    resets, seq + c_row_k_event an event, so within a second they
+--                            come in that order (rules §3.2)
+--   c_code_offline       0  state codes (apr_tmp_state.code, apr_tmp_pieces.code)
+--   c_code_idle          1
+--   c_code_talk          2
+--   c_code_hold          3
+--   c_code_wrap_up       4
+--   c_code_na            5  not available: its reason's category decides the column
+--   c_cat_other          0  categories (apr_tmp_na_reason.cat): FIELD()'s position of the
+--   c_cat_login          1    category in _private_span_categories.sql, so the list there
+--   c_cat_logoff         2    is in this order; 0 for Other NPT and any category without a
+--   c_cat_dnd            3    column of its own
+--   c_cat_meeting        4
+--   c_cat_training       5
+--   c_cat_chat           6
+--   c_cat_tickets        7
+--   c_cat_outbound       8
+--   c_cat_lunch          9
+--   c_cat_tea_coffee    10
+--   c_cat_bio           11
+--   c_cat_short_break   12
+--   c_slot_seconds     900  a slot's length (rules §4): the span's slots follow each other
+--                            from p_from, so a second's slot is (ts - p_from) DIV 900 + 1
+-- Why the packing is exact: seq is a SMALLINT UNSIGNED (agent_events), below 65536, so
+-- seq + 2 never reaches the ts part of an na mark (decoded from mark - 2), and seq + 1 never
+-- reaches the next second's row order; a span has at most 4094 slots (_private_span_slots),
+-- so ts - p_from < 2^22, an na mark < 2^38 and a packed state < 2^43, far inside a BIGINT.
+-- The running SUM of each flag's changes is, after every row, the sum of the flags' current
+-- values, each in its own bits, so no part carries into another.
 DROP PROCEDURE IF EXISTS sp_aggregate_span;
 CREATE PROCEDURE sp_aggregate_span(IN p_from BIGINT, IN p_to BIGINT,
                                    IN p_ext_lo VARCHAR(32) CHARACTER SET utf8mb4, IN p_ext_hi VARCHAR(32) CHARACTER SET utf8mb4)
@@ -86,8 +125,7 @@ BEGIN
   CALL _private_span_carried_state(p_from, v_end, v_stretch_from, v_lo, v_hi);
   CALL _private_span_agents(p_from, v_end, v_all, v_lo, v_hi);
   CALL _private_span_calls(p_from, v_to, v_all, v_lo, v_hi);
-  CALL _private_span_input_rows(p_from, v_to, v_end, v_stretch_from, v_all);
-  CALL _private_span_state_pieces(v_end);
+  CALL _private_span_state_pieces(p_from, v_end, v_stretch_from, v_all);
   CALL _private_span_categories(p_from);
   CALL _private_span_rows();
   START TRANSACTION;
