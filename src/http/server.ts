@@ -267,7 +267,15 @@ export async function startHttpServer(cfg: Config, pool: Pool, log: Logger, hook
     onWriteError: (err) => log.warn("a token's last use could not be recorded", { error: err.message }),
   });
   const auth = new Auth(cfg.reportApiTokens, loopback, store);
-  const streams = new ReportStreams({ maxStreams: cfg.reportMaxStreams, idleTimeoutMs: cfg.reportIdleTimeoutS * 1000 }, log);
+  const streams = new ReportStreams(
+    {
+      maxStreams: cfg.reportMaxStreams,
+      maxPerClient: cfg.reportMaxStreamsPerClient,
+      idleTimeoutMs: cfg.reportIdleTimeoutS * 1000,
+      minBytesPerS: cfg.reportMinBytesPerS,
+    },
+    log,
+  );
   const health = new HealthChecks(neededDatabases(cfg, readers));
   const ctx: Context = { cfg, readPool: readers.pool, writePool, readers, log, hooks, streams, health, auth };
   const tls = tlsOptions(cfg);
