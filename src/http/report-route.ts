@@ -13,7 +13,7 @@ import type { Access } from './auth.ts';
 import { ScopeError } from '../access/scope.ts';
 import { sendError } from './respond.ts';
 import { RETRY_AFTER_S } from './report-stream.ts';
-import type { Context } from './server.ts';
+import type { Context } from './context.ts';
 
 /** Query pairs exactly as sent: repeated names stay repeated so the parser can refuse them. */
 function queryPairs(url: URL): [string, string][] {
