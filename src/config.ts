@@ -30,6 +30,10 @@ export interface Config {
   reportIdleTimeoutS: number;
   /** Report streams served at once; more get 503 with Retry-After. */
   reportMaxStreams: number;
+  /** Report streams one client (its token, else its address) may hold at once. */
+  reportMaxStreamsPerClient: number;
+  /** A report client that takes fewer bytes a second than this, over REPORT_IDLE_TIMEOUT_S while bytes wait for it, is cut; 0: no such cut. */
+  reportMinBytesPerS: number;
   /** One upstream call (headers and body) may take this long, seconds. */
   upstreamCallTimeoutS: number;
   /** One window (all its calls and retries) may take this long, seconds. */
@@ -126,6 +130,7 @@ export function loadConfig(env?: Env): Config {
     throw new ConfigError(`REPORT_TZ=${JSON.stringify(reportTz)} is not an IANA time zone: use a name such as Asia/Dubai or Europe/London.`);
   }
   const apiBase = url(env, 'API_BASE', undefined, ['http:', 'https:']);
+  const reportMaxStreams = integer(env, 'REPORT_MAX_STREAMS', 4, 1, 100);
   const cfg: Config = {
     databaseUrl,
     reportDatabaseUrl,
@@ -148,7 +153,11 @@ export function loadConfig(env?: Env): Config {
     collectCron: text(env, 'COLLECT_CRON', '*/10 * * * *'),
     collectOverlapMinutes: integer(env, 'COLLECT_OVERLAP_MINUTES', 30, 0, 1440),
     reportIdleTimeoutS: integer(env, 'REPORT_IDLE_TIMEOUT_S', 60, 1, 3600),
-    reportMaxStreams: integer(env, 'REPORT_MAX_STREAMS', 4, 1, 100),
+    reportMaxStreams,
+    // Half the slots, rounded up: one client (a stalled laptop, a script in a loop) cannot
+    // take every slot, and with the default of 4 two clients can still stream side by side.
+    reportMaxStreamsPerClient: integer(env, 'REPORT_MAX_STREAMS_PER_CLIENT', Math.ceil(reportMaxStreams / 2), 1, reportMaxStreams),
+    reportMinBytesPerS: integer(env, 'REPORT_MIN_BYTES_PER_S', 4096, 0, 1_000_000_000),
     upstreamCallTimeoutS: integer(env, 'UPSTREAM_CALL_TIMEOUT_S', 60, 1, 3600),
     upstreamWindowTimeoutS: integer(env, 'UPSTREAM_WINDOW_TIMEOUT_S', 180, 1, 86400),
     upstreamMaxBodyMb: integer(env, 'UPSTREAM_MAX_BODY_MB', 32, 1, 1024),

@@ -113,13 +113,14 @@ export const failingWindowGauge = new Gauge({
 
 export const reportStreamsRefused = new Counter({
   name: 'apr_report_streams_refused_total',
-  help: 'Report requests refused with 503 because every REPORT_MAX_STREAMS slot was taken',
+  help: 'Report requests refused with 503, by reason (limit: every REPORT_MAX_STREAMS slot was taken; client: the caller held REPORT_MAX_STREAMS_PER_CLIENT already)',
+  labelNames: ['reason'] as const,
   registers: [registry],
 });
 
 export const reportStreamsCut = new Counter({
   name: 'apr_report_streams_cut_total',
-  help: 'Report streams cut before their end, by reason (idle: the client took no bytes for REPORT_IDLE_TIMEOUT_S; gone: its connection closed; shutdown)',
+  help: 'Report streams cut before their end, by reason (idle: the client took no bytes for REPORT_IDLE_TIMEOUT_S; slow: it took fewer than REPORT_MIN_BYTES_PER_S over that time; gone: its connection closed; shutdown)',
   labelNames: ['reason'] as const,
   registers: [registry],
 });

@@ -79,6 +79,25 @@ describe("README's import rule", () => {
     expect(wrong).toEqual([]);
   });
 
+  it('no module imports itself through others (type-only imports count: a route file takes Context from its own module, not from the server that lists the routes)', () => {
+    const next = new Map<string, string[]>();
+    for (const e of edges) {
+      const to = normalize(join(dirname(e.file), e.spec));
+      next.set(e.file, [...(next.get(e.file) ?? []), to]);
+    }
+    const cycles: string[] = [];
+    const done = new Set<string>();
+    const visit = (file: string, path: string[]) => {
+      const at = path.indexOf(file);
+      if (at >= 0) return void cycles.push([...path.slice(at), file].join(' -> '));
+      if (done.has(file)) return;
+      for (const to of next.get(file) ?? []) visit(to, [...path, file]);
+      done.add(file);
+    };
+    for (const file of next.keys()) visit(file, []);
+    expect(cycles).toEqual([]);
+  });
+
   it('README lists what lies below all of the pipeline, as this test does', () => {
     const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
     const sentence = readme.split('Folders import only')[1]!.split('\n\n')[0]!;

@@ -17,6 +17,8 @@ const AGENTS = 140;
 const DAYS = 93;
 
 let child: ChildProcess | undefined;
+/** The server's log (it writes it to stderr), shown when the report fails. */
+const stderr: string[] = [];
 afterAll(() => {
   child?.kill('SIGTERM');
 });
@@ -33,7 +35,6 @@ async function startChild(databaseUrl: string): Promise<{ url: string; pid: numb
     env: { PATH: process.env.PATH ?? '', DATABASE_URL: databaseUrl, REPORT_TZ: 'Asia/Dubai', PORT: '0', HOST: '127.0.0.1' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  const stderr: string[] = [];
   child.stderr!.on('data', (c: Buffer) => stderr.push(c.toString()));
   const lines = createInterface({ input: child.stdout! });
   const first = await new Promise<string>((res, rej) => {
@@ -72,9 +73,9 @@ describe('streaming', () => {
           tail = (tail + c.toString('latin1')).slice(-200);
         });
         r.on('end', () => res({ status: r.statusCode ?? 0, bytes, lines, tail }));
-        r.on('error', rej);
+        r.on('error', (err) => rej(new Error(`${err.message}; the server logged:\n${stderr.join('').slice(-3000)}`)));
       });
-      req.on('error', rej);
+      req.on('error', (err) => rej(new Error(`${err.message}; the server logged:\n${stderr.join('').slice(-3000)}`)));
       req.end();
     });
     clearInterval(timer);

@@ -36,11 +36,14 @@ afterAll(async () => {
   await pool?.end();
 });
 
-/** A raw socket that sends `request` and then reads nothing (no 'data' listener: it stays paused). */
-function rawSocket(url: string, request: string): Promise<Socket> {
+/**
+ * A raw socket that sends `request` and then reads nothing (no 'data' listener: it stays
+ * paused). `localAddress`: another loopback address, to be another client.
+ */
+function rawSocket(url: string, request: string, localAddress?: string): Promise<Socket> {
   const u = new URL(url);
   return new Promise((resolve, reject) => {
-    const s = connect(Number(u.port), u.hostname, () => {
+    const s = connect({ port: Number(u.port), host: u.hostname, localAddress }, () => {
       s.write(request);
       resolve(s);
     });
@@ -49,7 +52,8 @@ function rawSocket(url: string, request: string): Promise<Socket> {
   });
 }
 
-const neverReading = (url: string, path: string) => rawSocket(url, `GET ${path} HTTP/1.1\r\nHost: ${new URL(url).host}\r\n\r\n`);
+const neverReading = (url: string, path: string, localAddress?: string) =>
+  rawSocket(url, `GET ${path} HTTP/1.1\r\nHost: ${new URL(url).host}\r\n\r\n`, localAddress);
 
 /** Everything the socket still delivers until the server closes it. */
 function drain(s: Socket): Promise<Buffer> {
@@ -67,13 +71,14 @@ const reportQueries = () => reportQueriesOn(db().pool, db().name);
 
 describe('clients that never read', () => {
   it('hold at most REPORT_MAX_STREAMS streams, are cut after the idle timeout, and never starve /healthz or a small report', async () => {
-    const stuck = await Promise.all([1, 2, 3].map(() => neverReading(server.url, MONTH)));
+    // three clients (three addresses: one client alone may hold only half the slots)
+    const stuck = await Promise.all([11, 12, 13].map((n) => neverReading(server.url, MONTH, `127.0.0.${n}`)));
     await until('three report streams open', async () => ((await get(`${server.url}/healthz`)).json() as { status: string }).status === 'degraded');
     // their queries run on the server, held up by the clients that take nothing
     await until('three report queries in the process list', async () => (await reportQueries()) === 3);
 
     // beyond the cap: 503 with Retry-After, at once
-    const refused = await get(`${server.url}${MONTH}`);
+    const refused = await get(`${server.url}${MONTH}`, {}, 'GET', '127.0.0.14');
     expect(refused.status).toBe(503);
     expect(refused.headers['retry-after']).toBe('5');
     expect((refused.json() as { error: string }).error).toMatch(/REPORT_MAX_STREAMS/);
@@ -83,7 +88,7 @@ describe('clients that never read', () => {
     expect(hour.status).toBe(200);
     expect(hour.headers['content-length']).toBe(String(hour.body.length));
     expect(hour.text.trim().split('\r\n')).toHaveLength(1 + 100);
-    expect((await get(`${server.url}/metrics`)).text).toMatch(/^apr_report_streams_refused_total [1-9]/m);
+    expect((await get(`${server.url}/metrics`)).text).toMatch(/^apr_report_streams_refused_total\{reason="limit"\} [1-9]/m);
 
     // health answers at once, degraded with the reason, the database ok; many at once too
     const checks = await Promise.all(Array.from({ length: 12 }, () => get(`${server.url}/healthz`)));
@@ -142,6 +147,76 @@ describe('clients that never read', () => {
   });
 });
 
+/** A server of its own with `env` (beside the defaults) for one describe block, closed after it. */
+function ownServer(env: Record<string, string> = {}): () => Promise<{ url: string; log: ReturnType<typeof memoryLogger> }> {
+  const own = { log: memoryLogger(), server: undefined as { url: string; close(): Promise<void> } | undefined, pool: undefined as Pool | undefined };
+  afterAll(async () => {
+    await own.server?.close();
+    await own.pool?.end();
+  });
+  return async () => {
+    own.pool = createPool(db().url, { connectionLimit: 6 });
+    own.server = await startHttpServer(testConfig(db().url, 'Asia/Dubai', env), own.pool, own.log);
+    return { url: own.server.url, log: own.log };
+  };
+}
+
+describe('twelve stalled clients of one address', () => {
+  // the defaults: REPORT_MAX_STREAMS=4, REPORT_IDLE_TIMEOUT_S=60
+  const start = ownServer();
+
+  it('hold no more than their share of the slots: another client still gets a small and a medium report', async () => {
+    const { url } = await start();
+    // twelve clients (one address, no token) ask for the half month and never read
+    const stalled = await Promise.all(Array.from({ length: 12 }, () => neverReading(url, MONTH)));
+    // every one has its answer's first bytes: a stream, or a refusal
+    await until('twelve answers begun', async () => stalled.every((s) => s.readableLength > 0), 30_000);
+    const heads = stalled.map((s) => (s.read(12) as Buffer).toString('latin1'));
+    expect(heads.filter((h) => h === 'HTTP/1.1 200').length).toBe(2);
+    expect(heads.filter((h) => h === 'HTTP/1.1 503').length).toBe(10);
+
+    // another client: a one-hour report (small, sent whole) and a day of 100 agents
+    // (2,400 rows: streamed, so it needs a slot)
+    const other = '127.0.0.2';
+    const hour = await get(`${url}/api/report?startDate=2025-01-02&startTime=09:00:00&endDate=2025-01-02&endTime=10:00:00`, {}, 'GET', other);
+    expect(hour.status).toBe(200);
+    const day = await get(`${url}/api/report?startDate=2025-01-03`, {}, 'GET', other);
+    expect(day.status).toBe(200);
+    expect(day.text.trim().split('\r\n')).toHaveLength(1 + 24 * 100);
+
+    const metrics = (await get(`${url}/metrics`)).text;
+    expect(metrics).toMatch(/^apr_report_streams_refused_total\{reason="client"\} ([1-9]\d+)$/m);
+    for (const s of stalled) s.destroy();
+  });
+});
+
+describe('a client that reads, but too slowly', () => {
+  const start = ownServer({ REPORT_IDLE_TIMEOUT_S: '8', REPORT_MIN_BYTES_PER_S: '1000000' });
+
+  it('is cut once it took fewer than REPORT_MIN_BYTES_PER_S a second over REPORT_IDLE_TIMEOUT_S', async () => {
+    const { url, log: logSlow } = await start();
+    // as JSON: about 20 MB, so it is still streaming when the first 8 s have passed
+    const s = await neverReading(url, `${MONTH}&format=json`);
+    // A pause of 200 ms after each chunk (at most 64 KB): below a megabyte a second, and
+    // never idle for 8 s. (The server sees the bytes the kernel takes from it, which come in
+    // bursts as its send buffer, megabytes on loopback, empties by half: a few seconds apart.)
+    const chunks: Buffer[] = [];
+    s.on('data', (c: Buffer) => {
+      chunks.push(c);
+      s.pause();
+      setTimeout(() => s.resume(), 200);
+    });
+    const closed = new Promise<void>((resolve) => s.once('close', () => resolve()));
+    s.on('error', () => {});
+    await until('the slow client cut', async () => logSlow.lines.some((l) => l.includes('report client took too few bytes a second')), 60_000);
+    expect(logSlow.lines.some((l) => l.includes('report client took no bytes'))).toBe(false);
+    expect((await get(`${url}/metrics`)).text).toMatch(/^apr_report_streams_cut_total\{reason="slow"\} [1-9]/m);
+    await closed;
+    expect(Buffer.concat(chunks).toString('latin1').endsWith('\r\n0\r\n\r\n')).toBe(false);
+    await until('its report query gone from the database', async () => (await reportQueries()) === 0);
+  });
+});
+
 describe('npm start under SIGTERM', () => {
   const simP = simulator({ agents: 3 });
   afterAll(async () => (await simP).close());
@@ -164,7 +239,7 @@ describe('npm start under SIGTERM', () => {
     });
     try {
       const url = /url=(\S+)/.exec(await child.waitFor(/report server listening url=/, 60_000))![1]!;
-      await Promise.all([neverReading(url, MONTH), neverReading(url, MONTH)]);
+      await Promise.all([neverReading(url, MONTH, '127.0.0.21'), neverReading(url, MONTH, '127.0.0.22')]);
       await until('two streams open', async () => ((await get(`${url}/healthz`)).json() as { status: string }).status === 'degraded');
       const t0 = Date.now();
       child.proc.kill('SIGTERM');

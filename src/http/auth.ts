@@ -69,6 +69,8 @@ export function refusalReason(host: string, tokens: string[], dbTokens = 0): str
 export interface Access {
   name: string | null;
   scope: Scope;
+  /** The token it was let in by, for per-client limits (a database token's name, a REPORT_API_TOKENS token's hash); undefined without one. */
+  token?: string;
 }
 
 const OPEN: Access = { name: null, scope: FULL_SCOPE };
@@ -97,11 +99,13 @@ export class Auth {
 
   /** The caller, or null when the request must be refused (401). */
   async identify(authorization: string | undefined): Promise<Access | null> {
-    if (!this.env.open && this.env.allows(authorization)) return OPEN;
+    if (!this.env.open && this.env.allows(authorization)) {
+      return { ...OPEN, token: `REPORT_API_TOKENS#${digest(bearerToken(authorization) ?? '').toString('hex').slice(0, 12)}` };
+    }
     if (!(await this.required())) return OPEN;
     const token = bearerToken(authorization);
     if (token === undefined) return null;
     const found = await this.store.match(token);
-    return found ? { name: found.name, scope: found.scope } : null;
+    return found ? { name: found.name, scope: found.scope, token: `npm run tokens: ${found.name}` } : null;
   }
 }

@@ -10,7 +10,7 @@ import { ZoneMismatchError } from '../db/zone.ts';
 import { ScopeError } from '../access/scope.ts';
 import type { Access } from './auth.ts';
 import { sendError, sendJson } from './respond.ts';
-import type { Context } from './server.ts';
+import type { Context } from './context.ts';
 
 const NOT_HERE = new Set(['bom', 'durations', 'format']);
 

@@ -14,7 +14,7 @@ import { readLive } from '../now/live.ts';
 import type { RequestInfo } from './access-log.ts';
 import { streamResponse } from './report-route.ts';
 import { sendError } from './respond.ts';
-import type { Context } from './server.ts';
+import type { Context } from './context.ts';
 
 export async function handleBreaks(ctx: Context, req: IncomingMessage, res: ServerResponse, url: URL, info: RequestInfo, access: Access): Promise<void> {
   let params;

@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { DateTime } from 'luxon';
 import { sendJson } from './respond.ts';
-import type { Context } from './server.ts';
+import type { Context } from './context.ts';
 
 // src/page is served as it is: beside this file in src/, two levels up from dist/http.
 const HERE = dirname(fileURLToPath(import.meta.url));

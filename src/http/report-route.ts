@@ -13,7 +13,7 @@ import type { Access } from './auth.ts';
 import { ScopeError } from '../access/scope.ts';
 import { sendError } from './respond.ts';
 import { RETRY_AFTER_S } from './report-stream.ts';
-import type { Context } from './server.ts';
+import type { Context } from './context.ts';
 
 /** Query pairs exactly as sent: repeated names stay repeated so the parser can refuse them. */
 function queryPairs(url: URL): [string, string][] {
@@ -98,7 +98,8 @@ export async function handleReport(ctx: Context, req: IncomingMessage, res: Serv
 
 /**
  * Streams a report-like answer (the report, the breaks) into `res` within the stream limits
- * (503 with Retry-After when at REPORT_MAX_STREAMS): headers once the horizon is known, a
+ * (503 with Retry-After when at REPORT_MAX_STREAMS, or at REPORT_MAX_STREAMS_PER_CLIENT for
+ * this caller): headers once the horizon is known, a
  * 503 with the migrate message when the database was built for another REPORT_TZ, and
  * 400/403 for a team or extension unknown or outside the caller's scope. A cut stream
  * aborts the writer (its signal); rows that fail mid-way reset the connection.
@@ -112,13 +113,14 @@ export async function streamResponse(
   filename: string,
   write: (hooks: ReportHooks) => Promise<unknown>,
 ): Promise<void> {
-  const signal = ctx.streams.admit(req, res);
-  if (signal === undefined) {
-    sendError(res, 503, `${ctx.streams.active} reports are being streamed, the most REPORT_MAX_STREAMS allows: retry in ${RETRY_AFTER_S} s`, {
-      'Retry-After': String(RETRY_AFTER_S),
-    });
+  // one client: its token, else its address (behind a proxy without tokens, every caller is the proxy)
+  const client = access.token !== undefined ? `token ${access.token}` : `address ${req.socket.remoteAddress ?? '?'}`;
+  const admission = ctx.streams.admit(req, res, client, access.token !== undefined ? 'this token' : `the address ${req.socket.remoteAddress ?? '?'}`);
+  if (admission.refused !== undefined) {
+    sendError(res, 503, admission.message, { 'Retry-After': String(RETRY_AFTER_S) });
     return;
   }
+  const signal = admission.signal;
   const progress = { rows: 0 };
   info.progress = progress;
   try {

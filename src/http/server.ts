@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import type { AddressInfo, Socket } from 'node:net';
 import type { Pool } from 'mysql2/promise';
 import type { Config } from '../config.ts';
+import type { Context, ServerHooks } from './context.ts';
 import type { Logger } from '../log.ts';
 import { Auth, isLoopbackHost, refusalReason } from './auth.ts';
 import type { Access } from './auth.ts';
@@ -31,38 +32,6 @@ import { inSnapshot, openReaders, readPoolSize, type Readers } from '../db/reade
 import { readReplication } from '../db/replication.ts';
 import { unreachableCode } from '../db/unreachable.ts';
 import { answerClientError } from './client-error.ts';
-
-/** What the rest of the process tells the server (for /api/status). */
-export interface ServerHooks {
-  /** When the collector runs next (null: not scheduled). */
-  nextCollectorRun?: () => Date | null;
-  /** DATABASE_URL's pool for what a request writes (a database token's last use); default: `pool`. */
-  writePool?: Pool;
-  /** When each scheduled report runs next in this process ([]: none run here). */
-  nextScheduledReports?: () => { name: string; next: Date | null }[];
-}
-
-export interface Context {
-  cfg: Config;
-  /**
-   * The pool for every read that answers a user (report, timeline, status, metrics, the
-   * page's data, token look-ups): REPORT_DATABASE_URL's when set, else DATABASE_URL's
-   * (src/db/readers.ts decides). A route never opens a connection of its own; one that
-   * reads several times for one answer does it in one snapshot (inSnapshot).
-   */
-  readPool: Pool;
-  /** DATABASE_URL (the primary): only for what a request must write; never for a user's read. */
-  writePool: Pool;
-  /** Where readPool points, for status and messages. */
-  readers: Readers;
-  log: Logger;
-  hooks: ServerHooks;
-  /** Open report streams: their cap, idle cut and shutdown. */
-  streams: ReportStreams;
-  health: HealthChecks;
-  /** Who a request is (REPORT_API_TOKENS, the database's tokens). */
-  auth: Auth;
-}
 
 interface Route {
   /** Whether the token is required (when tokens are configured). */
@@ -267,7 +236,15 @@ export async function startHttpServer(cfg: Config, pool: Pool, log: Logger, hook
     onWriteError: (err) => log.warn("a token's last use could not be recorded", { error: err.message }),
   });
   const auth = new Auth(cfg.reportApiTokens, loopback, store);
-  const streams = new ReportStreams({ maxStreams: cfg.reportMaxStreams, idleTimeoutMs: cfg.reportIdleTimeoutS * 1000 }, log);
+  const streams = new ReportStreams(
+    {
+      maxStreams: cfg.reportMaxStreams,
+      maxPerClient: cfg.reportMaxStreamsPerClient,
+      idleTimeoutMs: cfg.reportIdleTimeoutS * 1000,
+      minBytesPerS: cfg.reportMinBytesPerS,
+    },
+    log,
+  );
   const health = new HealthChecks(neededDatabases(cfg, readers));
   const ctx: Context = { cfg, readPool: readers.pool, writePool, readers, log, hooks, streams, health, auth };
   const tls = tlsOptions(cfg);

@@ -1,8 +1,14 @@
-// What /api/status reports. Aggregates only: no agent names or extensions.
+// What /api/status reports. Aggregates only: no agent names or extensions. The reads are
+// in src/db/status (and the failing windows, the horizon, the hours not loaded below it);
+// this module shapes their answer.
 import { isoUtc } from '../time.ts';
 import { readHorizon } from '../db/horizon.ts';
-import { one, select, type Db } from '../db/query.ts';
+import type { Db } from '../db/query.ts';
 import { listFailing } from '../db/failing-windows.ts';
+import { readGaps } from '../db/status/gaps.ts';
+import { readLastRun, readLastSuccess, type RunRow } from '../db/status/last-run.ts';
+import { readLoadedSince, readRejected } from '../db/status/loaded-since.ts';
+import { readAnsweredOverOffered, readReconciliation, readUnknownEventTypes, readUnmappedReasons } from '../db/status/data-quality.ts';
 import { notLoadedHours } from '../report/not-loaded.ts';
 
 const ER_NO_SUCH_TABLE = 'ER_NO_SUCH_TABLE';
@@ -20,18 +26,6 @@ async function fromView<T>(read: () => Promise<T>): Promise<T | { error: string 
     if ((err as { code?: string }).code === ER_NO_SUCH_TABLE) return { error: 'view missing: run npm run migrate' };
     throw err;
   }
-}
-
-interface RunRow {
-  kind: string;
-  started_at: string;
-  ended_at: string | null;
-  outcome: string;
-  from_ts: number | null;
-  to_ts: number | null;
-  events: number;
-  rejected: number;
-  message: string | null;
 }
 
 function runJson(run: RunRow | undefined): Record<string, unknown> | null {
@@ -55,50 +49,22 @@ export async function readStatus(pool: Db, nowMs = Date.now(), nextCollectorRun:
   const dayAgo = now - 86400;
   const horizon = await readHorizon(pool);
 
-  const gapRows = await select<{ gap_from: number; gap_to: number }>(pool, 'SELECT gap_from, gap_to FROM vw_status_gaps ORDER BY gap_from DESC LIMIT 100');
-  const gapCount = await one<{ n: number; s: number | null }>(pool, 'SELECT COUNT(*) AS n, SUM(gap_to - gap_from) AS s FROM vw_status_gaps');
-
-  // The collector's last run and the last backfill apart: a backfill must not hide that
-  // the collector stopped (or never ran).
-  const lastOf = (kind: 'collector' | 'backfill') =>
-    one<RunRow>(
-      pool,
-      "SELECT kind, started_at, ended_at, outcome, from_ts, to_ts, events, rejected, message FROM collector_runs WHERE kind = ? AND outcome <> 'skipped' ORDER BY started_at DESC, id DESC LIMIT 1",
-      [kind],
-    );
-  const run = await one<RunRow>(
-    pool,
-    'SELECT kind, started_at, ended_at, outcome, from_ts, to_ts, events, rejected, message FROM collector_runs ORDER BY started_at DESC, id DESC LIMIT 1',
-  );
-  const lastCollector = await lastOf('collector');
-  const lastBackfill = await lastOf('backfill');
-  const lastOk = await one<{ ended_at: string | null }>(
-    pool,
-    "SELECT ended_at FROM collector_runs WHERE outcome = 'ok' ORDER BY started_at DESC, id DESC LIMIT 1",
-  );
-  const loaded = await one<{ windows: number; events: number | null; stats_rows: number | null }>(
-    pool,
-    'SELECT COUNT(*) AS windows, SUM(events) AS events, SUM(stats_rows) AS stats_rows FROM loaded_windows WHERE loaded_at >= FROM_UNIXTIME(?)',
-    [dayAgo],
-  );
-  const rejected = await one<{ total: number; day: number | null }>(
-    pool,
-    'SELECT COUNT(*) AS total, SUM(created_at >= FROM_UNIXTIME(?)) AS day FROM rejected_records',
-    [dayAgo],
-  );
+  const gaps = await readGaps(pool);
+  const run = await readLastRun(pool);
+  const lastCollector = await readLastRun(pool, 'collector');
+  const lastBackfill = await readLastRun(pool, 'backfill');
+  const lastOk = await readLastSuccess(pool);
+  const loaded = await readLoadedSince(pool, dayAgo);
+  const rejected = await readRejected(pool, dayAgo);
 
   return {
     now: isoUtc(now),
     horizon: horizon === null ? null : isoUtc(horizon),
     lagSeconds: horizon === null ? null : now - horizon,
     gaps: {
-      count: Number(gapCount?.n ?? 0),
-      seconds: Number(gapCount?.s ?? 0),
-      latest: gapRows.map((g) => ({
-        from: isoUtc(Number(g.gap_from)),
-        to: isoUtc(Number(g.gap_to)),
-        seconds: Number(g.gap_to) - Number(g.gap_from),
-      })),
+      count: gaps.count,
+      seconds: gaps.seconds,
+      latest: gaps.latest.map((g) => ({ from: isoUtc(g.from), to: isoUtc(g.to), seconds: g.to - g.from })),
     },
     // windows that failed while later ones loaded: each run retries them
     failingWindows: (await listFailing(pool)).map((w) => ({
@@ -113,14 +79,14 @@ export async function readStatus(pool: Db, nowMs = Date.now(), nextCollectorRun:
     lastCollectorRun: runJson(lastCollector),
     lastBackfill: runJson(lastBackfill),
     nextCollectorRun: nextCollectorRun === null ? null : isoUtc(Math.floor(nextCollectorRun.getTime() / 1000)),
-    lastSuccessAt: isoFromSql(lastOk?.ended_at),
+    lastSuccessAt: isoFromSql(lastOk),
     last24h: {
-      windowsLoaded: Number(loaded?.windows ?? 0),
-      eventsLoaded: Number(loaded?.events ?? 0),
-      statsRowsLoaded: Number(loaded?.stats_rows ?? 0),
-      rejected: Number(rejected?.day ?? 0),
+      windowsLoaded: loaded.windows,
+      eventsLoaded: loaded.events,
+      statsRowsLoaded: loaded.statsRows,
+      rejected: rejected.since,
     },
-    rejectedTotal: Number(rejected?.total ?? 0),
+    rejectedTotal: rejected.total,
     notLoadedHours: horizon === null ? [] : await readNotLoadedHours(pool, horizon),
     dataQuality: await readDataQuality(pool, dayAgo),
   };
@@ -135,14 +101,6 @@ async function readNotLoadedHours(pool: Db, horizon: number): Promise<{ start: s
   return hours.map((h) => ({ start: isoUtc(h.hourStart), end: isoUtc(h.hourEnd), localStart: h.localStart, notLoadedSeconds: h.notLoadedSeconds }));
 }
 
-interface FieldDiff {
-  field: string;
-  compared: number;
-  differing: number;
-  agent_hours: number;
-  abs_s: number | null;
-}
-
 /**
  * Data quality (the data-quality views), in aggregate: counts and seconds, no extension or name.
  * Reconciliation compares the derived seconds with the upstream's stats for report hours
@@ -150,38 +108,21 @@ interface FieldDiff {
  */
 async function readDataQuality(pool: Db, dayAgo: number): Promise<Record<string, unknown>> {
   const reconciliation = await fromView(async () => {
-    const list = await select<FieldDiff>(
-      pool,
-      `SELECT field, COUNT(*) AS compared, SUM(diff_s <> 0) AS differing,
-         COUNT(DISTINCT CASE WHEN diff_s <> 0 THEN CONCAT(hour_start, ':', ext) END) AS agent_hours,
-         SUM(ABS(diff_s)) AS abs_s
-       FROM vw_reconciliation
-       WHERE hour_start >= ? AND diff_s IS NOT NULL AND counted_s = upstream_window_s
-       GROUP BY field ORDER BY field`,
-      [dayAgo],
-    );
-    const total = (k: 'compared' | 'differing' | 'abs_s') => list.reduce((n, r) => n + Number(r[k] ?? 0), 0);
+    const list = await readReconciliation(pool, dayAgo);
+    const total = (k: 'compared' | 'differing' | 'absDifferenceSeconds') => list.reduce((n, r) => n + r[k], 0);
     return {
       hoursSince: isoUtc(dayAgo),
       comparedFigures: total('compared'),
       differingFigures: total('differing'),
-      absDifferenceSeconds: total('abs_s'),
-      byField: Object.fromEntries(
-        list.map((r) => [r.field, { compared: Number(r.compared), differing: Number(r.differing ?? 0), agentHours: Number(r.agent_hours), absDifferenceSeconds: Number(r.abs_s ?? 0) }]),
-      ),
+      absDifferenceSeconds: total('absDifferenceSeconds'),
+      byField: Object.fromEntries(list.map(({ field, ...figures }) => [field, figures])),
     };
   });
   const answeredOverOffered = await fromView(async () => {
-    const r = await one<{ total: number; day: number | null }>(pool, 'SELECT COUNT(*) AS total, SUM(hour_start >= ?) AS day FROM vw_answered_over_offered', [dayAgo]);
-    return { last24h: Number(r?.day ?? 0), total: Number(r?.total ?? 0) };
+    const r = await readAnsweredOverOffered(pool, dayAgo);
+    return { last24h: r.since, total: r.total };
   });
-  const unknownEventTypes = await fromView(async () => {
-    const rows = await select<{ event: string; events: number }>(pool, 'SELECT event, events FROM vw_unknown_event_types ORDER BY events DESC, event LIMIT 20');
-    return rows.map((r) => ({ event: r.event, events: Number(r.events) }));
-  });
-  const unmappedReasons = await fromView(async () => {
-    const r = await one<{ n: number; s: number | null }>(pool, 'SELECT COUNT(*) AS n, SUM(other_npt_s) AS s FROM vw_unmapped_reasons');
-    return { reasons: Number(r?.n ?? 0), otherNptSeconds: Number(r?.s ?? 0) };
-  });
+  const unknownEventTypes = await fromView(() => readUnknownEventTypes(pool));
+  const unmappedReasons = await fromView(() => readUnmappedReasons(pool));
   return { reconciliation, answeredOverOffered, unknownEventTypes, unmappedReasons };
 }

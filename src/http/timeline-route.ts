@@ -4,7 +4,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { DateTime } from 'luxon';
 import { sendError, sendJson } from './respond.ts';
-import type { Context } from './server.ts';
+import type { Context } from './context.ts';
 import { one } from '../db/query.ts';
 import { EXT } from '../report/params.ts';
 import { inSnapshot } from '../db/readers.ts';

@@ -6,7 +6,7 @@ import type { ServerResponse } from 'node:http';
 import { visibleTeams } from '../access/scope.ts';
 import type { Access } from './auth.ts';
 import { sendJson } from './respond.ts';
-import type { Context } from './server.ts';
+import type { Context } from './context.ts';
 
 export async function handleWhoami(ctx: Context, res: ServerResponse, access: Access): Promise<void> {
   sendJson(res, 200, {

@@ -3,6 +3,7 @@
 // a scheduled report names those of its range when it has to go out incomplete.
 import type { Db } from '../db/query.ts';
 import { select } from '../db/query.ts';
+import { loadedSeconds, loadedStretchesJoin } from '../db/loaded-overlap.ts';
 
 export interface NotLoadedHour {
   hourStart: number;
@@ -18,10 +19,9 @@ export async function notLoadedHours(db: Db, fromTs: number, toTs: number, upTo:
   const rows = await select<{ hour_start: number; hour_end: number; local_start: string; local_end: string; not_loaded_s: number }>(
     db,
     `SELECT h.hour_start, h.hour_end, h.local_start, h.local_end,
-       LEAST(h.hour_end, ?) - h.hour_start
-         - COALESCE(SUM(GREATEST(0, LEAST(h.hour_end, t.s_to, ?) - GREATEST(h.hour_start, t.s_from))), 0) AS not_loaded_s
+       LEAST(h.hour_end, ?) - h.hour_start - ${loadedSeconds('h.hour_start', 'h.hour_end', '?')} AS not_loaded_s
      FROM report_hours h
-     LEFT JOIN vw_loaded_stretches t ON t.s_from < h.hour_end AND t.s_to > h.hour_start
+     ${loadedStretchesJoin('h.hour_start', 'h.hour_end')}
      WHERE h.hour_start >= ? AND h.hour_start < ?
      GROUP BY h.hour_start, h.hour_end, h.local_start, h.local_end
      HAVING not_loaded_s > 0

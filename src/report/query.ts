@@ -7,6 +7,7 @@
 // for 1/800 where 0.13 is right.
 import type { By, Interval } from './params.ts';
 import { extOrder } from '../db/ext-order.ts';
+import { loadedSeconds, loadedStretchesJoin } from '../db/loaded-overlap.ts';
 
 export interface ReportRow {
   /** The interval's (or its first hour's) UTC start and its (last hour's) UTC end. */
@@ -187,9 +188,9 @@ function periodsOf(g: Grain): string {
       SUM(u.${g.end} - u.${g.start}) AS len_s, SUM(u.loaded_s) AS loaded_s
     FROM (
       SELECT ${g.key('c')} AS k, c.${g.start}, c.${g.end},
-        COALESCE(SUM(LEAST(c.${g.end}, t.s_to) - GREATEST(c.${g.start}, t.s_from)), 0) AS loaded_s
+        ${loadedSeconds(`c.${g.start}`, `c.${g.end}`)} AS loaded_s
       FROM ${g.unit} c
-      LEFT JOIN vw_loaded_stretches t ON t.s_from < c.${g.end} AND t.s_to > c.${g.start}
+      ${loadedStretchesJoin(`c.${g.start}`, `c.${g.end}`)}
       WHERE ${g.selectBy('c')} >= ? AND ${g.selectBy('c')} < ?
       GROUP BY c.${g.start}, c.${g.end}, k
     ) u

@@ -106,12 +106,15 @@ export interface RawResponse {
   json(): unknown;
 }
 
-/** GET with the body as bytes (fetch would strip the BOM when decoding). */
-export function get(url: string, headers: Record<string, string> = {}, method = 'GET'): Promise<RawResponse> {
+/**
+ * GET with the body as bytes (fetch would strip the BOM when decoding). `localAddress`:
+ * another loopback address (127.0.0.2, ...) to be another client than 127.0.0.1.
+ */
+export function get(url: string, headers: Record<string, string> = {}, method = 'GET', localAddress?: string): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
     const u = new URL(url);
     const request = u.protocol === 'https:' ? httpsRequest : httpRequest;
-    const req = request(u, { method, headers, rejectUnauthorized: false }, (res) => {
+    const req = request(u, { method, headers, rejectUnauthorized: false, localAddress }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('error', reject);
