@@ -1,3 +1,4 @@
+import { DateTime } from 'luxon';
 import { describe, it, expect } from 'vitest';
 import { useTestDatabase, rows } from './helpers/database.ts';
 import { migrate, readRoutines } from '../src/db/migrate.ts';
@@ -103,6 +104,13 @@ describe('npm run migrate', () => {
     expect(r.rebuiltTz).toBe(true);
     for (const t of ZONE_TABLES) expect(await count(t), `${t} after the rebuild`).toBe(0);
     expect(await count('agent_events')).toBe(3);
+    // the raw tables' days are the new zone's: every partition bound is a London midnight
+    for (const table of ['agent_events', 'users_calls']) {
+      const bounds = (await rows<{ d: string }>(pool, "SELECT PARTITION_DESCRIPTION AS d FROM information_schema.PARTITIONS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ? AND PARTITION_DESCRIPTION <> 'MAXVALUE'", [table])).map((r) => Number(r.d));
+      expect(bounds.length, `${table}'s days`).toBeGreaterThan(400);
+      const local = new Set(bounds.map((b) => DateTime.fromSeconds(b, { zone: 'Europe/London' }).toFormat('HH:mm:ss')));
+      expect([...local], `${table}'s partition bounds in London`).toEqual(['00:00:00']);
+    }
     const [spring] = await rows<{ n: number }>(pool, "SELECT COUNT(*) AS n FROM report_hours WHERE local_start >= '2025-03-30' AND local_start < '2025-03-31'");
     const [autumn] = await rows<{ n: number }>(pool, "SELECT COUNT(*) AS n FROM report_hours WHERE local_start >= '2025-10-26' AND local_start < '2025-10-27'");
     expect([spring?.n, autumn?.n]).toEqual([23, 25]);

@@ -18,7 +18,7 @@ import { one, select, type Db } from './query.ts';
 import { readSetting, writeSetting } from './settings.ts';
 import { readCut } from './raw-cut.ts';
 import { ZONE_TABLES } from './zone-tables.ts';
-import { DAYS_AHEAD, ensureDayPartitions } from './partitions.ts';
+import { DAYS_AHEAD, ensureDayPartitions, rezoneDayPartitions } from './partitions.ts';
 
 /** Unknown database (connecting to one that does not exist yet). */
 const ER_BAD_DB_ERROR = 1049;
@@ -210,7 +210,7 @@ async function migrationBodies(): Promise<Set<string>> {
  * DAYS_AHEAD days ahead. Where a split cannot run now, the next collector run or backfill
  * does it; the loads are right either way.
  */
-async function splitDays(conn: Connection, reportTz: string, log: (l: string) => void): Promise<void> {
+async function splitDays(conn: Connection, reportTz: string, rezone: boolean, log: (l: string) => void): Promise<void> {
   const now = Math.floor(Date.now() / 1000);
   const first = await one<{ e: number | null; s: number | null }>(
     conn,
@@ -218,6 +218,11 @@ async function splitDays(conn: Connection, reportTz: string, log: (l: string) =>
   );
   const from = Math.min(now, ...[first?.e, first?.s].filter((x): x is number => x !== null && x !== undefined).map(Number));
   try {
+    if (rezone) {
+      const made = await rezoneDayPartitions(conn, reportTz, from, now + DAYS_AHEAD * 86400);
+      log(`partitions: agent_events and users_calls partitioned anew by the local days of ${reportTz} (${made} partitions)`);
+      return;
+    }
     const created = await ensureDayPartitions(conn, reportTz, from, now + DAYS_AHEAD * 86400);
     if (created > 0) log(`partitions: ${created} split off (agent_events, users_calls), a local day each`);
   } catch (err) {
@@ -255,7 +260,7 @@ export async function migrate(opts: MigrateOptions): Promise<MigrateResult> {
     const routines = await applyRoutines(conn, db, files, log);
     const dropped = await dropRemovedRoutines(conn, db, files, log);
     const zone = await prepareZone(conn, opts, log);
-    await splitDays(conn, opts.reportTz, log);
+    await splitDays(conn, opts.reportTz, zone.rebuilt, log);
     if (!current) await writeSetting(conn, 'migrations_md5', fingerprint);
     await conn.query('SELECT RELEASE_LOCK(?)', [migrateLock]);
     return { createdDatabase, migrations, routines, dropped, calendarHours: zone.hours, rebuiltTz: zone.rebuilt };

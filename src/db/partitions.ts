@@ -124,6 +124,30 @@ export async function ensureDayPartitions(db: Pool | Connection, reportTz: strin
   });
 }
 
+/**
+ * Partitions both tables anew by the local days of `reportTz` from the day holding fromTs
+ * to the end of the day holding toTs - 1 (p_old below, the last day open-ended), in one
+ * statement a table. For a new zone (migrate --rebuild-tz): splitting each of the old
+ * zone's days at the new midnight would be a statement, and a rebuild of the table, per
+ * day. Returns the partitions made.
+ */
+export async function rezoneDayPartitions(db: Pool | Connection, reportTz: string, fromTs: number, toTs: number): Promise<number> {
+  const bounds = dayBounds(reportTz, fromTs, toTs);
+  const taken = new Set<string>(['p_old']);
+  const pieces = [`PARTITION p_old VALUES LESS THAN (${bounds[0]})`];
+  bounds.forEach((b, i) => {
+    const name = partitionName(b, reportTz, taken);
+    taken.add(name);
+    pieces.push(`PARTITION ${mysql.escapeId(name)} VALUES LESS THAN (${i + 1 < bounds.length ? bounds[i + 1] : 'MAXVALUE'})`);
+  });
+  return withDdlSession(db, async (conn) => {
+    for (const { table, column } of PARTITIONED) {
+      await conn.query(`ALTER TABLE ${table} PARTITION BY RANGE (${column}) (${pieces.join(', ')})`);
+    }
+    return bounds.length * PARTITIONED.length;
+  });
+}
+
 /** The partitions of `table` that lie wholly before `cut`, in order. */
 export async function partitionsBefore(db: Pool | Connection, table: PartitionedTable, cut: number): Promise<Partition[]> {
   return (await partitionsOf(db, table)).filter((p) => p.hi !== null && p.hi <= cut);
