@@ -6,7 +6,7 @@ import { drawChart } from './report-chart.js';
 import { drawStatus, emptyRangeWords } from './status.js';
 import { createTable } from './table.js';
 import { planPages } from './pages.js';
-import { drawTimeline, focusTimeline } from './timeline.js';
+import { drawTimeline, drawTimelineProblem, focusTimeline } from './timeline.js';
 import { choicesQuery, fullTime, rangeProblem, readChoicesWithNotes, reportQuery } from './state.js';
 import { totals } from './format.js';
 import { COLUMNS } from './columns.js';
@@ -122,16 +122,32 @@ function filterAgents() {
   $('agent-count').textContent = n === 0 ? '(all)' : `(${n} selected)`;
 }
 
-async function openTimeline(ext, date, { focus = false } = {}) {
+let timelineRun = 0;
+
+function keepTimeline(ext, date) {
   choices = { ...choices, timeline: ext, timelineDate: date };
   if (shownChoices) shownChoices = { ...shownChoices, timeline: ext, timelineDate: date };
   remember();
+}
+
+/** Reads and draws an agent's day; a refusal or failure replaces the timeline with its reason. */
+async function openTimeline(ext, date, { focus = false } = {}) {
+  const run = ++timelineRun;
+  keepTimeline(ext, date);
   try {
-    drawTimeline($('timeline'), await getTimeline(ext, date), $('tooltip'));
-    if (focus) focusTimeline($('timeline'));
+    const t = await getTimeline(ext, date);
+    if (run !== timelineRun) return;
+    drawTimeline($('timeline'), t, $('tooltip'));
   } catch (err) {
-    failed(err);
+    if (run !== timelineRun || err.name === 'AbortError') return;
+    if (err instanceof AuthError) {
+      failed(err);
+      return;
+    }
+    drawTimelineProblem($('timeline'), ext, date, err.message);
+    keepTimeline(null, null);
   }
+  if (focus) focusTimeline($('timeline'));
 }
 
 function drawEmptyWords(answer) {
@@ -192,7 +208,7 @@ async function show() {
     clearResult();
     say(problem, true);
     restoreUrl();
-    delete document.body.dataset.busy;
+    answered();
     return;
   }
   const run = ++generation;
@@ -234,8 +250,8 @@ async function show() {
     if (run === generation) failed(err);
   } finally {
     if (run === generation) {
-      delete document.body.dataset.busy;
       $('result').classList.remove('stale');
+      answered();
     }
   }
 }
@@ -285,20 +301,29 @@ function start() {
   $('app').hidden = false;
   $('sign-out').hidden = !config.tokenRequired;
   fillControls();
-  void showWho().then(show);
+  // busy from here, so nothing reads the page as shown before its first answer
+  document.body.dataset.busy = 'true';
+  void showWho().then((ok) => (ok ? show() : answered()));
 }
 
-/** The token's name and scope, and the team picker of its teams. */
+/** One more apply has ended (shown, refused or failed): `data-answered` counts them. */
+function answered() {
+  document.body.dataset.answered = String(Number(document.body.dataset.answered ?? 0) + 1);
+  delete document.body.dataset.busy;
+}
+
+/** The token's name and scope, and the team picker of its teams; false when it failed. */
 async function showWho() {
   try {
     who = await getWhoami();
   } catch (err) {
     failed(err);
-    return;
+    return false;
   }
   drawWhoami($('whoami'), who, config.tokenRequired);
   choices = { ...choices, team: choices.team.filter((t) => who.teams.includes(t)) };
   drawTeamPicker($('team-box'), $('team-list'), who.teams, choices.team);
+  return true;
 }
 
 async function main() {
