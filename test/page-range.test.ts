@@ -210,6 +210,16 @@ describe('a big table', () => {
        WHERE s.slot_start >= ? AND s.slot_start < ?`,
       [from, to],
     );
+    // and their hours, as the transform stores them: the sums of the hours' slots
+    await pool.query(
+      `INSERT INTO agent_activity (hour_start, ext, hour_end, local_start, local_end, counted_s, idle_s, talk_s, offline_s, not_loaded_s, total_calls, answered_calls)
+       SELECT a.hour_start, a.ext, h.hour_end, h.local_start, h.local_end, SUM(a.counted_s), SUM(a.idle_s), SUM(a.talk_s), SUM(a.offline_s), 0,
+         SUM(a.total_calls), SUM(a.answered_calls)
+       FROM agent_slot_activity a JOIN report_hours h ON h.hour_start = a.hour_start
+       WHERE a.slot_start >= ? AND a.slot_start < ?
+       GROUP BY a.hour_start, a.ext, h.hour_end, h.local_start, h.local_end`,
+      [from, to],
+    );
     await markLoaded(pool, from, to);
   });
 

@@ -9,7 +9,6 @@ import { planPages } from './pages.js';
 import { drawTimeline, drawTimelineProblem, focusTimeline } from './timeline.js';
 import { choicesQuery, fullTime, rangeProblem, readChoicesWithNotes, reportQuery } from './state.js';
 import { totals } from './format.js';
-import { COLUMNS } from './columns.js';
 import { drawTeamPicker, drawWhoami, getWhoami, pickedTeams, viewColumns } from './teams.js';
 
 const $ = (id) => document.getElementById(id);
@@ -229,11 +228,13 @@ async function show() {
       .catch((err) => {
         if (run === generation) failed(err);
       });
-    const [status, answer] = await Promise.all([getStatus(), getIntervals(q, abort.signal)]);
+    // the totals row of agent rows is SQL's own total of the range (figures from its sums)
+    const wholeRange = choices.by === 'team' || choices.interval === 'total' ? null : getIntervals({ ...q, interval: 'total' }, abort.signal);
+    const [status, answer, whole] = await Promise.all([getStatus(), getIntervals(q, abort.signal), wholeRange]);
     if (run !== generation) return;
     // team rows are few (teams × intervals): one page of them
     pages = choices.by === 'team' ? planPages(answer.intervals, choices, Infinity) : planPages(answer.intervals, choices);
-    lastTotals = totals(answer.intervals, COLUMNS);
+    lastTotals = (whole ?? answer).intervals[0] ?? null;
     await showPage(0, run, abort.signal, lastTotals);
     if (run !== generation) return;
     $('result').hidden = false;
