@@ -5,7 +5,7 @@ import { AuthError, getConfig, getIntervals, getReportCsv, getReportRows, getSta
 import { drawChart } from './report-chart.js';
 import { drawStatus, emptyRangeWords } from './status.js';
 import { createTable } from './table.js';
-import { planPages } from './pages.js';
+import { headOfRange, planPages, restOfPage } from './pages.js';
 import { drawTimeline, drawTimelineProblem, focusTimeline } from './timeline.js';
 import { choicesQuery, fullTime, rangeProblem, readChoicesWithNotes, reportQuery } from './state.js';
 import { totals } from './format.js';
@@ -173,15 +173,32 @@ function drawPager() {
   $('page-next').disabled = pageIndex === pages.length - 1;
 }
 
-async function showPage(index, run, signal, sums) {
-  pageIndex = index;
-  const rows = await getReportRows(reportQuery({ ...choices, ...pages[index] }), signal);
-  if (run !== generation) return;
+/** Puts rows in the table (and the totals row, when known). */
+function showRows(rows, sums, keepScroll = false) {
   const columns = viewColumns(choices.by);
   // a team row sums its members (an agent of two teams counts in both): its totals are the team rows' own
-  table.setRows(rows, { durations: choices.durations, columns, totals: choices.by === 'team' ? totals(rows, columns) : sums });
+  table.setRows(rows, { durations: choices.durations, columns, totals: choices.by === 'team' ? totals(rows, columns) : sums, keepScroll });
   shownRows = rows.length;
+}
+
+async function showPage(index, run, signal, sums, head = null) {
+  pageIndex = index;
+  const rest = head && restOfPage(pages[index], head.range);
+  const rows = head ? head.rows.concat(rest ? await getReportRows(reportQuery({ ...choices, ...rest }), signal) : []) : await getReportRows(reportQuery({ ...choices, ...pages[index] }), signal);
+  if (run !== generation) return;
+  showRows(rows, sums, head !== null);
   drawPager();
+}
+
+/** Dims the parts of the result that still show an earlier answer. */
+function stale(on, ...ids) {
+  for (const id of ids) $(id).classList.toggle('stale', on);
+}
+
+/** The promise, with its rejection handled until someone awaits it. */
+function later(promise) {
+  promise.catch(() => {});
+  return promise;
 }
 
 async function turnPage(step) {
@@ -214,12 +231,35 @@ async function show() {
   inFlight?.abort();
   const abort = (inFlight = new AbortController());
   document.body.dataset.busy = 'true';
-  $('result').classList.add('stale');
+  stale(true, 'status', 'chart-box', 'table-box');
   say('Loading…');
   try {
     const q = reportQuery(choices);
-    // the agent list sums the whole range per agent: it fills in when it comes, the result does not wait for it
-    getReportRows(reportQuery({ ...choices, by: 'agent', interval: AGENT_LIST_INTERVAL }, { withExt: false }), abort.signal)
+    const statusAsked = later(getStatus());
+    const answerAsked = later(getIntervals(q, abort.signal));
+    // the totals row of agent rows is SQL's own total of the range (figures from its sums)
+    const wholeAsked = later(choices.by === 'team' || choices.interval === 'total' ? Promise.resolve(null) : getIntervals({ ...q, interval: 'total' }, abort.signal));
+    // the first interval's rows are on screen before the range's intervals are counted and
+    // paged (a month of a large centre takes seconds to count); team rows are one page
+    const headRange = choices.by === 'team' ? null : headOfRange(choices, choices.interval);
+    let head = null;
+    if (headRange) {
+      head = { range: headRange, rows: await getReportRows(reportQuery({ ...choices, ...headRange }), abort.signal) };
+      if (run !== generation) return;
+      if (head.rows.length > 0) {
+        pages = [];
+        showRows(head.rows, null);
+        drawPager();
+        $('result').hidden = false;
+        table.refresh();
+        stale(false, 'table-box');
+      }
+    }
+    const answer = await answerAsked;
+    if (run !== generation) return;
+    // the agent list sums the whole range per agent: asked once the intervals are in (not to
+    // slow them down), it fills in when it comes
+    const agentsAsked = getReportRows(reportQuery({ ...choices, by: 'agent', interval: AGENT_LIST_INTERVAL }, { withExt: false }), abort.signal)
       .then((all) => {
         if (run !== generation) return;
         agents = all.map((r) => ({ ext: r.ext, name: r.name }));
@@ -228,32 +268,32 @@ async function show() {
       .catch((err) => {
         if (run === generation) failed(err);
       });
-    // the totals row of agent rows is SQL's own total of the range (figures from its sums)
-    const wholeRange = choices.by === 'team' || choices.interval === 'total' ? null : getIntervals({ ...q, interval: 'total' }, abort.signal);
-    const [status, answer, whole] = await Promise.all([getStatus(), getIntervals(q, abort.signal), wholeRange]);
-    if (run !== generation) return;
     // team rows are few (teams × intervals): one page of them
     pages = choices.by === 'team' ? planPages(answer.intervals, choices, Infinity) : planPages(answer.intervals, choices);
-    lastTotals = (whole ?? answer).intervals[0] ?? null;
-    await showPage(0, run, abort.signal, lastTotals);
+    lastTotals = ((await wholeAsked) ?? answer).intervals[0] ?? null;
+    if (run !== generation) return;
+    await showPage(0, run, abort.signal, lastTotals, head);
     if (run !== generation) return;
     $('result').hidden = false;
     table.refresh();
-    drawStatus($('status'), status, answer, config.timeZone);
     drawChart($('chart'), answer.intervals, choices);
     drawEmptyWords(answer);
     shownChoices = choices;
     remember();
     const n = choices.by === 'team' ? shownRows : pages.reduce((s, p) => s + p.rows, 0);
     say(n === 0 ? 'No rows in this range.' : `${n.toLocaleString('en')} row(s).`);
+    stale(false, 'chart-box', 'table-box');
+    const status = await statusAsked;
+    if (run !== generation) return;
+    drawStatus($('status'), status, answer, config.timeZone);
+    stale(false, 'status');
+    await agentsAsked;
+    if (run !== generation) return;
     if (choices.timeline && choices.timelineDate) await openTimeline(choices.timeline, choices.timelineDate);
   } catch (err) {
     if (run === generation) failed(err);
   } finally {
-    if (run === generation) {
-      $('result').classList.remove('stale');
-      answered();
-    }
+    if (run === generation) answered();
   }
 }
 
@@ -267,7 +307,7 @@ function applyNow() {
 
 /** Applies the controls shortly after the last change, so typing a date asks once. */
 function applySoon() {
-  $('result').classList.add('stale');
+  stale(true, 'status', 'chart-box', 'table-box');
   document.body.dataset.busy = 'true';
   clearTimeout(pendingApply);
   pendingApply = setTimeout(() => void applyNow(), APPLY_DELAY_MS);
