@@ -226,6 +226,9 @@ describe('a big table', () => {
   it('draws a day at 15 minutes (3,840 rows) a screenful at a time, and sorts without drawing every row', async () => {
     const page = await open('startDate=2025-09-10&endDate=2025-09-11&interval=15m');
     expect(await page.textContent('#message')).toBe('3,840 row(s).');
+    // 96 quarter hours: a bar each
+    expect((await readChart(page)).labels).toHaveLength(96);
+    expect(await page.isVisible('#chart-grain')).toBe(false);
     const drawn = await page.locator('#table tbody tr:not(.spacer)').count();
     expect(drawn).toBeGreaterThan(10);
     expect(drawn).toBeLessThan(120);
@@ -267,6 +270,13 @@ describe('a big table', () => {
     const first = (await readTable(page)).rows[0]!;
     expect(first.slice(0, 4)).toEqual(['5000', '', '14:30 - 14:45', '12-Sep']);
     expect(await page.isDisabled('#page-prev')).toBe(false);
+    // 672 quarter hours are too many bars to see: the chart is drawn by hour, from SQL's hours
+    const chart = await readChart(page);
+    expect(chart.labels).toHaveLength(168);
+    expect(chart.labels[0]).toBe('10-Sep 00:00 - 01:00');
+    const hours = (await get(`${server.url}/api/intervals?startDate=2025-09-10&endDate=2025-09-17&interval=1h`, AUTH)).json() as { intervals: { idle_time: number }[] };
+    expect(chart.sets.find((x) => x.label === 'Idle')!.data).toEqual(hours.intervals.map((x) => x.idle_time));
+    expect(await page.textContent('#chart-grain')).toBe("Drawn by hour: the range's 672 quarter hours are too many bars to draw one each (the table has every one).");
     await page.close();
   });
 });

@@ -5,7 +5,7 @@ import { AuthError, getConfig, getIntervals, getReportCsv, getReportRows, getSta
 import { drawChart } from './report-chart.js';
 import { drawStatus, emptyRangeWords } from './status.js';
 import { createTable } from './table.js';
-import { headOfRange, planPages, restOfPage } from './pages.js';
+import { chartInterval, headOfRange, planPages, restOfPage } from './pages.js';
 import { drawTimeline, drawTimelineProblem, focusTimeline } from './timeline.js';
 import { choicesQuery, fullTime, rangeProblem, readChoicesWithNotes, reportQuery } from './state.js';
 import { totals } from './format.js';
@@ -161,6 +161,16 @@ function drawEmptyWords(answer) {
   note.hidden = text === '';
 }
 
+const GRAIN_WORDS = { '15m': 'quarter hours', '30m': 'half hours', '1h': 'hours', day: 'days', week: 'weeks' };
+
+/** Says when the chart is drawn by longer intervals than the table's. */
+function drawChartGrain(grain, count) {
+  const note = $('chart-grain');
+  note.hidden = grain === choices.interval;
+  if (note.hidden) return;
+  note.textContent = `Drawn by ${GRAIN_WORDS[grain].slice(0, -1)}: the range's ${count.toLocaleString('en')} ${GRAIN_WORDS[choices.interval]} are too many bars to draw one each (the table has every one).`;
+}
+
 function drawPager() {
   const pager = $('pager');
   pager.hidden = pages.length <= 1;
@@ -194,6 +204,8 @@ async function showPage(index, run, signal, sums, head = null) {
 function stale(on, ...ids) {
   for (const id of ids) $(id).classList.toggle('stale', on);
 }
+
+const nextTask = () => new Promise((resolve) => setTimeout(resolve, 0));
 
 /** The promise, with its rejection handled until someone awaits it. */
 function later(promise) {
@@ -237,6 +249,8 @@ async function show() {
     const q = reportQuery(choices);
     const statusAsked = later(getStatus());
     const answerAsked = later(getIntervals(q, abort.signal));
+    const chartGrain = chartInterval(choices, choices.interval);
+    const chartAsked = chartGrain === choices.interval ? answerAsked : later(getIntervals({ ...q, interval: chartGrain }, abort.signal));
     // the totals row of agent rows is SQL's own total of the range (figures from its sums)
     const wholeAsked = later(choices.by === 'team' || choices.interval === 'total' ? Promise.resolve(null) : getIntervals({ ...q, interval: 'total' }, abort.signal));
     // the first interval's rows are on screen before the range's intervals are counted and
@@ -276,7 +290,12 @@ async function show() {
     if (run !== generation) return;
     $('result').hidden = false;
     table.refresh();
-    drawChart($('chart'), answer.intervals, choices);
+    // the rows are on screen before the chart is drawn, in a task of its own (the tab stays responsive)
+    await nextTask();
+    const drawn = await chartAsked;
+    if (run !== generation) return;
+    drawChart($('chart'), drawn.intervals, { ...choices, interval: chartGrain });
+    drawChartGrain(chartGrain, answer.intervals.length);
     drawEmptyWords(answer);
     shownChoices = choices;
     remember();

@@ -74,3 +74,21 @@ export function restOfPage(page, head) {
   if (`${head.endDate}T${head.endTime}` >= `${page.endDate}T${page.endTime}`) return null;
   return { startDate: head.endDate, startTime: head.endTime, endDate: page.endDate, endTime: page.endTime };
 }
+
+// A chart of more bars than this is drawn from longer intervals: on a screen a month of
+// hours is bars under 2 px wide, and drawing thousands of them blocks the tab for seconds.
+export const CHART_BARS = 200;
+const CHART_GRAINS = ['15m', '30m', '1h', 'day', 'week', 'total'];
+const GRAIN_MINUTES = { '15m': 15, '30m': 30, '1h': 60, day: 1440, week: 10080 };
+
+/**
+ * The interval the chart is drawn by: the chosen one, or the first longer one of 1h, day
+ * and week whose intervals in the range are at most CHART_BARS (counted on the wall clock:
+ * a DST day's hour more or less does not change the choice).
+ */
+export function chartInterval(range, interval) {
+  const minutes = (Date.parse(`${range.endDate}T${range.endTime}Z`) - Date.parse(`${range.startDate}T${range.startTime}Z`)) / 60000;
+  const rank = CHART_GRAINS.indexOf(interval);
+  const candidates = [interval, ...['1h', 'day', 'week'].filter((g) => CHART_GRAINS.indexOf(g) > rank)];
+  return candidates.find((g) => !(g in GRAIN_MINUTES) || minutes / GRAIN_MINUTES[g] <= CHART_BARS) ?? candidates.at(-1);
+}
