@@ -247,7 +247,7 @@ async function show() {
   say('Loading…');
   try {
     const q = reportQuery(choices);
-    const statusAsked = later(getStatus());
+    const statusAsked = later(getStatus(session.token, abort.signal));
     const answerAsked = later(getIntervals(q, abort.signal));
     const chartGrain = chartInterval(choices, choices.interval);
     const chartAsked = chartGrain === choices.interval ? answerAsked : later(getIntervals({ ...q, interval: chartGrain }, abort.signal));
