@@ -37,6 +37,11 @@ describe('npm run bench -- --agents 20 --days 1 --no-day', () => {
       expect(figures.events).toBeGreaterThan(20 * 80);
       expect(figures.events).toBeLessThan(20 * 200);
       for (const k of KEYS.filter((k) => k.endsWith('_eps'))) expect(figures[k], k).toBeGreaterThan(0);
+      // the page in Chromium: timed, or not measured with the reason
+      const page = figures as unknown as { page_31d_1h_s: number | null; page_unavailable: string | null };
+      if (page.page_31d_1h_s === null) expect(page.page_unavailable).toMatch(/\w/);
+      else expect(page.page_31d_1h_s).toBeGreaterThan(0);
+      expect(stdout).toMatch(/page in Chromium, 31 days at 1h: first rows/);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

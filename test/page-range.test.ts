@@ -105,28 +105,29 @@ describe('choices and refusals', () => {
     const page = await open(RANGE);
     await page.getByLabel('Interval', { exact: true }).selectOption('15m');
     // no Show: the change applies by itself, once the pause after the last change is over
-    await expect.poll(() => new URL(page.url()).searchParams.get('interval'), { timeout: 10_000 }).toBe('15m');
     await settled(page);
+    expect(new URL(page.url()).searchParams.get('interval')).toBe('15m');
     const quarters = (await get(`${server.url}/api/report?${RANGE}&interval=15m&format=json`, AUTH)).json() as unknown[];
     expect((await readTable(page)).rows.length).toBe(quarters.length);
     // changed and downloaded at once: the file is the new choice's
     await page.getByLabel('Interval', { exact: true }).selectOption('30m');
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download CSV' }).click()]);
     expect(download.suggestedFilename()).toBe('report_2025-09-07T09-00-00_to_2025-09-07T11-00-00_30m.csv');
-    await expect.poll(() => new URL(page.url()).searchParams.get('interval'), { timeout: 10_000 }).toBe('30m');
     await settled(page);
+    expect(new URL(page.url()).searchParams.get('interval')).toBe('30m');
     await page.close();
   });
 
   it('replaces the result with words when a range is refused, and keeps the refused range out of the URL', async () => {
     const page = await open(RANGE);
     await page.fill('#endDate', '2025-09-06');
-    await expect.poll(() => page.textContent('#message'), { timeout: 10_000 }).toBe('The end is not after the start: pick a later end date or time.');
     await settled(page);
+    expect(await page.textContent('#message')).toBe('The end is not after the start: pick a later end date or time.');
     expect(await page.isVisible('#result')).toBe(false);
     expect(new URL(page.url()).searchParams.get('endDate')).toBe('2025-09-07');
     await page.fill('#endDate', '2026-01-07');
-    await expect.poll(() => page.textContent('#message'), { timeout: 10_000 }).toMatch(/^That range is 123 days long; the longest report is 93 days: pick a shorter range\.$/);
+    await settled(page);
+    expect(await page.textContent('#message')).toMatch(/^That range is 123 days long; the longest report is 93 days: pick a shorter range\.$/);
     expect(await page.textContent('#message')).not.toMatch(/REPORT_MAX_DAYS|startDate|endDate/);
     await page.fill('#endDate', '2025-09-07');
     await settled(page);
@@ -209,12 +210,25 @@ describe('a big table', () => {
        WHERE s.slot_start >= ? AND s.slot_start < ?`,
       [from, to],
     );
+    // and their hours, as the transform stores them: the sums of the hours' slots
+    await pool.query(
+      `INSERT INTO agent_activity (hour_start, ext, hour_end, local_start, local_end, counted_s, idle_s, talk_s, offline_s, not_loaded_s, total_calls, answered_calls)
+       SELECT a.hour_start, a.ext, h.hour_end, h.local_start, h.local_end, SUM(a.counted_s), SUM(a.idle_s), SUM(a.talk_s), SUM(a.offline_s), 0,
+         SUM(a.total_calls), SUM(a.answered_calls)
+       FROM agent_slot_activity a JOIN report_hours h ON h.hour_start = a.hour_start
+       WHERE a.slot_start >= ? AND a.slot_start < ?
+       GROUP BY a.hour_start, a.ext, h.hour_end, h.local_start, h.local_end`,
+      [from, to],
+    );
     await markLoaded(pool, from, to);
   });
 
   it('draws a day at 15 minutes (3,840 rows) a screenful at a time, and sorts without drawing every row', async () => {
     const page = await open('startDate=2025-09-10&endDate=2025-09-11&interval=15m');
     expect(await page.textContent('#message')).toBe('3,840 row(s).');
+    // 96 quarter hours: a bar each
+    expect((await readChart(page)).labels).toHaveLength(96);
+    expect(await page.isVisible('#chart-grain')).toBe(false);
     const drawn = await page.locator('#table tbody tr:not(.spacer)').count();
     expect(drawn).toBeGreaterThan(10);
     expect(drawn).toBeLessThan(120);
@@ -248,15 +262,21 @@ describe('a big table', () => {
 
   it('pages a week at 15 minutes (26,880 rows) by runs of whole intervals, each the API\'s own rows', async () => {
     const page = await open('startDate=2025-09-10&endDate=2025-09-17&interval=15m');
-    await expect.poll(() => page.isVisible('#pager'), { timeout: 10_000 }).toBe(true);
-    await expect.poll(() => page.textContent('#page-text'), { timeout: 10_000 }).toMatch(/^Rows 1–10,000 of 26,880: 2025-09-10 00:00 to 2025-09-12 14:30 \(page 1 of 3;/);
+    expect(await page.isVisible('#pager')).toBe(true);
+    expect(await page.textContent('#page-text')).toMatch(/^Rows 1–10,000 of 26,880: 2025-09-10 00:00 to 2025-09-12 14:30 \(page 1 of 3;/);
     await page.getByRole('button', { name: 'Next rows' }).click();
-    // the next page's text is set once its rows are read
-    await expect.poll(() => page.textContent('#page-text'), { timeout: 10_000 }).toMatch(/^Rows 10,001–20,000 of 26,880: 2025-09-12 14:30 to 2025-09-15 05:00 \(page 2 of 3;/);
     await settled(page);
+    expect(await page.textContent('#page-text')).toMatch(/^Rows 10,001–20,000 of 26,880: 2025-09-12 14:30 to 2025-09-15 05:00 \(page 2 of 3;/);
     const first = (await readTable(page)).rows[0]!;
     expect(first.slice(0, 4)).toEqual(['5000', '', '14:30 - 14:45', '12-Sep']);
     expect(await page.isDisabled('#page-prev')).toBe(false);
+    // 672 quarter hours are too many bars to see: the chart is drawn by hour, from SQL's hours
+    const chart = await readChart(page);
+    expect(chart.labels).toHaveLength(168);
+    expect(chart.labels[0]).toBe('10-Sep 00:00 - 01:00');
+    const hours = (await get(`${server.url}/api/intervals?startDate=2025-09-10&endDate=2025-09-17&interval=1h`, AUTH)).json() as { intervals: { idle_time: number }[] };
+    expect(chart.sets.find((x) => x.label === 'Idle')!.data).toEqual(hours.intervals.map((x) => x.idle_time));
+    expect(await page.textContent('#chart-grain')).toBe("Drawn by hour: the range's 672 quarter hours are too many bars to draw one each (the table has every one).");
     await page.close();
   });
 });
@@ -278,7 +298,7 @@ describe('a pruned day', () => {
     expect(pruned.segments.map((s) => s.state)).toEqual(['Pruned']);
 
     const page = await open('startDate=2025-09-08&endDate=2025-09-09&ext=4103&timeline=4103&timelineDate=2025-09-08');
-    await expect.poll(() => page.textContent('#timeline .timeline-note'), { timeout: 10_000 }).toContain('The raw events of this day were deleted by the retention (RAW_RETENTION_DAYS, npm run prune)');
+    expect(await page.textContent('#timeline .timeline-note')).toContain('The raw events of this day were deleted by the retention (RAW_RETENTION_DAYS, npm run prune)');
     expect(await page.locator('#timeline .seg[data-state="Offline"]').count()).toBe(0);
     // the table still shows the agent working that day
     expect(await page.textContent('#message')).toBe('24 row(s).');

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { useTestDatabase } from './helpers/database.ts';
-import { markLoaded } from './helpers/fixtures.ts';
+import { loadFixtureEvents, loadFixtureStats, markLoaded } from './helpers/fixtures.ts';
 import { loadWorkedExampleDay } from './helpers/worked-example-day.ts';
 import { launchBrowser } from './helpers/browser.ts';
 import { newPage as openPage, readTable, settled, signIn as signInAt } from './helpers/page-driver.ts';
@@ -203,7 +203,7 @@ describe('the report page', () => {
     // the link reopens it
     await page.reload();
     await settled(page);
-    await expect.poll(() => page.locator('#timeline .seg').count()).toBe(WORKED_EXAMPLE_SEGMENTS.length);
+    expect(await page.locator('#timeline .seg').count()).toBe(WORKED_EXAMPLE_SEGMENTS.length);
     await page.close();
   });
 
@@ -322,6 +322,63 @@ describe('the report page with a gap in the loaded data', () => {
     await expect.poll(() => page.locator('#timeline .seg[data-state="Not Loaded"]').count()).toBe(3);
     const gap = await page.$$eval('#timeline .seg', (els) => els.filter((e) => e.dataset.start!.slice(11, 16) >= '09:45' && e.dataset.start!.slice(11, 16) < '10:15').map((e) => `${e.dataset.start!.slice(11, 16)} ${e.dataset.state}`));
     expect(gap).toEqual(['09:45 Lunch', '09:50 Not Loaded', '10:10 Offline']);
+    await page.close();
+  });
+});
+
+describe('another day: answered over offered, and an extension the timeline refuses', () => {
+  // 2025-09-09 10:00-11:00 in Dubai: 4101 and an agent whose extension reads as a formula
+  const FROM = 1757397600;
+  const DAY9 = 'startDate=2025-09-09&startTime=10:00:00&endDate=2025-09-09&endTime=11:00:00';
+  beforeAll(async () => {
+    const { pool } = db();
+    const idle = (ext: string, username: string) => ({ event: 'agent_idle', enabled: true, ext, username, state: 'available', Timestamp: FROM + 600 });
+    await loadFixtureEvents(pool, { events: [idle('4101', 'Layla+Menon'), idle('=1+1', 'Formula+Agent')] }, null);
+    await markLoaded(pool, FROM, FROM + 3600);
+    // the platform says 4101 answered more than it was offered at 10:00: its Failed Calls is
+    // 0, not -2; =1+1 failed 3 of 4 at 10:15
+    const calls = (total: number, answered: number) => ({ name: 'x', tags: null, total_calls: total, answered_calls: answered, talked_time: 0, hold_time: 0, wrap_up_time: 0, idle_time: 0 });
+    await loadFixtureStats(pool, { [`${FROM}-${FROM + 900}`]: { '4101': calls(1, 3) }, [`${FROM + 900}-${FROM + 1800}`]: { '=1+1': calls(4, 1) } });
+    await pool.query("CALL sp_aggregate_range('2025-09-09 00:00:00', '2025-09-10 00:00:00')");
+  });
+
+  it("totals Failed Calls from the summed counts, as SQL's total of the range does", async () => {
+    const page = await newPage();
+    // quarter hours: the two rows with calls are in two intervals, each summed on its own
+    await signIn(page, `${DAY9}&interval=15m`);
+    const t = await table(page);
+    const col = (h: string) => t.headers.indexOf(h);
+    const counted = t.rows.filter((r) => r[col('Total Calls')] !== '0');
+    expect(counted.map((r) => [r[col('Ext')], r[col('Interval')], r[col('Total Calls')], r[col('Answered Calls')], r[col('Failed Calls')]])).toEqual([
+      ['4101', '10:00 - 10:15', '1', '3', '0'],
+      ['=1+1', '10:15 - 10:30', '4', '1', '3'],
+    ]);
+    // 5 offered, 4 answered: 1 failed (the rows' own Failed Calls add up to 3)
+    const sql = (await get(`${server.url}/api/intervals?${DAY9}&interval=total`, AUTH)).json() as { intervals: Record<string, number>[] };
+    expect(sql.intervals[0]).toMatchObject({ total_calls: 5, answered_calls: 4, failed_calls: 1, answer_rate: 80 });
+    expect([col('Total Calls'), col('Answered Calls'), col('Failed Calls'), col('Answer Rate (%)')].map((i) => t.totals[i])).toEqual(['5', '4', '1', '80.00']);
+    await page.close();
+  });
+
+  it("clears the previous agent's timeline and says the server's reason", async () => {
+    const page = await newPage();
+    await signIn(page, DAY9);
+    const row = (ext: string) => page.locator('#table tbody tr:not(.spacer)', { has: page.locator('td.ext', { hasText: ext }) });
+    await row('4101').click();
+    await expect.poll(() => page.textContent('#timeline h2')).toBe('Timeline of 4101 Layla Menon on 2025-09-09');
+    expect(await page.locator('#timeline .seg').count()).toBeGreaterThan(0);
+    const timeline = await get(`${server.url}/api/timeline?ext=${encodeURIComponent('=1+1')}&date=2025-09-09`, AUTH);
+    expect(timeline.status).toBe(400);
+    const reason = (timeline.json() as { error: string }).error;
+    await row('=1+1').click();
+    await expect.poll(() => page.textContent('#timeline .timeline-note')).toBe(`The timeline of =1+1 on 2025-09-09 could not be shown: ${reason}`);
+    expect(await page.textContent('#timeline h2')).toBe('Timeline of =1+1 on 2025-09-09');
+    expect(await page.locator('#timeline .seg').count()).toBe(0);
+    expect(await page.locator('#timeline .segments tbody tr').count()).toBe(0);
+    expect(await page.isVisible('#timeline .axis span')).toBe(false);
+    // the report stays; the URL keeps no timeline (neither the refused one nor the cleared one)
+    expect(await page.locator('#table tbody tr:not(.spacer)').count()).toBe(2);
+    expect(new URL(page.url()).searchParams.get('timeline')).toBeNull();
     await page.close();
   });
 });

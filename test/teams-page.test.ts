@@ -10,6 +10,7 @@ import type { Browser, Page } from 'playwright-core';
 import { useTestDatabase } from './helpers/database.ts';
 import { loadWorkedExample } from './helpers/fixtures.ts';
 import { launchBrowser } from './helpers/browser.ts';
+import { settled } from './helpers/page-driver.ts';
 import { startHttpServer } from '../src/http/server.ts';
 import { silentLogger } from '../src/log.ts';
 import { importTeams } from '../src/access/teams.ts';
@@ -47,11 +48,6 @@ afterAll(async () => {
   await browser?.close();
   await server?.close();
 });
-
-async function settled(page: Page): Promise<void> {
-  await page.waitForSelector('#app:not([hidden])');
-  await page.waitForFunction(() => !document.body.dataset.busy && document.getElementById('message')!.textContent !== 'Loading…');
-}
 
 async function signedIn(query: string): Promise<Page> {
   const page = await browser.newPage({ viewport: { width: 1366, height: 900 } });

@@ -19,6 +19,7 @@ import { wipeStaging } from '../backfill/wipe.ts';
 import { runCollector } from '../collector/collector.ts';
 import { createBareCopy, rawLoad } from './raw-load.ts';
 import { startReportServer, timeReport } from './report-probe.ts';
+import { timePage } from './page-probe.ts';
 import { startupSeconds } from './startup.ts';
 import { dayBackfill } from './backfill-day.ts';
 
@@ -71,6 +72,9 @@ export interface BenchFigures {
   /** The 31-day report by hour with by=team: ten teams splitting the agents (rules §9). */
   by_team_31d_s: number;
   by_team_31d_rows: number;
+  /** The page in Chromium: 31 days at 1h, navigation to the first table rows visible (null: page_unavailable says why). */
+  page_31d_1h_s: number | null;
+  page_unavailable: string | null;
   /** The server's InnoDB buffer pool: 4M events and their indexes need about 1 GB to stay in memory. */
   innodb_buffer_pool_mb: number;
   /** `npm run backfill -- --help`, whole process, median of 5. */
@@ -221,6 +225,7 @@ export async function runBench(cfg: Config, opts: BenchOptions): Promise<BenchFi
     let monthTotal;
     let month15Json;
     let byTeam;
+    let page;
     try {
       progress(`report: ${dayStart.toISODate()} and 31 days from ${monthStart.toISODate()}, by hour, 15 minutes, total, JSON`);
       const monthRange = `startDate=${monthStart.toISODate()}&endDate=${monthStart.plus({ days: 31 }).toISODate()}&bom=0`;
@@ -232,6 +237,9 @@ export async function runBench(cfg: Config, opts: BenchOptions): Promise<BenchFi
       monthTotal = await timeReport(server, `${monthRange}&interval=total`);
       month15Json = await timeReport(server, `${monthRange}&interval=15m&format=json`);
       byTeam = await timeReport(server, `${monthRange}&by=team`);
+      progress('page: 31 days at 1h in Chromium, navigation to the first table rows');
+      page = await timePage(server.url, `startDate=${monthStart.toISODate()}&endDate=${monthStart.plus({ days: 31 }).toISODate()}`);
+      if (typeof page === 'string') progress(`page: not measured: ${page}`);
     } finally {
       await server.stop();
     }
@@ -272,6 +280,8 @@ export async function runBench(cfg: Config, opts: BenchOptions): Promise<BenchFi
       report_31d_15m_json_rss_growth_mb: round(month15Json.peakRssMb - month15Json.rssBeforeMb, 1),
       by_team_31d_s: round(byTeam.seconds, 2),
       by_team_31d_rows: byTeam.rows,
+      page_31d_1h_s: typeof page === 'string' ? null : round(page.firstRowsS, 2),
+      page_unavailable: typeof page === 'string' ? page : null,
       innodb_buffer_pool_mb: bufferPoolMb,
       startup_npm_s: round(startup.npm, 2),
       startup_node_s: round(startup.node, 2),

@@ -17,6 +17,9 @@ against the in-process simulator, and prints one table of figures:
   collector  one incremental collector run, ten minutes after the range
   report     GET /api/report for one day and for 31 days (also by=team, ten teams), the
              server in its own process
+  page       the page at / in Chromium, 31 days at 1h: navigation to the table's first
+             rows on screen (not measured, with the reason, without Chromium or
+             playwright-core)
   start-up   npm run backfill -- --help, whole process (median of 5), and under node alone
   day        npm run backfill of one local day from the simulator over HTTP, whole process
              (median of 3), at 200 and 1000 agents, and its start to the first window
@@ -67,6 +70,7 @@ const ROWS: Row[] = [
   { label: 'report, 31 days at 15m as JSON: RSS growth', key: 'report_31d_15m_json_rss_growth_mb', unit: 'MB', target: '≤ 100' },
   { label: 'report, 31 days by team (ten teams)', key: 'by_team_31d_s', unit: 's', target: '≤ 5' },
   { label: 'report, 31 days by team: rows', key: 'by_team_31d_rows', unit: '' },
+  { label: 'page in Chromium, 31 days at 1h: first rows', key: 'page_31d_1h_s', unit: 's', target: '≤ 3' },
   { label: 'start-up: npm run backfill -- --help', key: 'startup_npm_s', unit: 's', target: '≤ 0.4' },
   { label: 'start-up: node dist/cli/backfill.js --help', key: 'startup_node_s', unit: 's' },
   { label: 'backfill one day, 200 agents, whole process', key: 'backfill_day_200_s', unit: 's', once: true, target: '≤ 0.8' },
@@ -116,6 +120,7 @@ await runCommand({ name: 'bench', help: HELP, flags: { values: ['agents', 'days'
   console.log(`\nAPR benchmark, ${started.toISOString().slice(0, 10)}, ${days} days, seed ${seed}, REPORT_TZ=${cfg.reportTz}\n`);
   console.log(table(main, small));
   if (main.limit_unavailable) console.log(`\nlimit: raw LOAD DATA unavailable: ${main.limit_unavailable}`);
+  if (main.page_unavailable) console.log(`\npage: not measured: ${main.page_unavailable}`);
   await writeFile(out, JSON.stringify({ ...main, date: started.toISOString(), seed, report_tz: cfg.reportTz, scale: small ?? null }, null, 2) + '\n');
   console.log(`\nfigures written to ${out}`);
   return EXIT.OK;

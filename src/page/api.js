@@ -36,8 +36,8 @@ export async function getConfig() {
   return (await apiGet('/api/config', null)).json();
 }
 
-export async function getStatus(token) {
-  return (await apiGet('/api/status', token)).json();
+export async function getStatus(token = session.token, signal = undefined) {
+  return (await apiGet('/api/status', token, signal)).json();
 }
 
 export async function getTimeline(ext, date) {

@@ -5,11 +5,10 @@ import { AuthError, getConfig, getIntervals, getReportCsv, getReportRows, getSta
 import { drawChart } from './report-chart.js';
 import { drawStatus, emptyRangeWords } from './status.js';
 import { createTable } from './table.js';
-import { planPages } from './pages.js';
-import { drawTimeline, focusTimeline } from './timeline.js';
+import { chartInterval, headOfRange, planPages, restOfPage } from './pages.js';
+import { drawTimeline, drawTimelineProblem, focusTimeline } from './timeline.js';
 import { choicesQuery, fullTime, rangeProblem, readChoicesWithNotes, reportQuery } from './state.js';
 import { totals } from './format.js';
-import { COLUMNS } from './columns.js';
 import { drawTeamPicker, drawWhoami, getWhoami, pickedTeams, viewColumns } from './teams.js';
 
 const $ = (id) => document.getElementById(id);
@@ -122,16 +121,32 @@ function filterAgents() {
   $('agent-count').textContent = n === 0 ? '(all)' : `(${n} selected)`;
 }
 
-async function openTimeline(ext, date, { focus = false } = {}) {
+let timelineRun = 0;
+
+function keepTimeline(ext, date) {
   choices = { ...choices, timeline: ext, timelineDate: date };
   if (shownChoices) shownChoices = { ...shownChoices, timeline: ext, timelineDate: date };
   remember();
+}
+
+/** Reads and draws an agent's day; a refusal or failure replaces the timeline with its reason. */
+async function openTimeline(ext, date, { focus = false } = {}) {
+  const run = ++timelineRun;
+  keepTimeline(ext, date);
   try {
-    drawTimeline($('timeline'), await getTimeline(ext, date), $('tooltip'));
-    if (focus) focusTimeline($('timeline'));
+    const t = await getTimeline(ext, date);
+    if (run !== timelineRun) return;
+    drawTimeline($('timeline'), t, $('tooltip'));
   } catch (err) {
-    failed(err);
+    if (run !== timelineRun || err.name === 'AbortError') return;
+    if (err instanceof AuthError) {
+      failed(err);
+      return;
+    }
+    drawTimelineProblem($('timeline'), ext, date, err.message);
+    keepTimeline(null, null);
   }
+  if (focus) focusTimeline($('timeline'));
 }
 
 function drawEmptyWords(answer) {
@@ -146,6 +161,16 @@ function drawEmptyWords(answer) {
   note.hidden = text === '';
 }
 
+const GRAIN_WORDS = { '15m': 'quarter hours', '30m': 'half hours', '1h': 'hours', day: 'days', week: 'weeks' };
+
+/** Says when the chart is drawn by longer intervals than the table's. */
+function drawChartGrain(grain, count) {
+  const note = $('chart-grain');
+  note.hidden = grain === choices.interval;
+  if (note.hidden) return;
+  note.textContent = `Drawn by ${GRAIN_WORDS[grain].slice(0, -1)}: the range's ${count.toLocaleString('en')} ${GRAIN_WORDS[choices.interval]} are too many bars to draw one each (the table has every one).`;
+}
+
 function drawPager() {
   const pager = $('pager');
   pager.hidden = pages.length <= 1;
@@ -158,15 +183,34 @@ function drawPager() {
   $('page-next').disabled = pageIndex === pages.length - 1;
 }
 
-async function showPage(index, run, signal, sums) {
-  pageIndex = index;
-  const rows = await getReportRows(reportQuery({ ...choices, ...pages[index] }), signal);
-  if (run !== generation) return;
+/** Puts rows in the table (and the totals row, when known). */
+function showRows(rows, sums, keepScroll = false) {
   const columns = viewColumns(choices.by);
   // a team row sums its members (an agent of two teams counts in both): its totals are the team rows' own
-  table.setRows(rows, { durations: choices.durations, columns, totals: choices.by === 'team' ? totals(rows, columns) : sums });
+  table.setRows(rows, { durations: choices.durations, columns, totals: choices.by === 'team' ? totals(rows, columns) : sums, keepScroll });
   shownRows = rows.length;
+}
+
+async function showPage(index, run, signal, sums, head = null) {
+  pageIndex = index;
+  const rest = head && restOfPage(pages[index], head.range);
+  const rows = head ? head.rows.concat(rest ? await getReportRows(reportQuery({ ...choices, ...rest }), signal) : []) : await getReportRows(reportQuery({ ...choices, ...pages[index] }), signal);
+  if (run !== generation) return;
+  showRows(rows, sums, head !== null);
   drawPager();
+}
+
+/** Dims the parts of the result that still show an earlier answer. */
+function stale(on, ...ids) {
+  for (const id of ids) $(id).classList.toggle('stale', on);
+}
+
+const nextTask = () => new Promise((resolve) => setTimeout(resolve, 0));
+
+/** The promise, with its rejection handled until someone awaits it. */
+function later(promise) {
+  promise.catch(() => {});
+  return promise;
 }
 
 async function turnPage(step) {
@@ -192,19 +236,44 @@ async function show() {
     clearResult();
     say(problem, true);
     restoreUrl();
-    delete document.body.dataset.busy;
+    answered();
     return;
   }
   const run = ++generation;
   inFlight?.abort();
   const abort = (inFlight = new AbortController());
   document.body.dataset.busy = 'true';
-  $('result').classList.add('stale');
+  stale(true, 'status', 'chart-box', 'table-box');
   say('Loading…');
   try {
     const q = reportQuery(choices);
-    // the agent list sums the whole range per agent: it fills in when it comes, the result does not wait for it
-    getReportRows(reportQuery({ ...choices, by: 'agent', interval: AGENT_LIST_INTERVAL }, { withExt: false }), abort.signal)
+    const statusAsked = later(getStatus(session.token, abort.signal));
+    const answerAsked = later(getIntervals(q, abort.signal));
+    const chartGrain = chartInterval(choices, choices.interval);
+    const chartAsked = chartGrain === choices.interval ? answerAsked : later(getIntervals({ ...q, interval: chartGrain }, abort.signal));
+    // the totals row of agent rows is SQL's own total of the range (figures from its sums)
+    const wholeAsked = later(choices.by === 'team' || choices.interval === 'total' ? Promise.resolve(null) : getIntervals({ ...q, interval: 'total' }, abort.signal));
+    // the first interval's rows are on screen before the range's intervals are counted and
+    // paged (a month of a large centre takes seconds to count); team rows are one page
+    const headRange = choices.by === 'team' ? null : headOfRange(choices, choices.interval);
+    let head = null;
+    if (headRange) {
+      head = { range: headRange, rows: await getReportRows(reportQuery({ ...choices, ...headRange }), abort.signal) };
+      if (run !== generation) return;
+      if (head.rows.length > 0) {
+        pages = [];
+        showRows(head.rows, null);
+        drawPager();
+        $('result').hidden = false;
+        table.refresh();
+        stale(false, 'table-box');
+      }
+    }
+    const answer = await answerAsked;
+    if (run !== generation) return;
+    // the agent list sums the whole range per agent: asked once the intervals are in (not to
+    // slow them down), it fills in when it comes
+    const agentsAsked = getReportRows(reportQuery({ ...choices, by: 'agent', interval: AGENT_LIST_INTERVAL }, { withExt: false }), abort.signal)
       .then((all) => {
         if (run !== generation) return;
         agents = all.map((r) => ({ ext: r.ext, name: r.name }));
@@ -213,30 +282,37 @@ async function show() {
       .catch((err) => {
         if (run === generation) failed(err);
       });
-    const [status, answer] = await Promise.all([getStatus(), getIntervals(q, abort.signal)]);
-    if (run !== generation) return;
     // team rows are few (teams × intervals): one page of them
     pages = choices.by === 'team' ? planPages(answer.intervals, choices, Infinity) : planPages(answer.intervals, choices);
-    lastTotals = totals(answer.intervals, COLUMNS);
-    await showPage(0, run, abort.signal, lastTotals);
+    lastTotals = ((await wholeAsked) ?? answer).intervals[0] ?? null;
+    if (run !== generation) return;
+    await showPage(0, run, abort.signal, lastTotals, head);
     if (run !== generation) return;
     $('result').hidden = false;
     table.refresh();
-    drawStatus($('status'), status, answer, config.timeZone);
-    drawChart($('chart'), answer.intervals, choices);
+    // the rows are on screen before the chart is drawn, in a task of its own (the tab stays responsive)
+    await nextTask();
+    const drawn = await chartAsked;
+    if (run !== generation) return;
+    drawChart($('chart'), drawn.intervals, { ...choices, interval: chartGrain });
+    drawChartGrain(chartGrain, answer.intervals.length);
     drawEmptyWords(answer);
     shownChoices = choices;
     remember();
     const n = choices.by === 'team' ? shownRows : pages.reduce((s, p) => s + p.rows, 0);
     say(n === 0 ? 'No rows in this range.' : `${n.toLocaleString('en')} row(s).`);
+    stale(false, 'chart-box', 'table-box');
+    const status = await statusAsked;
+    if (run !== generation) return;
+    drawStatus($('status'), status, answer, config.timeZone);
+    stale(false, 'status');
+    await agentsAsked;
+    if (run !== generation) return;
     if (choices.timeline && choices.timelineDate) await openTimeline(choices.timeline, choices.timelineDate);
   } catch (err) {
     if (run === generation) failed(err);
   } finally {
-    if (run === generation) {
-      delete document.body.dataset.busy;
-      $('result').classList.remove('stale');
-    }
+    if (run === generation) answered();
   }
 }
 
@@ -250,7 +326,7 @@ function applyNow() {
 
 /** Applies the controls shortly after the last change, so typing a date asks once. */
 function applySoon() {
-  $('result').classList.add('stale');
+  stale(true, 'status', 'chart-box', 'table-box');
   document.body.dataset.busy = 'true';
   clearTimeout(pendingApply);
   pendingApply = setTimeout(() => void applyNow(), APPLY_DELAY_MS);
@@ -285,20 +361,29 @@ function start() {
   $('app').hidden = false;
   $('sign-out').hidden = !config.tokenRequired;
   fillControls();
-  void showWho().then(show);
+  // busy from here, so nothing reads the page as shown before its first answer
+  document.body.dataset.busy = 'true';
+  void showWho().then((ok) => (ok ? show() : answered()));
 }
 
-/** The token's name and scope, and the team picker of its teams. */
+/** One more apply has ended (shown, refused or failed): `data-answered` counts them. */
+function answered() {
+  document.body.dataset.answered = String(Number(document.body.dataset.answered ?? 0) + 1);
+  delete document.body.dataset.busy;
+}
+
+/** The token's name and scope, and the team picker of its teams; false when it failed. */
 async function showWho() {
   try {
     who = await getWhoami();
   } catch (err) {
     failed(err);
-    return;
+    return false;
   }
   drawWhoami($('whoami'), who, config.tokenRequired);
   choices = { ...choices, team: choices.team.filter((t) => who.teams.includes(t)) };
   drawTeamPicker($('team-box'), $('team-list'), who.teams, choices.team);
+  return true;
 }
 
 async function main() {

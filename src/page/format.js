@@ -41,10 +41,11 @@ export function occupancy(talk, hold, wrap, available) {
   return h === null ? null : h / 100;
 }
 
-/** The totals row of `rows` for the given columns: sums, and the ratios from the sums. */
+/** The totals row of `rows` for the given columns: sums, and Failed Calls and the ratios from the sums. */
 export function totals(rows, columns) {
   const sum = {};
   for (const c of columns) if (c.kind === 'dur' || c.kind === 'count') sum[c.key] = rows.reduce((n, r) => n + (r[c.key] ?? 0), 0);
+  sum.failed_calls = Math.max(0, sum.total_calls - sum.answered_calls);
   const handled = sum.talk_time + sum.hold_time + sum.wrap_up_time;
   sum.aht = roundedRatio(handled, sum.answered_calls);
   sum.answer_rate = answerRate(sum.answered_calls, sum.total_calls);

@@ -1,5 +1,6 @@
 // The chart: every interval of the range on the axis (from GET /api/intervals: the
-// selected agents' seconds summed per interval in SQL), stacked by group; Offline on
+// selected agents' seconds summed per interval in SQL; when they are too many bars to see,
+// the same API's longer intervals, see chartInterval), stacked by group; Offline on
 // request; the interval's Not Loaded share as a hatched bar beside them on an axis of its
 // own (a wholly unloaded interval is a full-height hatched bar, whatever the number of
 // agents); a line for Occupancy or Answer Rate (from the sums, in SQL) on a second axis.
@@ -35,10 +36,11 @@ function timeStep(max) {
 
 const sumOf = (x, keys) => keys.reduce((n, k) => n + (x[k] ?? 0), 0);
 
-/** intervals: GET /api/intervals' `intervals`; choices: line, durations, offline. */
-export function drawChart(canvas, intervals, { line, durations, offline }) {
+/** intervals: GET /api/intervals' `intervals`; choices: line, durations, offline, and the intervals' interval. */
+export function drawChart(canvas, intervals, { line, durations, offline, interval }) {
   const manyDays = new Set(intervals.map((x) => x.start_time.slice(0, 10))).size > 1;
-  const labels = intervals.map((x) => (manyDays ? `${x.date} ${x.interval}` : x.interval));
+  const byDate = interval === 'day' || interval === 'week';
+  const labels = intervals.map((x) => (byDate ? x.date : manyDays ? `${x.date} ${x.interval}` : x.interval));
   const states = GROUPS.filter((g) => g.name !== 'Not Loaded');
   const notLoaded = GROUPS.find((g) => g.name === 'Not Loaded');
   const datasets = states.map((g) => ({

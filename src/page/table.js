@@ -151,13 +151,13 @@ export function createTable(box, table, { onOpen }) {
   addEventListener('resize', () => drawBody(true));
 
   return {
-    /** options: { durations, totals, columns (default: the report's) }. */
+    /** options: { durations, totals, columns (default: the report's), keepScroll (more rows of the same page) }. */
     setRows(next, options) {
       rows = next;
       durations = options.durations;
       SHOWN = leading(options.columns ?? COLUMNS);
       if (!SHOWN.some((c) => c.key === sort.key)) sort = { key: null, dir: 1 };
-      box.scrollTop = 0;
+      if (!options.keepScroll) box.scrollTop = 0;
       drawHead();
       drawFoot(options.totals);
       sortRows();

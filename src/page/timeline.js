@@ -118,6 +118,20 @@ export function drawTimeline(section, t, tooltip) {
   section.hidden = false;
 }
 
+/**
+ * A timeline that could not be read: nothing of the agent shown before stays, and the
+ * section says why in the server's words.
+ */
+export function drawTimelineProblem(section, ext, date, reason) {
+  section.querySelector('h2').textContent = `Timeline of ${ext} on ${date}`;
+  for (const part of ['.strip', '.segments tbody', '.axis']) section.querySelector(part).replaceChildren();
+  section.querySelector('.tooltip').hidden = true;
+  const note = section.querySelector('.timeline-note');
+  note.textContent = `The timeline of ${ext} on ${date} could not be shown: ${reason}`;
+  note.hidden = false;
+  section.hidden = false;
+}
+
 /** Brings an opened timeline into view and moves the keyboard there. */
 export function focusTimeline(section) {
   const title = section.querySelector('h2');

@@ -12,12 +12,20 @@ export async function newPage(browser: Browser, width = 1366, height = 768, touc
   return page;
 }
 
-/** Waits until the page has finished loading its data (and no change waits to be applied). */
+/**
+ * Waits until the page has answered at least once since it was opened (shown, refused or
+ * failed: the page counts them in `data-answered`) and nothing is being read or waits to be
+ * applied. Actions that start reading (a changed choice, Show, a page of rows) mark the page
+ * busy at once, so calling this right after them waits for their answer.
+ */
 export async function settled(page: Page): Promise<void> {
-  await page.waitForSelector('#app:not([hidden])');
-  await page.waitForFunction(() => !document.body.dataset.busy && document.getElementById('message')!.textContent !== 'Loading…');
+  await page.waitForFunction(() => {
+    const app = document.getElementById('app');
+    return app !== null && !app.hidden && Number(document.body.dataset.answered ?? 0) > 0 && !document.body.dataset.busy;
+  });
 }
 
+/** Opens the page, signs in with the token, and waits for the first answer to be on screen. */
 export async function signIn(page: Page, url: string, token: string): Promise<void> {
   await page.goto(url);
   await page.getByLabel('Token').fill(token);
