@@ -28,20 +28,13 @@ BEGIN
   DECLARE v_len BIGINT;
   DECLARE v_hs BIGINT;
   DECLARE v_ha BIGINT;
-  DECLARE v_heap BIGINT UNSIGNED DEFAULT @@SESSION.max_heap_table_size;
-  DECLARE v_tmp BIGINT UNSIGNED DEFAULT @@SESSION.tmp_table_size;
-  DECLARE v_sort BIGINT UNSIGNED DEFAULT @@SESSION.sort_buffer_size;
 
   DECLARE EXIT HANDLER FOR SQLEXCEPTION
   BEGIN
-    SET SESSION max_heap_table_size = v_heap, SESSION tmp_table_size = v_tmp, SESSION sort_buffer_size = v_sort;
+    CALL _private_now_session(FALSE);
     RESIGNAL;
   END;
-  -- a day of a large centre's events sits in MEMORY tables (16 MB by default), and is
-  -- sorted and windowed in memory
-  SET SESSION max_heap_table_size = GREATEST(v_heap, 1024 * 1024 * 1024),
-      SESSION tmp_table_size = GREATEST(v_tmp, 512 * 1024 * 1024),
-      SESSION sort_buffer_size = GREATEST(v_sort, 64 * 1024 * 1024);
+  CALL _private_now_session(TRUE);
 
   DROP TEMPORARY TABLE IF EXISTS apr_tmp_now_bounds, apr_tmp_now_live, apr_tmp_now_today, apr_tmp_now_stretches, apr_tmp_now_follow;
   CREATE TEMPORARY TABLE apr_tmp_now_live (
@@ -146,5 +139,5 @@ BEGIN
     SET v_c = v_a, v_len = v_len * 2;
   END WHILE;
   DROP TEMPORARY TABLE IF EXISTS apr_tmp_now_today, apr_tmp_now_stretches, apr_tmp_now_follow;
-  SET SESSION max_heap_table_size = v_heap, SESSION tmp_table_size = v_tmp, SESSION sort_buffer_size = v_sort;
+  CALL _private_now_session(FALSE);
 END
