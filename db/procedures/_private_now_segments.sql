@@ -73,7 +73,9 @@ BEGIN
     code       TINYINT NOT NULL,
     na_pos     BIGINT  NULL,     -- code 5: the not-available event in force when the run began
     carried_in BOOLEAN NOT NULL,
-    PRIMARY KEY USING BTREE (ext, r_from, carried_in)
+    -- (the callers look an agent's runs up; an ordered key on the extension cost a third
+    -- of this stage)
+    KEY (ext)
   ) ENGINE=MEMORY;
 
   IF p_to > p_from THEN
@@ -148,11 +150,14 @@ BEGIN
     GROUP BY ev.a
     HAVING MIN(ev.o) >= 65536 AND MIN(ev.ts) > p_from;
 
+    -- (one entry of ix_agent_events_flag, which holds the reason, rather than a row of
+    -- the table: the index is the one just read, the table's pages are not in memory)
     INSERT INTO apr_tmp_now_na (a, na_pos, reason)
     SELECT p.a, p.na_pos, COALESCE(e.state, '')
     FROM (SELECT DISTINCT a, na_pos FROM apr_tmp_now_pieces WHERE code = 5) p
-    JOIN apr_tmp_now_ids i ON i.a = p.a
-    JOIN agent_events e ON e.ext = i.ext AND e.ts = p.na_pos DIV 65536 AND e.seq = p.na_pos MOD 65536;
+    STRAIGHT_JOIN apr_tmp_now_ids i ON i.a = p.a
+    STRAIGHT_JOIN agent_events e FORCE INDEX (ix_agent_events_flag)
+      ON e.ext = i.ext AND e.event = 'agent_not_avail_state' AND e.ts = p.na_pos DIV 65536 AND e.seq = p.na_pos MOD 65536;
     INSERT INTO apr_tmp_now_reasons (reason, norm, category, norm_id)
     SELECT x.reason, x.norm, x.category, DENSE_RANK() OVER (ORDER BY x.norm)
     FROM (SELECT r.reason, fn_normalize_reason(r.reason) AS norm, fn_break_category(r.reason) AS category

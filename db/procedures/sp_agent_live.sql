@@ -19,6 +19,7 @@ CREATE PROCEDURE sp_agent_live(IN p_scoped BOOLEAN)
 BEGIN
   DECLARE v_h BIGINT;
   DECLARE v_day BIGINT;
+  DECLARE v_date DATE;
   DECLARE v_scan BIGINT;
   DECLARE v_cur BIGINT;
   DECLARE v_sf BIGINT;
@@ -60,12 +61,14 @@ BEGIN
   SELECT horizon INTO v_h FROM collector_state WHERE id = 1;
   -- the local day of the horizon, and of the last second before it (the same day unless
   -- the horizon is a local midnight): both from the report calendar
-  SET v_day = (SELECT MIN(d.hour_start) FROM report_hours d
-               WHERE d.local_start >= (SELECT DATE(h.local_start) FROM report_hours h WHERE h.hour_start <= v_h ORDER BY h.hour_start DESC LIMIT 1)
-                 AND d.local_start < (SELECT DATE(h.local_start) FROM report_hours h WHERE h.hour_start <= v_h ORDER BY h.hour_start DESC LIMIT 1) + INTERVAL 1 DAY);
+  -- (the date first, as a constant: each bound is then a short range of the calendar's
+  -- keys, not a walk through every hour of the calendar)
+  SET v_date = (SELECT DATE(h.local_start) FROM report_hours h WHERE h.hour_start <= v_h ORDER BY h.hour_start DESC LIMIT 1);
+  SET v_day = (SELECT MIN(d.hour_start) FROM report_hours d WHERE d.local_start >= v_date AND d.local_start < v_date + INTERVAL 1 DAY);
+  -- (a local day's hours all start within a few days of its first)
   INSERT INTO apr_tmp_now_bounds (horizon, day_from, day_to)
-  SELECT v_h, v_day, (SELECT MAX(d.hour_end) FROM report_hours d WHERE d.hour_start >= v_day
-                        AND d.local_start < (SELECT DATE(h.local_start) FROM report_hours h WHERE h.hour_start = v_day) + INTERVAL 1 DAY);
+  SELECT v_h, v_day, (SELECT MAX(d.hour_end) FROM report_hours d
+                      WHERE d.hour_start >= v_day AND d.hour_start < v_day + 3 * 86400 AND d.local_start < v_date + INTERVAL 1 DAY);
   -- the state at the horizon is computed from the start of the report hour of its last
   -- second (the transform's checkpoints carry the state in there); a state that already
   -- held then is followed back below
