@@ -25,7 +25,12 @@ CREATE PROCEDURE _private_now_segments(IN p_from BIGINT, IN p_to BIGINT, IN p_st
   COMMENT 'internal stage of sp_agent_breaks and sp_agent_live: runs of one state per agent'
 BEGIN
   DECLARE v_carry BOOLEAN DEFAULT p_stretch_from IS NOT NULL AND p_stretch_from < p_from;
-  DECLARE v_by_time BOOLEAN;
+  DECLARE v_f DOUBLE;
+  DECLARE v_x DOUBLE;
+  DECLARE v_way VARCHAR(8);
+  DECLARE v_done BIGINT DEFAULT 0;
+  DECLARE v_last BIGINT;
+  DECLARE v_exts MEDIUMTEXT;
 
   DROP TEMPORARY TABLE IF EXISTS apr_tmp_now_ids, apr_tmp_now_ev, apr_tmp_now_pieces, apr_tmp_now_na, apr_tmp_now_reasons, apr_tmp_now_runs;
   -- the agents looked at, numbered: the window stages sort and partition by a number,
@@ -93,14 +98,24 @@ BEGIN
       FROM apr_tmp_carried c
       JOIN apr_tmp_now_ids i ON i.ext = c.ext;
     END IF;
-    -- The events. A piece short against a day (the horizon's hour, a piece followed back,
-    -- for many agents): one range of ix_agent_events_ts, which holds every column read
-    -- here (ts, event, enabled, and the key's ext and seq), each event's agent looked up
-    -- after (STRAIGHT_JOIN). A long piece (a day), or few agents: per agent and event type,
-    -- ix_agent_events_flag within the pruned days, which reads each of them once without a
-    -- look-up per event (that look-up costs about as much as reading the event).
-    SET v_by_time = 2 * (p_to - p_from) * (SELECT COUNT(*) FROM agents) < (SELECT COUNT(*) FROM apr_tmp_now_ids) * 86400;
-    IF v_by_time THEN
+    -- The events, read the cheapest of three ways, by the share f of the agents looked at
+    -- and the piece's length x in days (costs in a day's events of all agents, measured:
+    -- looking an event's agent up costs about twice as much as reading the event, an
+    -- index dive per agent and type about a tenth of the agent's day):
+    --   by time, 3x: one range of ix_agent_events_ts, which holds every column read here
+    --     (ts, event, enabled, and the key's ext and seq), each event's agent looked up
+    --     after (STRAIGHT_JOIN) (the horizon's hour of all agents);
+    --   by agent, f * days: per agent and event type, ix_agent_events_flag within the
+    --     pruned days, no look-up per event (a whole day; a long piece followed back);
+    --   by a list, f * (3x + days / 10): the agents as a literal list, a few hundred at a
+    --     time, so each agent and type is one short range of ix_agent_events_flag (a few
+    --     hours followed back, for the agents still followed).
+    SET v_f = (SELECT COUNT(*) FROM apr_tmp_now_ids) / GREATEST((SELECT COUNT(*) FROM agents), 1),
+        v_x = (p_to - p_from) / 86400;
+    SET v_way = CASE WHEN 3 * v_x <= v_f * CEIL(v_x) AND 3 * v_x <= v_f * (3 * v_x + CEIL(v_x) / 10) THEN 'time'
+                     WHEN CEIL(v_x) <= 3 * v_x + CEIL(v_x) / 10 THEN 'agent'
+                     ELSE 'list' END;
+    IF v_way = 'time' THEN
       INSERT INTO apr_tmp_now_ev (a, o, ts, flag, val)
       SELECT i.a, (e.ts - p_from + 1) * 65536 + e.seq, e.ts,
         CASE e.event WHEN 'agent_idle' THEN 1 WHEN 'agent_on_call' THEN 2 WHEN 'agent_hold' THEN 3 WHEN 'agent_wrap_up' THEN 4 ELSE 5 END,
@@ -109,7 +124,7 @@ BEGIN
       STRAIGHT_JOIN apr_tmp_now_ids i ON i.ext = e.ext
       WHERE e.ts >= p_from AND e.ts < p_to
         AND e.event IN ('agent_idle', 'agent_on_call', 'agent_hold', 'agent_wrap_up', 'agent_not_avail_state');
-    ELSE
+    ELSEIF v_way = 'agent' THEN
       INSERT INTO apr_tmp_now_ev (a, o, ts, flag, val)
       SELECT i.a, (e.ts - p_from + 1) * 65536 + e.seq, e.ts, t.flag,
         CASE WHEN e.enabled = 0 THEN 0 WHEN t.flag = 5 THEN e.ts * 65536 + e.seq ELSE 1 END
@@ -117,6 +132,30 @@ BEGIN
       JOIN (SELECT 1 AS flag, _utf8mb4'agent_idle' COLLATE utf8mb4_bin AS event UNION ALL SELECT 2, 'agent_on_call' UNION ALL SELECT 3, 'agent_hold'
             UNION ALL SELECT 4, 'agent_wrap_up' UNION ALL SELECT 5, 'agent_not_avail_state') t
       JOIN agent_events e FORCE INDEX (ix_agent_events_flag) ON e.ext = i.ext AND e.event = t.event AND e.ts >= p_from AND e.ts < p_to;
+    ELSE
+      -- (by ranges of the numbers: a server may number in steps other than 1)
+      SET v_last = (SELECT MAX(a) FROM apr_tmp_now_ids);
+      WHILE v_done < v_last DO
+        SET v_exts = (SELECT GROUP_CONCAT(QUOTE(ext)) FROM apr_tmp_now_ids WHERE a > v_done AND a <= v_done + 500);
+        IF v_exts IS NOT NULL THEN
+          SET @apr_sql = CONCAT(
+            'INSERT INTO apr_tmp_now_ev (a, o, ts, flag, val)',
+            ' SELECT i.a, (e.ts - ', p_from, ' + 1) * 65536 + e.seq, e.ts,',
+            '  CASE e.event WHEN ''agent_idle'' THEN 1 WHEN ''agent_on_call'' THEN 2 WHEN ''agent_hold'' THEN 3',
+            '               WHEN ''agent_wrap_up'' THEN 4 ELSE 5 END,',
+            '  CASE WHEN e.enabled = 0 THEN 0 WHEN e.event = ''agent_not_avail_state'' THEN e.ts * 65536 + e.seq ELSE 1 END',
+            ' FROM agent_events e FORCE INDEX (ix_agent_events_flag)',
+            ' STRAIGHT_JOIN apr_tmp_now_ids i ON i.ext = e.ext',
+            ' WHERE e.ext IN (', v_exts, ')',
+            '  AND e.event IN (''agent_idle'', ''agent_on_call'', ''agent_hold'', ''agent_wrap_up'', ''agent_not_avail_state'')',
+            '  AND e.ts >= ', p_from, ' AND e.ts < ', p_to);
+          PREPARE apr_stmt FROM @apr_sql;
+          EXECUTE apr_stmt;
+          DEALLOCATE PREPARE apr_stmt;
+        END IF;
+        SET v_done = v_done + 500;
+      END WHILE;
+      SET @apr_sql = NULL;
     END IF;
 
     -- the state after a second's last row holds until the next second with rows (rules §3:

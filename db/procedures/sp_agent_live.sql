@@ -74,18 +74,17 @@ BEGIN
   -- held then is followed back below
   SET v_scan = (SELECT h.hour_start FROM report_hours h WHERE h.hour_start < v_h ORDER BY h.hour_start DESC LIMIT 1);
   -- a non-Offline second between the day's start and the horizon: a stored report row of
-  -- the day with staffed seconds (the transform keeps them up to the horizon)
+  -- the day with staffed seconds (the transform keeps them up to the horizon), which are
+  -- its counted seconds less the offline ones (the table's check: the states' seconds add
+  -- up to counted_s)
   IF p_scoped THEN
     INSERT INTO apr_tmp_now_today (ext)
     SELECT DISTINCT a.ext FROM apr_tmp_now_exts x JOIN agent_activity a ON a.ext = x.ext AND a.hour_start >= v_day AND a.hour_start < v_h
-    WHERE a.idle_s + a.talk_s + a.hold_s + a.wrap_s + a.login_s + a.logoff_s + a.dnd_s + a.meeting_s + a.training_s + a.chat_s
-      + a.tickets_s + a.outbound_s + a.lunch_s + a.tea_s + a.bio_s + a.short_break_s + a.other_npt_s > 0;
+    WHERE a.counted_s > a.offline_s;
   ELSE
     INSERT INTO apr_tmp_now_today (ext)
     SELECT DISTINCT a.ext FROM agent_activity a
-    WHERE a.hour_start >= v_day AND a.hour_start < v_h
-      AND a.idle_s + a.talk_s + a.hold_s + a.wrap_s + a.login_s + a.logoff_s + a.dnd_s + a.meeting_s + a.training_s + a.chat_s
-        + a.tickets_s + a.outbound_s + a.lunch_s + a.tea_s + a.bio_s + a.short_break_s + a.other_npt_s > 0;
+    WHERE a.hour_start >= v_day AND a.hour_start < v_h AND a.counted_s > a.offline_s;
   END IF;
   IF v_scan < v_h THEN
     INSERT INTO apr_tmp_now_stretches (s_from, s_to)
