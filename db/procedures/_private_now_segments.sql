@@ -40,12 +40,13 @@ BEGIN
     ext VARCHAR(32) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL,
     UNIQUE KEY (ext)
   ) ENGINE=MEMORY;
+  -- (no key: it is only sorted, and a key cost about as much as the row)
   CREATE TEMPORARY TABLE apr_tmp_now_ev (
     a    INT     NOT NULL,
     o    BIGINT  NOT NULL,
     ts   BIGINT  NOT NULL,
     flag TINYINT NOT NULL,   -- 1 idle, 2 on call, 3 hold, 4 wrap-up, 5 not available
-    val  BIGINT  NOT NULL    -- (no key: only sorted, and a key costs about as much as the row)
+    val  BIGINT  NOT NULL
   ) ENGINE=MEMORY;
   CREATE TEMPORARY TABLE apr_tmp_now_pieces (
     a        INT     NOT NULL,
