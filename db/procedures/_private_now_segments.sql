@@ -25,6 +25,12 @@ CREATE PROCEDURE _private_now_segments(IN p_from BIGINT, IN p_to BIGINT, IN p_st
   COMMENT 'internal stage of sp_agent_breaks and sp_agent_live: runs of one state per agent'
 BEGIN
   DECLARE v_carry BOOLEAN DEFAULT p_stretch_from IS NOT NULL AND p_stretch_from < p_from;
+  DECLARE v_f DOUBLE;
+  DECLARE v_x DOUBLE;
+  DECLARE v_way VARCHAR(8);
+  DECLARE v_done BIGINT DEFAULT 0;
+  DECLARE v_last BIGINT;
+  DECLARE v_exts MEDIUMTEXT;
 
   DROP TEMPORARY TABLE IF EXISTS apr_tmp_now_ids, apr_tmp_now_ev, apr_tmp_now_pieces, apr_tmp_now_na, apr_tmp_now_reasons, apr_tmp_now_runs;
   -- the agents looked at, numbered: the window stages sort and partition by a number,
@@ -34,13 +40,13 @@ BEGIN
     ext VARCHAR(32) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL,
     UNIQUE KEY (ext)
   ) ENGINE=MEMORY;
+  -- (no key: it is only sorted, and a key cost about as much as the row)
   CREATE TEMPORARY TABLE apr_tmp_now_ev (
     a    INT     NOT NULL,
     o    BIGINT  NOT NULL,
     ts   BIGINT  NOT NULL,
     flag TINYINT NOT NULL,   -- 1 idle, 2 on call, 3 hold, 4 wrap-up, 5 not available
-    val  BIGINT  NOT NULL,
-    PRIMARY KEY (a, o)
+    val  BIGINT  NOT NULL
   ) ENGINE=MEMORY;
   CREATE TEMPORARY TABLE apr_tmp_now_pieces (
     a        INT     NOT NULL,
@@ -73,7 +79,9 @@ BEGIN
     code       TINYINT NOT NULL,
     na_pos     BIGINT  NULL,     -- code 5: the not-available event in force when the run began
     carried_in BOOLEAN NOT NULL,
-    PRIMARY KEY USING BTREE (ext, r_from, carried_in)
+    -- (the callers look an agent's runs up; an ordered key on the extension cost a third
+    -- of this stage)
+    KEY (ext)
   ) ENGINE=MEMORY;
 
   IF p_to > p_from THEN
@@ -91,36 +99,87 @@ BEGIN
       FROM apr_tmp_carried c
       JOIN apr_tmp_now_ids i ON i.ext = c.ext;
     END IF;
-    -- per agent and event type, a range of ix_agent_events_flag, which holds every column
-    -- read here (all agents' events by time would fetch each row from the table)
-    INSERT INTO apr_tmp_now_ev (a, o, ts, flag, val)
-    SELECT i.a, (e.ts - p_from + 1) * 65536 + e.seq, e.ts, t.flag,
-      CASE WHEN e.enabled = 0 THEN 0 WHEN t.flag = 5 THEN e.ts * 65536 + e.seq ELSE 1 END
-    FROM apr_tmp_now_ids i
-    JOIN (SELECT 1 AS flag, _utf8mb4'agent_idle' COLLATE utf8mb4_bin AS event UNION ALL SELECT 2, 'agent_on_call' UNION ALL SELECT 3, 'agent_hold'
-          UNION ALL SELECT 4, 'agent_wrap_up' UNION ALL SELECT 5, 'agent_not_avail_state') t
-    JOIN agent_events e FORCE INDEX (ix_agent_events_flag) ON e.ext = i.ext AND e.event = t.event AND e.ts >= p_from AND e.ts < p_to;
+    -- The events, read the cheapest of three ways, by the share f of the agents looked at
+    -- and the piece's length x in days (costs in a day's events of all agents, measured:
+    -- looking an event's agent up costs about twice as much as reading the event, an
+    -- index dive per agent and type about a tenth of the agent's day):
+    --   by time, 3x: one range of ix_agent_events_ts, which holds every column read here
+    --     (ts, event, enabled, and the key's ext and seq), each event's agent looked up
+    --     after (STRAIGHT_JOIN) (the horizon's hour of all agents);
+    --   by agent, f * days: per agent and event type, ix_agent_events_flag within the
+    --     pruned days, no look-up per event (a whole day; a long piece followed back);
+    --   by a list, f * (3x + days / 10): the agents as a literal list, a few hundred at a
+    --     time, so each agent and type is one short range of ix_agent_events_flag (a few
+    --     hours followed back, for the agents still followed).
+    SET v_f = (SELECT COUNT(*) FROM apr_tmp_now_ids) / GREATEST((SELECT COUNT(*) FROM agents), 1),
+        v_x = (p_to - p_from) / 86400;
+    SET v_way = CASE WHEN 3 * v_x <= v_f * CEIL(v_x) AND 3 * v_x <= v_f * (3 * v_x + CEIL(v_x) / 10) THEN 'time'
+                     WHEN CEIL(v_x) <= 3 * v_x + CEIL(v_x) / 10 THEN 'agent'
+                     ELSE 'list' END;
+    IF v_way = 'time' THEN
+      INSERT INTO apr_tmp_now_ev (a, o, ts, flag, val)
+      SELECT i.a, (e.ts - p_from + 1) * 65536 + e.seq, e.ts,
+        CASE e.event WHEN 'agent_idle' THEN 1 WHEN 'agent_on_call' THEN 2 WHEN 'agent_hold' THEN 3 WHEN 'agent_wrap_up' THEN 4 ELSE 5 END,
+        CASE WHEN e.enabled = 0 THEN 0 WHEN e.event = 'agent_not_avail_state' THEN e.ts * 65536 + e.seq ELSE 1 END
+      FROM agent_events e FORCE INDEX (ix_agent_events_ts)
+      STRAIGHT_JOIN apr_tmp_now_ids i ON i.ext = e.ext
+      WHERE e.ts >= p_from AND e.ts < p_to
+        AND e.event IN ('agent_idle', 'agent_on_call', 'agent_hold', 'agent_wrap_up', 'agent_not_avail_state');
+    ELSEIF v_way = 'agent' THEN
+      INSERT INTO apr_tmp_now_ev (a, o, ts, flag, val)
+      SELECT i.a, (e.ts - p_from + 1) * 65536 + e.seq, e.ts, t.flag,
+        CASE WHEN e.enabled = 0 THEN 0 WHEN t.flag = 5 THEN e.ts * 65536 + e.seq ELSE 1 END
+      FROM apr_tmp_now_ids i
+      JOIN (SELECT 1 AS flag, _utf8mb4'agent_idle' COLLATE utf8mb4_bin AS event UNION ALL SELECT 2, 'agent_on_call' UNION ALL SELECT 3, 'agent_hold'
+            UNION ALL SELECT 4, 'agent_wrap_up' UNION ALL SELECT 5, 'agent_not_avail_state') t
+      JOIN agent_events e FORCE INDEX (ix_agent_events_flag) ON e.ext = i.ext AND e.event = t.event AND e.ts >= p_from AND e.ts < p_to;
+    ELSE
+      -- (by ranges of the numbers: a server may number in steps other than 1)
+      SET v_last = (SELECT MAX(a) FROM apr_tmp_now_ids);
+      WHILE v_done < v_last DO
+        SET v_exts = (SELECT GROUP_CONCAT(QUOTE(ext)) FROM apr_tmp_now_ids WHERE a > v_done AND a <= v_done + 500);
+        IF v_exts IS NOT NULL THEN
+          SET @apr_sql = CONCAT(
+            'INSERT INTO apr_tmp_now_ev (a, o, ts, flag, val)',
+            ' SELECT i.a, (e.ts - ', p_from, ' + 1) * 65536 + e.seq, e.ts,',
+            '  CASE e.event WHEN ''agent_idle'' THEN 1 WHEN ''agent_on_call'' THEN 2 WHEN ''agent_hold'' THEN 3',
+            '               WHEN ''agent_wrap_up'' THEN 4 ELSE 5 END,',
+            '  CASE WHEN e.enabled = 0 THEN 0 WHEN e.event = ''agent_not_avail_state'' THEN e.ts * 65536 + e.seq ELSE 1 END',
+            ' FROM agent_events e FORCE INDEX (ix_agent_events_flag)',
+            ' STRAIGHT_JOIN apr_tmp_now_ids i ON i.ext = e.ext',
+            ' WHERE e.ext IN (', v_exts, ')',
+            '  AND e.event IN (''agent_idle'', ''agent_on_call'', ''agent_hold'', ''agent_wrap_up'', ''agent_not_avail_state'')',
+            '  AND e.ts >= ', p_from, ' AND e.ts < ', p_to);
+          PREPARE apr_stmt FROM @apr_sql;
+          EXECUTE apr_stmt;
+          DEALLOCATE PREPARE apr_stmt;
+        END IF;
+        SET v_done = v_done + 500;
+      END WHILE;
+      SET @apr_sql = NULL;
+    END IF;
 
     -- the state after a second's last row holds until the next second with rows (rules §3:
     -- within a second only each flag's final value counts); the rows carried in end at p_from
+    -- One running sum carries every flag: idle 1, on call 2, hold 4, wrap-up 8 (each 0 or
+    -- 1 after its latest row) and the not-available position times 16.
     INSERT INTO apr_tmp_now_pieces (a, seg_from, seg_to, code, na_pos, carried)
     SELECT f.a, GREATEST(f.ts, p_from), COALESCE(f.next_ts, p_to),
-      -- rules §3 precedence (bits: idle 1, on call 2, hold 4, wrap-up 8)
-      CASE WHEN f.bits & 4 THEN 3 WHEN f.bits & 2 THEN 2 WHEN f.bits & 8 THEN 4 WHEN f.bits & 1 THEN 1
-           WHEN f.na > 0 THEN 5 ELSE 0 END,
-      CASE WHEN f.bits = 0 AND f.na > 0 THEN f.na END,
+      -- rules §3 precedence
+      CASE WHEN f.s & 4 THEN 3 WHEN f.s & 2 THEN 2 WHEN f.s & 8 THEN 4 WHEN f.s & 1 THEN 1
+           WHEN f.s >= 16 THEN 5 ELSE 0 END,
+      CASE WHEN f.s & 15 = 0 AND f.s >= 16 THEN f.s DIV 16 END,
       f.ts < p_from
     FROM (
       SELECT d.a, d.ts,
-        CAST(SUM(CASE d.flag WHEN 1 THEN d.d WHEN 2 THEN 2 * d.d WHEN 3 THEN 4 * d.d WHEN 4 THEN 8 * d.d ELSE 0 END) OVER w AS SIGNED) AS bits,
-        CAST(SUM(CASE WHEN d.flag = 5 THEN d.d ELSE 0 END) OVER w AS SIGNED) AS na,
+        CAST(SUM(d.d) OVER (PARTITION BY d.a ORDER BY d.o ROWS UNBOUNDED PRECEDING) AS SIGNED) AS s,
         LEAD(d.ts) OVER (PARTITION BY d.a ORDER BY d.o) AS next_ts
       FROM (
-        SELECT ev.a, ev.o, ev.ts, ev.flag,
-          ev.val - COALESCE(LAG(ev.val) OVER (PARTITION BY ev.a, ev.flag ORDER BY ev.o), 0) AS d
+        SELECT ev.a, ev.o, ev.ts,
+          (ev.val - COALESCE(LAG(ev.val) OVER (PARTITION BY ev.a, ev.flag ORDER BY ev.o), 0))
+            * CASE ev.flag WHEN 1 THEN 1 WHEN 2 THEN 2 WHEN 3 THEN 4 WHEN 4 THEN 8 ELSE 16 END AS d
         FROM apr_tmp_now_ev ev
       ) d
-      WINDOW w AS (PARTITION BY d.a ORDER BY d.o ROWS UNBOUNDED PRECEDING)
     ) f
     WHERE f.next_ts IS NULL OR f.next_ts > f.ts;
     -- agents with nothing carried in were Offline from p_from to their first event (none
@@ -131,11 +190,14 @@ BEGIN
     GROUP BY ev.a
     HAVING MIN(ev.o) >= 65536 AND MIN(ev.ts) > p_from;
 
+    -- (one entry of ix_agent_events_flag, which holds the reason, rather than a row of
+    -- the table: the index is the one just read, the table's pages are not in memory)
     INSERT INTO apr_tmp_now_na (a, na_pos, reason)
     SELECT p.a, p.na_pos, COALESCE(e.state, '')
     FROM (SELECT DISTINCT a, na_pos FROM apr_tmp_now_pieces WHERE code = 5) p
-    JOIN apr_tmp_now_ids i ON i.a = p.a
-    JOIN agent_events e ON e.ext = i.ext AND e.ts = p.na_pos DIV 65536 AND e.seq = p.na_pos MOD 65536;
+    STRAIGHT_JOIN apr_tmp_now_ids i ON i.a = p.a
+    STRAIGHT_JOIN agent_events e FORCE INDEX (ix_agent_events_flag)
+      ON e.ext = i.ext AND e.event = 'agent_not_avail_state' AND e.ts = p.na_pos DIV 65536 AND e.seq = p.na_pos MOD 65536;
     INSERT INTO apr_tmp_now_reasons (reason, norm, category, norm_id)
     SELECT x.reason, x.norm, x.category, DENSE_RANK() OVER (ORDER BY x.norm)
     FROM (SELECT r.reason, fn_normalize_reason(r.reason) AS norm, fn_break_category(r.reason) AS category
@@ -144,27 +206,26 @@ BEGIN
 
     -- runs: neighbours with the same state (and normalised reason) joined; the piece
     -- carried in (possibly 0 seconds long, when an event at p_from changes the state)
-    -- comes first, so a run that continues it is marked as begun before p_from. (Only
-    -- numbers go through the window stages: their rows are materialised at full width.)
+    -- comes first, so a run that continues it is marked as begun before p_from. An
+    -- agent's pieces follow each other without a gap up to p_to, so a run ends where the
+    -- next one starts: only the pieces that start a run go through the second window.
+    -- (Only numbers go through the window stages: their rows are materialised at full width.)
     INSERT INTO apr_tmp_now_runs (a, ext, r_from, r_to, code, na_pos, carried_in)
-    SELECT x.a, i.ext, x.r_from, x.r_to, x.code, x.na_pos, x.carried_in
+    SELECT x.a, i.ext, x.seg_from, x.r_to, x.code, x.na_pos, x.carried
     FROM (
-      SELECT g.a, MIN(g.seg_from) AS r_from, MAX(g.seg_to) AS r_to, MIN(g.code) AS code,
-        MAX(CASE WHEN g.starts = 1 THEN g.na_pos END) AS na_pos, MAX(g.carried) AS carried_in
+      SELECT m.a, m.seg_from, m.code, m.na_pos, m.carried,
+        COALESCE(LEAD(m.seg_from) OVER (PARTITION BY m.a ORDER BY m.seg_from, m.carried DESC), p_to) AS r_to
       FROM (
-        SELECT m.*, SUM(m.starts) OVER (PARTITION BY m.a ORDER BY m.seg_from, m.carried DESC ROWS UNBOUNDED PRECEDING) AS grp
+        SELECT k.*,
+          CASE WHEN LAG(k.st) OVER (PARTITION BY k.a ORDER BY k.seg_from, k.carried DESC) = k.st THEN 0 ELSE 1 END AS starts
         FROM (
-          SELECT k.*,
-            CASE WHEN LAG(k.code) OVER o = k.code AND LAG(k.norm_id) OVER o <=> k.norm_id THEN 0 ELSE 1 END AS starts
-          FROM (
-            SELECT p.a, p.seg_from, p.seg_to, p.code, p.na_pos, p.carried, n.norm_id
-            FROM apr_tmp_now_pieces p
-            LEFT JOIN apr_tmp_now_na n ON p.code = 5 AND n.a = p.a AND n.na_pos = p.na_pos
-          ) k
-          WINDOW o AS (PARTITION BY k.a ORDER BY k.seg_from, k.carried DESC)
-        ) m
-      ) g
-      GROUP BY g.a, g.grp
+          -- the state and the normalised reason's number in one value
+          SELECT p.a, p.seg_from, p.code, p.na_pos, p.carried, p.code * 4294967296 + COALESCE(n.norm_id, 0) AS st
+          FROM apr_tmp_now_pieces p
+          LEFT JOIN apr_tmp_now_na n ON p.code = 5 AND n.a = p.a AND n.na_pos = p.na_pos
+        ) k
+      ) m
+      WHERE m.starts = 1
     ) x
     JOIN apr_tmp_now_ids i ON i.a = x.a;
   END IF;

@@ -25,20 +25,13 @@ BEGIN
   DECLARE v_c BIGINT;
   DECLARE v_d BIGINT;
   DECLARE v_len BIGINT;
-  DECLARE v_heap BIGINT UNSIGNED DEFAULT @@SESSION.max_heap_table_size;
-  DECLARE v_tmp BIGINT UNSIGNED DEFAULT @@SESSION.tmp_table_size;
-  DECLARE v_sort BIGINT UNSIGNED DEFAULT @@SESSION.sort_buffer_size;
 
   DECLARE EXIT HANDLER FOR SQLEXCEPTION
   BEGIN
-    SET SESSION max_heap_table_size = v_heap, SESSION tmp_table_size = v_tmp, SESSION sort_buffer_size = v_sort;
+    CALL _private_now_session(FALSE);
     RESIGNAL;
   END;
-  -- a day of a large centre's events sits in MEMORY tables (16 MB by default), and is
-  -- sorted and windowed in memory
-  SET SESSION max_heap_table_size = GREATEST(v_heap, 1024 * 1024 * 1024),
-      SESSION tmp_table_size = GREATEST(v_tmp, 512 * 1024 * 1024),
-      SESSION sort_buffer_size = GREATEST(v_sort, 64 * 1024 * 1024);
+  CALL _private_now_session(TRUE);
 
   DROP TEMPORARY TABLE IF EXISTS apr_tmp_now_breaks, apr_tmp_now_stretches, apr_tmp_now_follow;
   CREATE TEMPORARY TABLE apr_tmp_now_breaks (
@@ -93,5 +86,5 @@ BEGIN
     END WHILE;
   END LOOP;
   DROP TEMPORARY TABLE IF EXISTS apr_tmp_now_stretches, apr_tmp_now_follow;
-  SET SESSION max_heap_table_size = v_heap, SESSION tmp_table_size = v_tmp, SESSION sort_buffer_size = v_sort;
+  CALL _private_now_session(FALSE);
 END

@@ -19,6 +19,7 @@ CREATE PROCEDURE sp_agent_live(IN p_scoped BOOLEAN)
 BEGIN
   DECLARE v_h BIGINT;
   DECLARE v_day BIGINT;
+  DECLARE v_date DATE;
   DECLARE v_scan BIGINT;
   DECLARE v_cur BIGINT;
   DECLARE v_sf BIGINT;
@@ -28,20 +29,13 @@ BEGIN
   DECLARE v_len BIGINT;
   DECLARE v_hs BIGINT;
   DECLARE v_ha BIGINT;
-  DECLARE v_heap BIGINT UNSIGNED DEFAULT @@SESSION.max_heap_table_size;
-  DECLARE v_tmp BIGINT UNSIGNED DEFAULT @@SESSION.tmp_table_size;
-  DECLARE v_sort BIGINT UNSIGNED DEFAULT @@SESSION.sort_buffer_size;
 
   DECLARE EXIT HANDLER FOR SQLEXCEPTION
   BEGIN
-    SET SESSION max_heap_table_size = v_heap, SESSION tmp_table_size = v_tmp, SESSION sort_buffer_size = v_sort;
+    CALL _private_now_session(FALSE);
     RESIGNAL;
   END;
-  -- a day of a large centre's events sits in MEMORY tables (16 MB by default), and is
-  -- sorted and windowed in memory
-  SET SESSION max_heap_table_size = GREATEST(v_heap, 1024 * 1024 * 1024),
-      SESSION tmp_table_size = GREATEST(v_tmp, 512 * 1024 * 1024),
-      SESSION sort_buffer_size = GREATEST(v_sort, 64 * 1024 * 1024);
+  CALL _private_now_session(TRUE);
 
   DROP TEMPORARY TABLE IF EXISTS apr_tmp_now_bounds, apr_tmp_now_live, apr_tmp_now_today, apr_tmp_now_stretches, apr_tmp_now_follow;
   CREATE TEMPORARY TABLE apr_tmp_now_live (
@@ -67,29 +61,30 @@ BEGIN
   SELECT horizon INTO v_h FROM collector_state WHERE id = 1;
   -- the local day of the horizon, and of the last second before it (the same day unless
   -- the horizon is a local midnight): both from the report calendar
-  SET v_day = (SELECT MIN(d.hour_start) FROM report_hours d
-               WHERE d.local_start >= (SELECT DATE(h.local_start) FROM report_hours h WHERE h.hour_start <= v_h ORDER BY h.hour_start DESC LIMIT 1)
-                 AND d.local_start < (SELECT DATE(h.local_start) FROM report_hours h WHERE h.hour_start <= v_h ORDER BY h.hour_start DESC LIMIT 1) + INTERVAL 1 DAY);
+  -- (the date first, as a constant: each bound is then a short range of the calendar's
+  -- keys, not a walk through every hour of the calendar)
+  SET v_date = (SELECT DATE(h.local_start) FROM report_hours h WHERE h.hour_start <= v_h ORDER BY h.hour_start DESC LIMIT 1);
+  SET v_day = (SELECT MIN(d.hour_start) FROM report_hours d WHERE d.local_start >= v_date AND d.local_start < v_date + INTERVAL 1 DAY);
+  -- (a local day's hours all start within a few days of its first)
   INSERT INTO apr_tmp_now_bounds (horizon, day_from, day_to)
-  SELECT v_h, v_day, (SELECT MAX(d.hour_end) FROM report_hours d WHERE d.hour_start >= v_day
-                        AND d.local_start < (SELECT DATE(h.local_start) FROM report_hours h WHERE h.hour_start = v_day) + INTERVAL 1 DAY);
+  SELECT v_h, v_day, (SELECT MAX(d.hour_end) FROM report_hours d
+                      WHERE d.hour_start >= v_day AND d.hour_start < v_day + 3 * 86400 AND d.local_start < v_date + INTERVAL 1 DAY);
   -- the state at the horizon is computed from the start of the report hour of its last
   -- second (the transform's checkpoints carry the state in there); a state that already
   -- held then is followed back below
   SET v_scan = (SELECT h.hour_start FROM report_hours h WHERE h.hour_start < v_h ORDER BY h.hour_start DESC LIMIT 1);
   -- a non-Offline second between the day's start and the horizon: a stored report row of
-  -- the day with staffed seconds (the transform keeps them up to the horizon)
+  -- the day with staffed seconds (the transform keeps them up to the horizon), which are
+  -- its counted seconds less the offline ones (the table's check: the states' seconds add
+  -- up to counted_s)
   IF p_scoped THEN
     INSERT INTO apr_tmp_now_today (ext)
     SELECT DISTINCT a.ext FROM apr_tmp_now_exts x JOIN agent_activity a ON a.ext = x.ext AND a.hour_start >= v_day AND a.hour_start < v_h
-    WHERE a.idle_s + a.talk_s + a.hold_s + a.wrap_s + a.login_s + a.logoff_s + a.dnd_s + a.meeting_s + a.training_s + a.chat_s
-      + a.tickets_s + a.outbound_s + a.lunch_s + a.tea_s + a.bio_s + a.short_break_s + a.other_npt_s > 0;
+    WHERE a.counted_s > a.offline_s;
   ELSE
     INSERT INTO apr_tmp_now_today (ext)
     SELECT DISTINCT a.ext FROM agent_activity a
-    WHERE a.hour_start >= v_day AND a.hour_start < v_h
-      AND a.idle_s + a.talk_s + a.hold_s + a.wrap_s + a.login_s + a.logoff_s + a.dnd_s + a.meeting_s + a.training_s + a.chat_s
-        + a.tickets_s + a.outbound_s + a.lunch_s + a.tea_s + a.bio_s + a.short_break_s + a.other_npt_s > 0;
+    WHERE a.hour_start >= v_day AND a.hour_start < v_h AND a.counted_s > a.offline_s;
   END IF;
   IF v_scan < v_h THEN
     INSERT INTO apr_tmp_now_stretches (s_from, s_to)
@@ -146,5 +141,5 @@ BEGIN
     SET v_c = v_a, v_len = v_len * 2;
   END WHILE;
   DROP TEMPORARY TABLE IF EXISTS apr_tmp_now_today, apr_tmp_now_stretches, apr_tmp_now_follow;
-  SET SESSION max_heap_table_size = v_heap, SESSION tmp_table_size = v_tmp, SESSION sort_buffer_size = v_sort;
+  CALL _private_now_session(FALSE);
 END

@@ -54,7 +54,9 @@ JOIN collector_state c ON c.id = 1
 LEFT JOIN agents n ON n.ext = b.ext
 LEFT JOIN break_limits l ON l.category = b.category
 ${over ? 'WHERE b.b_to - b.b_from > l.limit_seconds' : ''}
-ORDER BY b.b_from, ${extOrder('b.ext')}`;
+-- the sort key kept with the agent (agents.ext_sort), computed only for an extension
+-- with no agents row
+ORDER BY b.b_from, COALESCE(n.ext_sort, ${extOrder('b.ext')})`;
 }
 
 function csvRecord(durations: ReportParams['durations']): (r: BreakRow) => string[] {

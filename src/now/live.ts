@@ -55,7 +55,8 @@ FROM apr_tmp_now_live l
 JOIN apr_tmp_now_bounds b
 LEFT JOIN agents n ON n.ext = l.ext
 LEFT JOIN break_limits lim ON l.code = 5 AND lim.category = l.category
-ORDER BY ${extOrder('l.ext')}`;
+-- (the sort key kept with the agent, computed only for an extension with no agents row)
+ORDER BY COALESCE(n.ext_sort, ${extOrder('l.ext')})`;
 
 // how many listed agents are in each state, in the order of the codes (Idle, Talk, Hold,
 // Wrap Up, the breaks by name), Offline first
