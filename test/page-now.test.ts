@@ -5,6 +5,7 @@
 // /api/live, an overrun marked in text as well as colour, search, a refresh that keeps
 // the tiles and the scroll position, the wallboard at 1920x1080, a phone, the stale-data
 // warning, and a break row that opens the agent's timeline. Screenshots go to docs/.
+import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
@@ -20,7 +21,12 @@ import type { RefEvent } from './reference/model.ts';
 const db = useTestDatabase('page-now', 'Asia/Dubai');
 const TOKEN = 'now-page-token';
 const AUTH = { Authorization: `Bearer ${TOKEN}` };
-const DOCS = (name: string) => fileURLToPath(new URL(`../docs/${name}`, import.meta.url));
+// screenshots for a reader to look at (docs/now-*.png are copies of these); test/artifacts is not committed
+const SHOT = (name: string) => {
+  const dir = fileURLToPath(new URL('./artifacts/', import.meta.url));
+  mkdirSync(dir, { recursive: true });
+  return `${dir}${name}`;
+};
 const NOW = Math.floor(Date.now() / 1000);
 const FROM = NOW - NOW % 3600 - 30 * 3600;
 
@@ -95,7 +101,7 @@ describe('the Now view', () => {
     expect(layla.over).toMatch(/^⚠ over by 0[01]:\d\d:\d\d$/);
     expect(api.agents.find((a) => a.name === 'Layla Menon')!.over_limit).toBe(true);
     expect(await page.isVisible('#stale')).toBe(false);
-    await page.screenshot({ path: DOCS('now-laptop.png'), fullPage: false });
+    await page.screenshot({ path: SHOT('now-laptop.png'), fullPage: false });
     await page.close();
   });
 
@@ -128,7 +134,7 @@ describe('the Now view', () => {
     const page = await open('/now', { width: 390, height: 844 });
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     expect(overflow).toBeLessThanOrEqual(0);
-    await page.screenshot({ path: DOCS('now-phone.png'), fullPage: false });
+    await page.screenshot({ path: SHOT('now-phone.png'), fullPage: false });
     await page.close();
   });
 
@@ -141,7 +147,7 @@ describe('the Now view', () => {
     expect(await page.isVisible('#breaks-section')).toBe(false);
     const px = await page.$eval('#board .tile .time', (el) => parseFloat(getComputedStyle(el).fontSize));
     expect(px).toBeGreaterThanOrEqual(32);
-    await page.screenshot({ path: DOCS('now-wallboard.png'), fullPage: false });
+    await page.screenshot({ path: SHOT('now-wallboard.png'), fullPage: false });
     await page.close();
   });
 
