@@ -17,7 +17,7 @@ import { UpstreamError } from '../upstream/errors.ts';
 import { dbFetchLog, type FetchLog } from '../upstream/fetch-log.ts';
 import { isoUtc as iso } from '../time.ts';
 import { eventsLoaded, recordsRejected, windowsFailed, windowsLoaded } from '../metrics.ts';
-import { hoursOverlapping, loadWindow, type Hour, type WindowResult } from './window.ts';
+import { calendarOf, loadWindow, type Calendar, type Hour, type WindowResult } from './window.ts';
 import { prepareDayPartitions } from './day-partitions.ts';
 import { Progressive } from './progressive.ts';
 import { aggregatePending } from './aggregate.ts';
@@ -82,6 +82,9 @@ export class WindowRunner {
   notLoaded = 0;
   private progressive: Progressive | undefined;
   private readonly fetchLog: FetchLog;
+  /** The range's calendar and partitions, once runRange has them. */
+  private calendar: Calendar | undefined;
+  private writable: Promise<unknown> | undefined;
 
   constructor(private readonly o: RunnerOptions) {
     this.fetchLog = dbFetchLog(o.pool, o.runId, o.log);
@@ -91,7 +94,7 @@ export class WindowRunner {
   readonly loadOne = (fromTs: number, toTs: number): Promise<WindowResult> => {
     const { pool, upstream, reportTz, source } = this.o;
     return upstream.withWindowDeadline(fromTs, toTs, this.o.signal, (signal) =>
-      loadWindow({ pool, upstream, reportTz, fetchLog: this.fetchLog, source, signal }, fromTs, toTs),
+      loadWindow({ pool, upstream, reportTz, fetchLog: this.fetchLog, source, signal, calendar: this.calendar, writable: this.writable }, fromTs, toTs),
     );
   };
 
@@ -118,16 +121,28 @@ export class WindowRunner {
   /** Loads the range's windows; with 'isolate', throws at a failure that is not the window's own. */
   async runRange(r: RangeOptions): Promise<void> {
     const { pool, log, reportTz, signal } = this.o;
-    const hours = await hoursOverlapping(pool, reportTz, r.fromTs, r.toTs);
+    this.calendar = await calendarOf(pool, reportTz, r.fromTs, r.toTs);
+    const { hours } = this.calendar;
     const windows = r.cut(hours);
     this.windows = windows.length;
-    await prepareDayPartitions(pool, reportTz, r.fromTs, r.partitionsTo, log);
+    // The first windows fetch while their days' partitions are split off; they write after.
+    this.writable = prepareDayPartitions(pool, reportTz, r.fromTs, r.partitionsTo, log);
     const [msg, fields] = r.announce(windows.length);
     log.info(msg, fields);
     // Hours whose windows, and all windows before them, are loaded are aggregated while
     // the rest loads: the database works on both at once.
     const progressive = new Progressive(pool, hours, windows, signal);
     this.progressive = progressive;
+    try {
+      await this.loadWindows(windows, hours, r, progressive);
+    } finally {
+      // (a split still running when the run stops is waited for: it holds the tables)
+      await this.writable;
+    }
+  }
+
+  private async loadWindows(windows: [number, number][], hours: Hour[], r: RangeOptions, progressive: Progressive): Promise<void> {
+    const { pool, log, signal } = this.o;
     if (r.failures === 'isolate') {
       for (const [i, [f, t]] of windows.entries()) {
         signal?.throwIfAborted();
