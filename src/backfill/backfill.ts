@@ -1,30 +1,26 @@
-// npm run backfill: loads [fromTs, toTs) in report-hour windows with bounded
-// concurrency, each window in one transaction that also moves the horizon (rules §3);
-// windows that fail get one more try after the others. Then it re-aggregates every hour
-// that can change, from the start up to the horizon. Idempotent: re-loading gives the
-// same rows (event identity, stats replace per hour).
+// npm run backfill: loads [fromTs, toTs) in report-hour windows, several at once, each in
+// one transaction that also moves the horizon (rules §3); a window that fails gets one
+// more try after the others (src/ingest/runner.ts runs them). Then it re-aggregates every
+// hour that can change, from the start up to the horizon. Idempotent: re-loading gives
+// the same rows (events keep their identity, a slot's stats are replaced whole).
 import type { Pool } from 'mysql2/promise';
 import type { Config } from '../config.ts';
 import type { Logger } from '../log.ts';
-import { Upstream, upstreamFromConfig, windowGivenUp } from '../upstream/client.ts';
+import { Upstream, upstreamFromConfig } from '../upstream/client.ts';
 import { isoUtc as iso } from '../time.ts';
-import { dbFetchLog } from '../upstream/fetch-log.ts';
-import { UpstreamError } from '../upstream/errors.ts';
 import { acquireLoadLock } from '../ingest/lock.ts';
-import { prepareDayPartitions } from '../ingest/day-partitions.ts';
 import { finishRun, startRun } from '../ingest/runs.ts';
-import { hoursOverlapping, loadWindow, type WindowResult } from '../ingest/window.ts';
 import { splitWindows } from '../ingest/windows.ts';
-import { aggregatePending } from '../ingest/aggregate.ts';
-import { Progressive } from '../ingest/progressive.ts';
-import { windowLine } from '../ingest/window-line.ts';
+import { WindowRunner, type FailedWindow } from '../ingest/runner.ts';
 import { readHorizon } from '../db/horizon.ts';
 import { wipeStaging } from './wipe.ts';
 import { DEFAULT_CONCURRENCY } from './options.ts';
 import { readCut } from '../db/raw-cut.ts';
 import { UsageError } from '../usage-error.ts';
 import { localTime } from '../log.ts';
-import { collectorRuns, eventsLoaded, recordsRejected, windowsFailed, windowsLoaded } from '../metrics.ts';
+import { collectorRuns } from '../metrics.ts';
+
+export type { FailedWindow };
 
 export interface BackfillOptions {
   fromTs: number;
@@ -38,14 +34,6 @@ export interface BackfillOptions {
   /** How long to wait for a running collector or backfill to finish, seconds (default 600). */
   lockWaitSeconds?: number;
   signal?: AbortSignal;
-}
-
-export interface FailedWindow {
-  fromTs: number;
-  toTs: number;
-  error: string;
-  /** The upstream refused in a way another attempt will not change (a login 404, a 401). */
-  permanent?: boolean;
 }
 
 export interface BackfillSummary {
@@ -66,18 +54,6 @@ export interface BackfillSummary {
   horizon: number | null;
   seconds: number;
   eventsPerSecond: number;
-}
-
-/** Runs `work` over `items` with at most `limit` at once. */
-async function pooled<T>(items: T[], limit: number, work: (item: T, index: number) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      await work(items[i]!, i);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
 }
 
 export async function runBackfill(cfg: Config, pool: Pool, opts: BackfillOptions): Promise<BackfillSummary> {
@@ -101,88 +77,43 @@ export async function runBackfill(cfg: Config, pool: Pool, opts: BackfillOptions
       );
     }
     const runId = await startRun(pool, 'backfill', opts.fromTs, opts.toTs);
-    const fetchLog = dbFetchLog(pool, runId, log);
-    const hours = await hoursOverlapping(pool, cfg.reportTz, opts.fromTs, opts.toTs);
-    const windows = splitWindows(hours, opts.fromTs, opts.toTs, 1);
-    await prepareDayPartitions(pool, cfg.reportTz, opts.fromTs, opts.toTs, log);
     const concurrency = opts.concurrency ?? DEFAULT_CONCURRENCY;
-    log.info('backfill', {
-      run: runId,
-      from: iso(opts.fromTs),
-      to: iso(opts.toTs),
-      local: `${localTime(opts.fromTs, cfg.reportTz)} .. ${localTime(opts.toTs, cfg.reportTz)}`,
-      windows: windows.length,
+    const runner = new WindowRunner({ pool, upstream, log, reportTz: cfg.reportTz, source: 'backfill', runId, signal: opts.signal });
+    await runner.runRange({
+      fromTs: opts.fromTs,
+      toTs: opts.toTs,
+      cut: (hours) => splitWindows(hours, opts.fromTs, opts.toTs, 1),
+      failures: 'retry',
       concurrency,
+      partitionsTo: opts.toTs,
+      announce: (windows) => [
+        'backfill',
+        {
+          run: runId,
+          from: iso(opts.fromTs),
+          to: iso(opts.toTs),
+          local: `${localTime(opts.fromTs, cfg.reportTz)} .. ${localTime(opts.toTs, cfg.reportTz)}`,
+          windows,
+          concurrency,
+        },
+      ],
     });
-    const loaded: WindowResult[] = [];
-    let failed: FailedWindow[] = [];
-    // A window given up at its deadline has had its whole UPSTREAM_WINDOW_TIMEOUT_S in this
-    // run: a second pass would double it (the next run tries it again).
-    const outOfTime: FailedWindow[] = [];
-    let notLoaded = 0;
-    const ctx = { pool, upstream, reportTz: cfg.reportTz, fetchLog, source: 'backfill' as const, signal: opts.signal };
-    // Hours whose windows, and all windows before them, are loaded are aggregated while
-    // the rest loads: the database works on both at once.
-    const progressive = new Progressive(pool, hours, windows, opts.signal);
-    const attempt = async ([f, t]: [number, number], pass: number, index: number) => {
-      // Stopping: windows not started, and those rolled back, are counted, not each logged.
-      if (opts.signal?.aborted) {
-        notLoaded++;
-        return;
-      }
-      try {
-        // each window has a deadline: an upstream that trickles or never answers is given up
-        const w = await upstream.withWindowDeadline(f, t, opts.signal, (signal) => loadWindow({ ...ctx, signal }, f, t));
-        loaded.push(w);
-        windowsLoaded.inc({ source: 'backfill' });
-        eventsLoaded.inc(w.events);
-        recordsRejected.inc(w.rejected);
-        log.info(`window ${loaded.length}/${windows.length}`, windowLine(w, cfg.reportTz));
-        if (pass === 1) progressive.loaded(index);
-      } catch (err) {
-        if (opts.signal?.aborted) {
-          notLoaded++;
-          return;
-        }
-        windowsFailed.inc({ source: 'backfill' });
-        const error = upstream.scrub((err as Error).message);
-        const outOfTimeNow = windowGivenUp(err);
-        (outOfTimeNow ? outOfTime : failed).push({ fromTs: f, toTs: t, error, permanent: err instanceof UpstreamError && !err.transient && err.status !== null });
-        const msg = outOfTimeNow ? 'window failed: out of time; the next run tries it again' : pass === 1 ? 'window failed; it is tried again after the others' : 'window failed again';
-        log.warn(msg, { from: iso(f), to: iso(t), error });
-      }
-    };
-    await pooled(windows, concurrency, (w, i) => attempt(w, 1, i));
-    if (failed.length > 0 && !opts.signal?.aborted) {
-      const again = failed.map((w): [number, number] => [w.fromTs, w.toTs]);
-      failed = [];
-      await pooled(again, concurrency, (w, i) => attempt(w, 2, i));
-    }
-    let aggregatedHours = 0;
-    let aggregationError: string | null = null;
-    const early = await progressive.finish();
-    aggregatedHours += early.hours;
-    if (early.error) log.warn('aggregating while loading failed; the whole range is aggregated now', { error: early.error });
-    if (!opts.signal?.aborted) {
-      try {
-        aggregatedHours += (await aggregatePending(pool, log, opts.signal, early.done ?? undefined))?.hours ?? 0;
-      } catch (err) {
-        aggregationError = (err as Error).message;
-        log.error('aggregation failed; run the backfill again (loading is idempotent)', { error: aggregationError });
-      }
-    }
-    failed.push(...outOfTime);
-    failed.sort((a, b) => a.fromTs - b.fromTs);
+    const { loaded, failed } = runner;
+    const windows = runner.windows;
+    const aggregation = await runner.aggregate();
+    const aggregatedHours = aggregation.hours;
+    const aggregationError = aggregation.error;
+    if (aggregationError !== null) log.error('aggregation failed; run the backfill again (loading is idempotent)', { error: aggregationError });
     const seconds = (Date.now() - started) / 1000;
     const sum = (k: 'events' | 'statsRows' | 'rejected' | 'splits' | 'requests') => loaded.reduce((n, w) => n + w[k], 0);
     const summary: BackfillSummary = {
       runId,
       fromTs: opts.fromTs,
       toTs: opts.toTs,
-      windows: windows.length,
+      windows,
       failed,
       stopped: opts.signal?.aborted === true,
-      notLoaded: opts.signal?.aborted ? windows.length - loaded.length : notLoaded,
+      notLoaded: opts.signal?.aborted ? windows - loaded.length : runner.notLoaded,
       events: sum('events'),
       statsRows: sum('statsRows'),
       rejected: sum('rejected'),
@@ -193,13 +124,13 @@ export async function runBackfill(cfg: Config, pool: Pool, opts: BackfillOptions
       seconds,
       eventsPerSecond: seconds > 0 ? Math.round(sum('events') / seconds) : 0,
     };
-    const stopNote = summary.stopped ? [`stopped by a signal: ${loaded.length} of ${windows.length} window(s) loaded`] : [];
+    const stopNote = summary.stopped ? [`stopped by a signal: ${loaded.length} of ${windows} window(s) loaded`] : [];
     const problems = [...stopNote, ...failed.map((w) => `[${iso(w.fromTs)}, ${iso(w.toTs)}): ${w.error}`), ...(aggregationError ? [`aggregation: ${aggregationError}`] : [])];
     await finishRun(pool, runId, {
       outcome: problems.length === 0 ? 'ok' : 'failed',
       events: summary.events,
       rejected: summary.rejected,
-      message: problems.length === 0 ? `${windows.length} window(s)` : problems.join('; '),
+      message: problems.length === 0 ? `${windows} window(s)` : problems.join('; '),
     });
     if (aggregationError) summary.failed.push({ fromTs: opts.fromTs, toTs: opts.toTs, error: `aggregation: ${aggregationError}` });
     collectorRuns.inc({ kind: 'backfill', outcome: summary.stopped ? 'stopped' : problems.length === 0 ? 'ok' : 'failed' });

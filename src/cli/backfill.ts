@@ -35,9 +35,10 @@ How it works. The range is cut into report-hour windows. Each window fetches its
 (splitting a range whose page comes back full, so nothing is lost) and the stats of each
 15-minute slot it touches, then loads everything in one transaction and moves the data
 horizon to the window's end if that is later (never back). A window that fails is tried
-once more after the others. Hours are aggregated while later windows load; at the end
-every hour that can change is: from --from up to the horizon (a filled gap changes the
-state carried into later hours).
+once more after the others (one given up at UPSTREAM_WINDOW_TIMEOUT_S is left for the next
+run). Hours are aggregated while later windows load; at the end every hour that can change
+is: from --from up to the horizon (a filled gap changes the state carried into later
+hours).
 
 It is idempotent and non-destructive: running it twice, or over overlapping ranges, gives
 the same rows (events keep their identity, a slot's stats are replaced, not added). It
@@ -98,14 +99,16 @@ await runCommand({ name: 'backfill', help: HELP, flags: { values: ['from', 'to',
     if (!(await confirmWipe(databaseName(cfg.databaseUrl)))) fail(EXIT.NOT_CONFIRMED, 'not confirmed: nothing was changed.');
   }
 
+  // (imported here, not at the top: --help needs none of the loading engine; started now,
+  // it loads while the checks below wait for the upstream's and the database's answers)
+  const engine = import('../backfill/backfill.ts');
   // Before the database work (a first migrate fills the calendar for a while): an upstream
   // that cannot be reached is said within seconds.
   const upstream = await ctx.upstream({ whenUnreachable: 'exit' });
   await ctx.migrate();
   if (range.note) log.warn(range.note);
   const pool = await ctx.pool({ connectionLimit: concurrency + 4 });
-  // (loaded here, not at the top: --help needs none of the loading engine)
-  const { runBackfill } = await import('../backfill/backfill.ts');
+  const { runBackfill } = await engine;
   try {
     const s = await runBackfill(cfg, pool, { fromTs: range.fromTs, toTs: range.toTs, concurrency, log, wipe, upstream, signal: abort.signal });
     if (s.stopped) {

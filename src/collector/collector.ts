@@ -9,21 +9,16 @@ import type { Pool } from 'mysql2/promise';
 import type { Logger } from '../log.ts';
 import type { Upstream } from '../upstream/client.ts';
 import { isoUtc as iso } from '../time.ts';
-import { dbFetchLog } from '../upstream/fetch-log.ts';
 import { readHorizon } from '../db/horizon.ts';
 import { acquireLoadLock } from '../ingest/lock.ts';
-import { prepareDayPartitions } from '../ingest/day-partitions.ts';
 import { DAYS_AHEAD } from '../db/partitions.ts';
 import { finishRun, gapsNote, recordSkipped, startRun } from '../ingest/runs.ts';
-import { hoursOverlapping, loadWindow, type WindowResult } from '../ingest/window.ts';
-import { aggregatePending } from '../ingest/aggregate.ts';
+import type { WindowResult } from '../ingest/window.ts';
 import { splitWindows } from '../ingest/windows.ts';
-import { Progressive } from '../ingest/progressive.ts';
-import { windowLine } from '../ingest/window-line.ts';
+import { WindowRunner } from '../ingest/runner.ts';
 import { localTime } from '../log.ts';
 import { pruneDue, pruneRaw } from '../retention/prune.ts';
-import { collectorRuns, eventsLoaded, recordsRejected, windowsFailed, windowsLoaded } from '../metrics.ts';
-import { loadHourByHour, retryFailing, type Isolated } from './failing.ts';
+import { collectorRuns } from '../metrics.ts';
 
 const FIRST_RUN_HOURS = 48;
 /** A catch-up after downtime is loaded in windows of at most this many report hours. */
@@ -70,80 +65,47 @@ export async function runCollector(opts: CollectorOptions): Promise<CollectorRun
     const fromTs = horizon === null ? now - FIRST_RUN_HOURS * 3600 : Math.min(horizon, now) - opts.overlapMinutes * 60;
     const runId = await startRun(pool, 'collector', fromTs, now);
     const run: CollectorRun = { outcome: 'ok', runId, fromTs, toTs: now, windows: [], events: 0, rejected: 0 };
-    const fetchLog = dbFetchLog(pool, runId, log);
-    let progressive: Progressive | undefined;
-    // each window has a deadline: an upstream that trickles or never answers is given up
-    const loadOne = (f: number, t: number) =>
-      opts.upstream.withWindowDeadline(f, t, opts.signal, (signal) =>
-        loadWindow({ pool, upstream: opts.upstream, reportTz: opts.reportTz, fetchLog, source: 'collector', signal }, f, t),
-      );
-    const scrub = (m: string) => opts.upstream.scrub(m);
-    const failing: Isolated['failed'] = [];
-    const count = (r: Isolated) => {
-      for (const w of r.loaded) counted(w);
-      failing.push(...r.failed);
-    };
-    const counted = (w: WindowResult) => {
-      windowsLoaded.inc({ source: 'collector' });
-      eventsLoaded.inc(w.events);
-      recordsRejected.inc(w.rejected);
-      run.windows.push(w);
-      run.events += w.events;
-      run.rejected += w.rejected;
-      log.info('window loaded', windowLine(w, opts.reportTz));
-    };
+    const runner = new WindowRunner({ pool, upstream: opts.upstream, log, reportTz: opts.reportTz, source: 'collector', runId, signal: opts.signal });
     try {
-      // the windows that failed in earlier runs first: a gap is retried on every run
-      count(await retryFailing(pool, log, loadOne, scrub, opts.signal));
+      await runner.retryFailing();
       if (fromTs < now) {
-        const hours = await hoursOverlapping(pool, opts.reportTz, fromTs, now);
-        await prepareDayPartitions(pool, opts.reportTz, fromTs, now + DAYS_AHEAD * 86400, log);
-        const windows = now - fromTs <= CATCH_UP_WINDOW_HOURS * 3600 ? [[fromTs, now] as [number, number]] : splitWindows(hours, fromTs, now, CATCH_UP_WINDOW_HOURS);
-        log.info('collector run', {
-          run: runId,
-          from: iso(fromTs),
-          to: iso(now),
-          local: `${localTime(fromTs, opts.reportTz)} .. ${localTime(now, opts.reportTz)}`,
-          windows: windows.length,
-          horizon: horizon === null ? 'none' : iso(horizon),
+        await runner.runRange({
+          fromTs,
+          toTs: now,
+          // a catch-up after downtime in windows of a few hours; a short range in one
+          cut: (hours) => (now - fromTs <= CATCH_UP_WINDOW_HOURS * 3600 ? [[fromTs, now]] : splitWindows(hours, fromTs, now, CATCH_UP_WINDOW_HOURS)),
+          failures: 'isolate',
+          partitionsTo: now + DAYS_AHEAD * 86400,
+          announce: (windows) => [
+            'collector run',
+            {
+              run: runId,
+              from: iso(fromTs),
+              to: iso(now),
+              local: `${localTime(fromTs, opts.reportTz)} .. ${localTime(now, opts.reportTz)}`,
+              windows,
+              horizon: horizon === null ? 'none' : iso(horizon),
+            },
+          ],
         });
-        // a long catch-up aggregates finished days while it loads the next ones
-        progressive = new Progressive(pool, hours, windows, opts.signal);
-        // In order. A failure of the upstream or the database stops the run there (the
-        // horizon waits); a window that fails for what it holds is loaded hour by hour, its
-        // failing hours recorded (a gap, retried on every run), and later windows go on.
-        for (const [i, [f, t]] of windows.entries()) {
-          opts.signal?.throwIfAborted();
-          let w;
-          try {
-            w = await loadOne(f, t);
-          } catch (err) {
-            if (!opts.signal?.aborted) windowsFailed.inc({ source: 'collector' });
-            count(await loadHourByHour(pool, log, loadOne, hours, f, t, err, scrub, opts.signal));
-            continue;
-          }
-          counted(w);
-          progressive.loaded(i);
-        }
       }
-      if (failing.length > 0) {
+      if (runner.failed.length > 0) {
         run.outcome = 'failed';
-        run.error = failing.map((w) => `window [${iso(w.fromTs)}, ${iso(w.toTs)}) failed (retried on every run): ${w.error}`).join('; ');
+        run.error = runner.failed.map((w) => `window [${iso(w.fromTs)}, ${iso(w.toTs)}) failed (retried on every run): ${w.error}`).join('; ');
       }
     } catch (err) {
       run.outcome = 'failed';
       run.error = opts.upstream.scrub((err as Error).message);
       log.warn('collector run failed; the horizon waits and the next run retries', { run: runId, error: run.error });
     }
-    try {
-      // Also after a failure: the windows that did load are aggregated.
-      const early = progressive ? await progressive.finish() : undefined;
-      if (early?.error) log.warn('aggregating while loading failed; the whole range is aggregated now', { error: early.error });
-      if (!opts.signal?.aborted) await aggregatePending(pool, log, opts.signal, early?.done ? { ...early.done, hours: early.hours } : undefined);
-    } catch (err) {
+    run.windows = runner.loaded;
+    run.events = runner.loaded.reduce((n, w) => n + w.events, 0);
+    run.rejected = runner.loaded.reduce((n, w) => n + w.rejected, 0);
+    const aggregation = await runner.aggregate();
+    if (aggregation.error !== null) {
       run.outcome = 'failed';
-      run.error = (run.error ? run.error + '; ' : '') + `aggregation: ${(err as Error).message}`;
-      log.warn('aggregation failed; the next run repeats it', { run: runId, error: (err as Error).message });
+      run.error = (run.error ? run.error + '; ' : '') + `aggregation: ${aggregation.error}`;
+      log.warn('aggregation failed; the next run repeats it', { run: runId, error: aggregation.error });
     }
     // Once a day, under this run's lock (no window loads meanwhile); a failure only waits
     // for the next run.

@@ -6,7 +6,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { dirname, join, basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import mysql from 'mysql2/promise';
-import Postgrator from 'postgrator';
+import type Postgrator from 'postgrator';
 import type { Connection } from 'mysql2/promise';
 import { connect, ensureDatabase } from './pool.ts';
 import { runRerunnable } from './rerunnable.ts';
@@ -282,8 +282,11 @@ async function migrationFiles(): Promise<{ fingerprint: string; versions: string
 
 /** Applies the pending migrations (postgrator); returns their file names. */
 async function runPostgrator(conn: Connection, db: string, log: (l: string) => void): Promise<string[]> {
+  // (loaded only when there is something to migrate: every command's start-up checks, and
+  // postgrator with its file-matching dependencies is a good part of that start-up)
+  const { default: PostgratorClass } = await import('postgrator');
   const bodies = await migrationBodies();
-  const postgrator = new Postgrator({
+  const postgrator = new PostgratorClass({
     migrationPattern: join(DB_DIR, 'migrations', '*.sql'),
     driver: 'mysql',
     database: db,

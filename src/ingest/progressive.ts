@@ -1,12 +1,15 @@
 // Aggregating while a backfill loads. An hour can be aggregated once every window up to
 // its end has loaded: later windows cannot change it (state is carried forward only), and
-// the horizon is already past it. Such hours are handed to the transform a day at a time,
-// one call after another, while the remaining windows load.
+// the horizon is already past it. Such hours are handed to the transform in batches (a day
+// at a time; a quarter of a short range, so that a day's backfill does not leave all of
+// its aggregation to the end), one call after another, while the remaining windows load.
 import type { Pool } from 'mysql2/promise';
 import type { Hour } from './window.ts';
 import { aggregateRange } from './aggregate.ts';
 
 const BATCH_HOURS = 24;
+/** The smallest batch: each call has a cost of its own. */
+const MIN_BATCH_HOURS = 6;
 
 export class Progressive {
   private readonly ok: boolean[];
@@ -17,6 +20,7 @@ export class Progressive {
   private doneTo: number | null = null;
   private hoursDone = 0;
   private error: string | null = null;
+  private readonly batchHours: number;
 
   constructor(
     private readonly pool: Pool,
@@ -26,6 +30,7 @@ export class Progressive {
   ) {
     this.ok = windows.map(() => false);
     this.scheduledTo = hours[0]?.hourStart ?? 0;
+    this.batchHours = Math.min(BATCH_HOURS, Math.max(MIN_BATCH_HOURS, Math.ceil(hours.length / 4)));
   }
 
   /** Window `index` (of the first pass) has loaded. */
@@ -35,9 +40,9 @@ export class Progressive {
     if (this.prefix === 0) return;
     const readyTo = this.windows[this.prefix - 1]![1];
     const ready = this.hours.filter((h) => h.hourStart >= this.scheduledTo && h.hourEnd <= readyTo);
-    // a whole day at a time while loading; what is left waits for the end of the run
-    if (ready.length < BATCH_HOURS) return;
-    const batch = ready.slice(0, ready.length - (ready.length % BATCH_HOURS));
+    // whole batches while loading; what is left waits for the end of the run
+    if (ready.length < this.batchHours) return;
+    const batch = ready.slice(0, ready.length - (ready.length % this.batchHours));
     const from = batch[0]!.hourStart;
     const to = batch[batch.length - 1]!.hourEnd;
     this.scheduledTo = to;

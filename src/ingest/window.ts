@@ -8,7 +8,7 @@ import type { FetchLog } from '../upstream/fetch-log.ts';
 import { ensureCalendar } from '../db/calendar.ts';
 import { select } from '../db/query.ts';
 import { loadEvents } from '../load/events.ts';
-import { replaceSlotStats } from '../load/stats.ts';
+import { replaceStats } from '../load/stats.ts';
 import { insertRejected } from '../load/rejected.ts';
 import { advanceHorizon, forgetMarksIfLoadedTimeChanges, recordWindow } from '../load/horizon.ts';
 import { readHorizon } from '../db/horizon.ts';
@@ -22,6 +22,10 @@ export interface WindowContext {
   fetchLog: FetchLog;
   source: 'collector' | 'backfill';
   signal?: AbortSignal;
+  /** The calendar of a range holding the window, read once for all its windows. */
+  calendar?: Calendar;
+  /** Resolves when the window may write (its days' partitions are ready); it may fetch meanwhile. */
+  writable?: Promise<unknown>;
 }
 
 export interface WindowResult {
@@ -52,6 +56,14 @@ export interface Slot {
   hourStart: number;
 }
 
+/** The report hours and 15-minute slots of a range, [fromTs, toTs). */
+export interface Calendar {
+  fromTs: number;
+  toTs: number;
+  hours: Hour[];
+  slots: Slot[];
+}
+
 /** The 15-minute slots overlapping [fromTs, toTs) (the calendar must cover them). */
 async function slotsOverlapping(pool: Pool, fromTs: number, toTs: number): Promise<Slot[]> {
   const rows = await select<{ slot_start: number; slot_end: number; hour_start: number }>(
@@ -78,10 +90,26 @@ export async function hoursOverlapping(pool: Pool, reportTz: string, fromTs: num
   return rows.map((r) => ({ hourStart: Number(r.hour_start), hourEnd: Number(r.hour_end) }));
 }
 
+/** The calendar of [fromTs, toTs), extending the stored one when needed. */
+export async function calendarOf(pool: Pool, reportTz: string, fromTs: number, toTs: number): Promise<Calendar> {
+  const hours = await hoursOverlapping(pool, reportTz, fromTs, toTs);
+  return { fromTs, toTs, hours, slots: await slotsOverlapping(pool, fromTs, toTs) };
+}
+
+/** The part of `cal` overlapping [fromTs, toTs); undefined when `cal` does not cover it. */
+function within(cal: Calendar | undefined, fromTs: number, toTs: number): Calendar | undefined {
+  if (cal === undefined || fromTs < cal.fromTs || toTs > cal.toTs) return undefined;
+  return {
+    fromTs,
+    toTs,
+    hours: cal.hours.filter((h) => h.hourEnd > fromTs && h.hourStart < toTs),
+    slots: cal.slots.filter((s) => s.slotEnd > fromTs && s.slotStart < toTs),
+  };
+}
+
 export async function loadWindow(ctx: WindowContext, fromTs: number, toTs: number): Promise<WindowResult> {
   const started = Date.now();
-  const hours = await hoursOverlapping(ctx.pool, ctx.reportTz, fromTs, toTs);
-  const slots = await slotsOverlapping(ctx.pool, fromTs, toTs);
+  const { hours, slots } = within(ctx.calendar, fromTs, toTs) ?? (await calendarOf(ctx.pool, ctx.reportTz, fromTs, toTs));
   // A slot's stats are replaced whole (rules §4), so they are fetched up to where data is
   // loaded: the window's end, or the horizon when that is later. A backfill ending inside
   // a slot that was loaded completely before then keeps that slot's complete stats.
@@ -98,10 +126,11 @@ export async function loadWindow(ctx: WindowContext, fromTs: number, toTs: numbe
     ctx.signal?.throwIfAborted();
     const fetched = Date.now();
     const rejected = [...ev.rejected, ...stats.flatMap((s) => s.rejected)];
+    await ctx.writable;
+    ctx.signal?.throwIfAborted();
     return await withTransaction(ctx.pool, async (conn) => {
       await loadEvents(conn, ev.events);
-      let statsRows = 0;
-      for (const [i, s] of slots.entries()) statsRows += await replaceSlotStats(conn, s, statsTo[i]!, stats[i]!.stats);
+      const statsRows = await replaceStats(conn, slots.map((slot, i) => ({ slot, fetchedTo: statsTo[i]!, stats: stats[i]!.stats })));
       await insertRejected(conn, rejected, fromTs, toTs);
       const horizon = await advanceHorizon(conn, toTs);
       // (after advanceHorizon: its row lock makes windows record their time one at a time)

@@ -3,7 +3,7 @@
 // identity (ext, ts, seq), which also makes a re-load of a second give the same rows.
 import type { AgentEvent } from '../types.ts';
 import { cleanName } from '../names.ts';
-import { lit, litRepeated, queryRaw, MAX_STATEMENT_BYTES, type Db } from '../db/query.ts';
+import { lit, litJson, litRepeated, queryRaw, MAX_STATEMENT_BYTES, type Db } from '../db/query.ts';
 
 /** Rows per statement: big enough to amortise the round trip, small enough for any packet limit. */
 const EVENT_BATCH_ROWS = 2000;
@@ -19,8 +19,7 @@ function byIdentity(a: AgentEvent, b: AgentEvent): number {
 }
 
 function eventRow(e: AgentEvent): string {
-  const extra = e.extra === null ? 'NULL' : lit(JSON.stringify(e.extra));
-  return `(${litRepeated(e.ext)},${e.ts},${e.seq},${litRepeated(e.event)},${e.enabled ? 1 : 0},${litRepeated(e.state)},${litRepeated(e.userId)},${litRepeated(e.username)},${e.rawTimestamp},${extra})`;
+  return `(${litRepeated(e.ext)},${e.ts},${e.seq},${litRepeated(e.event)},${e.enabled ? 1 : 0},${litRepeated(e.state)},${litRepeated(e.userId)},${litRepeated(e.username)},${e.rawTimestamp},${litJson(e.extra)})`;
 }
 
 /**

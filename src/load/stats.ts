@@ -3,7 +3,7 @@
 // loses its old row. Never summed across fetches.
 import type { StatsRecord } from '../types.ts';
 import { cleanName } from '../names.ts';
-import { lit, queryRaw, type Db } from '../db/query.ts';
+import { lit, litJson as json, queryRaw, type Db } from '../db/query.ts';
 
 const COLUMNS =
   'slot_start, hour_start, ext, fetched_to, name, tags, total_calls, answered_calls, talked_time, talked_average, duration_seconds,' +
@@ -11,10 +11,6 @@ const COLUMNS =
   ' idle_time, wrap_up_time, hold_time, on_call_time, on_call_time_avg, not_available_time, not_available_detailed_report, raw';
 
 const BATCH = 1000;
-
-function json(v: unknown): string {
-  return v === null || v === undefined ? 'NULL' : lit(JSON.stringify(v));
-}
 
 /** Whole seconds for BIGINT columns; the upstream sends integers, a fraction is rounded. */
 function int(n: number): number {
@@ -58,24 +54,47 @@ export interface StatsSlot {
   hourStart: number;
 }
 
+export interface SlotStats {
+  slot: StatsSlot;
+  /** The end of the range the stats were fetched for. */
+  fetchedTo: number;
+  stats: StatsRecord[];
+}
+
 /**
- * Replaces the users_calls rows of one slot with `stats`, fetched up to `fetchedTo`, and
- * records each extension's cleaned stats name. Run it inside the window's transaction.
- * Returns the rows inserted.
+ * Replaces the users_calls rows of each slot with its stats, and records each extension's
+ * cleaned stats name (a later slot's wins, as if the slots were written one after
+ * another). Run it inside the window's transaction. Returns the rows inserted.
  */
-export async function replaceSlotStats(db: Db, slot: StatsSlot, fetchedTo: number, stats: StatsRecord[]): Promise<number> {
-  await db.query('DELETE FROM users_calls WHERE slot_start = ?', [slot.slotStart]);
-  for (let i = 0; i < stats.length; i += BATCH) {
-    const rows = stats.slice(i, i + BATCH).map((s) => statsRow(slot, fetchedTo, s));
-    await queryRaw(db, `INSERT INTO users_calls (${COLUMNS}) VALUES ?`, rows.join(','));
+export async function replaceStats(db: Db, slots: SlotStats[]): Promise<number> {
+  if (slots.length === 0) return 0;
+  // a window's slots in a few statements, not three per slot: each is a round trip
+  await queryRaw(db, 'DELETE FROM users_calls WHERE slot_start IN (?)', slots.map((s) => s.slot.slotStart).join(','));
+  const rows = slots.flatMap((s) => s.stats.map((r) => statsRow(s.slot, s.fetchedTo, r)));
+  for (let i = 0; i < rows.length; i += BATCH) {
+    await queryRaw(db, `INSERT INTO users_calls (${COLUMNS}) VALUES ?`, rows.slice(i, i + BATCH).join(','));
   }
   // Agents known only from stats get a row too; the name is used when no event names them.
-  const named = stats
-    .map((s) => ({ ext: s.ext, name: cleanName(s.name) }))
-    .sort((a, b) => (a.ext < b.ext ? -1 : a.ext > b.ext ? 1 : 0));
-  for (let i = 0; i < named.length; i += BATCH) {
-    const rows = named.slice(i, i + BATCH).map((a) => `(${lit(a.ext)},${a.name === '' ? 'NULL' : lit(a.name)})`);
-    await queryRaw(db, 'INSERT INTO agents (ext, stats_name) VALUES ? ON DUPLICATE KEY UPDATE stats_name = COALESCE(VALUES(stats_name), stats_name)', rows.join(','));
+  // Per extension the last non-empty name, in slot order: what writing each slot in turn,
+  // with COALESCE keeping a name an empty one would blank, leaves.
+  const names = new Map<string, string | null>();
+  for (const s of slots) {
+    for (const r of s.stats) {
+      const name = cleanName(r.name);
+      if (name !== '') names.set(r.ext, name);
+      else if (!names.has(r.ext)) names.set(r.ext, null);
+    }
   }
-  return stats.length;
+  // in extension order: concurrent windows lock agents rows in the same order
+  const named = [...names].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  for (let i = 0; i < named.length; i += BATCH) {
+    const list = named.slice(i, i + BATCH).map(([ext, name]) => `(${lit(ext)},${lit(name)})`);
+    await queryRaw(db, 'INSERT INTO agents (ext, stats_name) VALUES ? ON DUPLICATE KEY UPDATE stats_name = COALESCE(VALUES(stats_name), stats_name)', list.join(','));
+  }
+  return rows.length;
+}
+
+/** replaceStats for one slot. */
+export function replaceSlotStats(db: Db, slot: StatsSlot, fetchedTo: number, stats: StatsRecord[]): Promise<number> {
+  return replaceStats(db, [{ slot, fetchedTo, stats }]);
 }

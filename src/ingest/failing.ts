@@ -3,8 +3,8 @@
 // the run goes on to later windows. Every run first retries the failing windows.
 import type { Pool } from 'mysql2/promise';
 import type { Logger } from '../log.ts';
-import type { Hour, WindowResult } from '../ingest/window.ts';
-import { splitWindows } from '../ingest/windows.ts';
+import type { Hour, WindowResult } from './window.ts';
+import { splitWindows } from './windows.ts';
 import { forgetCovered, forgetFailing, listFailing, recordFailing } from '../db/failing-windows.ts';
 import { UpstreamError } from '../upstream/errors.ts';
 import { windowGivenUp } from '../upstream/client.ts';
