@@ -265,7 +265,9 @@ describe('reports from a replica', () => {
     pair.replica.pause();
     try {
       let t = Date.now();
-      const health = await get(`${viaReplica.url}/healthz`);
+      // (a check may share a ping that was answered just before the pause: the next one fails)
+      let health = await get(`${viaReplica.url}/healthz`);
+      if (health.status === 200) health = await get(`${viaReplica.url}/healthz`);
       expect(Date.now() - t).toBeLessThan(10_000);
       expect([health.status, health.json()]).toEqual([503, expect.objectContaining({ database: 'unreachable' })]);
       t = Date.now();
