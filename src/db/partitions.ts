@@ -98,9 +98,18 @@ async function withDdlSession<T>(db: Pool | Connection, work: (conn: Connection 
  * both tables. Returns the partitions created. Throws when a split could not run (the
  * loads are right either way; callers log it and go on).
  */
-export async function ensureDayPartitions(db: Pool | Connection, reportTz: string, fromTs: number, toTs: number): Promise<number> {
+export async function ensureDayPartitions(db: Pool | Connection, reportTz: string, fromTs: number, toTs: number, signal?: AbortSignal): Promise<number> {
   const wanted = dayBounds(reportTz, fromTs, toTs);
   return withDdlSession(db, async (conn) => {
+    const unwatch = killOnAbort(db, conn, signal);
+    try {
+      return await split(conn);
+    } finally {
+      unwatch();
+    }
+  });
+
+  async function split(conn: Connection | PoolConnection): Promise<number> {
     let created = 0;
     for (const { table } of PARTITIONED) {
       const parts = await partitionsOf(conn, table);
@@ -116,12 +125,27 @@ export async function ensureDayPartitions(db: Pool | Connection, reportTz: strin
           taken.add(name);
         }
         pieces.push(`PARTITION ${mysql.escapeId(name)} VALUES LESS THAN (${p.hi === null ? 'MAXVALUE' : p.hi})`);
+        signal?.throwIfAborted();
         await conn.query(`ALTER TABLE ${table} REORGANIZE PARTITION ${mysql.escapeId(p.name)} INTO (${pieces.join(', ')})`);
         created += cuts.length;
       }
     }
     return created;
-  });
+  }
+}
+
+/**
+ * Kills the statement `conn` runs when `signal` aborts (a stopping collector does not wait
+ * for a split of many days: the DDL is atomic, so a killed one leaves the partitions as
+ * they were). Returns the unwatch.
+ */
+function killOnAbort(db: Pool | Connection, conn: Connection | PoolConnection, signal: AbortSignal | undefined): () => void {
+  if (signal === undefined || !('getConnection' in db)) return () => {};
+  const kill = () => {
+    (db as Pool).query('KILL QUERY ?', [conn.threadId]).catch(() => {});
+  };
+  signal.addEventListener('abort', kill, { once: true });
+  return () => signal.removeEventListener('abort', kill);
 }
 
 /**

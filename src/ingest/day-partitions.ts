@@ -5,11 +5,12 @@ import type { Pool } from 'mysql2/promise';
 import type { Logger } from '../log.ts';
 import { ensureDayPartitions } from '../db/partitions.ts';
 
-export async function prepareDayPartitions(pool: Pool, reportTz: string, fromTs: number, toTs: number, log: Logger): Promise<void> {
+export async function prepareDayPartitions(pool: Pool, reportTz: string, fromTs: number, toTs: number, log: Logger, signal?: AbortSignal): Promise<void> {
   try {
-    const created = await ensureDayPartitions(pool, reportTz, fromTs, toTs);
+    const created = await ensureDayPartitions(pool, reportTz, fromTs, toTs, signal);
     if (created > 0) log.info('partitions split off', { count: created });
   } catch (err) {
+    if (signal?.aborted) return;
     log.warn('partitions not split now; the rows go to a wider partition and the next run tries again', { error: (err as Error).message });
   }
 }

@@ -126,7 +126,7 @@ export class WindowRunner {
     const windows = r.cut(hours);
     this.windows = windows.length;
     // The first windows fetch while their days' partitions are split off; they write after.
-    this.writable = prepareDayPartitions(pool, reportTz, r.fromTs, r.partitionsTo, log);
+    this.writable = prepareDayPartitions(pool, reportTz, r.fromTs, r.partitionsTo, log, signal);
     const [msg, fields] = r.announce(windows.length);
     log.info(msg, fields);
     // Hours whose windows, and all windows before them, are loaded are aggregated while
@@ -136,7 +136,7 @@ export class WindowRunner {
     try {
       await this.loadWindows(windows, hours, r, progressive);
     } finally {
-      // (a split still running when the run stops is waited for: it holds the tables)
+      // (a split still running when the run stops is killed, then waited for: it holds the tables)
       await this.writable;
     }
   }
