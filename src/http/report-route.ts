@@ -1,4 +1,5 @@
 // GET /api/report (rules §5): validate, then stream the CSV or JSON straight into the response.
+import { whileDatabaseAnswers } from '../db/liveness.ts';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Writable } from 'node:stream';
 import { ParamError, parseReportParams, reportFilename } from '../report/params.ts';
@@ -35,6 +36,7 @@ async function sendWhole(ctx: Context, params: ReportParams, res: ServerResponse
   try {
     await writeReport(ctx.readPool, params, ctx.cfg.reportTz, sink, {
       progress,
+      databaseAlive: () => ctx.health.ping(),
       scope: access.scope,
       onStart: (meta) => (headers = answerHeaders(reportFilename(params), meta)),
     });
@@ -92,7 +94,7 @@ export async function handleReport(ctx: Context, req: IncomingMessage, res: Serv
   }
   // A small report is read whole and sent at once: it needs no stream slot, so stalled
   // clients of large reports never lock it out.
-  if (await isSmallReport(ctx.readPool, params)) return sendWhole(ctx, params, res, info, access);
+  if (await whileDatabaseAnswers(isSmallReport(ctx.readPool, params), () => ctx.health.ping())) return sendWhole(ctx, params, res, info, access);
   await streamResponse(ctx, req, res, info, access, reportFilename(params), (hooks) => writeReport(ctx.readPool, params, ctx.cfg.reportTz, res, hooks));
 }
 

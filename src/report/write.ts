@@ -7,6 +7,7 @@ import { pipeline } from 'node:stream/promises';
 import type { Pool, PoolConnection } from 'mysql2/promise';
 import { streamQuery } from '../db/query-stream.ts';
 import { beginSnapshot } from '../db/readers.ts';
+import { sever, watchDatabase } from '../db/liveness.ts';
 import { assertZone } from '../db/zone.ts';
 import { readHorizon } from '../db/horizon.ts';
 import { reportQuery } from './query.ts';
@@ -48,35 +49,6 @@ export interface ReportHooks {
   scope?: Scope;
 }
 
-const LIVENESS_EVERY_MS = 1000;
-/** Checks in a row that time out (each waits up to 3 s) before the database is taken for gone. */
-const SLOW_CHECKS_TO_CUT = 3;
-
-/** Destroys `source` once `alive` rejects; returns the function that stops watching. */
-function watchDatabase(source: Readable, alive: () => Promise<void>): () => void {
-  let checking = false;
-  let slow = 0;
-  const timer = setInterval(() => {
-    if (checking || source.destroyed) return;
-    checking = true;
-    alive()
-      .then(() => {
-        slow = 0;
-      })
-      .catch((err: unknown) => {
-        // a refused or lost connection is final; a database merely slow to answer (a busy
-        // machine) has to stay silent a few checks in a row first
-        const timedOut = (err as { code?: unknown }).code === 'ETIMEDOUT' || /did not answer within/.test((err as Error).message);
-        if (timedOut && ++slow < SLOW_CHECKS_TO_CUT) return;
-        source.destroy(new Error(`the database connection was lost while streaming rows: ${(err as Error).message}`, { cause: err }));
-      })
-      .finally(() => {
-        checking = false;
-      });
-  }, LIVENESS_EVERY_MS);
-  timer.unref();
-  return () => clearInterval(timer);
-}
 
 /**
  * The stages for the format, rows in, bytes out; the first counts the rows. (For CSV one
@@ -167,6 +139,10 @@ export async function writeRows(
   const conn = await pool.getConnection();
   const progress = hooks.progress ?? { rows: 0 };
   let clean = false;
+  // A server that stops answering (hung, or its network silent) would leave any query
+  // below waiting forever: its socket is ended with an error instead, before or while rows
+  // stream.
+  const stopWatching = hooks.databaseAlive ? watchDatabase(hooks.databaseAlive, (err) => sever(conn, err)) : () => {};
   try {
     // The server gives up a connection it cannot write to for net_write_timeout (60 s by
     // default): a busy reader then lost its report as "connection lost". How long a client
@@ -204,16 +180,12 @@ export async function writeRows(
     if (hooks.onRowsFailed) rows.once('error', hooks.onRowsFailed);
     const done = pipeline([rows, ...source.encoders(progress), out], hooks.signal ? { signal: hooks.signal } : {});
     rows.off('error', guard);
-    const stopWatching = hooks.databaseAlive ? watchDatabase(rows, hooks.databaseAlive) : () => {};
-    try {
-      await orAborted(done, hooks.signal);
-    } finally {
-      stopWatching();
-    }
+    await orAborted(done, hooks.signal);
     await conn.query('COMMIT');
     clean = true;
     return { rows: progress.rows, horizon };
   } finally {
+    stopWatching();
     // A stream cut short (client gone, disk full) may leave rows in flight on the
     // connection: such a connection is closed rather than handed back to the pool.
     if (clean) conn.release();
