@@ -7,50 +7,61 @@
 --   not_available_detailed_report, one row per reason as sent.
 -- counted_s is how much of the hour is loaded, upstream_window_s how far the stats reach
 -- into it (the last slot's fetched_to - hour_start); compare only when they match.
+-- Each side is read once, as rows of one UNION ALL grouped per agent hour (per reason for
+-- the reasons), not joined to a grouped copy of the other: a filter on hour_start (the
+-- status page's last 24 h) then reaches every table as an index range, where a join to
+-- a grouped derived table read all of users_calls, or regrouped it once per agent hour.
 CREATE OR REPLACE VIEW vw_reconciliation AS
-SELECT k.hour_start, h.local_start, k.ext, f.field, CAST(NULL AS CHAR(255)) AS reason,
+SELECT x.hour_start, h.local_start, x.ext, f.field, CAST(NULL AS CHAR(255)) AS reason,
   CASE f.field
-    WHEN 'idle_time' THEN COALESCE(a.idle_s, 0)
-    WHEN 'wrap_up_time' THEN COALESCE(a.wrap_s, 0)
-    WHEN 'hold_time' THEN COALESCE(a.hold_s, 0)
-    ELSE COALESCE(a.talk_s + a.hold_s, 0)
+    WHEN 'idle_time' THEN COALESCE(x.idle_s, 0)
+    WHEN 'wrap_up_time' THEN COALESCE(x.wrap_s, 0)
+    WHEN 'hold_time' THEN COALESCE(x.hold_s, 0)
+    ELSE COALESCE(x.talk_s + x.hold_s, 0)
   END AS derived_s,
   CASE f.field
-    WHEN 'idle_time' THEN c.idle_time
-    WHEN 'wrap_up_time' THEN c.wrap_up_time
-    WHEN 'hold_time' THEN c.hold_time
-    ELSE c.on_call_time
+    WHEN 'idle_time' THEN x.idle_time
+    WHEN 'wrap_up_time' THEN x.wrap_up_time
+    WHEN 'hold_time' THEN x.hold_time
+    ELSE x.on_call_time
   END AS upstream_s,
   CASE f.field
-    WHEN 'idle_time' THEN COALESCE(a.idle_s, 0) - c.idle_time
-    WHEN 'wrap_up_time' THEN COALESCE(a.wrap_s, 0) - c.wrap_up_time
-    WHEN 'hold_time' THEN COALESCE(a.hold_s, 0) - c.hold_time
-    ELSE COALESCE(a.talk_s + a.hold_s, 0) - c.on_call_time
+    WHEN 'idle_time' THEN COALESCE(x.idle_s, 0) - x.idle_time
+    WHEN 'wrap_up_time' THEN COALESCE(x.wrap_s, 0) - x.wrap_up_time
+    WHEN 'hold_time' THEN COALESCE(x.hold_s, 0) - x.hold_time
+    ELSE COALESCE(x.talk_s + x.hold_s, 0) - x.on_call_time
   END AS diff_s,
-  a.counted_s,
-  c.fetched_to - c.hour_start AS upstream_window_s
-FROM (SELECT hour_start, ext FROM agent_activity UNION SELECT hour_start, ext FROM users_calls) k
+  x.counted_s,
+  x.fetched_to - x.hour_start AS upstream_window_s
+FROM (SELECT hour_start, ext, MAX(idle_s) AS idle_s, MAX(wrap_s) AS wrap_s, MAX(hold_s) AS hold_s,
+        MAX(talk_s) AS talk_s, MAX(counted_s) AS counted_s,
+        SUM(idle_time) AS idle_time, SUM(wrap_up_time) AS wrap_up_time, SUM(hold_time) AS hold_time,
+        SUM(on_call_time) AS on_call_time, MAX(fetched_to) AS fetched_to
+      FROM (SELECT hour_start, ext, idle_s, wrap_s, hold_s, talk_s, counted_s, NULL AS idle_time,
+              NULL AS wrap_up_time, NULL AS hold_time, NULL AS on_call_time, NULL AS fetched_to
+            FROM agent_activity
+            UNION ALL
+            SELECT hour_start, ext, NULL, NULL, NULL, NULL, NULL, idle_time, wrap_up_time, hold_time,
+              on_call_time, fetched_to
+            FROM users_calls) s
+      GROUP BY hour_start, ext) x
 CROSS JOIN (SELECT 'idle_time' AS field UNION ALL SELECT 'wrap_up_time' UNION ALL SELECT 'hold_time'
             UNION ALL SELECT 'on_call_time') f
-LEFT JOIN report_hours h ON h.hour_start = k.hour_start
-LEFT JOIN agent_activity a ON a.hour_start = k.hour_start AND a.ext = k.ext
-LEFT JOIN (SELECT hour_start, ext, SUM(idle_time) AS idle_time, SUM(wrap_up_time) AS wrap_up_time,
-             SUM(hold_time) AS hold_time, SUM(on_call_time) AS on_call_time, MAX(fetched_to) AS fetched_to
-           FROM users_calls GROUP BY hour_start, ext) c ON c.hour_start = k.hour_start AND c.ext = k.ext
+LEFT JOIN report_hours h ON h.hour_start = x.hour_start
 UNION ALL
-SELECT k.hour_start, h.local_start, k.ext, 'not_available_detailed_report',
-  CONVERT(k.reason USING utf8mb4),
-  COALESCE(r.reason_s, 0),
-  CASE WHEN c.ext IS NOT NULL THEN COALESCE(u.reason_s, 0) END,
-  CASE WHEN c.ext IS NOT NULL THEN COALESCE(r.reason_s, 0) - COALESCE(u.reason_s, 0) END,
+SELECT y.hour_start, h.local_start, y.ext, 'not_available_detailed_report',
+  CONVERT(y.reason USING utf8mb4),
+  COALESCE(y.derived_s, 0),
+  CASE WHEN y.fetched_to IS NOT NULL THEN COALESCE(y.upstream_s, 0) END,
+  CASE WHEN y.fetched_to IS NOT NULL THEN COALESCE(y.derived_s, 0) - COALESCE(y.upstream_s, 0) END,
   a.counted_s,
-  c.fetched_to - c.hour_start
-FROM (SELECT hour_start, ext, reason FROM agent_reason_activity
-      UNION SELECT hour_start, ext, reason FROM vw_upstream_reasons) k
-LEFT JOIN report_hours h ON h.hour_start = k.hour_start
-LEFT JOIN agent_reason_activity r ON r.hour_start = k.hour_start AND r.ext = k.ext AND r.reason = k.reason
-LEFT JOIN (SELECT hour_start, ext, reason, SUM(reason_s) AS reason_s FROM vw_upstream_reasons GROUP BY hour_start, ext, reason) u
-  ON u.hour_start = k.hour_start AND u.ext = k.ext AND u.reason = k.reason
-LEFT JOIN agent_activity a ON a.hour_start = k.hour_start AND a.ext = k.ext
-LEFT JOIN (SELECT hour_start, ext, MAX(fetched_to) AS fetched_to FROM users_calls GROUP BY hour_start, ext) c
-  ON c.hour_start = k.hour_start AND c.ext = k.ext;
+  y.fetched_to - y.hour_start
+FROM (SELECT g.hour_start, g.ext, g.reason, g.derived_s, g.upstream_s,
+        (SELECT MAX(c.fetched_to) FROM users_calls c WHERE c.hour_start = g.hour_start AND c.ext = g.ext) AS fetched_to
+      FROM (SELECT hour_start, ext, reason, MAX(derived_s) AS derived_s, SUM(upstream_s) AS upstream_s
+            FROM (SELECT hour_start, ext, reason, reason_s AS derived_s, NULL AS upstream_s FROM agent_reason_activity
+                  UNION ALL
+                  SELECT hour_start, ext, reason, NULL, reason_s FROM vw_upstream_reasons) s
+            GROUP BY hour_start, ext, reason) g) y
+LEFT JOIN report_hours h ON h.hour_start = y.hour_start
+LEFT JOIN agent_activity a ON a.hour_start = y.hour_start AND a.ext = y.ext;

@@ -3,7 +3,8 @@
 -- knows what to map. One row per normalised reason (what a rule's pattern is compared
 -- with); `example` is one spelling as sent. After adding a rule, the reason leaves this
 -- view at once; re-aggregate (sp_aggregate_range) to move its seconds in the report.
--- Reads the aggregated hours (agent_reason_activity).
+-- Reads the aggregated hours (agent_reason_activity), in reason order from
+-- ix_agent_reason_activity_reason alone.
 CREATE OR REPLACE VIEW vw_unmapped_reasons AS
 SELECT fn_normalize_reason(x.reason) AS normalized_reason,
   MIN(x.reason) AS example,
