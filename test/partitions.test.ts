@@ -5,7 +5,6 @@
 import { describe, expect, it } from 'vitest';
 import { DateTime } from 'luxon';
 import { useTestDatabase, rows } from './helpers/database.ts';
-import { until } from './helpers/wait.ts';
 import { simulator, configFor, clientFor, SIM_NOW } from './helpers/simulator.ts';
 import { insertEvents, setLoaded } from './reference/sql.ts';
 import type { RefEvent } from './reference/model.ts';
@@ -125,28 +124,5 @@ describe('daily partitions', () => {
     const inDays = await count(pool, `SELECT COUNT(*) AS n FROM agent_events PARTITION (${names.join(', ')})`);
     expect(inDays).toBe(await count(pool, 'SELECT COUNT(*) AS n FROM agent_events'));
     await setLoaded(pool, []);
-  });
-
-  it('a split stops when its run stops: the statement is killed and the partitions stay as they were', async () => {
-    const { pool } = db();
-    const before = await partitionsOf(pool, 'agent_events');
-    const rowsBefore = await count(pool, 'SELECT COUNT(*) AS n FROM agent_events');
-    const lowest = before.find((p) => p.lo === null)!;
-    // twenty years of days out of the lowest partition: far longer than the abort below
-    const to = lowest.hi!;
-    const from = to - 20 * 365 * DAY;
-    const stop = new AbortController();
-    const split = ensureDayPartitions(pool, TZ, from, to, stop.signal).then(
-      () => 'finished',
-      (err: Error) => err.message,
-    );
-    // abort once the DDL runs
-    await until('the split to start', async () => (await rows(pool, "SELECT 1 FROM information_schema.processlist WHERE info LIKE 'ALTER TABLE%REORGANIZE%'")).length > 0);
-    stop.abort();
-    expect(await split).not.toBe('finished');
-    expect(await partitionsOf(pool, 'agent_events')).toEqual(before);
-    expect(await count(pool, 'SELECT COUNT(*) AS n FROM agent_events')).toBe(rowsBefore);
-    // and the next split runs
-    expect(await ensureDayPartitions(pool, TZ, to - 2 * DAY, to)).toBe(4);
   });
 });

@@ -135,17 +135,25 @@ export async function ensureDayPartitions(db: Pool | Connection, reportTz: strin
 }
 
 /**
- * Kills the statement `conn` runs when `signal` aborts (a stopping collector does not wait
- * for a split of many days: the DDL is atomic, so a killed one leaves the partitions as
- * they were). Returns the unwatch.
+ * Kills the statement `conn` runs when `signal` aborts, so a stopping collector need not
+ * wait for a split of many days: the DDL is atomic, so a killed one leaves the partitions
+ * as they were. (The server notices a kill between its steps: while it creates thousands of
+ * partitions at once it may go on for minutes.) Returns the unwatch.
  */
 function killOnAbort(db: Pool | Connection, conn: Connection | PoolConnection, signal: AbortSignal | undefined): () => void {
   if (signal === undefined || !('getConnection' in db)) return () => {};
+  let timer: NodeJS.Timeout | undefined;
+  // (again until the split returns: an abort just before a statement was sent kills nothing)
   const kill = () => {
     (db as Pool).query('KILL QUERY ?', [conn.threadId]).catch(() => {});
+    timer = setTimeout(kill, 250);
   };
-  signal.addEventListener('abort', kill, { once: true });
-  return () => signal.removeEventListener('abort', kill);
+  if (signal.aborted) kill();
+  else signal.addEventListener('abort', kill, { once: true });
+  return () => {
+    signal.removeEventListener('abort', kill);
+    clearTimeout(timer);
+  };
 }
 
 /**
