@@ -85,9 +85,8 @@ BEGIN
   DELETE t FROM agent_state_checkpoints t
   LEFT JOIN apr_tmp_checkpoints n ON n.at_ts = t.at_ts AND n.ext = t.ext
   WHERE t.at_ts >= p_from AND t.at_ts <= p_end AND t.ext >= p_lo AND t.ext < p_hi AND n.ext IS NULL;
-  INSERT INTO agent_state_checkpoints (at_ts, ext, flags, na_ts, na_seq)
-  SELECT at_ts, ext, flags, na_ts, na_seq FROM apr_tmp_checkpoints
-  ON DUPLICATE KEY UPDATE flags = VALUES(flags), na_ts = VALUES(na_ts), na_seq = VALUES(na_seq);
+  CALL _private_span_upsert_changed('agent_state_checkpoints', 'apr_tmp_checkpoints', 'at_ts,ext', 'flags,na_ts,na_seq',
+    EXISTS (SELECT 1 FROM agent_state_checkpoints WHERE at_ts >= p_from AND at_ts <= p_end));
   -- With all agents here, the checkpoints of these instants are complete.
   IF p_all AND p_end > p_from THEN
     CALL sp_checkpoint_marks(p_from, IF(p_end = p_to_end, p_end, p_end - 1));

@@ -1,5 +1,6 @@
 -- Stage of sp_aggregate_span: the rows to store, in the tables' columns.
---   apr_tmp_activity     seconds per slot and agent, pivoted into the categories' columns
+--   apr_tmp_activity     seconds per slot and agent, pivoted into the categories' columns,
+--                        for agents with a non-Offline second in the slot (apr_tmp_pieces)
 --   apr_tmp_out_slots    a row per agent and slot with a non-Offline second or an offered
 --                        call (rules §5), with the slot's calls (apr_tmp_calls)
 --   apr_tmp_out_hours    the same per report hour: sums of its slot rows; Offline is the
@@ -10,7 +11,6 @@ CREATE PROCEDURE _private_span_rows()
   MODIFIES SQL DATA
   COMMENT 'internal stage of sp_aggregate_span: the slot, hour and reason rows to store'
 BEGIN
-  DECLARE c_code_offline    TINYINT DEFAULT 0;
   DECLARE c_code_idle       TINYINT DEFAULT 1;
   DECLARE c_code_talk       TINYINT DEFAULT 2;
   DECLARE c_code_hold       TINYINT DEFAULT 3;
@@ -38,7 +38,6 @@ BEGIN
     login_s INT NOT NULL, logoff_s INT NOT NULL, dnd_s INT NOT NULL,
     meeting_s INT NOT NULL, training_s INT NOT NULL, chat_s INT NOT NULL, tickets_s INT NOT NULL, outbound_s INT NOT NULL,
     lunch_s INT NOT NULL, tea_s INT NOT NULL, bio_s INT NOT NULL, short_break_s INT NOT NULL, other_npt_s INT NOT NULL,
-    offline_s INT NOT NULL,
     active_s  INT NOT NULL,
     PRIMARY KEY (slot_idx, agent_id)
   ) ENGINE=MEMORY;
@@ -51,8 +50,7 @@ BEGIN
     IF(n.cat = c_cat_tickets, p.secs, 0), IF(n.cat = c_cat_outbound, p.secs, 0), IF(n.cat = c_cat_lunch, p.secs, 0),
     IF(n.cat = c_cat_tea_coffee, p.secs, 0), IF(n.cat = c_cat_bio, p.secs, 0), IF(n.cat = c_cat_short_break, p.secs, 0),
     IF(p.code = c_code_na AND COALESCE(n.cat, c_cat_other) = c_cat_other, p.secs, 0),
-    IF(p.code = c_code_offline, p.secs, 0),
-    IF(p.code <> c_code_offline, p.secs, 0)
+    p.secs
   FROM apr_tmp_pieces p
   LEFT JOIN apr_tmp_na_reason n ON p.code = c_code_na AND n.agent_id = p.agent_id AND n.na = p.na
   ON DUPLICATE KEY UPDATE
@@ -62,7 +60,7 @@ BEGIN
     chat_s = chat_s + VALUES(chat_s), tickets_s = tickets_s + VALUES(tickets_s), outbound_s = outbound_s + VALUES(outbound_s),
     lunch_s = lunch_s + VALUES(lunch_s), tea_s = tea_s + VALUES(tea_s), bio_s = bio_s + VALUES(bio_s),
     short_break_s = short_break_s + VALUES(short_break_s), other_npt_s = other_npt_s + VALUES(other_npt_s),
-    offline_s = offline_s + VALUES(offline_s), active_s = active_s + VALUES(active_s);
+    active_s = active_s + VALUES(active_s);
 
   CREATE TEMPORARY TABLE apr_tmp_out_slots (
     slot_start BIGINT NOT NULL,
@@ -82,7 +80,7 @@ BEGIN
     outbound_s, lunch_s, tea_s, bio_s, short_break_s, other_npt_s, offline_s, not_loaded_s, total_calls, answered_calls)
   SELECT s.slot_start, g.ext, s.slot_end, s.hour_start, s.counted_s,
     t.idle_s, t.talk_s, t.hold_s, t.wrap_s, t.login_s, t.logoff_s, t.dnd_s, t.meeting_s, t.training_s, t.chat_s,
-    t.tickets_s, t.outbound_s, t.lunch_s, t.tea_s, t.bio_s, t.short_break_s, t.other_npt_s, t.offline_s,
+    t.tickets_s, t.outbound_s, t.lunch_s, t.tea_s, t.bio_s, t.short_break_s, t.other_npt_s, s.counted_s - t.active_s,
     s.slot_end - s.slot_start - s.counted_s,
     COALESCE(c.total_calls, 0), COALESCE(c.answered_calls, 0)
   FROM apr_tmp_activity t

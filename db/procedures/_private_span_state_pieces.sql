@@ -8,9 +8,12 @@
 --                   of the changes (linear; a running MAX would be recomputed per row on
 --                   MariaDB) and the next row (LEAD); only a second's last row makes a piece
 --                   (rules §3: within one second only each flag's final value counts).
---   apr_tmp_pieces  seconds per slot, agent and state: each loaded piece split at the slot
---                   edges it crosses, by arithmetic on its ends (every slot is 900 real
---                   seconds and they follow each other from p_from, rules §4).
+--   apr_tmp_pieces  seconds per slot, agent and state but Offline: each loaded piece split
+--                   at the slot edges it crosses, by arithmetic on its ends (every slot is
+--                   900 real seconds and they follow each other from p_from, rules §4).
+--                   Offline is what is left of a slot's loaded seconds (every agent has a
+--                   piece at every loaded second), so _private_span_rows derives it and its
+--                   pieces, most of a quiet centre's, are never stored.
 DROP PROCEDURE IF EXISTS _private_span_state_pieces;
 CREATE PROCEDURE _private_span_state_pieces(IN p_from BIGINT, IN p_end BIGINT, IN p_stretch_from BIGINT, IN p_all BOOLEAN)
   MODIFIES SQL DATA
@@ -140,13 +143,13 @@ BEGIN
     SELECT (s.from_ts - p_from) DIV c_slot_seconds + 1, s.agent_id, s.code, IF(s.code = c_code_na, s.na_mark, 0),
       LEAST(s.to_ts, p_from + ((s.from_ts - p_from) DIV c_slot_seconds + 1) * c_slot_seconds) - s.from_ts
     FROM apr_tmp_state s
-    WHERE (s.flags & c_bit_unloaded) = 0
+    WHERE (s.flags & c_bit_unloaded) = 0 AND s.code <> c_code_offline
     ON DUPLICATE KEY UPDATE apr_tmp_pieces.secs = apr_tmp_pieces.secs + VALUES(secs);
     INSERT INTO apr_tmp_pieces (slot_idx, agent_id, code, na, secs)
     SELECT (s.to_ts - 1 - p_from) DIV c_slot_seconds + 1, s.agent_id, s.code, IF(s.code = c_code_na, s.na_mark, 0),
       s.to_ts - (p_from + (s.to_ts - 1 - p_from) DIV c_slot_seconds * c_slot_seconds)
     FROM apr_tmp_state s
-    WHERE (s.flags & c_bit_unloaded) = 0
+    WHERE (s.flags & c_bit_unloaded) = 0 AND s.code <> c_code_offline
       AND (s.to_ts - 1 - p_from) DIV c_slot_seconds > (s.from_ts - p_from) DIV c_slot_seconds
     ON DUPLICATE KEY UPDATE apr_tmp_pieces.secs = apr_tmp_pieces.secs + VALUES(secs);
     INSERT INTO apr_tmp_pieces (slot_idx, agent_id, code, na, secs)
@@ -154,7 +157,7 @@ BEGIN
     FROM apr_tmp_state s
     JOIN apr_tmp_slots k
       ON k.slot_idx > (s.from_ts - p_from) DIV c_slot_seconds + 1 AND k.slot_idx < (s.to_ts - 1 - p_from) DIV c_slot_seconds + 1
-    WHERE (s.flags & c_bit_unloaded) = 0
+    WHERE (s.flags & c_bit_unloaded) = 0 AND s.code <> c_code_offline
       AND (s.to_ts - 1 - p_from) DIV c_slot_seconds > (s.from_ts - p_from) DIV c_slot_seconds + 1
     ON DUPLICATE KEY UPDATE apr_tmp_pieces.secs = apr_tmp_pieces.secs + VALUES(secs);
   END IF;

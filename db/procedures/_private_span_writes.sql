@@ -1,7 +1,7 @@
 -- Stage of sp_aggregate_span, inside its transaction: replaces the span's rows of these
 -- agents in agent_slot_activity, agent_activity and agent_reason_activity. Rows no longer
--- produced are deleted; the others are upserted (a row that comes out the same is not
--- written again). A group of agents' old rows are found by extension first (one short
+-- produced are deleted; the others are written only where new or changed
+-- (_private_span_upsert_changed). A group of agents' old rows are found by extension first (one short
 -- range per agent of the tables' ext-first indexes): the primary keys, time first, would
 -- read every agent's rows of the span, once per group.
 DROP PROCEDURE IF EXISTS _private_span_writes;
@@ -11,6 +11,9 @@ CREATE PROCEDURE _private_span_writes(IN p_from BIGINT, IN p_to BIGINT, IN p_to_
   MODIFIES SQL DATA
   COMMENT 'internal stage of sp_aggregate_span: write the slot, hour and reason rows'
 BEGIN
+  -- the seconds' columns both tables share, in their order
+  DECLARE c_activity_cols TEXT DEFAULT CONCAT('idle_s,talk_s,hold_s,wrap_s,login_s,logoff_s,dnd_s,meeting_s,training_s,',
+    'chat_s,tickets_s,outbound_s,lunch_s,tea_s,bio_s,short_break_s,other_npt_s');
   DECLARE v_exts MEDIUMTEXT;
   DECLARE v_who TEXT;
 
@@ -23,39 +26,15 @@ BEGIN
     CALL _private_span_delete_stale('agent_slot_activity', IF(v_exts IS NULL, '', 'ix_agent_slot_activity_ext'),
                                     'apr_tmp_out_slots', 'slot_start', v_who, p_from, p_to_end);
   END IF;
-  INSERT INTO agent_slot_activity (slot_start, ext, slot_end, hour_start, counted_s,
-    idle_s, talk_s, hold_s, wrap_s, login_s, logoff_s, dnd_s, meeting_s, training_s, chat_s, tickets_s,
-    outbound_s, lunch_s, tea_s, bio_s, short_break_s, other_npt_s, offline_s, not_loaded_s, total_calls, answered_calls)
-  SELECT slot_start, ext, slot_end, hour_start, counted_s,
-    idle_s, talk_s, hold_s, wrap_s, login_s, logoff_s, dnd_s, meeting_s, training_s, chat_s, tickets_s,
-    outbound_s, lunch_s, tea_s, bio_s, short_break_s, other_npt_s, offline_s, not_loaded_s, total_calls, answered_calls
-  FROM apr_tmp_out_slots
-  ON DUPLICATE KEY UPDATE slot_end = VALUES(slot_end), hour_start = VALUES(hour_start),
-    counted_s = VALUES(counted_s), idle_s = VALUES(idle_s), talk_s = VALUES(talk_s), hold_s = VALUES(hold_s),
-    wrap_s = VALUES(wrap_s), login_s = VALUES(login_s), logoff_s = VALUES(logoff_s), dnd_s = VALUES(dnd_s),
-    meeting_s = VALUES(meeting_s), training_s = VALUES(training_s), chat_s = VALUES(chat_s),
-    tickets_s = VALUES(tickets_s), outbound_s = VALUES(outbound_s), lunch_s = VALUES(lunch_s), tea_s = VALUES(tea_s),
-    bio_s = VALUES(bio_s), short_break_s = VALUES(short_break_s), other_npt_s = VALUES(other_npt_s),
-    offline_s = VALUES(offline_s), not_loaded_s = VALUES(not_loaded_s),
-    total_calls = VALUES(total_calls), answered_calls = VALUES(answered_calls);
+  CALL _private_span_upsert_changed('agent_slot_activity', 'apr_tmp_out_slots', 'slot_start,ext', CONCAT(
+    'slot_end,hour_start,counted_s,', c_activity_cols, ',offline_s,not_loaded_s,total_calls,answered_calls'),
+    p_to_end IS NOT NULL AND EXISTS (SELECT 1 FROM agent_slot_activity WHERE slot_start >= p_from AND slot_start < p_to_end));
 
   CALL _private_span_delete_stale('agent_activity', IF(v_exts IS NULL, '', 'ix_agent_activity_ext'),
                                   'apr_tmp_out_hours', 'hour_start', v_who, p_from, p_to);
-  INSERT INTO agent_activity (hour_start, ext, hour_end, local_start, local_end, counted_s,
-    idle_s, talk_s, hold_s, wrap_s, login_s, logoff_s, dnd_s, meeting_s, training_s, chat_s, tickets_s,
-    outbound_s, lunch_s, tea_s, bio_s, short_break_s, other_npt_s, offline_s, not_loaded_s, total_calls, answered_calls)
-  SELECT hour_start, ext, hour_end, local_start, local_end, counted_s,
-    idle_s, talk_s, hold_s, wrap_s, login_s, logoff_s, dnd_s, meeting_s, training_s, chat_s, tickets_s,
-    outbound_s, lunch_s, tea_s, bio_s, short_break_s, other_npt_s, offline_s, not_loaded_s, total_calls, answered_calls
-  FROM apr_tmp_out_hours
-  ON DUPLICATE KEY UPDATE hour_end = VALUES(hour_end), local_start = VALUES(local_start), local_end = VALUES(local_end),
-    counted_s = VALUES(counted_s), idle_s = VALUES(idle_s), talk_s = VALUES(talk_s), hold_s = VALUES(hold_s),
-    wrap_s = VALUES(wrap_s), login_s = VALUES(login_s), logoff_s = VALUES(logoff_s), dnd_s = VALUES(dnd_s),
-    meeting_s = VALUES(meeting_s), training_s = VALUES(training_s), chat_s = VALUES(chat_s),
-    tickets_s = VALUES(tickets_s), outbound_s = VALUES(outbound_s), lunch_s = VALUES(lunch_s), tea_s = VALUES(tea_s),
-    bio_s = VALUES(bio_s), short_break_s = VALUES(short_break_s), other_npt_s = VALUES(other_npt_s),
-    offline_s = VALUES(offline_s), not_loaded_s = VALUES(not_loaded_s),
-    total_calls = VALUES(total_calls), answered_calls = VALUES(answered_calls);
+  CALL _private_span_upsert_changed('agent_activity', 'apr_tmp_out_hours', 'hour_start,ext', CONCAT(
+    'hour_end,local_start,local_end,counted_s,', c_activity_cols, ',offline_s,not_loaded_s,total_calls,answered_calls'),
+    EXISTS (SELECT 1 FROM agent_activity WHERE hour_start >= p_from AND hour_start < p_to));
 
   SET @apr_sql = CONCAT(
     'DELETE t FROM agent_reason_activity t', IF(v_exts IS NULL, '', ' FORCE INDEX (ix_agent_reason_activity_ext)'),
@@ -65,7 +44,6 @@ BEGIN
   EXECUTE apr_stmt USING @apr_lo, @apr_hi;
   DEALLOCATE PREPARE apr_stmt;
   SET @apr_sql = NULL, @apr_lo = NULL, @apr_hi = NULL;
-  INSERT INTO agent_reason_activity (hour_start, ext, reason, reason_s)
-  SELECT hour_start, ext, reason, reason_s FROM apr_tmp_out_reasons
-  ON DUPLICATE KEY UPDATE reason_s = VALUES(reason_s);
+  CALL _private_span_upsert_changed('agent_reason_activity', 'apr_tmp_out_reasons', 'hour_start,ext,reason', 'reason_s',
+    EXISTS (SELECT 1 FROM agent_reason_activity WHERE hour_start >= p_from AND hour_start < p_to));
 END
