@@ -7,6 +7,8 @@ import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
 import { useTestDatabase } from './helpers/database.ts';
 import { writeReport } from '../src/report/write.ts';
+import { stringify } from 'csv-stringify';
+import { csvEncoder } from '../src/report/csv.ts';
 import { parseReportParams } from '../src/report/params.ts';
 import { BOM, CATEGORY_COLUMNS, hourStarts, insertActivity, setAgent } from './helpers/report.ts';
 import type { ActivityInput, Category } from './helpers/report.ts';
@@ -305,5 +307,36 @@ describe('report CSV', () => {
     const kept = rows.filter((r) => r.hourStart >= from && r.hourStart < to);
     expect(new Set(kept.map((r) => r.hourStart)).size).toBe(2);
     expect(out.bytes.toString()).toBe(expectedCsv(kept, AGENTS, false));
+  });
+});
+
+describe('CSV encoder', () => {
+  async function encode(encoder: import('node:stream').Transform, records: string[][]): Promise<string> {
+    const sink = new Sink();
+    const done = new Promise<void>((resolve, reject) => sink.on('finish', resolve).on('error', reject));
+    encoder.pipe(sink);
+    for (const r of records) encoder.write(r);
+    encoder.end();
+    await done;
+    return sink.bytes.toString('utf8');
+  }
+
+  // csv-stringify quotes a CR or LF alone only when asked (its default quotes CRLF)
+  const referenceCsvEncoder = (params: { bom: boolean }, headers: string[]) =>
+    stringify({ header: true, columns: headers, bom: params.bom, record_delimiter: '\r\n', eof: true, quoted_match: /[\r\n]/ });
+
+  it('writes what csv-stringify writes, for awkward fields, with and without the mark, across batches', async () => {
+    const awkward = ['', ' ', 'plain', 'a,b', 'say "hi"', '"', '""', 'line\nbreak', 'cr\ronly', 'crlf\r\nend', '\r\n', ',',
+      " 'lead", '=1+1', 'ünï ✓ 😀', 'tab\there', 'end,', '"start', 'x'.repeat(300)];
+    const headers = ['A', 'B,c', 'D "q"'];
+    const records: string[][] = [];
+    for (let i = 0; i < 3000; i++) records.push([awkward[i % awkward.length]!, awkward[(i * 7 + 3) % awkward.length]!, String(i)]);
+    for (const bom of [true, false]) {
+      for (const rows of [[], records.slice(0, 5), records]) {
+        const ours = await encode(csvEncoder({ bom }, headers, 1024), rows);
+        const theirs = await encode(referenceCsvEncoder({ bom }, headers), rows);
+        expect(ours).toBe(theirs);
+      }
+    }
   });
 });

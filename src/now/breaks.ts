@@ -114,7 +114,7 @@ export function writeBreaks(
     encoders(progress) {
       const toOut = params.format === 'json' ? (r: BreakRow) => r : csvRecord(params.durations);
       const counting = countingStage(progress, toOut);
-      return [counting, params.format === 'json' ? jsonEncoder('agent', jsonObject) : csvEncoder(params, BREAK_HEADERS), batchBytes()];
+      return params.format === 'json' ? [counting, jsonEncoder('agent', jsonObject), batchBytes()] : [counting, csvEncoder(params, BREAK_HEADERS)];
     },
     contentType: params.format === 'json' ? JSON_CONTENT_TYPE : CSV_CONTENT_TYPE,
     usesTemporaryTables: true,

@@ -3,7 +3,9 @@
 // consulted anywhere: month names and separators are fixed here.
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
-const pad2 = (n: number) => String(n).padStart(2, '0');
+// (a table: a month's report pads tens of millions of numbers)
+const TWO_DIGITS = Array.from({ length: 100 }, (_, i) => String(i).padStart(2, '0'));
+const pad2 = (n: number) => TWO_DIGITS[n] ?? String(n).padStart(2, '0');
 
 /** Seconds as HH:MM:SS, hours at least two digits (`25:00:00` stays 25). */
 export function hms(seconds: number): string {
