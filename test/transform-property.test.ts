@@ -65,7 +65,7 @@ async function makeTrial(pool: Pool, seed: number, around: number, mode: Mode): 
 /**
  * Runs the trial's entry point; returns the report hours it (re)computed. `piece` sets the
  * agent-hours per piece of sp_aggregate_between, so that small trials also run as several
- * groups of agents (NULL: the default, one group).
+ * groups of agents (NULL: the default, runs of 24 hours of all agents).
  */
 async function aggregate(pool: Pool, t: Trial, r: Rng, piece: number | null): Promise<RefHour[]> {
   const conn = await pool.getConnection();
