@@ -117,7 +117,8 @@ BEGIN
     --     (ts, event, enabled, and the key's ext and seq), each event's agent looked up
     --     after (STRAIGHT_JOIN) (the horizon's hour of all agents);
     --   by agent, f * days: per agent and event type, ix_agent_events_flag within the
-    --     pruned days, no look-up per event (a whole day; a long piece followed back);
+    --     pruned days, no look-up per event (a whole day; a long piece followed back; each
+    --     agent from its own start, where a list of ranges from each start measured slower);
     --   by a list, f * (3x + days / 10): the agents as a literal list, a few hundred at a
     --     time, so each agent and type is one short range of ix_agent_events_flag (a few
     --     hours followed back, for the agents still followed).
