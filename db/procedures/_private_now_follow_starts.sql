@@ -25,8 +25,10 @@ BEGIN
   -- the agents with one), found by the checkpoints' extension key
   UPDATE apr_tmp_now_scope s
   JOIN apr_tmp_now_live l ON l.ext = s.ext AND l.code = 0
-  SET s.a_from = (SELECT MAX(k.at_ts) FROM agent_state_checkpoints k JOIN apr_tmp_now_marks m ON m.at_ts = k.at_ts
-                  WHERE k.ext = s.ext AND k.at_ts >= v_lo AND k.at_ts < p_to AND (k.flags <> 0 OR k.na_ts IS NOT NULL));
+  SET s.a_from = (SELECT k.at_ts FROM agent_state_checkpoints k JOIN apr_tmp_now_marks m ON m.at_ts = k.at_ts
+                  WHERE k.ext = s.ext AND k.at_ts >= v_lo AND k.at_ts < p_to AND (k.flags <> 0 OR k.na_ts IS NOT NULL)
+                  -- (from the latest back: usually the first row read)
+                  ORDER BY k.at_ts DESC LIMIT 1);
   -- the others: the latest mark where their checkpoint (none: Offline) shows another code
   -- (rules §3 precedence, as _private_now_segments codes a piece)
   UPDATE apr_tmp_now_scope s
