@@ -9,6 +9,8 @@
 -- the events since that hour only, not every daily partition back to the stretch's start
 -- (a state that has held since the morning, an overnight Logoff). Without one, from the
 -- cut's checkpoint or the stretch's start, as the transform does.
+-- With p_from NULL, each agent from its own start (apr_tmp_now_ids.a_from), a checkpoint
+-- that holds (_private_now_follow_starts chose it): that checkpoint is the state.
 DROP PROCEDURE IF EXISTS _private_now_carried_scoped;
 CREATE PROCEDURE _private_now_carried_scoped(IN p_from BIGINT, IN p_stretch_from BIGINT)
   MODIFIES SQL DATA
@@ -17,17 +19,19 @@ BEGIN
   DECLARE v_cut BIGINT DEFAULT fn_raw_cut();
   DECLARE v_base BIGINT;
 
-  SET v_base = (SELECT MAX(m.at_ts) FROM agent_state_marks m
-                WHERE m.at_ts <= p_from AND m.at_ts > p_stretch_from AND m.at_ts >= v_cut);
-  IF v_base IS NOT NULL AND NOT fn_mark_holds(v_base) THEN
-    SET v_base = NULL;
-  END IF;
-  IF v_base IS NULL AND p_stretch_from < v_cut THEN
-    SET v_base = v_cut;
+  IF p_from IS NOT NULL THEN
+    SET v_base = (SELECT MAX(m.at_ts) FROM agent_state_marks m
+                  WHERE m.at_ts <= p_from AND m.at_ts > p_stretch_from AND m.at_ts >= v_cut);
+    IF v_base IS NOT NULL AND NOT fn_mark_holds(v_base) THEN
+      SET v_base = NULL;
+    END IF;
+    IF v_base IS NULL AND p_stretch_from < v_cut THEN
+      SET v_base = v_cut;
+    END IF;
   END IF;
   -- each flag's latest event per agent since the base (the last of its second in feed
   -- order) when it set the flag on
-  IF v_base IS NULL OR v_base < p_from THEN
+  IF p_from IS NOT NULL AND (v_base IS NULL OR v_base < p_from) THEN
     INSERT INTO apr_tmp_now_ev (a, o, ts, flag, val)
     SELECT x.a, x.flag, p_from - 1, x.flag, CASE WHEN x.flag = 5 THEN x.ts * 65536 + x.seq ELSE 1 END
     FROM (
@@ -44,16 +48,16 @@ BEGIN
     ) x
     WHERE x.rn = 1 AND x.enabled = 1;
   END IF;
-  -- flags on at the base that no event since has set again
-  IF v_base IS NOT NULL THEN
+  -- flags on at the base that no event since has set again (each agent's own start: all)
+  IF v_base IS NOT NULL OR p_from IS NULL THEN
     INSERT INTO apr_tmp_now_ev (a, o, ts, flag, val)
-    SELECT i.a, f.flag, p_from - 1, f.flag, CASE WHEN f.flag = 5 THEN k.na_ts * 65536 + k.na_seq ELSE 1 END
+    SELECT i.a, f.flag, COALESCE(p_from, i.a_from) - 1, f.flag, CASE WHEN f.flag = 5 THEN k.na_ts * 65536 + k.na_seq ELSE 1 END
     FROM apr_tmp_now_ids i
-    JOIN agent_state_checkpoints k ON k.at_ts = v_base AND k.ext = i.ext
+    JOIN agent_state_checkpoints k ON k.at_ts = COALESCE(v_base, i.a_from) AND k.ext = i.ext
     JOIN (SELECT 1 AS flag, _utf8mb4'agent_idle' COLLATE utf8mb4_bin AS event UNION ALL SELECT 2, 'agent_on_call' UNION ALL SELECT 3, 'agent_hold'
           UNION ALL SELECT 4, 'agent_wrap_up' UNION ALL SELECT 5, 'agent_not_avail_state') f
       ON (f.flag < 5 AND k.flags & (1 << (f.flag - 1))) OR (f.flag = 5 AND k.na_ts IS NOT NULL)
-    WHERE v_base = p_from
+    WHERE p_from IS NULL OR v_base = p_from
        OR NOT EXISTS (SELECT 1 FROM agent_events e WHERE e.ext = k.ext AND e.event = f.event AND e.ts >= v_base AND e.ts < p_from);
   END IF;
 END

@@ -9,6 +9,8 @@
 --                   limit; for scoped agents _private_now_carried_scoped), and a run that holds that state from before p_from is marked
 --                   carried_in (it began before p_from)
 --   p_scoped        only the extensions in apr_tmp_now_scope
+--   p_from NULL     (scoped) each agent from its own start, apr_tmp_now_scope.a_from: a
+--                   checkpoint that holds, the state carried in there
 -- Agents with no flag on at p_from and no event in the part are Offline throughout and
 -- have no runs.
 --   apr_tmp_now_ev      the state carried in (rows before every event: o = flag, at
@@ -24,7 +26,8 @@ CREATE PROCEDURE _private_now_segments(IN p_from BIGINT, IN p_to BIGINT, IN p_st
   MODIFIES SQL DATA
   COMMENT 'internal stage of sp_agent_breaks and sp_agent_live: runs of one state per agent'
 BEGIN
-  DECLARE v_carry BOOLEAN DEFAULT p_stretch_from IS NOT NULL AND p_stretch_from < p_from;
+  DECLARE v_each BOOLEAN DEFAULT p_from IS NULL;
+  DECLARE v_carry BOOLEAN;
   DECLARE v_f DOUBLE;
   DECLARE v_x DOUBLE;
   DECLARE v_way VARCHAR(8);
@@ -36,8 +39,9 @@ BEGIN
   -- the agents looked at, numbered: the window stages sort and partition by a number,
   -- not by a 32-character extension
   CREATE TEMPORARY TABLE apr_tmp_now_ids (
-    a   INT NOT NULL AUTO_INCREMENT PRIMARY KEY,
-    ext VARCHAR(32) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL,
+    a      INT NOT NULL AUTO_INCREMENT PRIMARY KEY,
+    ext    VARCHAR(32) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL,
+    a_from BIGINT NOT NULL,   -- where the agent's piece starts: p_from, or its own start
     UNIQUE KEY (ext)
   ) ENGINE=MEMORY;
   -- (no key: it is only sorted, and a key cost about as much as the row)
@@ -84,14 +88,20 @@ BEGIN
     KEY (ext)
   ) ENGINE=MEMORY;
 
+  -- (each agent from its own start: the earliest of them is the piece's start, for the
+  -- events' order numbers and the partitions read)
+  IF v_each THEN
+    SET p_from = (SELECT MIN(a_from) FROM apr_tmp_now_scope);
+  END IF;
+  SET v_carry = p_stretch_from IS NOT NULL AND p_stretch_from < p_from;
   IF p_to > p_from THEN
     IF p_scoped THEN
-      INSERT INTO apr_tmp_now_ids (ext) SELECT ext FROM apr_tmp_now_scope;
+      INSERT INTO apr_tmp_now_ids (ext, a_from) SELECT ext, COALESCE(a_from, p_from) FROM apr_tmp_now_scope;
     ELSE
-      INSERT INTO apr_tmp_now_ids (ext) SELECT ext FROM agents;
+      INSERT INTO apr_tmp_now_ids (ext, a_from) SELECT ext, p_from FROM agents;
     END IF;
     IF v_carry AND p_scoped THEN
-      CALL _private_now_carried_scoped(p_from, p_stretch_from);
+      CALL _private_now_carried_scoped(IF(v_each, NULL, p_from), p_stretch_from);
     ELSEIF v_carry THEN
       CALL _private_span_carried_state(p_from, p_to, p_stretch_from, '', CHAR(0xF48FBFBF USING utf8mb4));
       INSERT INTO apr_tmp_now_ev (a, o, ts, flag, val)
@@ -107,13 +117,15 @@ BEGIN
     --     (ts, event, enabled, and the key's ext and seq), each event's agent looked up
     --     after (STRAIGHT_JOIN) (the horizon's hour of all agents);
     --   by agent, f * days: per agent and event type, ix_agent_events_flag within the
-    --     pruned days, no look-up per event (a whole day; a long piece followed back);
+    --     pruned days, no look-up per event (a whole day; a long piece followed back; each
+    --     agent from its own start, where a list of ranges from each start measured slower);
     --   by a list, f * (3x + days / 10): the agents as a literal list, a few hundred at a
     --     time, so each agent and type is one short range of ix_agent_events_flag (a few
     --     hours followed back, for the agents still followed).
     SET v_f = (SELECT COUNT(*) FROM apr_tmp_now_ids) / GREATEST((SELECT COUNT(*) FROM agents), 1),
         v_x = (p_to - p_from) / 86400;
-    SET v_way = CASE WHEN 3 * v_x <= v_f * CEIL(v_x) AND 3 * v_x <= v_f * (3 * v_x + CEIL(v_x) / 10) THEN 'time'
+    SET v_way = CASE WHEN v_each THEN 'agent'
+                     WHEN 3 * v_x <= v_f * CEIL(v_x) AND 3 * v_x <= v_f * (3 * v_x + CEIL(v_x) / 10) THEN 'time'
                      WHEN CEIL(v_x) <= 3 * v_x + CEIL(v_x) / 10 THEN 'agent'
                      ELSE 'list' END;
     IF v_way = 'time' THEN
@@ -132,7 +144,8 @@ BEGIN
       FROM apr_tmp_now_ids i
       JOIN (SELECT 1 AS flag, _utf8mb4'agent_idle' COLLATE utf8mb4_bin AS event UNION ALL SELECT 2, 'agent_on_call' UNION ALL SELECT 3, 'agent_hold'
             UNION ALL SELECT 4, 'agent_wrap_up' UNION ALL SELECT 5, 'agent_not_avail_state') t
-      JOIN agent_events e FORCE INDEX (ix_agent_events_flag) ON e.ext = i.ext AND e.event = t.event AND e.ts >= p_from AND e.ts < p_to;
+      JOIN agent_events e FORCE INDEX (ix_agent_events_flag) ON e.ext = i.ext AND e.event = t.event AND e.ts >= p_from AND e.ts < p_to
+        AND e.ts >= i.a_from;
     ELSE
       -- (by ranges of the numbers: a server may number in steps other than 1)
       SET v_last = (SELECT MAX(a) FROM apr_tmp_now_ids);
@@ -160,18 +173,19 @@ BEGIN
     END IF;
 
     -- the state after a second's last row holds until the next second with rows (rules §3:
-    -- within a second only each flag's final value counts); the rows carried in end at p_from
+    -- within a second only each flag's final value counts); the rows carried in (o below
+    -- 65536, at the agent's start less a second) end at that start
     -- One running sum carries every flag: idle 1, on call 2, hold 4, wrap-up 8 (each 0 or
     -- 1 after its latest row) and the not-available position times 16.
     INSERT INTO apr_tmp_now_pieces (a, seg_from, seg_to, code, na_pos, carried)
-    SELECT f.a, GREATEST(f.ts, p_from), COALESCE(f.next_ts, p_to),
+    SELECT f.a, f.ts + f.carried, COALESCE(f.next_ts, p_to),
       -- rules §3 precedence
       CASE WHEN f.s & 4 THEN 3 WHEN f.s & 2 THEN 2 WHEN f.s & 8 THEN 4 WHEN f.s & 1 THEN 1
            WHEN f.s >= 16 THEN 5 ELSE 0 END,
       CASE WHEN f.s & 15 = 0 AND f.s >= 16 THEN f.s DIV 16 END,
-      f.ts < p_from
+      f.carried
     FROM (
-      SELECT d.a, d.ts,
+      SELECT d.a, d.ts, d.o < 65536 AS carried,
         CAST(SUM(d.d) OVER (PARTITION BY d.a ORDER BY d.o ROWS UNBOUNDED PRECEDING) AS SIGNED) AS s,
         LEAD(d.ts) OVER (PARTITION BY d.a ORDER BY d.o) AS next_ts
       FROM (

@@ -10,8 +10,10 @@
 -- the same, never before the start of the horizon's stretch of loaded time.
 -- The horizon's report hour is computed stretch part by stretch part
 -- (_private_now_segments); a state that already held when it began is followed back, for
--- those agents only, in pieces of 1 h, 2 h, 4 h, ... down to its stretch's start. Who was
--- busy today comes from the day's stored report rows (agent_activity).
+-- those agents only: first the hour before the scan, then each agent from its own latest
+-- checkpoint that shows another state (_private_now_follow_starts), and an agent with none
+-- in pieces of 2 h, 4 h, ... down to its stretch's start. Who was busy today comes from
+-- the day's stored report rows (agent_activity).
 DROP PROCEDURE IF EXISTS sp_agent_live;
 CREATE PROCEDURE sp_agent_live(IN p_scoped BOOLEAN)
   MODIFIES SQL DATA
@@ -29,6 +31,8 @@ BEGIN
   DECLARE v_len BIGINT;
   DECLARE v_hs BIGINT;
   DECLARE v_ha BIGINT;
+  DECLARE v_each BOOLEAN;
+  DECLARE v_jumped BOOLEAN DEFAULT FALSE;
 
   DECLARE EXIT HANDLER FOR SQLEXCEPTION
   BEGIN
@@ -123,11 +127,22 @@ BEGIN
   WHILE v_c > v_hs AND EXISTS (SELECT 1 FROM apr_tmp_now_live WHERE carried) DO
     DELETE FROM apr_tmp_now_follow;
     INSERT INTO apr_tmp_now_follow (ext) SELECT ext FROM apr_tmp_now_live WHERE carried;
-    SET v_a = GREATEST(v_c - v_len, v_hs);
+    SET v_a = GREATEST(v_c - v_len, v_hs), v_each = FALSE;
     CALL _private_now_scope(TRUE, TRUE);
-    CALL _private_now_segments(v_a, v_c, v_hs, TRUE);
-    -- an agent with no run here was Offline throughout (nothing on, no event)
-    UPDATE apr_tmp_now_live SET since = v_a, carried = v_a > v_hs WHERE carried AND code = 0;
+    -- past the first hour (most runs began in it, and one short piece of every agent still
+    -- followed is read cheapest by time), each agent from its own start, once; the agents
+    -- without one go on below in the doubling pieces
+    IF v_len > 3600 AND NOT v_jumped THEN
+      SET v_jumped = TRUE;
+      CALL _private_now_follow_starts(v_c, v_hs);
+      SET v_each = EXISTS (SELECT 1 FROM apr_tmp_now_scope WHERE a_from IS NOT NULL);
+    END IF;
+    CALL _private_now_segments(IF(v_each, NULL, v_a), v_c, v_hs, TRUE);
+    -- an agent with no run here was Offline throughout (nothing on, no event); with its own
+    -- start each agent has a run (the state there was another one)
+    IF NOT v_each THEN
+      UPDATE apr_tmp_now_live SET since = v_a, carried = v_a > v_hs WHERE carried AND code = 0;
+    END IF;
     -- the run that ends where the state was known to hold: the same state (it began at the
     -- run's start, or earlier when that run was carried in too), or another one (the state
     -- began exactly there: only for an agent that had no run after it)
@@ -138,7 +153,9 @@ BEGIN
     SET l.since = IF(u.code = l.code AND r.norm <=> l.norm, u.r_from, v_c),
         l.carried = IF(u.code = l.code AND r.norm <=> l.norm, u.carried_in, FALSE),
         l.reason = IF(u.code = l.code AND r.norm <=> l.norm, n.reason, l.reason);
-    SET v_c = v_a, v_len = v_len * 2;
+    IF NOT v_each THEN
+      SET v_c = v_a, v_len = v_len * 2;
+    END IF;
   END WHILE;
   DROP TEMPORARY TABLE IF EXISTS apr_tmp_now_today, apr_tmp_now_stretches, apr_tmp_now_follow;
   CALL _private_now_session(FALSE);

@@ -143,20 +143,27 @@ const GRAINS: Record<Interval, Grain> = {
   total: { rows: 'agent_activity', unit: 'report_hours', start: 'hour_start', end: 'hour_end', key: () => '0', selectBy: (x) => `${x}.hour_start`, single: false },
 };
 
+// The summed columns that make up Available, Productive, Non-Productive and Staffed (rules §5)
+const AVAILABLE = ['idle_s', 'talk_s', 'hold_s', 'wrap_s'];
+const PRODUCTIVE = ['meeting_s', 'training_s', 'chat_s', 'tickets_s', 'outbound_s'];
+const NON_PRODUCTIVE = ['lunch_s', 'tea_s', 'bio_s', 'short_break_s', 'other_npt_s'];
+const STAFFED = [...AVAILABLE, ...PRODUCTIVE, ...NON_PRODUCTIVE, 'login_s', 'logoff_s', 'dnd_s'];
+/** The sum of columns `cols` of alias `x`, as SQL. */
+const plus = (x: string, cols: readonly string[]) => `(${cols.map((c) => `${x}.${c}`).join(' + ')})`;
+
 /**
  * SQL that computes every figure of rules §5 from the sums in alias `r` (and the period's
  * loaded and total seconds in alias `p`). `agents`: how many agents the sums are of (a team
  * row's; 1 for an agent), since each of them has the period's loaded and not-loaded seconds.
  */
 export function figures(agents: string, p = 'p'): string {
-  const avail = '(r.idle_s + r.talk_s + r.hold_s + r.wrap_s)';
+  const avail = plus('r', AVAILABLE);
   const handled = '(r.talk_s + r.hold_s + r.wrap_s)';
-  const staffed = `(${avail} + r.meeting_s + r.training_s + r.chat_s + r.tickets_s + r.outbound_s
-    + r.lunch_s + r.tea_s + r.bio_s + r.short_break_s + r.other_npt_s + r.login_s + r.logoff_s + r.dnd_s)`;
+  const staffed = plus('r', STAFFED);
   return `
   ${avail} AS available_s,
-  r.meeting_s + r.training_s + r.chat_s + r.tickets_s + r.outbound_s AS productive_s,
-  r.lunch_s + r.tea_s + r.bio_s + r.short_break_s + r.other_npt_s AS non_productive_s,
+  ${plus('r', PRODUCTIVE)} AS productive_s,
+  ${plus('r', NON_PRODUCTIVE)} AS non_productive_s,
   r.login_s, r.logoff_s, r.idle_s, r.total_calls, r.answered_calls,
   -- answered > total is upstream noise (rules §4): no negative failures
   GREATEST(CAST(r.total_calls AS SIGNED) - CAST(r.answered_calls AS SIGNED), 0) AS failed_calls,
@@ -173,6 +180,33 @@ export function figures(agents: string, p = 'p'): string {
   ${staffed} AS staffed_s,
   ${agents} * ${p}.loaded_s - ${staffed} AS offline_s,
   ${agents} * (${p}.len_s - ${p}.loaded_s) AS not_loaded_s`;
+}
+
+/**
+ * SQL and values for a few figures of each agent's report row of one day [from, to) (the
+ * `interval=day` row's staffed, available, productive, non-productive and offline seconds
+ * and its calls), of some extensions only when given: the live state's "today" (rules
+ * §10). The same sums as reportQuery's row, added up per figure before they are summed
+ * over the hours, so a day of 10,000 agents is grouped with 6 sums instead of 19.
+ */
+export function dayFiguresQuery(from: number, to: number, exts: string[] | undefined): { sql: string; values: unknown[] } {
+  const g = GRAINS.day;
+  const values: unknown[] = [from, to];
+  if (exts !== undefined && exts.length > 0) values.push(exts);
+  values.push(from, to);
+  const sql = `
+SELECT r.ext, r.staffed_s, r.available_s, r.productive_s, r.non_productive_s,
+  p.loaded_s - r.staffed_s AS offline_s, r.total_calls, r.answered_calls
+FROM (
+  SELECT ${g.key('a')} AS k, a.ext, SUM(${plus('a', STAFFED)}) AS staffed_s, SUM(${plus('a', AVAILABLE)}) AS available_s,
+    SUM(${plus('a', PRODUCTIVE)}) AS productive_s, SUM(${plus('a', NON_PRODUCTIVE)}) AS non_productive_s,
+    SUM(a.total_calls) AS total_calls, SUM(a.answered_calls) AS answered_calls
+  FROM ${g.rows} a
+  WHERE ${g.selectBy('a')} >= ? AND ${g.selectBy('a')} < ?${extFilterOf(exts)}
+  GROUP BY k, a.ext
+) r
+JOIN (${periodsOf(g)}) p ON p.k = r.k`;
+  return { sql, values };
 }
 
 const extFilterOf = (exts: string[] | undefined) => (exts === undefined ? '' : exts.length === 0 ? ' AND 1 = 0' : ' AND a.ext IN (?)');
