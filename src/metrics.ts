@@ -2,10 +2,31 @@
 // layers that do the work: upstream calls, windows, runs, aggregation, report requests.
 // GET /metrics (src/http/metrics-route.ts) serves them with the gauges read at scrape
 // time. One registry per process; names follow Prometheus conventions (_total, _seconds).
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { createRequire } from 'node:module';
+import type * as PromClient from 'prom-client';
+
+// prom-client's index loads everything it has (the default process metrics with their
+// perf hooks, the cluster aggregator, the push gateway): about a tenth of a second of
+// every command's start-up, a backfill's or a report's too, which serve no /metrics. The
+// four classes used here are loaded from their own files (the same modules the index
+// re-exports), and the process metrics only where /metrics is served.
+const require = createRequire(import.meta.url);
+const Registry = require('prom-client/lib/registry') as typeof PromClient.Registry;
+const Counter = require('prom-client/lib/counter') as typeof PromClient.Counter;
+const Gauge = require('prom-client/lib/gauge') as typeof PromClient.Gauge;
+const Histogram = require('prom-client/lib/histogram') as typeof PromClient.Histogram;
 
 export const registry = new Registry();
-collectDefaultMetrics({ register: registry });
+
+let processMetrics = false;
+
+/** Adds the process's own metrics (CPU, memory, event loop, GC) to the registry, once: call it where /metrics is served. */
+export function collectProcessMetrics(): void {
+  if (processMetrics) return;
+  processMetrics = true;
+  const collectDefaultMetrics = require('prom-client/lib/defaultMetrics') as typeof PromClient.collectDefaultMetrics;
+  collectDefaultMetrics({ register: registry });
+}
 
 export const collectorRuns = new Counter({
   name: 'apr_collector_runs_total',

@@ -209,3 +209,12 @@ describe('upstream client against scripted answers', () => {
     }
   });
 });
+
+describe("undici's parts, loaded without its index", () => {
+  it('are the very Agent and request the index exports', async () => {
+    const undici = await import('undici');
+    const parts = await import('../src/upstream/undici.ts');
+    expect(parts.Agent).toBe(undici.Agent);
+    expect(parts.dispatcherRequest).toBe(undici.Dispatcher.prototype.request);
+  });
+});

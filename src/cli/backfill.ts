@@ -102,10 +102,13 @@ await runCommand({ name: 'backfill', help: HELP, flags: { values: ['from', 'to',
   // (imported here, not at the top: --help needs none of the loading engine; started now,
   // it loads while the checks below wait for the upstream's and the database's answers)
   const engine = import('../backfill/backfill.ts');
-  // Before the database work (a first migrate fills the calendar for a while): an upstream
-  // that cannot be reached is said within seconds.
-  const upstream = await ctx.upstream({ whenUnreachable: 'exit' });
-  await ctx.migrate();
+  // An upstream that cannot be reached is said within seconds, not after the database work
+  // (a first migrate fills the calendar for a while). The two checks run at once; a
+  // migration that fails waits for the upstream's answer, which is said first (exit 4), as
+  // when the checks ran one after the other. (Migrating stopped half-way is safe: it is
+  // made to resume after a crash.)
+  const checked = ctx.upstream({ whenUnreachable: 'exit' });
+  const [upstream] = await Promise.all([checked, ctx.migrate({ sayFirst: checked })]);
   if (range.note) log.warn(range.note);
   const pool = await ctx.pool({ connectionLimit: concurrency + 4 });
   const { runBackfill } = await engine;

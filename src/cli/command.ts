@@ -62,8 +62,12 @@ export interface CommandContext {
   cfg: Config;
   /** LOG_LEVEL and LOG_FORMAT from the environment; made on first use. */
   log: Logger;
-  /** Applies pending migrations, logging each line (or passing it to `log`); exits on failure. */
-  migrate(opts?: { rebuildTz?: boolean; log?: (line: string) => void }): Promise<MigrateResult>;
+  /**
+   * Applies pending migrations, logging each line (or passing it to `log`); exits on
+   * failure, but only once `sayFirst` has settled: a check running meanwhile (the
+   * upstream's) has its say first, as when it ran before.
+   */
+  migrate(opts?: { rebuildTz?: boolean; log?: (line: string) => void; sayFirst?: Promise<unknown> }): Promise<MigrateResult>;
   pool(options?: Partial<PoolOptions>): Promise<Pool>;
   /**
    * The upstream: API_BASE, or the built-in simulator when it is unset. An API_BASE that
@@ -121,6 +125,7 @@ export async function runCommand(spec: CommandSpec, body: (ctx: CommandContext) 
       try {
         return await migrate({ databaseUrl, reportTz, rebuildTz: opts.rebuildTz, log: opts.log ?? ((l) => ctx.log.info(`migrate: ${l.trim()}`)) });
       } catch (err) {
+        await opts.sayFirst?.catch(() => {});
         if (err instanceof ZoneMismatchError) fail(EXIT.REFUSED, `${command} refused: ${err.message}`);
         const db = databaseProblem((err as Error).cause ?? err, databaseUrl);
         fail(db ? EXIT.DATABASE : EXIT.FAILED, db ?? `migrate failed: ${(err as Error).message}`);

@@ -2,7 +2,7 @@
 // before the first run: any HTTP answer (even 404) means the host is there; a refused
 // connection, an unknown host or a timeout is said at once, naming API_BASE, instead of
 // after minutes of retries.
-import { Agent, request } from 'undici';
+import { Agent, request } from '../upstream/undici.ts';
 
 export async function upstreamUnreachable(baseUrl: string, timeoutMs = 5000): Promise<string | undefined> {
   const agent = new Agent({ connect: { timeout: timeoutMs }, headersTimeout: timeoutMs, bodyTimeout: timeoutMs });

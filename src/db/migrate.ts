@@ -96,10 +96,9 @@ const objectKey = (r: Pick<Routine, 'name' | 'kind'>) => `${r.kind} ${r.name}`;
  * Applies changed or missing routines. A view may read another view, so views that fail
  * are retried after the others until a pass makes no progress (then the error is real).
  */
-async function applyRoutines(conn: Connection, db: string, files: Routine[], log: (l: string) => void): Promise<string[]> {
+async function applyRoutines(conn: Connection, existing: Set<string>, files: Routine[], log: (l: string) => void): Promise<string[]> {
   const rows = await select<{ name: string; md5: string }>(conn, 'SELECT name, md5 FROM repeatable_scripts');
   const known = new Map(rows.map((r) => [r.name, r.md5]));
-  const existing = await existingObjects(conn, db);
   let pending = files.filter((r) => known.get(r.name) !== r.md5 || !existing.has(objectKey(r)));
   const applied: string[] = [];
   while (pending.length > 0) {
@@ -112,6 +111,7 @@ async function applyRoutines(conn: Connection, db: string, files: Routine[], log
           [r.name, r.kind, r.md5],
         );
         applied.push(r.name);
+        existing.add(objectKey(r));
         log(`  applied ${r.kind} ${r.name}`);
       } catch (err) {
         failed.push({ r, err });
@@ -133,14 +133,13 @@ async function applyRoutines(conn: Connection, db: string, files: Routine[], log
  * hand is left alone. Runs after applyRoutines, so a view that read a dropped one has
  * already been re-created from its changed file.
  */
-async function dropRemovedRoutines(conn: Connection, db: string, files: Routine[], log: (l: string) => void): Promise<string[]> {
+async function dropRemovedRoutines(conn: Connection, existing: Set<string>, files: Routine[], log: (l: string) => void): Promise<string[]> {
   const present = new Set(files.map((f) => f.name));
-  const existing = await existingObjects(conn, db);
   const dropped: string[] = [];
   for (const r of await select<{ name: string; kind: Kind }>(conn, 'SELECT name, kind FROM repeatable_scripts ORDER BY name')) {
     if (present.has(r.name)) continue;
     if (!['view', 'procedure', 'function'].includes(r.kind)) throw new Error(`repeatable_scripts lists ${r.name} as a ${r.kind}: expected view, procedure or function`);
-    if (existing.has(objectKey(r))) await conn.query(`DROP ${r.kind.toUpperCase()} ${mysql.escapeId(r.name)}`);
+    if (existing.has(objectKey(r))) await conn.query(`DROP ${r.kind.toUpperCase()} IF EXISTS ${mysql.escapeId(r.name)}`);
     await conn.query('DELETE FROM repeatable_scripts WHERE name = ?', [r.name]);
     dropped.push(r.name);
     log(`  dropped ${r.kind} ${r.name} (its file is gone)`);
@@ -257,8 +256,10 @@ export async function migrate(opts: MigrateOptions): Promise<MigrateResult> {
       (await select<{ v: string | null }>(conn, 'SELECT GROUP_CONCAT(version ORDER BY version) AS v FROM schemaversion WHERE version > 0').catch(() => []))[0]?.v === versions;
     const migrations = current ? [] : await runPostgrator(conn, db, log);
     const files = await readRoutines();
-    const routines = await applyRoutines(conn, db, files, log);
-    const dropped = await dropRemovedRoutines(conn, db, files, log);
+    // (one look at what exists, kept up to date by applyRoutines: information_schema is slow on some servers)
+    const existing = await existingObjects(conn, db);
+    const routines = await applyRoutines(conn, existing, files, log);
+    const dropped = await dropRemovedRoutines(conn, existing, files, log);
     const zone = await prepareZone(conn, opts, log);
     await splitDays(conn, opts.reportTz, zone.rebuilt, log);
     if (!current) await writeSetting(conn, 'migrations_md5', fingerprint);

@@ -5,6 +5,7 @@ import type { Pool } from 'mysql2/promise';
 import {
   agentsInStateGauge,
   agentsOverBreakLimitGauge,
+  collectProcessMetrics,
   dataAgeGauge,
   failingWindowGauge,
   horizonGauge,
@@ -25,6 +26,9 @@ import { readReplication } from '../db/replication.ts';
 import { inSnapshot } from '../db/readers.ts';
 import type { Db } from '../db/query.ts';
 import { refreshScheduleGauges } from '../schedules/status.ts';
+
+// the process's CPU, memory, event loop and GC, from the moment the server's modules load
+collectProcessMetrics();
 
 interface PoolInternals {
   _allConnections?: { length: number };

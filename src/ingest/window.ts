@@ -7,8 +7,8 @@ import type { Upstream } from '../upstream/client.ts';
 import type { FetchLog } from '../upstream/fetch-log.ts';
 import { ensureCalendar } from '../db/calendar.ts';
 import { select } from '../db/query.ts';
-import { loadEvents } from '../load/events.ts';
-import { replaceStats } from '../load/stats.ts';
+import { insertEvents, upsertEventAgents } from '../load/events.ts';
+import { replaceStatsRows, upsertStatsNames } from '../load/stats.ts';
 import { insertRejected } from '../load/rejected.ts';
 import { advanceHorizon, forgetMarksIfLoadedTimeChanges, recordWindow } from '../load/horizon.ts';
 import { readHorizon } from '../db/horizon.ts';
@@ -129,9 +129,15 @@ export async function loadWindow(ctx: WindowContext, fromTs: number, toTs: numbe
     await ctx.writable;
     ctx.signal?.throwIfAborted();
     return await withTransaction(ctx.pool, async (conn) => {
-      await loadEvents(conn, ev.events);
-      const statsRows = await replaceStats(conn, slots.map((slot, i) => ({ slot, fetchedTo: statsTo[i]!, stats: stats[i]!.stats })));
+      const slotStats = slots.map((slot, i) => ({ slot, fetchedTo: statsTo[i]!, stats: stats[i]!.stats }));
+      // The window's own rows first: windows loading at once write them side by side.
+      await insertEvents(conn, ev.events);
+      const statsRows = await replaceStatsRows(conn, slotStats);
       await insertRejected(conn, rejected, fromTs, toTs);
+      // Then the rows every window shares (agents, the horizon), held locked until the
+      // commit: the part where windows take turns is kept short.
+      await upsertEventAgents(conn, ev.events);
+      await upsertStatsNames(conn, slotStats);
       const horizon = await advanceHorizon(conn, toTs);
       // (after advanceHorizon: its row lock makes windows record their time one at a time)
       await forgetMarksIfLoadedTimeChanges(conn, fromTs, toTs, horizon.previous);

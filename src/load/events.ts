@@ -122,16 +122,27 @@ async function upsertAgents(db: Db, agents: AgentSeen[]): Promise<void> {
   await runBatches(db, AGENT_UPSERT, lists);
 }
 
+/** Upserts the events alone (feed order kept); upsertEventAgents then records the agents they name. */
+export async function insertEvents(db: Db, events: AgentEvent[]): Promise<void> {
+  if (events.length === 0) return;
+  // Sent in primary-key order: InnoDB appends instead of splitting pages all over the
+  // index (about a third faster). The feed's order within a second is `seq`, kept as is.
+  const ordered = [...events].sort(byIdentity);
+  await runBatches(db, EVENT_UPSERT, eventValueLists(ordered));
+}
+
+/** Upserts the agents the events name (their rows stay locked until the transaction ends). */
+export async function upsertEventAgents(db: Db, events: AgentEvent[]): Promise<void> {
+  if (events.length === 0) return;
+  await upsertAgents(db, agentsOf(events));
+}
+
 /**
  * Upserts events (feed order kept) and the agents they name. Pass a connection inside a
  * transaction to make it part of a window's load. Returns the number of events sent.
  */
 export async function loadEvents(db: Db, events: AgentEvent[]): Promise<number> {
-  if (events.length === 0) return 0;
-  // Sent in primary-key order: InnoDB appends instead of splitting pages all over the
-  // index (about a third faster). The feed's order within a second is `seq`, kept as is.
-  const ordered = [...events].sort(byIdentity);
-  await runBatches(db, EVENT_UPSERT, eventValueLists(ordered));
-  await upsertAgents(db, agentsOf(events));
+  await insertEvents(db, events);
+  await upsertEventAgents(db, events);
   return events.length;
 }

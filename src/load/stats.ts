@@ -67,6 +67,13 @@ export interface SlotStats {
  * another). Run it inside the window's transaction. Returns the rows inserted.
  */
 export async function replaceStats(db: Db, slots: SlotStats[]): Promise<number> {
+  const rows = await replaceStatsRows(db, slots);
+  await upsertStatsNames(db, slots);
+  return rows;
+}
+
+/** The users_calls half of replaceStats: each slot's rows replaced. Returns the rows inserted. */
+export async function replaceStatsRows(db: Db, slots: SlotStats[]): Promise<number> {
   if (slots.length === 0) return 0;
   // a window's slots in a few statements, not three per slot: each is a round trip
   await queryRaw(db, 'DELETE FROM users_calls WHERE slot_start IN (?)', slots.map((s) => s.slot.slotStart).join(','));
@@ -74,6 +81,11 @@ export async function replaceStats(db: Db, slots: SlotStats[]): Promise<number> 
   for (let i = 0; i < rows.length; i += BATCH) {
     await queryRaw(db, `INSERT INTO users_calls (${COLUMNS}) VALUES ?`, rows.slice(i, i + BATCH).join(','));
   }
+  return rows.length;
+}
+
+/** The agents half of replaceStats: each extension's stats name (their rows stay locked until the transaction ends). */
+export async function upsertStatsNames(db: Db, slots: SlotStats[]): Promise<void> {
   // Agents known only from stats get a row too; the name is used when no event names them.
   // Per extension the last non-empty name, in slot order: what writing each slot in turn,
   // with COALESCE keeping a name an empty one would blank, leaves.
@@ -91,7 +103,6 @@ export async function replaceStats(db: Db, slots: SlotStats[]): Promise<number> 
     const list = named.slice(i, i + BATCH).map(([ext, name]) => `(${lit(ext)},${lit(name)})`);
     await queryRaw(db, 'INSERT INTO agents (ext, stats_name) VALUES ? ON DUPLICATE KEY UPDATE stats_name = COALESCE(VALUES(stats_name), stats_name)', list.join(','));
   }
-  return rows.length;
 }
 
 /** replaceStats for one slot. */

@@ -2,8 +2,8 @@
 // requests in flight so that split windows and concurrent windows do not flood the API.
 // Each call also has an overall deadline (headers and whole body: an upstream that
 // trickles a byte now and then never trips undici's idle timeouts) and a body size cap.
-import { Agent, request } from 'undici';
 import type { Dispatcher } from 'undici';
+import { Agent, request } from './undici.ts';
 import { UpstreamError, networkError } from './errors.ts';
 
 export interface HttpOptions {
