@@ -37,6 +37,15 @@ describe('npm run backfill', async () => {
     noStackTrace(child);
   });
 
+  it('an unreachable upstream is said first (exit 4) also when the database cannot be used either: the checks run at once', async () => {
+    const { port, server } = await busyPort();
+    server.close(); // a port nobody listens on, for both
+    const child = runCommand('backfill.ts', ['--hours', '1'], { ...env(), API_BASE: `http://127.0.0.1:${port}`, DATABASE_URL: `mysql://root@127.0.0.1:${port}/apr` });
+    expect(await child.exited).toBe(4);
+    expect(errorLine(child)).toMatch(/the upstream at API_BASE=.* cannot be reached \(ECONNREFUSED\)/);
+    noStackTrace(child);
+  });
+
   it('Ctrl-C: the windows in progress finish or roll back, then one line says what loaded; exit 130', async () => {
     await db().pool.query('DELETE FROM loaded_windows');
     const child = runNpm(['run', 'backfill', '--', '--from', '2025-09-08 04:00', '--to', '2025-09-10 04:00', '--concurrency', '2'], env());
