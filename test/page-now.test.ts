@@ -7,6 +7,7 @@
 // warning, and a break row that opens the agent's timeline. Screenshots go to docs/.
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { useTestDatabase } from './helpers/database.ts';
@@ -27,8 +28,20 @@ const SHOT = (name: string) => {
   mkdirSync(dir, { recursive: true });
   return `${dir}${name}`;
 };
+const dayStart = (t: number) => DateTime.fromSeconds(t, { zone: 'Asia/Dubai' }).startOf('day').toSeconds();
+// The breaks table lists the breaks that begin today (local): one must begin after the
+// local midnight and before the horizon (a minute before now), so in the first 90 s of the
+// local day the test waits until there is room for it.
+{
+  const now = Date.now() / 1000;
+  const wait = dayStart(now) + 90 - now;
+  if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait * 1000));
+}
 const NOW = Math.floor(Date.now() / 1000);
 const FROM = NOW - NOW % 3600 - 30 * 3600;
+// a break that begins today whatever the time of day (Layla's lunch began two hours ago,
+// which is yesterday in the first two hours of the day)
+const TODAY_BREAK = Math.max(dayStart(NOW) + 30, NOW - 900);
 
 let server: { url: string; close(): Promise<void> };
 let browser: Browser;
@@ -52,9 +65,11 @@ beforeAll(async () => {
   for (let a = 0; a < 36; a++) events.push(...randomAgentTimeline(r, String(3100 + a), FROM, NOW));
   // one agent at lunch for two hours: over its limit of one hour
   events.push({ ext: '3999', ts: NOW - 7200, seq: 0, event: 'agent_not_avail_state', enabled: true, state: 'Lunch Break' });
+  events.push({ ext: '3998', ts: TODAY_BREAK, seq: 0, event: 'agent_not_avail_state', enabled: true, state: 'Tea Break' });
   await insertEvents(pool, events);
   await pool.query("INSERT INTO agents (ext, name) SELECT DISTINCT ext, CONCAT('Agent ', ext) FROM agent_events");
   await pool.query("UPDATE agents SET name = 'Layla Menon' WHERE ext = '3999'");
+  await pool.query("UPDATE agents SET name = 'Omar Haddad' WHERE ext = '3998'");
   await loadUpTo(NOW - 60);
   server = await startHttpServer(testConfig(url, 'Asia/Dubai', { REPORT_API_TOKENS: TOKEN }), pool, silentLogger);
   browser = await launchBrowser();
@@ -154,10 +169,10 @@ describe('the Now view', () => {
   it('a break row opens the agent’s timeline of the day on the report page', async () => {
     const page = await open('/now', { width: 1366, height: 768 });
     await page.waitForSelector('#breaks tbody tr');
-    const row = page.locator('#breaks tbody tr', { hasText: 'Layla Menon' }).first();
+    const row = page.locator('#breaks tbody tr', { hasText: 'Omar Haddad' }).first();
     await row.locator('td').nth(1).click();
     await page.waitForSelector('#timeline:not([hidden])');
-    expect(await page.textContent('#timeline h2')).toContain('3999');
+    expect(await page.textContent('#timeline h2')).toContain('3998');
     await page.close();
   });
 
