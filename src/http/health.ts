@@ -7,6 +7,9 @@ import { connect } from '../db/pool.ts';
 
 type Reach = 'ok' | 'unreachable';
 
+/** The database did not answer within the probe's timeout. */
+class NoAnswer extends Error {}
+
 /** `databases`, when this process needs more than one: each by the variable that names it. */
 export type Health = (
   | { status: 'ok'; database: 'ok' }
@@ -32,11 +35,7 @@ export class HealthProbe {
   }
 
   private async pingOnce(): Promise<void> {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`the database did not answer within ${this.timeoutMs} ms`)), this.timeoutMs);
-    });
-    const attempt = (async () => {
+    await this.answered(async () => {
       if (this.conn === null) {
         const conn = await connect(this.databaseUrl, { connectTimeout: this.timeoutMs });
         // An idle connection the server closed reports it here; the next check reconnects.
@@ -46,9 +45,23 @@ export class HealthProbe {
         this.conn = conn;
       }
       await this.conn.query('SELECT 1');
-    })();
+    });
+  }
+
+  /**
+   * `work`'s result when the database answers within the timeout; otherwise the connection
+   * is dropped and it rejects with NoAnswer. Every read of a check goes through here: a
+   * server that stops right after answering the ping (hung, or its network silent) would
+   * otherwise hold the check, and /healthz, forever.
+   */
+  private async answered<T>(work: () => Promise<T>): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new NoAnswer(`the database did not answer within ${this.timeoutMs} ms`)), this.timeoutMs);
+    });
+    const attempt = work();
     try {
-      await Promise.race([attempt, timeout]);
+      return await Promise.race([attempt, timeout]);
     } catch (err) {
       attempt.catch(() => {});
       this.drop();
@@ -70,8 +83,8 @@ export class HealthProbe {
   async failingTooLong(): Promise<string | undefined> {
     const conn = this.conn;
     if (conn === null) return undefined;
-    const [rows] = await conn.query(
-      'SELECT from_ts, to_ts, failures, COUNT(*) OVER () AS n FROM failing_windows WHERE first_failed_at < NOW(3) - INTERVAL 1 HOUR ORDER BY from_ts LIMIT 1',
+    const [rows] = await this.answered(() =>
+      conn.query('SELECT from_ts, to_ts, failures, COUNT(*) OVER () AS n FROM failing_windows WHERE first_failed_at < NOW(3) - INTERVAL 1 HOUR ORDER BY from_ts LIMIT 1'),
     );
     const w = (rows as { from_ts: number; to_ts: number; failures: number; n: number }[])[0];
     if (w === undefined) return undefined;
@@ -96,25 +109,38 @@ export class HealthChecks {
    * name hosts, goes to `onError` for the log); degraded with the reason under load.
    */
   async check(pressure: () => string | undefined, onError: (variable: string, err: Error) => void): Promise<Health> {
-    const results = await Promise.all(
-      this.probes.map(({ variable, probe }) =>
-        probe.ping().then(
-          () => [variable, 'ok'] as const,
-          (err: Error) => {
-            onError(variable, err);
-            return [variable, 'unreachable'] as const;
-          },
+    const reach: Record<string, Reach> = Object.fromEntries(
+      await Promise.all(
+        this.probes.map(({ variable, probe }) =>
+          probe.ping().then(
+            () => [variable, 'ok'] as const,
+            (err: Error) => {
+              onError(variable, err);
+              return [variable, 'unreachable'] as const;
+            },
+          ),
         ),
       ),
     );
-    const databases = this.probes.length > 1 ? { databases: Object.fromEntries(results) } : {};
-    const down = results.filter(([, r]) => r === 'unreachable').map(([v]) => v);
-    if (down.length > 0) {
-      const reason = `the database of ${down.join(' and ')} does not answer; the server log has the details`;
-      return { status: 'unavailable', database: 'unreachable', reason, ...databases };
+    let reason = Object.values(reach).includes('unreachable') ? undefined : pressure();
+    const first = this.probes[0];
+    if (reason === undefined && first !== undefined && reach[first.variable] === 'ok') {
+      try {
+        reason = await first.probe.failingTooLong();
+      } catch (err) {
+        // (a database migrated before failing_windows existed has none: not a failure)
+        if (err instanceof NoAnswer) {
+          onError(first.variable, err);
+          reach[first.variable] = 'unreachable';
+        }
+      }
     }
-    // (a database migrated before failing_windows existed has none)
-    const reason = pressure() ?? (await this.probes[0]?.probe.failingTooLong().catch(() => undefined));
+    const databases = this.probes.length > 1 ? { databases: reach } : {};
+    const down = Object.keys(reach).filter((v) => reach[v] === 'unreachable');
+    if (down.length > 0) {
+      const why = `the database of ${down.join(' and ')} does not answer; the server log has the details`;
+      return { status: 'unavailable', database: 'unreachable', reason: why, ...databases };
+    }
     return reason === undefined ? { status: 'ok', database: 'ok', ...databases } : { status: 'degraded', database: 'ok', reason, ...databases };
   }
 
