@@ -1,9 +1,9 @@
 -- Stage of sp_aggregate_span, inside its transaction: replaces the span's rows of these
 -- agents in agent_slot_activity, agent_activity and agent_reason_activity. Rows no longer
 -- produced are deleted; the others are written only where new or changed
--- (_private_span_upsert_changed). A group of agents' old rows are found by extension first (one short
--- range per agent of the tables' ext-first indexes): the primary keys, time first, would
--- read every agent's rows of the span, once per group.
+-- (_private_span_upsert_changed). A group of agents' old rows are found by extension
+-- first (one short range per agent of the tables' ext-first indexes): the primary keys,
+-- time first, would read every agent's rows of the span, once per group.
 DROP PROCEDURE IF EXISTS _private_span_writes;
 CREATE PROCEDURE _private_span_writes(IN p_from BIGINT, IN p_to BIGINT, IN p_to_end BIGINT,
                                       IN p_lo VARCHAR(32) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin,

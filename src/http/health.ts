@@ -122,24 +122,25 @@ export class HealthChecks {
         ),
       ),
     );
-    let reason = Object.values(reach).includes('unreachable') ? undefined : pressure();
+    const databases = this.probes.length > 1 ? { databases: reach } : {};
+    const unavailable = (): Health => {
+      const down = Object.keys(reach).filter((v) => reach[v] === 'unreachable');
+      const reason = `the database of ${down.join(' and ')} does not answer; the server log has the details`;
+      return { status: 'unavailable', database: 'unreachable', reason, ...databases };
+    };
+    if (Object.values(reach).includes('unreachable')) return unavailable();
+    let reason = pressure();
     const first = this.probes[0];
-    if (reason === undefined && first !== undefined && reach[first.variable] === 'ok') {
+    if (reason === undefined && first !== undefined) {
       try {
         reason = await first.probe.failingTooLong();
       } catch (err) {
         // (a database migrated before failing_windows existed has none: not a failure)
-        if (err instanceof NoAnswer) {
-          onError(first.variable, err);
-          reach[first.variable] = 'unreachable';
-        }
+        if (!(err instanceof NoAnswer)) return { status: 'ok', database: 'ok', ...databases };
+        onError(first.variable, err);
+        reach[first.variable] = 'unreachable';
+        return unavailable();
       }
-    }
-    const databases = this.probes.length > 1 ? { databases: reach } : {};
-    const down = Object.keys(reach).filter((v) => reach[v] === 'unreachable');
-    if (down.length > 0) {
-      const why = `the database of ${down.join(' and ')} does not answer; the server log has the details`;
-      return { status: 'unavailable', database: 'unreachable', reason: why, ...databases };
     }
     return reason === undefined ? { status: 'ok', database: 'ok', ...databases } : { status: 'degraded', database: 'ok', reason, ...databases };
   }
