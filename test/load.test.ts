@@ -1,4 +1,5 @@
-import { describe, it, expect } from 'vitest';
+import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import type { Pool } from 'mysql2/promise';
 import { readFileSync } from 'node:fs';
 import { useTestDatabase, rows } from './helpers/database.ts';
 import { loadFixtureEvents, loadFixtureStats } from './helpers/fixtures.ts';
@@ -9,6 +10,7 @@ import { advanceHorizon, recordWindow } from '../src/load/horizon.ts';
 import { readHorizon } from '../src/db/horizon.ts';
 import { insertRejected } from '../src/load/rejected.ts';
 import { withTransaction } from '../src/load/transaction.ts';
+import { connect, createPool } from '../src/db/pool.ts';
 
 const FIX = new URL('./fixtures', import.meta.url).pathname;
 const json = (p: string): unknown => JSON.parse(readFileSync(`${FIX}/${p}`, 'utf8'));
@@ -20,30 +22,68 @@ async function reset(): Promise<void> {
   await pool.query('UPDATE collector_state SET horizon = NULL WHERE id = 1');
 }
 
-async function checksum(table: string): Promise<string> {
-  const [r] = await rows<{ Checksum: number }>(db().pool, `CHECKSUM TABLE ${table}`);
-  return String(r!.Checksum);
+/** Every stored event, all but loaded_at (which records when a row was last loaded). */
+const storedEvents = () =>
+  rows(db().pool, 'SELECT ext, ts, seq, event, enabled, state, user_id, username, raw_timestamp, extra FROM agent_events ORDER BY ext, ts, seq');
+
+/** The same database through a client that does not offer LOAD DATA LOCAL: the server refuses it. */
+function refusingUrl(): string {
+  const url = new URL(db().url);
+  url.searchParams.set('flags', '-LOCAL_FILES');
+  return url.toString();
 }
+
+let refusingPool: Pool | undefined;
+beforeAll(() => {
+  refusingPool = createPool(refusingUrl());
+});
+afterAll(async () => {
+  await refusingPool?.end();
+});
 
 const ev = (ts: number, username: string | null, extra: Record<string, unknown> = {}) => ({
   event: 'agent_idle', enabled: true, user_id: 'u', ext: '7001', username, state: 'available', Timestamp: ts, ...extra,
 });
 
-describe('loadEvents', () => {
+// Each case runs twice: through LOAD DATA LOCAL, and through the INSERT statements used
+// where the server refuses it (MySQL 8's default). Both must store the same rows.
+describe.each([
+  ['LOAD DATA', false],
+  ['INSERT, LOAD DATA refused', true],
+])('loadEvents by %s', (_path, refusing) => {
+  const loader = (): Pool => (refusing ? refusingPool! : db().pool);
+
+  it('takes the path it should, and asks a refusing server only once per connection', async () => {
+    await reset();
+    const conn = await connect(refusing ? refusingUrl() : db().url);
+    try {
+      const { events } = normalizeEvents({ events: [ev(100, 'A'), ev(101, 'B')] });
+      await loadEvents(conn, events);
+      await loadEvents(conn, events);
+      const [counters] = await conn.query("SHOW SESSION STATUS WHERE Variable_name IN ('Com_load', 'Com_insert')");
+      const status = Object.fromEntries((counters as { Variable_name: string; Value: string }[]).map((r) => [r.Variable_name, Number(r.Value)]));
+      // events by LOAD DATA or INSERT, agents by INSERT; a refusal counts as one Com_load
+      expect(status).toEqual(refusing ? { Com_load: 1, Com_insert: 4 } : { Com_load: 2, Com_insert: 2 });
+    } finally {
+      await conn.end();
+    }
+    expect(await rows(db().pool, 'SELECT COUNT(*) AS n FROM agent_events')).toEqual([{ n: 2 }]);
+  });
+
   it('loads the worked example in feed order, and loading it again gives the same rows', async () => {
     await reset();
     const payload = json('worked-example/events.json') as { events: { event: string; enabled: boolean; Timestamp: number }[] };
-    const r = await loadFixtureEvents(db().pool, payload, 1757228400);
+    const r = await loadFixtureEvents(loader(), payload, 1757228400);
     expect(r).toEqual({ events: 20, rejected: 0 });
     const stored = await rows<{ ts: number; seq: number; event: string; enabled: number }>(
       db().pool, 'SELECT ts, seq, event, enabled FROM agent_events ORDER BY ts, seq');
     expect(stored.map((s) => [Number(s.ts), s.event, s.enabled === 1])).toEqual(payload.events.map((e) => [e.Timestamp, e.event, e.enabled]));
     // 10:50 local: Logoff on, idle on, not-avail off share one second and keep that order
     expect(stored.slice(-3).map((s) => s.seq)).toEqual([0, 1, 2]);
-    const before = await checksum('agent_events');
-    await loadFixtureEvents(db().pool, payload, 1757228400);
+    const before = await storedEvents();
+    await loadFixtureEvents(loader(), payload, 1757228400);
     expect(await rows(db().pool, 'SELECT COUNT(*) AS n FROM agent_events')).toEqual([{ n: 20 }]);
-    expect(await checksum('agent_events')).toBe(before);
+    expect(await storedEvents()).toEqual(before);
     expect(await readHorizon(db().pool)).toBe(1757228400);
     const [agent] = await rows(db().pool, 'SELECT ext, raw_name, name, name_ts, name_seq, first_seen, last_seen, user_id FROM agents');
     expect(agent).toEqual({
@@ -55,15 +95,15 @@ describe('loadEvents', () => {
   it('loads the real sample: 2,000 events, one row each, in many multi-row statements', async () => {
     await reset();
     const { events } = normalizeEvents(json('upstream-events-sample.json'));
-    expect(await loadEvents(db().pool, events)).toBe(2000);
+    expect(await loadEvents(loader(), events)).toBe(2000);
     expect(await rows(db().pool, 'SELECT COUNT(*) AS n, COUNT(DISTINCT ext) AS agents FROM agent_events')).toEqual([{ n: 2000, agents: 60 }]);
     expect(await rows(db().pool, 'SELECT COUNT(*) AS n FROM agents')).toEqual([{ n: 60 }]);
   });
 
   it('a re-fetch upserts: the same identity takes the latest content, nothing is doubled', async () => {
     await reset();
-    await loadEvents(db().pool, normalizeEvents({ events: [ev(100, 'A'), ev(100, 'A', { enabled: false })] }).events);
-    await loadEvents(db().pool, normalizeEvents({ events: [ev(100, 'A'), ev(100, 'A', { enabled: true, state: 'changed' })] }).events);
+    await loadEvents(loader(), normalizeEvents({ events: [ev(100, 'A'), ev(100, 'A', { enabled: false })] }).events);
+    await loadEvents(loader(), normalizeEvents({ events: [ev(100, 'A'), ev(100, 'A', { enabled: true, state: 'changed' })] }).events);
     expect(await rows(db().pool, 'SELECT seq, enabled, state FROM agent_events ORDER BY seq')).toEqual([
       { seq: 0, enabled: 1, state: 'available' },
       { seq: 1, enabled: 1, state: 'changed' },
@@ -73,16 +113,16 @@ describe('loadEvents', () => {
   it('the agent name is the latest non-empty cleaned name by (ts, seq), whatever the load order', async () => {
     await reset();
     const { pool } = db();
-    await loadEvents(pool, normalizeEvents({ events: [ev(200, 'Karan+ Sengar'), ev(200, 'Second%20Name')] }).events);
+    await loadEvents(loader(), normalizeEvents({ events: [ev(200, 'Karan+ Sengar'), ev(200, 'Second%20Name')] }).events);
     expect(await rows(pool, 'SELECT name, name_ts, name_seq FROM agents')).toEqual([{ name: 'Second Name', name_ts: 200, name_seq: 1 }]);
     // an older window loaded later does not win
-    await loadEvents(pool, normalizeEvents({ events: [ev(100, 'Old Name')] }).events);
+    await loadEvents(loader(), normalizeEvents({ events: [ev(100, 'Old Name')] }).events);
     // an empty or blank name never wins
-    await loadEvents(pool, normalizeEvents({ events: [ev(300, '%0A'), ev(301, null), ev(302, ' + ')] }).events);
+    await loadEvents(loader(), normalizeEvents({ events: [ev(300, '%0A'), ev(301, null), ev(302, ' + ')] }).events);
     expect(await rows(pool, 'SELECT name, name_ts, name_seq, first_seen, last_seen FROM agents')).toEqual([
       { name: 'Second Name', name_ts: 200, name_seq: 1, first_seen: 100, last_seen: 302 },
     ]);
-    await loadEvents(pool, normalizeEvents({ events: [ev(250, 'Insaf Ben+Arous')] }).events);
+    await loadEvents(loader(), normalizeEvents({ events: [ev(250, 'Insaf Ben+Arous')] }).events);
     expect(await rows(pool, 'SELECT name, raw_name, name_ts FROM agents')).toEqual([{ name: 'Insaf Ben Arous', raw_name: 'Insaf Ben+Arous', name_ts: 250 }]);
   });
 
@@ -90,7 +130,7 @@ describe('loadEvents', () => {
     await reset();
     const nasty = [`O'Brien \\ "x"`, 'a\u0000b\n\r\t\u001a\b', 'علي Zoë 😀', "'); DROP TABLE agents; --", '?', '%0A+%C3%A9'];
     const { events } = normalizeEvents({ events: nasty.map((n, i) => ev(100 + i, n, { state: n, user_id: `u${i}?` })) });
-    await loadEvents(db().pool, events);
+    await loadEvents(loader(), events);
     const stored = await rows<{ username: string; state: string; user_id: string }>(db().pool, 'SELECT username, state, user_id FROM agent_events ORDER BY ts');
     expect(stored.map((r) => r.username)).toEqual(nasty);
     expect(stored.map((r) => r.state)).toEqual(nasty);
@@ -103,8 +143,17 @@ describe('loadEvents', () => {
     await reset();
     const { events, rejected } = normalizeEvents({ events: [ev(10, 'X', { event: 'agent_teleport', extra_field: [1, 2] })] });
     expect(rejected).toEqual([]);
-    await loadEvents(db().pool, events);
+    await loadEvents(loader(), events);
     expect(await rows(db().pool, 'SELECT event, JSON_EXTRACT(extra, \'$.extra_field[1]\') AS x FROM agent_events')).toEqual([{ event: 'agent_teleport', x: 2 }]);
+  });
+
+  it('a value that does not fit fails the load, nothing is stored cut short', async () => {
+    await reset();
+    const [good] = normalizeEvents({ events: [ev(100, 'A')] }).events;
+    // the normaliser rejects such a record; here it reaches the loader anyway
+    const long = { ...good!, ext: 'x'.repeat(40) };
+    await expect(withTransaction(loader(), (conn) => loadEvents(conn, [good!, long]))).rejects.toThrow(/Data too long for column 'ext'|warning/);
+    expect(await rows(db().pool, 'SELECT COUNT(*) AS n FROM agent_events')).toEqual([{ n: 0 }]);
   });
 
   it('a failing statement rolls the whole window back', async () => {
@@ -112,7 +161,7 @@ describe('loadEvents', () => {
     const { pool } = db();
     const { events } = normalizeEvents({ events: [ev(10, 'X')] });
     await expect(
-      withTransaction(pool, async (conn) => {
+      withTransaction(loader(), async (conn) => {
         await loadEvents(conn, events);
         await advanceHorizon(conn, 500);
         await conn.query('INSERT INTO no_such_table VALUES (1)');

@@ -1,9 +1,11 @@
 // Bulk upsert of normalised events into agent_events, plus the agents they name (rules §3, §5).
-// Big multi-row statements, never one INSERT per event. The feed's order lives in the
-// identity (ext, ts, seq), which also makes a re-load of a second give the same rows.
+// LOAD DATA where the server allows it, else big multi-row statements; never one INSERT
+// per event. The feed's order lives in the identity (ext, ts, seq), which also makes a
+// re-load of a second give the same rows.
 import type { AgentEvent } from '../types.ts';
 import { cleanName } from '../names.ts';
-import { lit, litJson, litRepeated, queryRaw, MAX_STATEMENT_BYTES, type Db } from '../db/query.ts';
+import { lit, litJson, litRepeated, one, queryRaw, MAX_STATEMENT_BYTES, type Db } from '../db/query.ts';
+import { loadLocal, tsvField } from '../db/local-infile.ts';
 
 /** Rows per statement: big enough to amortise the round trip, small enough for any packet limit. */
 const EVENT_BATCH_ROWS = 2000;
@@ -13,6 +15,18 @@ const EVENT_UPSERT =
   'INSERT INTO agent_events (ext, ts, seq, event, enabled, state, user_id, username, raw_timestamp, extra) VALUES ?' +
   ' ON DUPLICATE KEY UPDATE event = VALUES(event), enabled = VALUES(enabled), state = VALUES(state),' +
   ' user_id = VALUES(user_id), username = VALUES(username), raw_timestamp = VALUES(raw_timestamp), extra = VALUES(extra)';
+
+// The same upsert as LOAD DATA: REPLACE gives an identity the latest content, as the
+// INSERT's update does (every column but loaded_at, which records when).
+const EVENT_LOAD =
+  "REPLACE INTO TABLE agent_events CHARACTER SET utf8mb4 FIELDS TERMINATED BY '\\t' LINES TERMINATED BY '\\n'" +
+  ' (ext, ts, seq, event, enabled, state, user_id, username, raw_timestamp, extra)';
+
+/**
+ * Connections (or pools) whose server refused LOAD DATA LOCAL: they use the INSERT path
+ * from then on, without asking again.
+ */
+const refusesLocalInfile = new WeakSet<object>();
 
 function byIdentity(a: AgentEvent, b: AgentEvent): number {
   return a.ext < b.ext ? -1 : a.ext > b.ext ? 1 : a.ts - b.ts || a.seq - b.seq;
@@ -49,6 +63,39 @@ function* eventValueLists(events: AgentEvent[]): Generator<string> {
     }
   }
   if (rows > 0) yield list;
+}
+
+function* eventLines(events: AgentEvent[]): Generator<string> {
+  for (const e of events) {
+    const extra = e.extra === null || e.extra === undefined ? '\\N' : tsvField(JSON.stringify(e.extra));
+    yield `${tsvField(e.ext)}\t${e.ts}\t${e.seq}\t${tsvField(e.event)}\t${e.enabled ? 1 : 0}\t${tsvField(e.state)}\t${tsvField(e.userId)}\t${tsvField(e.username)}\t${e.rawTimestamp}\t${extra}`;
+  }
+}
+
+/** The connection underneath a pooled or single connection's promise wrapper; a pool as is. */
+function connectionOf(db: Db): object {
+  return (db as { connection?: object }).connection ?? db;
+}
+
+/**
+ * LOAD DATA of the events; false when the server refuses it. With LOCAL, the server turns
+ * a value that does not fit into a warning instead of an error, so a warning fails the
+ * load here as the INSERT would (the normaliser's limits keep every value fitting).
+ */
+async function loadEventsData(db: Db, events: AgentEvent[]): Promise<boolean> {
+  const key = connectionOf(db);
+  if (refusesLocalInfile.has(key)) return false;
+  const r = await loadLocal(db, EVENT_LOAD, eventLines(events));
+  if ('refused' in r) {
+    refusesLocalInfile.add(key);
+    return false;
+  }
+  if (r.warnings > 0) {
+    // (a pool may hand SHOW WARNINGS to another connection: then only the count)
+    const w = 'getConnection' in db ? undefined : await one<{ Level: string; Code: number; Message: string }>(db, 'SHOW WARNINGS LIMIT 1');
+    throw new Error(`loading events into agent_events gave ${r.warnings} warning(s)${w ? `, the first: ${w.Level} ${w.Code}: ${w.Message}` : ''}`);
+  }
+  return true;
 }
 
 interface AgentSeen {
@@ -128,6 +175,7 @@ export async function insertEvents(db: Db, events: AgentEvent[]): Promise<void> 
   // Sent in primary-key order: InnoDB appends instead of splitting pages all over the
   // index (about a third faster). The feed's order within a second is `seq`, kept as is.
   const ordered = [...events].sort(byIdentity);
+  if (await loadEventsData(db, ordered)) return;
   await runBatches(db, EVENT_UPSERT, eventValueLists(ordered));
 }
 
