@@ -13,6 +13,9 @@ CREATE PROCEDURE _private_span_agents(IN p_from BIGINT, IN p_end BIGINT, IN p_al
   MODIFIES SQL DATA
   COMMENT 'internal stage of sp_aggregate_span: the agents to count'
 BEGIN
+  -- up to this many seconds, a span's agents come from its range of ix_agent_events_ts
+  DECLARE v_short_span BIGINT DEFAULT 3 * 3600;
+
   DROP TEMPORARY TABLE IF EXISTS apr_tmp_agents, apr_tmp_group;
   CREATE TEMPORARY TABLE apr_tmp_agents (
     id  INT NOT NULL AUTO_INCREMENT PRIMARY KEY,
@@ -23,11 +26,21 @@ BEGIN
     ext VARCHAR(32) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL PRIMARY KEY
   ) ENGINE=MEMORY;
   INSERT IGNORE INTO apr_tmp_agents (ext) SELECT ext FROM apr_tmp_carried;
-  IF p_end > p_from THEN
-    -- those with events in the span: a loose scan of the primary key, one probe per agent
-    -- in each of the span's daily partitions (for a day of 1,000 agents about 6 ms, where
-    -- reading the day's range of ix_agent_events_ts took 80-90 ms); the others are Offline
-    -- throughout. (All agents: p_lo and p_hi bound nothing.)
+  -- Those with events in the span; the others are Offline throughout. (All agents: p_lo and
+  -- p_hi bound nothing.)
+  IF p_end > p_from AND p_end - p_from <= v_short_span THEN
+    -- A few hours: the span's range of ix_agent_events_ts, which holds the extension too.
+    -- The loose scan below would read each agent's own leaf of the primary key, about a
+    -- thousand pages for 1,000 agents: for an hour whose pages are not in memory
+    -- 50-100 ms, against 5-10 ms here (warm, both about 4 ms).
+    INSERT IGNORE INTO apr_tmp_agents (ext)
+    SELECT DISTINCT ext FROM agent_events FORCE INDEX (ix_agent_events_ts)
+    WHERE ts >= p_from AND ts < p_end AND ext >= p_lo AND ext < p_hi
+    ORDER BY ext;
+  ELSEIF p_end > p_from THEN
+    -- Longer: a loose scan of the primary key, one probe per agent in each of the span's
+    -- daily partitions (for a day of 1,000 agents about 6 ms, where reading the day's
+    -- range of ix_agent_events_ts took 80-90 ms).
     INSERT IGNORE INTO apr_tmp_agents (ext)
     SELECT x.ext FROM (
       SELECT ext, MIN(ts) AS first_ts FROM agent_events
