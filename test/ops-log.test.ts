@@ -87,6 +87,7 @@ describe('the commands, without a process', () => {
     expect(databaseProblem({ code: 'ER_ACCESS_DENIED_ERROR' }, url)).toMatch(/refused the login of user "apr".*DATABASE_URL/);
     expect(databaseProblem({ code: 'ER_BAD_DB_ERROR' }, url)).toMatch(/apr does not exist.*npm run migrate/);
     expect(databaseProblem({ code: 'ER_NO_SUCH_TABLE' }, url)).toMatch(/not migrated.*npm run migrate/);
+    expect(databaseProblem({ code: 'ER_FAILED_READ_FROM_PAR_FILE' }, url)).toMatch(/partitioned table .* of apr cannot be opened.*backup.*npm run migrate/);
     expect(databaseProblem({ code: 'ER_PARSE_ERROR' }, url)).toBeUndefined();
     expect(databaseProblem(new Error('x'), url)).toBeUndefined();
   });

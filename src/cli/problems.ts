@@ -25,5 +25,13 @@ export function databaseProblem(err: unknown, databaseUrl: string, variable = 'D
   if (code === 'ER_NO_SUCH_TABLE' || code === 'ER_SP_DOES_NOT_EXIST') {
     return `the database ${databaseName(databaseUrl)} is not migrated (${code}): run npm run migrate`;
   }
+  if (code === 'ER_FAILED_READ_FROM_PAR_FILE') {
+    // MariaDB 10.11 does not always recover a partitioned table whose change (ALTER TABLE)
+    // was cut short by a crash: its .par file is gone and the table cannot be opened
+    return (
+      `a partitioned table (agent_events or users_calls) of ${databaseName(databaseUrl)} cannot be opened (${code}): the server stopped in the middle of changing it and did not recover it; ` +
+      'restore the database from a backup, or, if nothing was loaded into it yet, drop it and run npm run migrate'
+    );
+  }
   return undefined;
 }
