@@ -139,6 +139,18 @@ describe.each([
     expect(await rows(db().pool, 'SELECT name FROM agents')).toEqual([{ name: 'é' }]);
   });
 
+  it('a fractional raw Timestamp is stored rounded, half away from zero', async () => {
+    await reset();
+    const stamps = [1757228400.5, 1757228401123.7, 1757228402.49, 1757228403999.5];
+    await loadEvents(loader(), normalizeEvents({ events: stamps.map((t) => ev(t, 'A')) }).events);
+    expect(await rows(db().pool, 'SELECT ts, raw_timestamp FROM agent_events ORDER BY ts')).toEqual([
+      { ts: 1757228400, raw_timestamp: 1757228401 },
+      { ts: 1757228401, raw_timestamp: 1757228401124 },
+      { ts: 1757228402, raw_timestamp: 1757228402 },
+      { ts: 1757228403, raw_timestamp: 1757228404000 },
+    ]);
+  });
+
   it('unknown event types load like the rest', async () => {
     await reset();
     const { events, rejected } = normalizeEvents({ events: [ev(10, 'X', { event: 'agent_teleport', extra_field: [1, 2] })] });

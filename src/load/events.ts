@@ -68,7 +68,10 @@ function* eventValueLists(events: AgentEvent[]): Generator<string> {
 function* eventLines(events: AgentEvent[]): Generator<string> {
   for (const e of events) {
     const extra = e.extra === null || e.extra === undefined ? '\\N' : tsvField(JSON.stringify(e.extra));
-    yield `${tsvField(e.ext)}\t${e.ts}\t${e.seq}\t${tsvField(e.event)}\t${e.enabled ? 1 : 0}\t${tsvField(e.state)}\t${tsvField(e.userId)}\t${tsvField(e.username)}\t${e.rawTimestamp}\t${extra}`;
+    // (a fractional raw Timestamp is rounded as the INSERT's literal would be: half away from
+    // zero, and it is never negative; MySQL's LOAD DATA would warn about the fraction)
+    const raw = Number.isInteger(e.rawTimestamp) ? e.rawTimestamp : Math.round(e.rawTimestamp);
+    yield `${tsvField(e.ext)}\t${e.ts}\t${e.seq}\t${tsvField(e.event)}\t${e.enabled ? 1 : 0}\t${tsvField(e.state)}\t${tsvField(e.userId)}\t${tsvField(e.username)}\t${raw}\t${extra}`;
   }
 }
 
