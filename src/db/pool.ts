@@ -8,6 +8,7 @@ import mysql from 'mysql2/promise';
 import type { Pool, PoolOptions, Connection, ConnectionOptions } from 'mysql2/promise';
 import { databaseName, withDatabase } from '../config.ts';
 import { one } from './query.ts';
+import './iconv.ts';
 
 /** MySQL 8.0's and 8.4's default sql_mode. */
 export const SQL_MODE = 'ONLY_FULL_GROUP_BY,STRICT_TRANS_TABLES,NO_ZERO_IN_DATE,NO_ZERO_DATE,ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION';
