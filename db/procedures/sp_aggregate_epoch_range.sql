@@ -17,8 +17,11 @@ BEGIN
      OR NOT EXISTS (SELECT 1 FROM report_hours WHERE hour_end >= p_to_ts)) THEN
     SIGNAL SQLSTATE '45002' SET MESSAGE_TEXT = 'sp_aggregate_epoch_range: the range reaches outside the report calendar (report_hours); extend it first (calendar.ts ensureCalendar)';  -- outsideCalendar (src/db/refusals.ts)
   END IF;
+  -- (the last bound is implied, hours not overlapping: it keeps the search to the range's
+  -- own hours instead of the calendar up to them)
   SELECT MIN(hour_start), MAX(hour_end) INTO v_from, v_to
-  FROM report_hours WHERE hour_end > p_from_ts AND hour_start < p_to_ts;
+  FROM report_hours WHERE hour_end > p_from_ts AND hour_start < p_to_ts
+    AND hour_start >= (SELECT COALESCE(MAX(hour_start), p_from_ts) FROM report_hours WHERE hour_start <= p_from_ts);
   IF v_from IS NOT NULL THEN
     CALL sp_aggregate_between(v_from, v_to);
   END IF;

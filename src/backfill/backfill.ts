@@ -12,6 +12,7 @@ import { acquireLoadLock } from '../ingest/lock.ts';
 import { finishRun, startRun } from '../ingest/runs.ts';
 import { splitWindows } from '../ingest/windows.ts';
 import { WindowRunner, type FailedWindow } from '../ingest/runner.ts';
+import { calendarOf } from '../ingest/window.ts';
 import { readHorizon } from '../db/horizon.ts';
 import { wipeStaging } from './wipe.ts';
 import { DEFAULT_CONCURRENCY } from './options.ts';
@@ -76,7 +77,11 @@ export async function runBackfill(cfg: Config, pool: Pool, opts: BackfillOptions
         `the range starts at ${localTime(opts.fromTs, cfg.reportTz)}, before the retention cut ${at}: raw data before it was pruned (RAW_RETENTION_DAYS) and those hours keep their rows; start at ${at} or later`,
       );
     }
+    // (the range's calendar is read while the run's row is written: one wait, not two)
+    const calendarRead = calendarOf(pool, cfg.reportTz, opts.fromTs, opts.toTs);
+    calendarRead.catch(() => {}); // said below, after startRun's own error if there is one
     const runId = await startRun(pool, 'backfill', opts.fromTs, opts.toTs);
+    const calendar = await calendarRead;
     const concurrency = opts.concurrency ?? DEFAULT_CONCURRENCY;
     const runner = new WindowRunner({ pool, upstream, log, reportTz: cfg.reportTz, source: 'backfill', runId, signal: opts.signal });
     await runner.runRange({
@@ -86,6 +91,7 @@ export async function runBackfill(cfg: Config, pool: Pool, opts: BackfillOptions
       failures: 'retry',
       concurrency,
       partitionsTo: opts.toTs,
+      calendar,
       announce: (windows) => [
         'backfill',
         {

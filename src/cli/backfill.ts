@@ -108,9 +108,14 @@ await runCommand({ name: 'backfill', help: HELP, flags: { values: ['from', 'to',
   // when the checks ran one after the other. (Migrating stopped half-way is safe: it is
   // made to resume after a crash.)
   const checked = ctx.upstream({ whenUnreachable: 'exit' });
+  // The run's first sessions (the load lock's, the run's row, the calendar) connect while
+  // the checks go on; before migrate has made the database they fail silently, and the
+  // run connects anew.
+  const pooled = ctx.pool({ connectionLimit: concurrency + 4 });
+  void pooled.then(async (p) => (await import('../db/pool.ts')).warmUp(p, 3)).catch(() => {});
   const [upstream] = await Promise.all([checked, ctx.migrate({ sayFirst: checked })]);
   if (range.note) log.warn(range.note);
-  const pool = await ctx.pool({ connectionLimit: concurrency + 4 });
+  const pool = await pooled;
   const { runBackfill } = await engine;
   try {
     const s = await runBackfill(cfg, pool, { fromTs: range.fromTs, toTs: range.toTs, concurrency, log, wipe, upstream, signal: abort.signal });

@@ -2,6 +2,7 @@
 // views and routines (Flyway's "repeatable" idea; those whose file is gone are dropped),
 // then the REPORT_TZ calendar.
 import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { dirname, join, basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -63,14 +64,27 @@ interface Routine {
   md5: string;
 }
 
+/** A folder's file names; none when it is missing. */
+function filesIn(dir: string): string[] {
+  try {
+    return readdirSync(dir);
+  } catch {
+    return [];
+  }
+}
+
+// The files every start-up hashes (about a hundred small ones) are read synchronously:
+// one await per file, each a trip through libuv's thread pool, made the check tens of ms
+// longer on a busy machine, and nothing else has to run meanwhile.
+
 /** db/procedures (functions and procedures) first, then db/views: views may call functions. */
 export async function readRoutines(): Promise<Routine[]> {
   const out: Routine[] = [];
   for (const folder of ['procedures', 'views']) {
     const dir = join(DB_DIR, folder);
-    const files = (await readdir(dir).catch(() => [] as string[])).filter((f) => f.endsWith('.sql')).sort();
+    const files = filesIn(dir).filter((f) => f.endsWith('.sql')).sort();
     for (const file of files) {
-      const sql = await readFile(join(dir, file), 'utf8');
+      const sql = readFileSync(join(dir, file), 'utf8');
       const name = basename(file, '.sql');
       const kind: Kind = folder === 'views' ? 'view' : name.startsWith('fn_') ? 'function' : 'procedure';
       out.push({ name, kind, sql, md5: createHash('md5').update(sql).digest('hex') });
@@ -92,12 +106,27 @@ async function existingObjects(conn: Connection, db: string): Promise<Set<string
 
 const objectKey = (r: Pick<Routine, 'name' | 'kind'>) => `${r.kind} ${r.name}`;
 
+/** A row of repeatable_scripts: what migrate applied, from which file's bytes. */
+interface Recorded {
+  name: string;
+  kind: Kind;
+  md5: string;
+}
+
+/**
+ * repeatable_scripts, read once for both applyRoutines and dropRemovedRoutines: the first
+ * writes only rows of files that exist, which the second passes over, so reading again
+ * in between would find the same rows to drop.
+ */
+async function recordedRoutines(conn: Connection): Promise<Recorded[]> {
+  return select<Recorded>(conn, 'SELECT name, kind, md5 FROM repeatable_scripts ORDER BY name');
+}
+
 /**
  * Applies changed or missing routines. A view may read another view, so views that fail
  * are retried after the others until a pass makes no progress (then the error is real).
  */
-async function applyRoutines(conn: Connection, existing: Set<string>, files: Routine[], log: (l: string) => void): Promise<string[]> {
-  const rows = await select<{ name: string; md5: string }>(conn, 'SELECT name, md5 FROM repeatable_scripts');
+async function applyRoutines(conn: Connection, existing: Set<string>, files: Routine[], rows: Recorded[], log: (l: string) => void): Promise<string[]> {
   const known = new Map(rows.map((r) => [r.name, r.md5]));
   let pending = files.filter((r) => known.get(r.name) !== r.md5 || !existing.has(objectKey(r)));
   const applied: string[] = [];
@@ -133,10 +162,10 @@ async function applyRoutines(conn: Connection, existing: Set<string>, files: Rou
  * hand is left alone. Runs after applyRoutines, so a view that read a dropped one has
  * already been re-created from its changed file.
  */
-async function dropRemovedRoutines(conn: Connection, existing: Set<string>, files: Routine[], log: (l: string) => void): Promise<string[]> {
+async function dropRemovedRoutines(conn: Connection, existing: Set<string>, files: Routine[], rows: Recorded[], log: (l: string) => void): Promise<string[]> {
   const present = new Set(files.map((f) => f.name));
   const dropped: string[] = [];
-  for (const r of await select<{ name: string; kind: Kind }>(conn, 'SELECT name, kind FROM repeatable_scripts ORDER BY name')) {
+  for (const r of rows) {
     if (present.has(r.name)) continue;
     if (!['view', 'procedure', 'function'].includes(r.kind)) throw new Error(`repeatable_scripts lists ${r.name} as a ${r.kind}: expected view, procedure or function`);
     if (existing.has(objectKey(r))) await conn.query(`DROP ${r.kind.toUpperCase()} IF EXISTS ${mysql.escapeId(r.name)}`);
@@ -258,8 +287,9 @@ export async function migrate(opts: MigrateOptions): Promise<MigrateResult> {
     const files = await readRoutines();
     // (one look at what exists, kept up to date by applyRoutines: information_schema is slow on some servers)
     const existing = await existingObjects(conn, db);
-    const routines = await applyRoutines(conn, existing, files, log);
-    const dropped = await dropRemovedRoutines(conn, existing, files, log);
+    const recorded = await recordedRoutines(conn);
+    const routines = await applyRoutines(conn, existing, files, recorded, log);
+    const dropped = await dropRemovedRoutines(conn, existing, files, recorded, log);
     const zone = await prepareZone(conn, opts, log);
     await splitDays(conn, opts.reportTz, zone.rebuilt, log);
     if (!current) await writeSetting(conn, 'migrations_md5', fingerprint);
@@ -274,9 +304,9 @@ export async function migrate(opts: MigrateOptions): Promise<MigrateResult> {
 async function migrationFiles(): Promise<{ fingerprint: string; versions: string }> {
   const dir = join(DB_DIR, 'migrations');
   const hash = createHash('md5');
-  const files = (await readdir(dir)).filter((f) => f.endsWith('.sql')).sort();
+  const files = readdirSync(dir).filter((f) => f.endsWith('.sql')).sort();
   const applied = files.filter((f) => f.includes('.do.'));
-  for (const f of files) hash.update(f).update('\0').update(await readFile(join(dir, f))).update('\0');
+  for (const f of files) hash.update(f).update('\0').update(readFileSync(join(dir, f))).update('\0');
   const versions = applied.map((f) => Number(f.split('.')[0])).sort((a, b) => a - b).join(',');
   return { fingerprint: hash.digest('hex'), versions };
 }

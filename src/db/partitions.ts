@@ -38,19 +38,46 @@ export interface Partition {
 
 /** The table's partitions in order; empty when it is not partitioned. */
 export async function partitionsOf(db: Pool | Connection, table: PartitionedTable): Promise<Partition[]> {
-  const rows = await select<{ name: string | null; d: string | null }>(
+  return (await partitionsOfAll(db)).get(table) ?? [];
+}
+
+/** Every partitioned table's partitions in order (empty when it is not partitioned), in one look. */
+async function partitionsOfAll(db: Pool | Connection): Promise<Map<PartitionedTable, Partition[]>> {
+  const rows = await select<{ t: PartitionedTable; name: string | null; d: string | null }>(
     db,
-    `SELECT PARTITION_NAME AS name, PARTITION_DESCRIPTION AS d FROM information_schema.PARTITIONS
-     WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ? ORDER BY PARTITION_ORDINAL_POSITION`,
-    [table],
+    `SELECT TABLE_NAME AS t, PARTITION_NAME AS name, PARTITION_DESCRIPTION AS d FROM information_schema.PARTITIONS
+     WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME IN (?) ORDER BY TABLE_NAME, PARTITION_ORDINAL_POSITION`,
+    [PARTITIONED.map((p) => p.table)],
   );
-  const out: Partition[] = [];
-  let lo: number | null = null;
+  const out = new Map<PartitionedTable, Partition[]>();
+  const lows = new Map<PartitionedTable, number | null>();
   for (const r of rows) {
-    if (r.name === null) return [];
+    const parts = out.get(r.t) ?? [];
+    out.set(r.t, parts);
+    if (r.name === null) {
+      lows.set(r.t, NaN); // not partitioned: no partitions at all
+      continue;
+    }
+    if (Number.isNaN(lows.get(r.t))) continue;
+    const lo = lows.get(r.t) ?? null;
     const hi = r.d === null || r.d === 'MAXVALUE' ? null : Number(r.d);
-    out.push({ name: r.name, lo, hi });
-    lo = hi;
+    parts.push({ name: r.name, lo, hi });
+    lows.set(r.t, hi);
+  }
+  for (const [t, lo] of lows) if (Number.isNaN(lo)) out.set(t, []);
+  return out;
+}
+
+/** Each table's splits that make every day in `wanted` a partition (none: nothing to do). */
+function cutsFor(all: Map<PartitionedTable, Partition[]>, wanted: number[]): { table: PartitionedTable; p: Partition; cuts: number[]; taken: Set<string> }[] {
+  const out = [];
+  for (const { table } of PARTITIONED) {
+    const parts = all.get(table) ?? [];
+    const taken = new Set(parts.map((p) => p.name));
+    for (const p of parts) {
+      const cuts = wanted.filter((b) => (p.lo === null || b > p.lo) && (p.hi === null || b < p.hi));
+      if (cuts.length > 0) out.push({ table, p, cuts, taken });
+    }
   }
   return out;
 }
@@ -100,6 +127,10 @@ async function withDdlSession<T>(db: Pool | Connection, work: (conn: Connection 
  */
 export async function ensureDayPartitions(db: Pool | Connection, reportTz: string, fromTs: number, toTs: number, signal?: AbortSignal): Promise<number> {
   const wanted = dayBounds(reportTz, fromTs, toTs);
+  // Mostly the days are there already (every start-up's migrate asks): one look, without
+  // the lock and its session settings, says so. Otherwise the lock is taken and the
+  // partitions read again under it, as another process may have split some meanwhile.
+  if (cutsFor(await partitionsOfAll(db), wanted).length === 0) return 0;
   return withDdlSession(db, async (conn) => {
     const unwatch = killOnAbort(db, conn, signal);
     try {
@@ -111,24 +142,18 @@ export async function ensureDayPartitions(db: Pool | Connection, reportTz: strin
 
   async function split(conn: Connection | PoolConnection): Promise<number> {
     let created = 0;
-    for (const { table } of PARTITIONED) {
-      const parts = await partitionsOf(conn, table);
-      const taken = new Set(parts.map((p) => p.name));
-      for (const p of parts) {
-        const cuts = wanted.filter((b) => (p.lo === null || b > p.lo) && (p.hi === null || b < p.hi));
-        if (cuts.length === 0) continue;
-        const pieces: string[] = [];
-        let name = p.name;
-        for (const b of cuts) {
-          pieces.push(`PARTITION ${mysql.escapeId(name)} VALUES LESS THAN (${b})`);
-          name = partitionName(b, reportTz, taken);
-          taken.add(name);
-        }
-        pieces.push(`PARTITION ${mysql.escapeId(name)} VALUES LESS THAN (${p.hi === null ? 'MAXVALUE' : p.hi})`);
-        signal?.throwIfAborted();
-        await conn.query(`ALTER TABLE ${table} REORGANIZE PARTITION ${mysql.escapeId(p.name)} INTO (${pieces.join(', ')})`);
-        created += cuts.length;
+    for (const { table, p, cuts, taken } of cutsFor(await partitionsOfAll(conn), wanted)) {
+      const pieces: string[] = [];
+      let name = p.name;
+      for (const b of cuts) {
+        pieces.push(`PARTITION ${mysql.escapeId(name)} VALUES LESS THAN (${b})`);
+        name = partitionName(b, reportTz, taken);
+        taken.add(name);
       }
+      pieces.push(`PARTITION ${mysql.escapeId(name)} VALUES LESS THAN (${p.hi === null ? 'MAXVALUE' : p.hi})`);
+      signal?.throwIfAborted();
+      await conn.query(`ALTER TABLE ${table} REORGANIZE PARTITION ${mysql.escapeId(p.name)} INTO (${pieces.join(', ')})`);
+      created += cuts.length;
     }
     return created;
   }

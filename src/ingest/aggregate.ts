@@ -24,8 +24,11 @@ export interface AggregateResult {
 async function hoursIn(pool: Pool, fromTs: number, toTs: number): Promise<{ start: number; end: number }[]> {
   const rows = await select<{ hour_start: number; hour_end: number }>(
     pool,
-    'SELECT hour_start, hour_end FROM report_hours WHERE hour_end > ? AND hour_start < ? ORDER BY hour_start',
-    [fromTs, toTs],
+    // (the lower bound: hours do not overlap, so this is the same set, found without
+    // reading the calendar up to fromTs; src/ingest/window.ts says more)
+    'SELECT hour_start, hour_end FROM report_hours WHERE hour_end > ? AND hour_start < ?' +
+      ' AND hour_start >= (SELECT COALESCE(MAX(hour_start), ?) FROM report_hours WHERE hour_start <= ?) ORDER BY hour_start',
+    [fromTs, toTs, fromTs, fromTs],
   );
   return rows.map((r) => ({ start: Number(r.hour_start), end: Number(r.hour_end) }));
 }

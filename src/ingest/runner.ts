@@ -57,6 +57,8 @@ export interface RangeOptions {
   partitionsTo: number;
   /** The line logged before the first window, given the number of windows. */
   announce: (windows: number) => [string, Fields];
+  /** The range's calendar when the caller has read it already (calendarOf); else it is read here. */
+  calendar?: Calendar;
 }
 
 /** Runs `work` over `items` with at most `limit` at once. */
@@ -121,7 +123,7 @@ export class WindowRunner {
   /** Loads the range's windows; with 'isolate', throws at a failure that is not the window's own. */
   async runRange(r: RangeOptions): Promise<void> {
     const { pool, log, reportTz, signal } = this.o;
-    this.calendar = await calendarOf(pool, reportTz, r.fromTs, r.toTs);
+    this.calendar = r.calendar ?? (await calendarOf(pool, reportTz, r.fromTs, r.toTs));
     const { hours } = this.calendar;
     const windows = r.cut(hours);
     this.windows = windows.length;
