@@ -11,6 +11,8 @@
 --   p_scoped        only the extensions in apr_tmp_now_scope
 --   p_from NULL     (scoped) each agent from its own start, apr_tmp_now_scope.a_from: a
 --                   checkpoint that holds, the state carried in there
+--   p_last          only each agent's last run, the one that reaches p_to (the live
+--                   state reads no other)
 -- Agents with no flag on at p_from and no event in the part are Offline throughout and
 -- have no runs.
 --   apr_tmp_now_ev      the state carried in (rows before every event: o = flag, at
@@ -22,7 +24,8 @@
 --   apr_tmp_now_na, apr_tmp_now_reasons  each not-available event's reason, its
 --                       normalised form and category, computed once per distinct reason
 DROP PROCEDURE IF EXISTS _private_now_segments;
-CREATE PROCEDURE _private_now_segments(IN p_from BIGINT, IN p_to BIGINT, IN p_stretch_from BIGINT, IN p_scoped BOOLEAN)
+CREATE PROCEDURE _private_now_segments(IN p_from BIGINT, IN p_to BIGINT, IN p_stretch_from BIGINT, IN p_scoped BOOLEAN,
+                                       IN p_last BOOLEAN)
   MODIFIES SQL DATA
   COMMENT 'internal stage of sp_agent_breaks and sp_agent_live: runs of one state per agent'
 BEGIN
@@ -35,7 +38,8 @@ BEGIN
   DECLARE v_last BIGINT;
   DECLARE v_exts MEDIUMTEXT;
 
-  DROP TEMPORARY TABLE IF EXISTS apr_tmp_now_ids, apr_tmp_now_ev, apr_tmp_now_pieces, apr_tmp_now_na, apr_tmp_now_reasons, apr_tmp_now_runs;
+  DROP TEMPORARY TABLE IF EXISTS apr_tmp_now_ids, apr_tmp_now_ev, apr_tmp_now_pieces, apr_tmp_now_na, apr_tmp_now_reasons, apr_tmp_now_runs,
+    apr_tmp_now_last, apr_tmp_now_tail;
   -- the agents looked at, numbered: the window stages sort and partition by a number,
   -- not by a 32-character extension
   CREATE TEMPORARY TABLE apr_tmp_now_ids (
@@ -87,6 +91,11 @@ BEGIN
     -- of this stage)
     KEY (ext)
   ) ENGINE=MEMORY;
+  -- (p_last) each agent's last piece's state, then where its last run starts: the end of
+  -- its latest piece in another state (d), else its first piece (first_k: seg_from * 2,
+  -- plus 1 unless carried in, the runs' order)
+  CREATE TEMPORARY TABLE apr_tmp_now_last (a INT NOT NULL PRIMARY KEY, st BIGINT NOT NULL) ENGINE=MEMORY;
+  CREATE TEMPORARY TABLE apr_tmp_now_tail (a INT NOT NULL PRIMARY KEY, d BIGINT NULL, first_k BIGINT NOT NULL) ENGINE=MEMORY;
 
   -- (each agent from its own start: the earliest of them is the piece's start, for the
   -- events' order numbers and the partitions read)
@@ -222,25 +231,52 @@ BEGIN
     -- carried in (possibly 0 seconds long, when an event at p_from changes the state)
     -- comes first, so a run that continues it is marked as begun before p_from. An
     -- agent's pieces follow each other without a gap up to p_to, so a run ends where the
-    -- next one starts: only the pieces that start a run go through the second window.
-    -- (Only numbers go through the window stages: their rows are materialised at full width.)
-    INSERT INTO apr_tmp_now_runs (a, ext, r_from, r_to, code, na_pos, carried_in)
-    SELECT x.a, i.ext, x.seg_from, x.r_to, x.code, x.na_pos, x.carried
-    FROM (
-      SELECT m.a, m.seg_from, m.code, m.na_pos, m.carried,
-        COALESCE(LEAD(m.seg_from) OVER (PARTITION BY m.a ORDER BY m.seg_from, m.carried DESC), p_to) AS r_to
+    -- next one starts.
+    IF p_last THEN
+      -- Only the last run: it starts where the latest piece in another state ends, or
+      -- with the agent's first piece (st, the state and the normalised reason's number in
+      -- one value, as below). Grouped by agent: two window passes over every piece cost
+      -- three to five times as much.
+      INSERT INTO apr_tmp_now_last (a, st)
+      SELECT p.a, p.code * 4294967296 + COALESCE(n.norm_id, 0)
+      FROM apr_tmp_now_pieces p
+      LEFT JOIN apr_tmp_now_na n ON p.code = 5 AND n.a = p.a AND n.na_pos = p.na_pos
+      WHERE p.seg_to = p_to;
+      INSERT INTO apr_tmp_now_tail (a, d, first_k)
+      SELECT p.a, MAX(CASE WHEN p.code * 4294967296 + COALESCE(n.norm_id, 0) <> l.st THEN p.seg_to END),
+        MIN(p.seg_from * 2 + 1 - p.carried)
+      FROM apr_tmp_now_pieces p
+      JOIN apr_tmp_now_last l ON l.a = p.a
+      LEFT JOIN apr_tmp_now_na n ON p.code = 5 AND n.a = p.a AND n.na_pos = p.na_pos
+      GROUP BY p.a;
+      INSERT INTO apr_tmp_now_runs (a, ext, r_from, r_to, code, na_pos, carried_in)
+      SELECT p.a, i.ext, p.seg_from, p_to, p.code, p.na_pos, p.carried
+      FROM apr_tmp_now_pieces p
+      JOIN apr_tmp_now_tail t ON t.a = p.a
+      JOIN apr_tmp_now_ids i ON i.a = p.a
+      WHERE CASE WHEN t.d IS NULL THEN p.seg_from * 2 + 1 - p.carried = t.first_k
+                 ELSE p.seg_from = t.d AND NOT p.carried END;
+    ELSE
+      -- (only the pieces that start a run go through the second window; only numbers go
+      -- through the window stages: their rows are materialised at full width)
+      INSERT INTO apr_tmp_now_runs (a, ext, r_from, r_to, code, na_pos, carried_in)
+      SELECT x.a, i.ext, x.seg_from, x.r_to, x.code, x.na_pos, x.carried
       FROM (
-        SELECT k.*,
-          CASE WHEN LAG(k.st) OVER (PARTITION BY k.a ORDER BY k.seg_from, k.carried DESC) = k.st THEN 0 ELSE 1 END AS starts
+        SELECT m.a, m.seg_from, m.code, m.na_pos, m.carried,
+          COALESCE(LEAD(m.seg_from) OVER (PARTITION BY m.a ORDER BY m.seg_from, m.carried DESC), p_to) AS r_to
         FROM (
-          -- the state and the normalised reason's number in one value
-          SELECT p.a, p.seg_from, p.code, p.na_pos, p.carried, p.code * 4294967296 + COALESCE(n.norm_id, 0) AS st
-          FROM apr_tmp_now_pieces p
-          LEFT JOIN apr_tmp_now_na n ON p.code = 5 AND n.a = p.a AND n.na_pos = p.na_pos
-        ) k
-      ) m
-      WHERE m.starts = 1
-    ) x
-    JOIN apr_tmp_now_ids i ON i.a = x.a;
+          SELECT k.*,
+            CASE WHEN LAG(k.st) OVER (PARTITION BY k.a ORDER BY k.seg_from, k.carried DESC) = k.st THEN 0 ELSE 1 END AS starts
+          FROM (
+            -- the state and the normalised reason's number in one value
+            SELECT p.a, p.seg_from, p.code, p.na_pos, p.carried, p.code * 4294967296 + COALESCE(n.norm_id, 0) AS st
+            FROM apr_tmp_now_pieces p
+            LEFT JOIN apr_tmp_now_na n ON p.code = 5 AND n.a = p.a AND n.na_pos = p.na_pos
+          ) k
+        ) m
+        WHERE m.starts = 1
+      ) x
+      JOIN apr_tmp_now_ids i ON i.a = x.a;
+    END IF;
   END IF;
 END

@@ -62,7 +62,7 @@ BEGIN
     END IF;
     SET v_b = LEAST(v_st, v_end), v_cur = v_st;
     CALL _private_now_scope(p_scoped, FALSE);
-    CALL _private_now_segments(GREATEST(v_sf, p_from), v_b, v_sf, p_scoped);
+    CALL _private_now_segments(GREATEST(v_sf, p_from), v_b, v_sf, p_scoped, FALSE);
     INSERT INTO apr_tmp_now_breaks (ext, b_from, b_to, category, reason, open)
     SELECT u.ext, u.r_from, u.r_to, r.category, n.reason, u.r_to = v_b AND v_b < v_st
     FROM apr_tmp_now_runs u
@@ -77,7 +77,7 @@ BEGIN
       INSERT INTO apr_tmp_now_follow (ext) SELECT ext FROM apr_tmp_now_breaks WHERE open;
       SET v_d = LEAST(v_c + v_len, v_st);
       CALL _private_now_scope(TRUE, TRUE);
-      CALL _private_now_segments(v_c, v_d, v_sf, TRUE);
+      CALL _private_now_segments(v_c, v_d, v_sf, TRUE, FALSE);
       UPDATE apr_tmp_now_breaks b
       JOIN apr_tmp_now_runs r ON r.ext = b.ext AND r.carried_in
       SET b.b_to = r.r_to, b.open = r.r_to = v_d AND v_d < v_st

@@ -103,7 +103,7 @@ BEGIN
     END IF;
     SET v_a = GREATEST(v_sf, v_scan), v_cur = v_st;
     CALL _private_now_scope(p_scoped, FALSE);
-    CALL _private_now_segments(v_a, v_st, v_sf, p_scoped);
+    CALL _private_now_segments(v_a, v_st, v_sf, p_scoped, TRUE);
     IF v_st = v_h THEN
       -- the horizon's stretch (the last one): each agent's run that reaches the horizon
       SET v_hs = v_sf, v_ha = v_a;
@@ -137,7 +137,7 @@ BEGIN
       CALL _private_now_follow_starts(v_c, v_hs);
       SET v_each = EXISTS (SELECT 1 FROM apr_tmp_now_scope WHERE a_from IS NOT NULL);
     END IF;
-    CALL _private_now_segments(IF(v_each, NULL, v_a), v_c, v_hs, TRUE);
+    CALL _private_now_segments(IF(v_each, NULL, v_a), v_c, v_hs, TRUE, TRUE);
     -- an agent with no run here was Offline throughout (nothing on, no event); with its own
     -- start each agent has a run (the state there was another one)
     IF NOT v_each THEN
