@@ -4,13 +4,8 @@
 // reported as unavailable, with the server's reason, and the rest of the bench goes on.
 import type { Connection } from 'mysql2/promise';
 import type { AgentEvent } from '../types.ts';
-import { loadLocal, tsvField } from '../db/local-infile.ts';
-
-function* lines(events: AgentEvent[]): Generator<string> {
-  for (const e of events) {
-    yield `${tsvField(e.ext)}\t${e.ts}\t${e.seq}\t${tsvField(e.event)}\t${e.enabled ? 1 : 0}\t${tsvField(e.state)}\t${tsvField(e.userId)}\t${tsvField(e.username)}\t${e.rawTimestamp}`;
-  }
-}
+import { loadLocal } from '../db/local-infile.ts';
+import { eventLines, eventsLoadInto } from '../load/events.ts';
 
 export async function createBareCopy(conn: Connection): Promise<void> {
   await conn.query('DROP TABLE IF EXISTS bench_raw_events');
@@ -22,14 +17,11 @@ export async function createBareCopy(conn: Connection): Promise<void> {
  * the server refused it. Other errors are thrown.
  */
 export async function rawLoad(conn: Connection, events: AgentEvent[]): Promise<number | { refused: string }> {
-  // the text is built before the clock starts: the figure is the engine's alone
-  const text = [...lines(events)];
+  // the loader's own lines, in the feed's order, built before the clock starts: the
+  // figure is the engine's alone
+  const text = [...eventLines(events)];
   const started = performance.now();
-  const r = await loadLocal(
-    conn,
-    'INTO TABLE bench_raw_events CHARACTER SET utf8mb4 ' + "FIELDS TERMINATED BY '\\t' LINES TERMINATED BY '\\n' " + '(ext, ts, seq, event, enabled, state, user_id, username, raw_timestamp)',
-    text,
-  );
+  const r = await loadLocal(conn, eventsLoadInto('bench_raw_events'), text);
   if ('refused' in r) return r;
   return performance.now() - started;
 }

@@ -125,3 +125,21 @@ export async function ensureCalendar(conn: Connection, tz: string, fromEpoch: nu
   if (toEpoch > hi) added += await insertHours(conn, tz, hi, toEpoch + 86400);
   return added;
 }
+
+const CALENDAR_KEYS = { report_hours: ['hour_start', 'hour_end'], report_slots: ['slot_start', 'slot_end'] } as const;
+
+/**
+ * The condition, and its values, for the rows of report_hours or report_slots that overlap
+ * [fromTs, toTs). Rows follow one another without overlapping, so none that starts before
+ * the last one starting at or before fromTs can reach past fromTs. Said as a lower bound on
+ * the primary key, that keeps the search to the range's own rows: `end > from AND start <
+ * to` alone reads the calendar from one end up to the range (tens of thousands of rows, a
+ * few ms, on every backfill's and collector run's start).
+ */
+export function overlapping(table: keyof typeof CALENDAR_KEYS, fromTs: number, toTs: number): { where: string; values: number[] } {
+  const [start, end] = CALENDAR_KEYS[table];
+  return {
+    where: `${end} > ? AND ${start} < ? AND ${start} >= (SELECT COALESCE(MAX(${start}), ?) FROM ${table} WHERE ${start} <= ?)`,
+    values: [fromTs, toTs, fromTs, fromTs],
+  };
+}

@@ -49,22 +49,25 @@ async function partitionsOfAll(db: Pool | Connection): Promise<Map<PartitionedTa
      WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME IN (?) ORDER BY TABLE_NAME, PARTITION_ORDINAL_POSITION`,
     [PARTITIONED.map((p) => p.table)],
   );
-  const out = new Map<PartitionedTable, Partition[]>();
-  const lows = new Map<PartitionedTable, number | null>();
+  const byTable = new Map<PartitionedTable, { name: string | null; d: string | null }[]>();
   for (const r of rows) {
-    const parts = out.get(r.t) ?? [];
-    out.set(r.t, parts);
-    if (r.name === null) {
-      lows.set(r.t, NaN); // not partitioned: no partitions at all
-      continue;
-    }
-    if (Number.isNaN(lows.get(r.t))) continue;
-    const lo = lows.get(r.t) ?? null;
-    const hi = r.d === null || r.d === 'MAXVALUE' ? null : Number(r.d);
-    parts.push({ name: r.name, lo, hi });
-    lows.set(r.t, hi);
+    const parts = byTable.get(r.t);
+    if (parts) parts.push(r);
+    else byTable.set(r.t, [r]);
   }
-  for (const [t, lo] of lows) if (Number.isNaN(lo)) out.set(t, []);
+  return new Map([...byTable].map(([t, parts]) => [t, inOrder(parts)]));
+}
+
+/** One table's rows of information_schema.PARTITIONS as partitions; none when it is not partitioned (a single row, named NULL). */
+function inOrder(rows: { name: string | null; d: string | null }[]): Partition[] {
+  const out: Partition[] = [];
+  let lo: number | null = null;
+  for (const r of rows) {
+    if (r.name === null) return [];
+    const hi = r.d === null || r.d === 'MAXVALUE' ? null : Number(r.d);
+    out.push({ name: r.name, lo, hi });
+    lo = hi;
+  }
   return out;
 }
 

@@ -6,6 +6,7 @@ import type { Pool } from 'mysql2/promise';
 import type { Logger } from '../log.ts';
 import { retryLockConflicts } from '../db/retry.ts';
 import { select } from '../db/query.ts';
+import { overlapping } from '../db/calendar.ts';
 import { readHorizon } from '../db/horizon.ts';
 import { clearPending, pendingRange } from '../load/pending.ts';
 import { isoUtc } from '../time.ts';
@@ -22,14 +23,8 @@ export interface AggregateResult {
 
 /** The report hours overlapping [fromTs, toTs). */
 async function hoursIn(pool: Pool, fromTs: number, toTs: number): Promise<{ start: number; end: number }[]> {
-  const rows = await select<{ hour_start: number; hour_end: number }>(
-    pool,
-    // (the lower bound: hours do not overlap, so this is the same set, found without
-    // reading the calendar up to fromTs; src/ingest/window.ts says more)
-    'SELECT hour_start, hour_end FROM report_hours WHERE hour_end > ? AND hour_start < ?' +
-      ' AND hour_start >= (SELECT COALESCE(MAX(hour_start), ?) FROM report_hours WHERE hour_start <= ?) ORDER BY hour_start',
-    [fromTs, toTs, fromTs, fromTs],
-  );
+  const { where, values } = overlapping('report_hours', fromTs, toTs);
+  const rows = await select<{ hour_start: number; hour_end: number }>(pool, `SELECT hour_start, hour_end FROM report_hours WHERE ${where} ORDER BY hour_start`, values);
   return rows.map((r) => ({ start: Number(r.hour_start), end: Number(r.hour_end) }));
 }
 

@@ -5,7 +5,7 @@
 import type { Pool } from 'mysql2/promise';
 import type { Upstream } from '../upstream/client.ts';
 import type { FetchLog } from '../upstream/fetch-log.ts';
-import { ensureCalendar } from '../db/calendar.ts';
+import { ensureCalendar, overlapping } from '../db/calendar.ts';
 import { select } from '../db/query.ts';
 import { insertEvents, upsertEventAgents } from '../load/events.ts';
 import { replaceStatsRows, upsertStatsNames } from '../load/stats.ts';
@@ -64,19 +64,13 @@ export interface Calendar {
   slots: Slot[];
 }
 
-// Hours, and slots, follow one another without overlapping, so none that starts before
-// the last one starting at or before fromTs can reach past fromTs. Said as a lower bound on
-// the primary key, that keeps the search to the range's own rows: `end > from AND start <
-// to` alone reads the calendar from one end up to the range (tens of thousands of rows, a
-// few ms, on every backfill's and collector run's start).
-
 /** The 15-minute slots overlapping [fromTs, toTs) (the calendar must cover them). */
 async function slotsOverlapping(pool: Pool, fromTs: number, toTs: number): Promise<Slot[]> {
+  const { where, values } = overlapping('report_slots', fromTs, toTs);
   const rows = await select<{ slot_start: number; slot_end: number; hour_start: number }>(
     pool,
-    'SELECT slot_start, slot_end, hour_start FROM report_slots WHERE slot_end > ? AND slot_start < ?' +
-      ' AND slot_start >= (SELECT COALESCE(MAX(slot_start), ?) FROM report_slots WHERE slot_start <= ?) ORDER BY slot_start',
-    [fromTs, toTs, fromTs, fromTs],
+    `SELECT slot_start, slot_end, hour_start FROM report_slots WHERE ${where} ORDER BY slot_start`,
+    values,
   );
   return rows.map((r) => ({ slotStart: Number(r.slot_start), slotEnd: Number(r.slot_end), hourStart: Number(r.hour_start) }));
 }
@@ -89,12 +83,8 @@ export async function hoursOverlapping(pool: Pool, reportTz: string, fromTs: num
   } finally {
     conn.release();
   }
-  const rows = await select<{ hour_start: number; hour_end: number }>(
-    pool,
-    'SELECT hour_start, hour_end FROM report_hours WHERE hour_end > ? AND hour_start < ?' +
-      ' AND hour_start >= (SELECT COALESCE(MAX(hour_start), ?) FROM report_hours WHERE hour_start <= ?) ORDER BY hour_start',
-    [fromTs, toTs, fromTs, fromTs],
-  );
+  const { where, values } = overlapping('report_hours', fromTs, toTs);
+  const rows = await select<{ hour_start: number; hour_end: number }>(pool, `SELECT hour_start, hour_end FROM report_hours WHERE ${where} ORDER BY hour_start`, values);
   return rows.map((r) => ({ hourStart: Number(r.hour_start), hourEnd: Number(r.hour_end) }));
 }
 

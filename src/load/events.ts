@@ -18,9 +18,7 @@ const EVENT_UPSERT =
 
 // The same upsert as LOAD DATA: REPLACE gives an identity the latest content, as the
 // INSERT's update does (every column but loaded_at, which records when).
-const EVENT_LOAD =
-  "REPLACE INTO TABLE agent_events CHARACTER SET utf8mb4 FIELDS TERMINATED BY '\\t' LINES TERMINATED BY '\\n'" +
-  ' (ext, ts, seq, event, enabled, state, user_id, username, raw_timestamp, extra)';
+const EVENT_LOAD = `REPLACE ${eventsLoadInto('agent_events')}`;
 
 /**
  * Connections (or pools) whose server refused LOAD DATA LOCAL: they use the INSERT path
@@ -65,7 +63,16 @@ function* eventValueLists(events: AgentEvent[]): Generator<string> {
   if (rows > 0) yield list;
 }
 
-function* eventLines(events: AgentEvent[]): Generator<string> {
+/** LOAD DATA's part from INTO TABLE on, for lines of eventLines into `table`. */
+export function eventsLoadInto(table: string): string {
+  return (
+    `INTO TABLE ${table} CHARACTER SET utf8mb4 FIELDS TERMINATED BY '\\t' LINES TERMINATED BY '\\n'` +
+    ' (ext, ts, seq, event, enabled, state, user_id, username, raw_timestamp, extra)'
+  );
+}
+
+/** Events as LOAD DATA's lines (tsvField), in the columns of eventsLoadInto. */
+export function* eventLines(events: AgentEvent[]): Generator<string> {
   for (const e of events) {
     const extra = e.extra === null || e.extra === undefined ? '\\N' : tsvField(JSON.stringify(e.extra));
     // (a fractional raw Timestamp is rounded as the INSERT's literal would be: half away from
