@@ -14,7 +14,8 @@ import { memoryLogger } from '../src/log.ts';
 const db = useTestDatabase('now-collect-often');
 
 describe('collecting every period, shorter than a run', async () => {
-  const sim = await simulator({ agents: 30, now: () => Date.now() / 1000, days: 3 });
+  // every answer waits a little, so the first run surely outlasts a tick however fast the machine
+  const sim = await simulator({ agents: 30, now: () => Date.now() / 1000, days: 3, latencyMs: 100 });
   const upstream = clientFor(sim, 2000);
   afterAll(async () => {
     await upstream.close();
