@@ -8,6 +8,8 @@ import { readHorizon } from '../src/db/horizon.ts';
 import { wipeStaging } from '../src/backfill/wipe.ts';
 import { createPool } from '../src/db/pool.ts';
 import { memoryLogger } from '../src/log.ts';
+import { readLive } from '../src/now/live.ts';
+import { FULL_SCOPE } from '../src/access/scope.ts';
 
 const db = useTestDatabase('collector');
 const H = 3600;
@@ -37,6 +39,15 @@ describe('collector', async () => {
     expect(await readHorizon(db().pool)).toBe(T0 + 600);
     expect(await rows(db().pool, 'SELECT COUNT(*) AS n FROM agent_events')).toEqual([{ n: sim.timeline(T0 - 48 * H, now).length }]);
     expect(await actualActivity(db().pool)).toEqual(await expectedActivity(db().pool, sim, T0 - 48 * H, now, now));
+  });
+
+  it('leaves the live state at its horizon stored, as the events give it', async () => {
+    const { pool, reportTz } = db();
+    expect(await rows(pool, 'SELECT horizon FROM live_state_at')).toEqual([{ horizon: T0 + 600 }]);
+    const stored = await readLive(pool, reportTz, {}, FULL_SCOPE);
+    expect(stored.agents.length).toBeGreaterThan(10);
+    await pool.query('DELETE FROM live_state_at');
+    expect(await readLive(pool, reportTz, {}, FULL_SCOPE)).toEqual({ ...stored, age_seconds: expect.any(Number) });
   });
 
   it('after a 5-hour outage the horizon waited, and the catch-up leaves no hour missing', async () => {

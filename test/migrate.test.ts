@@ -96,6 +96,7 @@ describe('npm run migrate', () => {
     await setLoaded(pool, [{ from: H, to: H + 7200 }]);
     await loadFixtureStats(pool, { [`${H}-${H + 900}`]: { 4101: { name: 'A', total_calls: 1, answered_calls: 1 } } });
     await pool.query("CALL sp_aggregate_range('2025-09-07 09:00:00', '2025-09-07 11:00:00')");
+    await pool.query('CALL sp_store_live_state()');
     const count = async (t: string) => Number((await rows<{ n: number }>(pool, `SELECT COUNT(*) AS n FROM ${t}`))[0]!.n);
     for (const t of ZONE_TABLES) expect(await count(t), `${t} has rows before the rebuild`).toBeGreaterThan(0);
     for (const t of ZONE_TABLES) expect(WIPED_TABLES, `--wipe empties ${t} too`).toContain(t);

@@ -5,7 +5,7 @@
 // followed back past midnight), and the live `today` equal to the day's report row.
 import { Writable } from 'node:stream';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { useTestDatabase } from './helpers/database.ts';
+import { rows, useTestDatabase } from './helpers/database.ts';
 import { insertEvents, setLoaded } from './reference/sql.ts';
 import { randomAgentTimeline, rng } from './reference/timelines.ts';
 import type { RefEvent, RefStretch } from './reference/model.ts';
@@ -199,6 +199,69 @@ describe('teams and scope (rules §9) on the live state and the breaks', () => {
     expect(new Set(rows.map((r) => r.ext))).toEqual(new Set(['H2', 'H5', '5001'].filter((e) => rows.some((r) => r.ext === e))));
     const all = await sqlBreaks(D0, D0 + 48 * H);
     expect(rows.length).toBe(all.filter((b) => ['H2', 'H5', '5001'].includes(b.ext)).length);
+  });
+});
+
+describe('the live state the collector stores (sp_store_live_state)', () => {
+  const NORTH = { full: false as const, teams: ['North'] };
+  const read = (ask: { team?: string[] } = {}, scope: typeof FULL_SCOPE | typeof NORTH = FULL_SCOPE) => readLive(db().pool, 'Asia/Dubai', ask, scope);
+  const h2Seconds = async () => (await read()).agents.find((a) => a.ext === 'H2')!.seconds;
+
+  it('is read while the horizon, the loaded windows and the retention cut stand, and says what the events say', async () => {
+    const { pool } = db();
+    const computed = await read();
+    const north = await read({ team: ['North'] });
+    const scoped = await read({}, NORTH);
+    await pool.query('CALL sp_store_live_state()');
+    expect(await rows(pool, 'SELECT horizon FROM live_state_at')).toEqual([{ horizon: HORIZON }]);
+    expect(await rows(pool, 'SELECT COUNT(*) AS n FROM live_state')).toEqual([{ n: computed.agents.length }]);
+    const anyAge = { age_seconds: expect.any(Number) };
+    expect(await read()).toEqual({ ...computed, ...anyAge });
+    expect(await read({ team: ['North'] })).toEqual({ ...north, ...anyAge });
+    expect(await read({}, NORTH)).toEqual({ ...scoped, ...anyAge });
+    // it is what is read: a stored row changed shows
+    await pool.query("UPDATE live_state SET since = since - 60 WHERE ext = 'H2'");
+    expect(await h2Seconds()).toBe(2060);
+    // a break's category is looked up when read: a rule edited shows at once
+    const tea = (await rows<{ id: number }>(pool, "SELECT id FROM break_reason_map WHERE category = 'Tea/Coffee'")).map((r) => r.id);
+    await pool.query("UPDATE break_reason_map SET category = 'Bio' WHERE id IN (?)", [tea]);
+    try {
+      expect((await read()).agents.find((a) => a.ext === 'H2')!.state).toBe('Bio');
+    } finally {
+      await pool.query("UPDATE break_reason_map SET category = 'Tea/Coffee' WHERE id IN (?)", [tea]);
+    }
+    expect((await read()).agents.find((a) => a.ext === 'H2')!.state).toBe('Tea/Coffee');
+  });
+
+  it('stands for nothing once a window is loaded, the retention cut moves, or hours wait to be aggregated', async () => {
+    const { pool } = db();
+    await pool.query('CALL sp_store_live_state()');
+    const computed = await read();
+    await pool.query("UPDATE live_state SET since = since - 60 WHERE ext = 'H2'");
+    expect(await h2Seconds()).toBe(2060);
+    // a window loaded since (here one that changes no stretch): computed from the events
+    await pool.query("INSERT INTO loaded_windows (from_ts, to_ts, source) VALUES (?, ?, 'collector')", [HORIZON - 600, HORIZON]);
+    expect(await h2Seconds()).toBe(2000);
+    expect(await read()).toEqual({ ...computed, age_seconds: expect.any(Number) });
+    await pool.query('CALL sp_store_live_state()');
+    await pool.query("UPDATE live_state SET since = since - 60 WHERE ext = 'H2'");
+    expect(await h2Seconds()).toBe(2060);
+    // a retention cut (before every event: it changes no state)
+    await pool.query("INSERT INTO apr_settings (name, value) VALUES ('raw_cut', ?)", [String(D0 - 12 * H)]);
+    try {
+      expect(await h2Seconds()).toBe(2000);
+    } finally {
+      await pool.query("DELETE FROM apr_settings WHERE name = 'raw_cut'");
+    }
+    // hours pending: nothing is stored, and what was no longer holds
+    await pool.query('INSERT INTO pending_aggregation (from_ts, to_ts) VALUES (?, ?)', [HORIZON - H, HORIZON]);
+    try {
+      await pool.query('CALL sp_store_live_state()');
+      expect(await rows(pool, 'SELECT * FROM live_state_at')).toEqual([]);
+      expect(await h2Seconds()).toBe(2000);
+    } finally {
+      await pool.query('DELETE FROM pending_aggregation');
+    }
   });
 });
 

@@ -116,6 +116,14 @@ export async function runCollector(opts: CollectorOptions): Promise<CollectorRun
     } catch (err) {
       log.warn('prune failed; the next run tries again', { run: runId, error: (err as Error).message });
     }
+    // The live state at the new horizon, stored for the live board and /metrics (only
+    // when nothing is left to aggregate: who was busy today comes from the report rows);
+    // a failure only means they compute it on each request until the next run.
+    if (aggregation.error === null && !opts.signal?.aborted) {
+      await pool.query('CALL sp_store_live_state()').catch((err: unknown) => {
+        log.warn('storing the live state failed; the live board computes it meanwhile', { run: runId, error: (err as Error).message });
+      });
+    }
     // This run loads from the horizon on: a gap before it (a failed backfill window) stays
     // until a backfill fills it, so every run says so.
     const gaps = await gapsNote(pool, opts.reportTz).catch(() => null);
