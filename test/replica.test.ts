@@ -69,14 +69,18 @@ async function onReplica(sql: string): Promise<void> {
 }
 
 /** The two days around T0 as JSON and CSV, and one agent's timeline, from a server. */
-async function answers(server: Server): Promise<{ csv: string; json: string; horizon: unknown; timeline: string }> {
+async function answers(server: Server): Promise<{ csv: string; json: string; horizon: unknown; timeline: string; live: unknown }> {
   const csv = await get(`${server.url}/api/report?startDate=2025-09-09&endDate=2025-09-11&interval=15m`);
   const json = await get(`${server.url}/api/report?startDate=2025-09-09&endDate=2025-09-11&format=json`);
   expect([csv.status, json.status], csv.text.slice(0, 300)).toEqual([200, 200]);
   const ext = (JSON.parse(json.text) as { ext: string }[])[0]!.ext;
   const timeline = await get(`${server.url}/api/timeline?ext=${ext}&date=2025-09-10`);
   expect(timeline.status, [...primaryLog.lines, ...log.lines].join('\n')).toBe(200);
-  return { csv: csv.text, json: json.text, horizon: csv.headers['x-data-horizon'], timeline: timeline.text };
+  // the live state as the collector stored it (live_state replicates with the rest)
+  const live = await get(`${server.url}/api/live`);
+  expect(live.status, live.text.slice(0, 300)).toBe(200);
+  const { age_seconds: _age, ...liveState } = live.json() as Record<string, unknown>;
+  return { csv: csv.text, json: json.text, horizon: csv.headers['x-data-horizon'], timeline: timeline.text, live: liveState };
 }
 
 /**
