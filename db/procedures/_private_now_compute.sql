@@ -1,11 +1,11 @@
 -- Stage of sp_agent_live: the live state computed from the events (the procedure's notes
--- say how), into apr_tmp_now_live, for the horizon p_h, its local day starting at p_day
--- and the start p_scan of the report hour of its last second.
+-- say how), into apr_tmp_now_live, for the horizon p_h and its local day starting at p_day.
 DROP PROCEDURE IF EXISTS _private_now_compute;
-CREATE PROCEDURE _private_now_compute(IN p_scoped BOOLEAN, IN p_h BIGINT, IN p_day BIGINT, IN p_scan BIGINT)
+CREATE PROCEDURE _private_now_compute(IN p_scoped BOOLEAN, IN p_h BIGINT, IN p_day BIGINT)
   MODIFIES SQL DATA
   COMMENT 'internal stage of sp_agent_live: the live state from the events'
 BEGIN
+  DECLARE v_scan BIGINT;
   DECLARE v_cur BIGINT;
   DECLARE v_sf BIGINT;
   DECLARE v_st BIGINT;
@@ -26,6 +26,10 @@ BEGIN
     ext VARCHAR(32) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL PRIMARY KEY
   ) ENGINE=MEMORY;
 
+  -- the state at the horizon is computed from the start of the report hour of its last
+  -- second (the transform's checkpoints carry the state in there); a state that already
+  -- held then is followed back
+  SET v_scan = (SELECT h.hour_start FROM report_hours h WHERE h.hour_start < p_h ORDER BY h.hour_start DESC LIMIT 1);
   -- a non-Offline second between the day's start and the horizon: a stored report row of
   -- the day with staffed seconds (the transform keeps them up to the horizon), which are
   -- its counted seconds less the offline ones (the table's check: the states' seconds add
@@ -39,18 +43,18 @@ BEGIN
     SELECT DISTINCT a.ext FROM agent_activity a
     WHERE a.hour_start >= p_day AND a.hour_start < p_h AND a.counted_s > a.offline_s;
   END IF;
-  IF p_scan < p_h THEN
+  IF v_scan < p_h THEN
     INSERT INTO apr_tmp_now_stretches (s_from, s_to)
-    SELECT s_from, s_to FROM vw_loaded_stretches WHERE s_from < p_h AND s_to > p_scan;
+    SELECT s_from, s_to FROM vw_loaded_stretches WHERE s_from < p_h AND s_to > v_scan;
   END IF;
-  SET v_cur = p_scan;
+  SET v_cur = v_scan;
   stretches: LOOP
     SET v_sf = NULL;
     SELECT s_from, s_to INTO v_sf, v_st FROM apr_tmp_now_stretches WHERE s_to > v_cur ORDER BY s_from LIMIT 1;
     IF v_sf IS NULL THEN
       LEAVE stretches;
     END IF;
-    SET v_a = GREATEST(v_sf, p_scan), v_cur = v_st;
+    SET v_a = GREATEST(v_sf, v_scan), v_cur = v_st;
     CALL _private_now_scope(p_scoped, FALSE);
     CALL _private_now_segments(v_a, v_st, v_sf, p_scoped, TRUE);
     IF v_st = p_h THEN
@@ -72,7 +76,7 @@ BEGIN
   DELETE FROM apr_tmp_now_live WHERE code = 0 AND NOT staffed_today;
 
   -- states that already held when the scan began: followed back within their stretch
-  SET v_c = GREATEST(COALESCE(v_hs, p_h), p_scan), v_len = 3600;
+  SET v_c = GREATEST(COALESCE(v_hs, p_h), v_scan), v_len = 3600;
   WHILE v_c > v_hs AND EXISTS (SELECT 1 FROM apr_tmp_now_live WHERE carried) DO
     DELETE FROM apr_tmp_now_follow;
     INSERT INTO apr_tmp_now_follow (ext) SELECT ext FROM apr_tmp_now_live WHERE carried;

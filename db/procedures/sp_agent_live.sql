@@ -24,7 +24,6 @@ BEGIN
   DECLARE v_h BIGINT;
   DECLARE v_day BIGINT;
   DECLARE v_date DATE;
-  DECLARE v_scan BIGINT;
 
   DECLARE EXIT HANDLER FOR SQLEXCEPTION
   BEGIN
@@ -58,10 +57,6 @@ BEGIN
   INSERT INTO apr_tmp_now_bounds (horizon, day_from, day_to)
   SELECT v_h, v_day, (SELECT MAX(d.hour_end) FROM report_hours d
                       WHERE d.hour_start >= v_day AND d.hour_start < v_day + 3 * 86400 AND d.local_start < v_date + INTERVAL 1 DAY);
-  -- the state at the horizon is computed from the start of the report hour of its last
-  -- second (the transform's checkpoints carry the state in there); a state that already
-  -- held then is followed back
-  SET v_scan = (SELECT h.hour_start FROM report_hours h WHERE h.hour_start < v_h ORDER BY h.hour_start DESC LIMIT 1);
   -- what the collector stored at the end of its run, while nothing it was computed from
   -- has moved (live_state_at); else from the events
   IF EXISTS (SELECT 1 FROM live_state_at s
@@ -69,7 +64,7 @@ BEGIN
                AND s.raw_cut = fn_raw_cut()) THEN
     CALL _private_now_stored(p_scoped);
   ELSE
-    CALL _private_now_compute(p_scoped, v_h, v_day, v_scan);
+    CALL _private_now_compute(p_scoped, v_h, v_day);
   END IF;
   CALL _private_now_session(FALSE);
 END
