@@ -3,7 +3,7 @@
 // report_slots, so that SQL never needs the server's time-zone tables.
 import { DateTime, IANAZone } from 'luxon';
 import type { Connection } from 'mysql2/promise';
-import { one } from './query.ts';
+import { one, select, type Db } from './query.ts';
 
 export interface ReportHour {
   hourStart: number; // UTC epoch seconds
@@ -142,4 +142,11 @@ export function overlapping(table: keyof typeof CALENDAR_KEYS, fromTs: number, t
     where: `${end} > ? AND ${start} < ? AND ${start} >= (SELECT COALESCE(MAX(${start}), ?) FROM ${table} WHERE ${start} <= ?)`,
     values: [fromTs, toTs, fromTs, fromTs],
   };
+}
+
+/** The stored report hours overlapping [fromTs, toTs), in order (the calendar must cover them). */
+export async function storedHours(db: Db, fromTs: number, toTs: number): Promise<{ hourStart: number; hourEnd: number }[]> {
+  const { where, values } = overlapping('report_hours', fromTs, toTs);
+  const rows = await select<{ hour_start: number; hour_end: number }>(db, `SELECT hour_start, hour_end FROM report_hours WHERE ${where} ORDER BY hour_start`, values);
+  return rows.map((r) => ({ hourStart: Number(r.hour_start), hourEnd: Number(r.hour_end) }));
 }

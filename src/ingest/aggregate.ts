@@ -5,8 +5,7 @@
 import type { Pool } from 'mysql2/promise';
 import type { Logger } from '../log.ts';
 import { retryLockConflicts } from '../db/retry.ts';
-import { select } from '../db/query.ts';
-import { overlapping } from '../db/calendar.ts';
+import { storedHours } from '../db/calendar.ts';
 import { readHorizon } from '../db/horizon.ts';
 import { clearPending, pendingRange } from '../load/pending.ts';
 import { isoUtc } from '../time.ts';
@@ -21,17 +20,10 @@ export interface AggregateResult {
   ms: number;
 }
 
-/** The report hours overlapping [fromTs, toTs). */
-async function hoursIn(pool: Pool, fromTs: number, toTs: number): Promise<{ start: number; end: number }[]> {
-  const { where, values } = overlapping('report_hours', fromTs, toTs);
-  const rows = await select<{ hour_start: number; hour_end: number }>(pool, `SELECT hour_start, hour_end FROM report_hours WHERE ${where} ORDER BY hour_start`, values);
-  return rows.map((r) => ({ start: Number(r.hour_start), end: Number(r.hour_end) }));
-}
-
 /** Aggregates the report hours overlapping [fromTs, toTs), a day at a time. Returns the hours done. */
 export async function aggregateRange(pool: Pool, fromTs: number, toTs: number, signal?: AbortSignal): Promise<number> {
   if (toTs <= fromTs) return 0;
-  const hours = await hoursIn(pool, fromTs, toTs);
+  const hours = await storedHours(pool, fromTs, toTs);
   if (hours.length === 0) return 0;
   const conn = await pool.getConnection();
   try {
@@ -45,7 +37,7 @@ export async function aggregateRange(pool: Pool, fromTs: number, toTs: number, s
       // a deadlock or lock wait with a loading window: the call is run again (src/db/retry.ts)
       await retryLockConflicts(async () => {
         const timer = aggregationSeconds.startTimer();
-        await conn.query('CALL sp_aggregate_epoch_range(?, ?)', [chunk[0]!.start, chunk[chunk.length - 1]!.end]);
+        await conn.query('CALL sp_aggregate_epoch_range(?, ?)', [chunk[0]!.hourStart, chunk[chunk.length - 1]!.hourEnd]);
         timer();
       });
       done += chunk.length;

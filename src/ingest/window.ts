@@ -5,7 +5,7 @@
 import type { Pool } from 'mysql2/promise';
 import type { Upstream } from '../upstream/client.ts';
 import type { FetchLog } from '../upstream/fetch-log.ts';
-import { ensureCalendar, overlapping } from '../db/calendar.ts';
+import { ensureCalendar, overlapping, storedHours } from '../db/calendar.ts';
 import { select } from '../db/query.ts';
 import { insertEvents, upsertEventAgents } from '../load/events.ts';
 import { replaceStatsRows, upsertStatsNames } from '../load/stats.ts';
@@ -83,9 +83,7 @@ export async function hoursOverlapping(pool: Pool, reportTz: string, fromTs: num
   } finally {
     conn.release();
   }
-  const { where, values } = overlapping('report_hours', fromTs, toTs);
-  const rows = await select<{ hour_start: number; hour_end: number }>(pool, `SELECT hour_start, hour_end FROM report_hours WHERE ${where} ORDER BY hour_start`, values);
-  return rows.map((r) => ({ hourStart: Number(r.hour_start), hourEnd: Number(r.hour_end) }));
+  return storedHours(pool, fromTs, toTs);
 }
 
 /** The calendar of [fromTs, toTs), extending the stored one when needed. */
