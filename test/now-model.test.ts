@@ -206,6 +206,11 @@ describe('the live state the collector stores (sp_store_live_state)', () => {
   const NORTH = { full: false as const, teams: ['North'] };
   const read = (ask: { team?: string[] } = {}, scope: typeof FULL_SCOPE | typeof NORTH = FULL_SCOPE) => readLive(db().pool, 'Asia/Dubai', ask, scope);
   const h2Seconds = async () => (await read()).agents.find((a) => a.ext === 'H2')!.seconds;
+  // a stored row changed by hand: it shows while the stored state is read
+  const shiftStoredH2 = async () => {
+    await db().pool.query("UPDATE live_state SET since = since - 60 WHERE ext = 'H2'");
+    expect(await h2Seconds()).toBe(2060);
+  };
 
   it('is read while the horizon, the loaded windows and the retention cut stand, and says what the events say', async () => {
     const { pool } = db();
@@ -219,9 +224,8 @@ describe('the live state the collector stores (sp_store_live_state)', () => {
     expect(await read()).toEqual({ ...computed, ...anyAge });
     expect(await read({ team: ['North'] })).toEqual({ ...north, ...anyAge });
     expect(await read({}, NORTH)).toEqual({ ...scoped, ...anyAge });
-    // it is what is read: a stored row changed shows
-    await pool.query("UPDATE live_state SET since = since - 60 WHERE ext = 'H2'");
-    expect(await h2Seconds()).toBe(2060);
+    // it is what is read
+    await shiftStoredH2();
     // a break's category is looked up when read: a rule edited shows at once
     const tea = (await rows<{ id: number }>(pool, "SELECT id FROM break_reason_map WHERE category = 'Tea/Coffee'")).map((r) => r.id);
     await pool.query("UPDATE break_reason_map SET category = 'Bio' WHERE id IN (?)", [tea]);
@@ -237,15 +241,13 @@ describe('the live state the collector stores (sp_store_live_state)', () => {
     const { pool } = db();
     await pool.query('CALL sp_store_live_state()');
     const computed = await read();
-    await pool.query("UPDATE live_state SET since = since - 60 WHERE ext = 'H2'");
-    expect(await h2Seconds()).toBe(2060);
+    await shiftStoredH2();
     // a window loaded since (here one that changes no stretch): computed from the events
     await pool.query("INSERT INTO loaded_windows (from_ts, to_ts, source) VALUES (?, ?, 'collector')", [HORIZON - 600, HORIZON]);
     expect(await h2Seconds()).toBe(2000);
     expect(await read()).toEqual({ ...computed, age_seconds: expect.any(Number) });
     await pool.query('CALL sp_store_live_state()');
-    await pool.query("UPDATE live_state SET since = since - 60 WHERE ext = 'H2'");
-    expect(await h2Seconds()).toBe(2060);
+    await shiftStoredH2();
     // a retention cut (before every event: it changes no state)
     await pool.query("INSERT INTO apr_settings (name, value) VALUES ('raw_cut', ?)", [String(D0 - 12 * H)]);
     try {
