@@ -41,7 +41,7 @@ afterAll(() => upstream?.close());
 
 describe('deeply nested values', () => {
   it('are rejected with a reason; the rest of the window loads and the horizon moves', async () => {
-    const cfg = loadConfig({ DATABASE_URL: db().url, REPORT_TZ: db().reportTz, API_BASE: url, API_USERNAME: 'u', API_PASSWORD: 'p-nested', TENANT: 't', ACCOUNT_ID: 'a', UPSTREAM_WINDOW_TIMEOUT_S: '5' });
+    const cfg = loadConfig({ DATABASE_URL: db().url, REPORT_TZ: db().reportTz, API_BASE: url, API_USERNAME: 'u', API_PASSWORD: 'p-nested', TENANT: 't', ACCOUNT_ID: 'a', UPSTREAM_WINDOW_TIMEOUT_S: '30' });
     const s = await runBackfill(cfg, db().pool, { fromTs: T, toTs: T + 3600, log: memoryLogger() });
     expect(s.failed).toEqual([]);
     expect(await readHorizon(db().pool)).toBe(T + 3600);
