@@ -185,7 +185,13 @@ async function drawBreaks() {
   );
 }
 
+// A refresh still waiting on the server when the next is due lets that one pass, so that
+// a slow answer can neither pile up requests nor land after a newer one.
+let refreshing = false;
+
 async function refresh() {
+  if (refreshing) return;
+  refreshing = true;
   try {
     live = await (await apiGet(`/api/live${liveQuery()}`)).json();
     drawBoard();
@@ -195,6 +201,8 @@ async function refresh() {
   } catch (err) {
     if (err instanceof AuthError) say('Sign in on the report page first: this view uses the same token.');
     else say(`Could not refresh: ${err.message}`);
+  } finally {
+    refreshing = false;
   }
 }
 
@@ -206,8 +214,9 @@ async function start() {
   $('now-controls').addEventListener('submit', (e) => e.preventDefault());
   await readPeriod();
   if (!wallboard) await drawTeams();
-  await refresh();
+  // on the clock from the start: a first answer that never comes is retried
   setInterval(refresh, REFRESH_MS);
+  await refresh();
 }
 
 start();
