@@ -122,7 +122,7 @@ describe('the Now view', () => {
 
   it('search narrows the tiles; a refresh keeps the tiles and the scroll position', async () => {
     const page = await open('/now', { width: 1366, height: 500 }, true);
-    // the first refresh ends with the breaks table; a refresh due before then is let pass
+    // the first refresh has ended (the breaks table is drawn): the one the clock brings is the next
     await page.waitForSelector('#breaks tbody tr');
     await page.fill('#now-search', '3999');
     expect(await page.$$eval('#board .tile:not([hidden]) .ext', (els) => els.map((e) => e.textContent))).toEqual(['3999']);
@@ -206,6 +206,33 @@ describe('the Now view with teams', () => {
     expect(new URL(page.url()).searchParams.get('team')).toBe('North');
     await expect.poll(() => page.$$eval('#breaks tbody tr td:first-child', (els) => els.every((e) => /\((3999|3101)\)$/.test(e.textContent ?? '')))).toBe(true);
     expect(await page.getAttribute('#wallboard-link', 'href')).toBe('/now?wallboard=1&team=North');
+    await page.close();
+  });
+
+  it('a team chosen while an answer for all teams is on its way shows that team: the late answer is dropped', async () => {
+    const page = await open('/now', { width: 1366, height: 768 }, true);
+    await page.waitForSelector('#breaks tbody tr');
+    const north = (JSON.parse((await get(`${server.url}/api/live?team=North`, AUTH)).body.toString('utf8')) as Live).agents.map((a) => a.ext).sort();
+    const boardExts = () => page.$$eval('#board .tile .ext', (els) => els.map((e) => e.textContent).sort());
+    expect(await boardExts()).not.toEqual(north);
+    // from now on, answers for all teams take 1.5 s
+    let late = 0;
+    await page.route(
+      (url) => /^\/api\/(live|breaks)$/.test(url.pathname) && !url.searchParams.has('team'),
+      async (route) => {
+        late++;
+        await new Promise((resolve) => setTimeout(resolve, 1500));
+        await route.continue().catch(() => {}); // (the page may have cancelled it meanwhile)
+      },
+    );
+    await page.clock.runFor(31_000);
+    await expect.poll(() => late).toBeGreaterThan(0);
+    await page.selectOption('#now-team', 'North');
+    await expect.poll(boardExts).toEqual(north);
+    // the all-teams answers would have arrived by now
+    await new Promise((resolve) => setTimeout(resolve, 2500));
+    expect(await boardExts()).toEqual(north);
+    expect(await page.$$eval('#breaks tbody tr td:first-child', (els) => els.every((e) => /\((3999|3101)\)$/.test(e.textContent ?? '')))).toBe(true);
     await page.close();
   });
 });

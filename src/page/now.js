@@ -145,11 +145,11 @@ function drawStale() {
   $('as-of').textContent = live.as_of ? `as of ${live.as_of.slice(11, 19)} ${config.timeZone}` : 'nothing loaded yet';
 }
 
-async function drawBreaks() {
+async function drawBreaks(signal) {
   if (wallboard) return;
   const q = new URLSearchParams({ startDate: config.today, format: 'json' });
   if (params.get('team')) q.set('team', params.get('team'));
-  const res = await apiGet(`/api/breaks?${q}`);
+  const res = await apiGet(`/api/breaks?${q}`, undefined, signal);
   const rows = await res.json();
   const body = $('breaks').tBodies[0];
   body.replaceChildren(
@@ -185,24 +185,25 @@ async function drawBreaks() {
   );
 }
 
-// A refresh still waiting on the server when the next is due lets that one pass, so that
-// a slow answer can neither pile up requests nor land after a newer one.
-let refreshing = false;
+// Each refresh supersedes the one before: its requests are cancelled, so a slow answer can
+// neither pile up behind the next nor land after it (a team just chosen, say), and one that
+// never comes is retried at the next tick.
+let current = null;
 
 async function refresh() {
-  if (refreshing) return;
-  refreshing = true;
+  current?.abort();
+  const mine = new AbortController();
+  current = mine;
   try {
-    live = await (await apiGet(`/api/live${liveQuery()}`)).json();
+    live = await (await apiGet(`/api/live${liveQuery()}`, undefined, mine.signal)).json();
     drawBoard();
     drawStale();
-    await drawBreaks();
+    await drawBreaks(mine.signal);
     say('');
   } catch (err) {
+    if (mine.signal.aborted) return; // a newer refresh says how it went
     if (err instanceof AuthError) say('Sign in on the report page first: this view uses the same token.');
     else say(`Could not refresh: ${err.message}`);
-  } finally {
-    refreshing = false;
   }
 }
 
@@ -214,7 +215,7 @@ async function start() {
   $('now-controls').addEventListener('submit', (e) => e.preventDefault());
   await readPeriod();
   if (!wallboard) await drawTeams();
-  // on the clock from the start: a first answer that never comes is retried
+  // on the clock from the start, so a first answer that never comes is retried
   setInterval(refresh, REFRESH_MS);
   await refresh();
 }
