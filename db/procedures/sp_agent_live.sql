@@ -11,11 +11,12 @@
 -- The collector stores this answer for every agent at the end of its run
 -- (sp_store_live_state); while nothing it was computed from has moved it is read from
 -- there (_private_now_stored), else computed from the events (_private_now_compute): the
--- horizon's report hour stretch part by stretch part (_private_now_segments); a state that already held when it began is followed back, for
--- those agents only: first the hour before the scan, then each agent from its own latest
--- checkpoint that shows another state (_private_now_follow_starts), and an agent with none
--- in pieces of 2 h, 4 h, ... down to its stretch's start. Who was busy today comes from
--- the day's stored report rows (agent_activity).
+-- horizon's report hour stretch part by stretch part (_private_now_segments); a state
+-- that already held when it began is followed back, for those agents only: first the hour
+-- before the scan, then each agent from its own latest checkpoint that shows another state
+-- (_private_now_follow_starts), and an agent with none in pieces of 2 h, 4 h, ... down to
+-- its stretch's start. Who was busy today comes from the day's stored report rows
+-- (agent_activity).
 DROP PROCEDURE IF EXISTS sp_agent_live;
 CREATE PROCEDURE sp_agent_live(IN p_scoped BOOLEAN)
   MODIFIES SQL DATA
